@@ -1,0 +1,77 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { resolveActor, type Actor } from '../../src/app/actor.js';
+import type { AppContext } from '../../src/app/drbot-module.js';
+import { formatTime } from '../../src/i18n/format-time.js';
+import type { TimelineEntry } from '../../src/incident/incident.js';
+import { renderText } from '../../src/views/render-text.js';
+import type { Reply } from '../../src/views/view.js';
+
+/**
+ * Console mode: one command per line from stdin, replies on stdout, the same grammar as Slack
+ * and Teams. `/iam <contact name>` switches who you are (a console is a trusted local terminal);
+ * lines starting with `#` are comments. Things drbot does on its own (pages, alarms, reminders)
+ * are printed as they happen.
+ */
+export class ConsoleAdapter {
+  private actor: Actor;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly output: Writable,
+    initialUser?: string,
+  ) {
+    const { contacts } = app.core;
+    const name = initialUser ?? contacts.withRole('devops')[0]?.name ?? contacts.all()[0]?.name ?? 'console';
+    this.actor = resolveActor(contacts, 'console', name, name);
+    app.core.events.onTimeline((entry) => this.onTimeline(entry));
+  }
+
+  /** Who the console is acting as. */
+  get currentActor(): Actor {
+    return this.actor;
+  }
+
+  /** Prints one line (used by the console pager and the scheduler's notices). */
+  print(text: string): void {
+    this.output.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** Reads commands until end of input; resolves once every command has been answered. */
+  async run(input: Readable): Promise<void> {
+    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      await this.handle(line);
+    }
+  }
+
+  /** Handles one line: identity switches here, everything else through the router. */
+  async handle(line: string): Promise<Reply | undefined> {
+    const t = (ko: string, en: string) => (this.app.core.lang === 'ko' ? ko : en);
+    const iam = /^\/?(iam|whoami)\b\s*(.*)$/i.exec(line);
+    if (iam) {
+      const name = iam[2]!.trim();
+      if (iam[1]!.toLowerCase() === 'iam' && name) {
+        const next = resolveActor(this.app.core.contacts, 'console', name, name);
+        if (!next.contact) {
+          this.print(t(`연락처에 "${name.slice(0, 40)}"이(가) 없습니다.`, `No contact named "${name.slice(0, 40)}".`));
+          return undefined;
+        }
+        this.actor = next;
+      }
+      this.print(t(`현재 사용자: ${this.actor.name} (${this.actor.roles.join(', ') || '역할 없음'})`, `You are ${this.actor.name} (${this.actor.roles.join(', ') || 'no roles'})`));
+      return undefined;
+    }
+    const reply = await this.app.router.dispatch(line, this.actor, { channel: 'console' });
+    this.print(reply.views.map(renderText).join('\n\n') + '\n');
+    return reply;
+  }
+
+  private onTimeline(entry: TimelineEntry): void {
+    // Commands already print their own answer; show what drbot does on its own.
+    if (entry.actor !== 'drbot') return;
+    this.print(`[${formatTime(entry.at, this.app.core.timeZone)}] ${entry.incidentId} ${entry.kind}: ${entry.text}`);
+  }
+}

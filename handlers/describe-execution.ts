@@ -1,0 +1,30 @@
+import type { StepExecution } from '../src/incident/step-runner.js';
+import type { ServiceContext } from '../src/router/handler.js';
+import type { ListItem } from '../src/views/view.js';
+
+/** Phrases what became of a step execution (and its health check) as list lines. */
+export function describeExecution(ctx: ServiceContext, incidentId: string, ex: StepExecution): ListItem[] {
+  const items: ListItem[] = [];
+  if (ex.offline) {
+    items.push({
+      text: ctx.t(`${ex.step.id}: 에이전트가 연결되어 있지 않아 실행하지 않았습니다.`, `${ex.step.id}: no agent is connected, so nothing ran.`),
+      mark: 'warn',
+      detail: ctx.t('drbot-agent를 호스트에서 시작한 뒤 다시 실행하세요: `/incident agents`로 확인.', 'Start drbot-agent on the host, then run it again; check with `/incident agents`.'),
+    });
+    return items;
+  }
+  if (!ex.run) {
+    items.push({ text: ctx.t(`${ex.step.id}: 완료로 기록했습니다.`, `${ex.step.id}: recorded as done.`), mark: 'done' });
+    return items;
+  }
+  const mark = ex.run.status === 'running' ? 'running' : ex.run.status === 'unknown' ? 'warn' : ex.run.status;
+  items.push({ text: `${ex.step.id}: ${ex.run.summary || ex.run.status}`, mark, detail: ex.run.output ? ex.run.output.split('\n').slice(-15).join('\n') : undefined });
+  if (ex.health?.run) {
+    items.push({
+      text: ctx.t(`헬스 체크 ${ex.health.step.id}: ${ex.health.run.summary}`, `health check ${ex.health.step.id}: ${ex.health.run.summary}`),
+      mark: ex.health.run.status === 'ok' ? 'ok' : 'fail',
+    });
+  }
+  void incidentId;
+  return items;
+}

@@ -1,0 +1,23 @@
+import type { HandlerTable } from '../src/router/handler.js';
+import { ack } from './ack.js';
+import { approve } from './approve.js';
+import { assign } from './assign.js';
+import { cancel } from './cancel.js';
+import { check } from './check.js';
+import { close } from './close.js';
+import { diag } from './diag.js';
+import { escalate } from './escalate.js';
+import { makeHelp } from './help.js';
+import { list } from './list.js';
+import { note } from './note.js';
+import { open } from './open.js';
+import { resolve } from './resolve.js';
+import { run } from './run.js';
+import { status } from './status.js';
+
+/** Every verb's handler; `help` lists exactly the verbs present here. */
+export function createHandlers(): HandlerTable {
+  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel };
+  table.help = makeHelp(() => Object.keys(table));
+  return table;
+}

@@ -1,0 +1,17 @@
+import { formatDuration } from '../src/i18n/format-duration.js';
+import type { Handler } from '../src/router/handler.js';
+import { confirmWithCard, refusal, withIncident } from './with-incident.js';
+
+/** Marks the incident recovered with its cause: stops the RTO clock, the ladder and the reminders. */
+export const resolve: Handler<'resolve'> = (ctx) =>
+  withIncident(ctx, ctx.command.id, async (incident) => {
+    const r = await ctx.incidents.resolve(incident, ctx.actor, ctx.command.cause);
+    if (!r.ok) return refusal(ctx, r.reason);
+    const down = formatDuration((r.value.resolvedAt ?? 0) - r.value.openedAt, ctx.lang);
+    const goalMet = (r.value.resolvedAt ?? 0) - r.value.openedAt <= ctx.core.pack.rto.goalMinutes * 60_000;
+    return confirmWithCard(
+      ctx,
+      incident.id,
+      ctx.t(`${incident.id} 복구 완료. 다운타임 ${down}, RTO 목표 ${goalMet ? '달성' : '미달'}.`, `${incident.id} resolved. Downtime ${down}; RTO goal ${goalMet ? 'met' : 'missed'}.`),
+    );
+  });

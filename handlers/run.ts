@@ -1,0 +1,15 @@
+import type { Handler } from '../src/router/handler.js';
+import { describeExecution } from './describe-execution.js';
+import { cardView, refusal, withIncident } from './with-incident.js';
+
+/** Runs a step: a diagnostic, a manual step marked done, or an approved recovery step. */
+export const run: Handler<'run'> = (ctx) =>
+  withIncident(ctx, ctx.command.id, async (incident) => {
+    const r = await ctx.steps.run(incident, ctx.actor, ctx.command.step);
+    if (!r.ok) return refusal(ctx, r.reason);
+    const items = describeExecution(ctx, incident.id, r.value);
+    return {
+      incidentId: incident.id,
+      views: [{ summary: items[0]?.text ?? ctx.command.step, blocks: [{ type: 'list', items }] }, await cardView(ctx, incident.id, 'compact')],
+    };
+  });

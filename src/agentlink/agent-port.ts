@@ -1,0 +1,64 @@
+/** How a step ended on the host, as the agent reports it. `unknown`: the link dropped mid-run and a re-query did not settle it. */
+export type ActionStatus = 'ok' | 'warn' | 'fail' | 'unknown';
+
+/** One request to a host agent: an action name and symbolic parameters, never a path or a shell string. */
+export interface ActionRequest {
+  /** Unique per execution; the agent never runs the same id twice. */
+  requestId: string;
+  host: string;
+  action: string;
+  params: Record<string, string | number | boolean>;
+  incidentId?: string;
+  /** Required for actions that change the host. */
+  approvalId?: string;
+  timeoutMs: number;
+}
+
+/** What came back. `output` is capped by the agent (64 kB). */
+export interface ActionResult {
+  status: ActionStatus;
+  summary: string;
+  output: string;
+  data?: unknown;
+}
+
+/** Whether a host's agent is connected, and when it was last heard from. */
+export interface AgentPresence {
+  host: string;
+  online: boolean;
+  lastSeenAt?: number;
+}
+
+/** The bot side of the host-agent link, as the core sees it. */
+export interface AgentPort {
+  /** Presence of the agent serving `host`. */
+  presence(host: string): AgentPresence;
+  /** Every agent drbot knows of. */
+  list(): AgentPresence[];
+  /**
+   * Runs an action on the host. Resolves with the agent's result; rejects with AgentOfflineError
+   * (nothing was sent) when no agent serves the host.
+   */
+  run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult>;
+}
+
+/** Thrown by `AgentPort.run` when no agent for the host is connected: nothing was sent, nothing ran. */
+export class AgentOfflineError extends Error {
+  readonly code = 'AGENT_OFFLINE';
+  constructor(readonly host: string) {
+    super(`no agent is connected for host ${host}`);
+  }
+}
+
+/** The port used when no agent has ever been configured: every host is offline. */
+export class NoAgentPort implements AgentPort {
+  presence(host: string): AgentPresence {
+    return { host, online: false };
+  }
+  list(): AgentPresence[] {
+    return [];
+  }
+  async run(request: ActionRequest): Promise<ActionResult> {
+    throw new AgentOfflineError(request.host);
+  }
+}

@@ -1,0 +1,23 @@
+import type { Clock } from '../clock/clock.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
+import type { Lang } from '../i18n/lang.js';
+import type { AgentPort } from '../agentlink/agent-port.js';
+import type { IncidentEvents } from '../incident/incident-events.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { RunbookPack } from '../runbook/pack-schema.js';
+import type { Store } from '../store/store.js';
+
+/** Everything the handlers and services need, passed in once (tests build it with fakes). */
+export interface Core {
+  lang: Lang;
+  timeZone: string;
+  pack: RunbookPack;
+  contacts: ContactDirectory;
+  store: Store;
+  clock: Clock;
+  agents: AgentPort;
+  events: IncidentEvents;
+  log: Logger;
+  /** Random unique id (approvals, request ids). */
+  newId(): string;
+}

@@ -1,0 +1,15 @@
+import type { DrbotConfig } from '../config/load-config.js';
+import type { DrbotModule } from './drbot-module.js';
+
+/** True when Slack or Teams credentials are configured (then drbot serves instead of reading the console). */
+export function hasPlatformCredentials(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.SLACK_BOT_TOKEN || env.MicrosoftAppId || env.DRBOT_TEAMS_INSECURE === '1');
+}
+
+/** The modules drbot runs for this configuration, in start order. */
+export async function modulesFor(config: DrbotConfig, options: { console: boolean }): Promise<DrbotModule[]> {
+  const modules: DrbotModule[] = [];
+  void config;
+  void options;
+  return modules;
+}

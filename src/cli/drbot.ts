@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { startDrbot } from '../app/start-drbot.js';
+import { DrbotError, toDrbotError } from '../errors/drbot-error.js';
+import { validateRunbook } from './validate-runbook.js';
+
+const USAGE = `usage:
+  drbot                         start (console mode without platform credentials)
+  drbot validate-runbook FILE   check a runbook pack and name each bad field
+  drbot help                    this text`;
+
+/** The `drbot` command line. */
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const lang = process.env.DRBOT_LANG === 'en' ? 'en' : 'ko';
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (cmd === 'validate-runbook') {
+    if (!rest[0]) {
+      process.stderr.write('usage: drbot validate-runbook FILE\n');
+      return 2;
+    }
+    const r = validateRunbook(rest[0], lang);
+    (r.ok ? process.stdout : process.stderr).write(r.text + '\n');
+    return r.ok ? 0 : 1;
+  }
+  if (cmd !== undefined && cmd !== 'start') {
+    process.stderr.write(`unknown command "${cmd}"\n${USAGE}\n`);
+    return 2;
+  }
+  return serve();
+}
+
+async function serve(): Promise<number> {
+  const drbot = await startDrbot();
+  let exiting = false;
+  const shutdown = async (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    drbot.app.core.log.info({ signal }, 'shutting down');
+    await drbot.stop(10_000);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (drbot.console) {
+    const t = drbot.config.lang === 'ko';
+    drbot.console.print(
+      t
+        ? `drbot 준비 완료 (콘솔 모드, 저장소 ${drbot.config.databaseUrl ? 'PostgreSQL' : drbot.config.dataDir}). 명령 목록: /incident help`
+        : `drbot ready (console mode, store ${drbot.config.databaseUrl ? 'PostgreSQL' : drbot.config.dataDir}). Commands: /incident help`,
+    );
+    await drbot.console.run(process.stdin);
+    await drbot.stop(10_000);
+    return 0;
+  }
+  drbot.app.core.log.info({ port: drbot.port }, 'drbot serving until SIGTERM');
+  return new Promise<number>(() => {});
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    const e = toDrbotError(err);
+    process.stderr.write(`drbot: ${e.message}${e instanceof DrbotError && e.hint ? `\n  → ${e.hint}` : ''}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** `config/drbot.yaml`: everything that is not a secret. Secrets come only from the environment. */
+export const DrbotConfigFile = z
+  .object({
+    lang: z.enum(['ko', 'en']).default('ko'),
+    timeZone: z.string().default('Asia/Seoul'),
+    /** Runbook pack file, relative to the config file's directory's parent (the project root). */
+    runbook: z.string().default('runbooks/routing-ml.yaml'),
+    contacts: z.string().default('config/contacts.yaml'),
+    dataDir: z.string().default('data'),
+    reportsDir: z.string().default('docs/incident_reports'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    /** Public holidays (YYYY-MM-DD, in the configured time zone) on which working-hours contacts are not paged. */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD')).default([]),
+    /** Agents allowed to connect: id and the SHA-256 (hex) of its token. */
+    agents: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, '64 hex characters') }).strict())
+      .default([]),
+    /** In console mode, run an agent inside the drbot process against this machine, with this agent config. */
+    embeddedAgent: z
+      .object({ enabled: z.boolean().default(true), config: z.string().default('config/agent.demo.yaml') })
+      .strict()
+      .default({ enabled: true, config: 'config/agent.demo.yaml' }),
+    slack: z
+      .object({
+        /** Channel for incidents when a channel cannot be created, and for scheduled-check results. */
+        opsChannel: z.string().optional(),
+        createChannels: z.boolean().default(true),
+      })
+      .strict()
+      .default({ createChannels: true }),
+    teams: z
+      .object({
+        /** Teams conversation id of the channel where incident cards are posted. */
+        opsConversation: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    notices: z
+      .object({
+        slackChannels: z.array(z.string()).default([]),
+        teamsConversations: z.array(z.string()).default([]),
+        emails: z.array(z.string().email()).default([]),
+      })
+      .strict()
+      .default({ slackChannels: [], teamsConversations: [], emails: [] }),
+  })
+  .strict();
+export type DrbotConfigFile = z.infer<typeof DrbotConfigFile>;

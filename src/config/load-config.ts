@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors/drbot-error.js';
+import { DrbotConfigFile } from './config-schema.js';
+import { packageRoot } from './package-root.js';
+
+/** The resolved configuration: the file's settings, environment overrides, absolute paths and secrets. */
+export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts' | 'dataDir' | 'reportsDir'> {
+  configPath: string;
+  runbookPath: string;
+  contactsPath: string;
+  dataDir: string;
+  reportsDir: string;
+  databaseUrl?: string;
+  timeScale: number;
+  clockEpoch?: number;
+  embeddedAgentConfigPath: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Formats zod issues as `field.path: message` lines. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}
+
+/** Loads and validates `config/drbot.yaml` (or `DRBOT_CONFIG`), then applies environment overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
+  const root = packageRoot();
+  const configPath = resolve(env.DRBOT_CONFIG ?? resolve(root, 'config/drbot.yaml'));
+  let raw: unknown = {};
+  if (existsSync(configPath)) {
+    try {
+      raw = parseYaml(readFileSync(configPath, 'utf8')) ?? {};
+    } catch (err) {
+      throw new ConfigError(`${configPath}: not valid YAML: ${(err as Error).message}`);
+    }
+  } else if (env.DRBOT_CONFIG) {
+    throw new ConfigError(`DRBOT_CONFIG points to ${configPath}, which does not exist`, 'fix DRBOT_CONFIG or create the file');
+  }
+  const parsed = DrbotConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`${configPath} is invalid:\n${formatIssues(parsed.error)}`, 'fix the named field and start again');
+  }
+  const file = parsed.data;
+  const base = existsSync(configPath) ? resolve(dirname(configPath), '..') : root;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const cwdAbs = (p: string) => resolve(p);
+
+  const lang = env.DRBOT_LANG ?? file.lang;
+  if (lang !== 'ko' && lang !== 'en') throw new ConfigError(`DRBOT_LANG must be ko or en, got "${lang}"`);
+  const port = env.PORT !== undefined ? Number(env.PORT) : file.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number, got "${env.PORT}"`);
+  const timeScale = env.DRBOT_TIME_SCALE !== undefined ? Number(env.DRBOT_TIME_SCALE) : 1;
+  if (!(timeScale > 0)) throw new ConfigError(`DRBOT_TIME_SCALE must be a positive number, got "${env.DRBOT_TIME_SCALE}"`);
+  let clockEpoch: number | undefined;
+  if (env.DRBOT_CLOCK_EPOCH) {
+    clockEpoch = /^\d+$/.test(env.DRBOT_CLOCK_EPOCH) ? Number(env.DRBOT_CLOCK_EPOCH) : Date.parse(env.DRBOT_CLOCK_EPOCH);
+    if (Number.isNaN(clockEpoch)) throw new ConfigError(`DRBOT_CLOCK_EPOCH must be an ISO time or epoch milliseconds, got "${env.DRBOT_CLOCK_EPOCH}"`);
+  }
+
+  return {
+    ...file,
+    lang,
+    port,
+    configPath,
+    runbookPath: abs(file.runbook),
+    contactsPath: env.DRBOT_CONTACTS ? cwdAbs(env.DRBOT_CONTACTS) : abs(file.contacts),
+    dataDir: env.DATA_DIR ? cwdAbs(env.DATA_DIR) : abs(file.dataDir),
+    reportsDir: env.REPORTS_DIR ? cwdAbs(env.REPORTS_DIR) : abs(file.reportsDir),
+    databaseUrl: env.DATABASE_URL || undefined,
+    timeScale,
+    clockEpoch,
+    embeddedAgentConfigPath: abs(file.embeddedAgent.config),
+    env,
+  };
+}

@@ -1,0 +1,62 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { Role } from '../runbook/pack-schema.js';
+import type { Contact, ContactsFile } from './contact-schema.js';
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Looks people up by role and platform id, and knows when each may be paged. */
+export class ContactDirectory {
+  constructor(
+    private readonly file: ContactsFile,
+    private readonly timeZone: string,
+    private readonly holidays: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** Everyone on the list, in file order. */
+  all(): readonly Contact[] {
+    return this.file.contacts;
+  }
+
+  /** The date the list was last reviewed, if the file says. */
+  reviewed(): string | undefined {
+    return this.file.reviewed;
+  }
+
+  /** People holding `role`, in file order (the order they are paged in). */
+  withRole(role: Role): Contact[] {
+    return this.file.contacts.filter((c) => c.roles.includes(role));
+  }
+
+  /** The contact with this Slack user id. */
+  bySlackId(id: string): Contact | undefined {
+    return this.file.contacts.find((c) => c.slack === id);
+  }
+
+  /** The contact with this Teams/AAD user id. */
+  byTeamsId(id: string): Contact | undefined {
+    return this.file.contacts.find((c) => c.teams === id);
+  }
+
+  /** The contact with this name (case-insensitive). */
+  byName(name: string): Contact | undefined {
+    const wanted = name.trim().toLowerCase();
+    return this.file.contacts.find((c) => c.name.toLowerCase() === wanted);
+  }
+
+  /** True when `at` is a configured public holiday in the directory's time zone. */
+  isHoliday(at: number): boolean {
+    return this.holidays.has(format(new TZDate(at, this.timeZone), 'yyyy-MM-dd'));
+  }
+
+  /** True when the contact may be paged at `at` (their window, in the configured time zone, and not a holiday unless they cover holidays). */
+  isAvailable(contact: Contact, at: number): boolean {
+    const window = contact.available;
+    if (window === 'always') return true;
+    const local = new TZDate(at, this.timeZone);
+    if (!window.holidays && this.isHoliday(at)) return false;
+    if (!window.days.includes(DAY_NAMES[local.getDay()]!)) return false;
+    const hhmm = format(local, 'HH:mm');
+    return hhmm >= window.from && hhmm < window.to;
+  }
+}

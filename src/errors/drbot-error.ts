@@ -1,0 +1,60 @@
+/** Stable error codes: logs and tests match on these, never on message text. */
+export enum ErrorCode {
+  ConfigInvalid = 'CONFIG_INVALID',
+  ContactsInvalid = 'CONTACTS_INVALID',
+  RunbookInvalid = 'RUNBOOK_INVALID',
+  StoreUnavailable = 'STORE_UNAVAILABLE',
+  StoreCorrupt = 'STORE_CORRUPT',
+  AgentUnavailable = 'AGENT_UNAVAILABLE',
+  AgentRefused = 'AGENT_REFUSED',
+  PlatformAuth = 'PLATFORM_AUTH',
+  Unexpected = 'UNEXPECTED',
+}
+
+/** Base class of every error drbot throws on purpose; `hint` tells the operator how to fix it. */
+export class DrbotError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration file failed validation; the message names the bad field. */
+export class ConfigError extends DrbotError {
+  constructor(message: string, hint?: string) {
+    super(ErrorCode.ConfigInvalid, message, hint);
+  }
+}
+
+/** The contacts file failed validation. */
+export class ContactsError extends DrbotError {
+  constructor(message: string, hint?: string) {
+    super(ErrorCode.ContactsInvalid, message, hint);
+  }
+}
+
+/** The store cannot be reached or refuses a query. */
+export class StoreUnavailableError extends DrbotError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.StoreUnavailable, message, 'check DATA_DIR permissions or DATABASE_URL', { cause });
+  }
+}
+
+/** The database file failed its integrity check. */
+export class StoreCorruptError extends DrbotError {
+  constructor(message: string, hint: string) {
+    super(ErrorCode.StoreCorrupt, message, hint);
+  }
+}
+
+/** Wraps anything unexpected so it ends in one place with a stable code. */
+export function toDrbotError(err: unknown): DrbotError {
+  if (err instanceof DrbotError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DrbotError(ErrorCode.Unexpected, message, undefined, { cause: err });
+}

@@ -1,0 +1,292 @@
+import type { Actor } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import { dayKey } from '../i18n/format-time.js';
+import type { FaultType, Role } from '../runbook/pack-schema.js';
+import { allChecklistItems } from '../runbook/checklist-items.js';
+import type { Store } from '../store/store.js';
+import { canTransition, type ImpactScope, type Incident, type IncidentStatus, type TimelineEntry, type TimelineKind } from './incident.js';
+import type { IncidentChange } from './incident-events.js';
+import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
+import { ok, refuse, type Outcome } from './outcome.js';
+
+/** Checklist items the engine ticks by itself when an incident opens. */
+const TICKED_ON_OPEN = ['record-time', 'identify-type', 'impact-scope'];
+
+/** Timer kinds; the scheduler acts on them. Ladder timers are `ladder-<level>`. */
+export const TIMER = {
+  ladder: (level: number) => `ladder-${level}`,
+  rtoWarning: 'rto-warning',
+  rtoGoal: 'rto-goal',
+  rtoLimit: 'rto-limit',
+  quiet: 'quiet',
+} as const;
+
+/** Minutes of silence after which an open incident gets a reminder. */
+export const QUIET_MINUTES = 30;
+
+/** Input of `open`. */
+export interface OpenInput {
+  type: FaultType;
+  scope: ImpactScope;
+  note: string;
+  actor: Actor;
+  /** Platform event id (Slack trigger, retried request); a second open with the same key returns the first incident. */
+  dedupeKey?: string;
+}
+
+/** The incident lifecycle: open, acknowledge, escalate, assign, note, tick, resolve, close, cancel. */
+export class IncidentService {
+  constructor(private readonly core: Core) {}
+
+  /** Opens an incident with its timers, in one transaction; idempotent per dedupe key. */
+  async open(input: OpenInput): Promise<{ incident: Incident; created: boolean }> {
+    const { store, clock, pack, timeZone } = this.core;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await store.transaction(async (tx) => {
+          if (input.dedupeKey) {
+            const existing = await tx.incidents.findByDedupeKey(input.dedupeKey);
+            if (existing) return { incident: existing, created: false, entries: [] as TimelineEntry[] };
+          }
+          const now = clock.now();
+          const day = dayKey(now, timeZone);
+          const seq = await tx.incidents.nextSeq(day);
+          const incident: Incident = {
+            id: formatIncidentId(day, seq),
+            day,
+            seq,
+            type: input.type.id,
+            scope: input.scope,
+            status: 'open',
+            note: input.note,
+            host: pack.host,
+            openedBy: input.actor.name,
+            openedAt: now,
+            commander: input.actor.contact ? input.actor.name : undefined,
+            level: 0,
+            dedupeKey: input.dedupeKey,
+            lastActivityAt: now,
+            assignments: {},
+          };
+          await tx.incidents.insert(incident);
+          const entries = [
+            await this.append(tx, incident, input.actor, 'opened', `Type ${input.type.id} ${input.type.title[this.core.lang]} (${input.scope})${input.note ? ': ' + input.note : ''}`, {
+              type: input.type.id,
+              scope: input.scope,
+            }),
+          ];
+          for (const item of TICKED_ON_OPEN) await tx.incidents.tick(incident.id, item, input.actor.name, now);
+          for (const rung of pack.ladder) await tx.timers.schedule(incident.id, TIMER.ladder(rung.level), now + rung.afterMinutes * 60_000, { level: rung.level });
+          await tx.timers.schedule(incident.id, TIMER.rtoWarning, now + (pack.rto.goalMinutes - 60) * 60_000);
+          await tx.timers.schedule(incident.id, TIMER.rtoGoal, now + pack.rto.goalMinutes * 60_000);
+          await tx.timers.schedule(incident.id, TIMER.rtoLimit, now + pack.rto.limitMinutes * 60_000);
+          await tx.timers.schedule(incident.id, TIMER.quiet, now + QUIET_MINUTES * 60_000);
+          return { incident, created: true, entries };
+        });
+        if (result.created) this.announce(result.incident.id, 'opened', result.entries);
+        return { incident: result.incident, created: result.created };
+      } catch (err) {
+        // Another process took the same per-day sequence number: try the next one.
+        if (attempt < 5 && /unique|duplicate/i.test(String((err as Error).message))) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Finds the incident a command is about: the typed id, or the only open incident when none is typed.
+   */
+  async target(idToken: string | undefined): Promise<Outcome<Incident>> {
+    if (idToken) {
+      const id = normaliseIncidentId(idToken);
+      if (!id) return refuse(`"${clip(idToken)}"은(는) 인시던트 ID가 아닙니다 (예: INC-20261126-001).`, `"${clip(idToken)}" is not an incident id (e.g. INC-20261126-001).`);
+      const incident = await this.core.store.incidents.get(id);
+      if (!incident) return refuse(`인시던트 ${id}을(를) 찾을 수 없습니다. \`/incident list\`로 확인하세요.`, `No incident ${id}. See \`/incident list\`.`);
+      return ok(incident);
+    }
+    const open = await this.core.store.incidents.list(['open'], 10);
+    if (open.length === 1) return ok(open[0]!);
+    if (open.length === 0) return refuse('열린 인시던트가 없습니다. ID를 지정하세요.', 'No incident is open; give an incident id.');
+    return refuse(
+      `열린 인시던트가 여러 개입니다. ID를 지정하세요: ${open.map((i) => i.id).join(', ')}`,
+      `Several incidents are open; give an id: ${open.map((i) => i.id).join(', ')}`,
+    );
+  }
+
+  /** Records who is on it; the ladder keeps climbing (the procedure escalates by incident age). */
+  async ack(incident: Incident, actor: Actor): Promise<Outcome<Incident>> {
+    if (incident.status !== 'open') return notOpen(incident);
+    return this.mutate(incident, actor, 'ack', { ko: `${actor.name} 확인(ack)`, en: `acknowledged by ${actor.name}` }, (i) => ({
+      ...i,
+      ackedBy: i.ackedBy ?? actor.name,
+      ackedAt: i.ackedAt ?? this.core.clock.now(),
+      commander: i.commander ?? actor.name,
+    }));
+  }
+
+  /** Asks for the next ladder level now; the scheduler pages it at once. */
+  async escalate(incident: Incident, actor: Actor): Promise<Outcome<{ incident: Incident; level: number }>> {
+    if (incident.status !== 'open') return notOpen(incident);
+    const fired = new Set(
+      (await this.core.store.timers.forIncident(incident.id)).filter((t) => t.kind.startsWith('ladder-') && t.firedAt !== undefined).map((t) => t.kind),
+    );
+    const next = this.core.pack.ladder.find((r) => !fired.has(TIMER.ladder(r.level)) && r.level > 0);
+    if (!next) return refuse('이미 에스컬레이션 최상위 단계입니다.', 'The ladder is already at its top rung.');
+    const now = this.core.clock.now();
+    const entries: TimelineEntry[] = [];
+    await this.core.store.transaction(async (tx) => {
+      await tx.timers.schedule(incident.id, TIMER.ladder(next.level), now, { level: next.level, manual: true, by: actor.name });
+      entries.push(await this.append(tx, incident, actor, 'escalate', this.t(`${actor.name}: ${next.level}단계(${next.title.ko})로 즉시 에스컬레이션`, `${actor.name}: escalate now to level ${next.level} (${next.title.en})`), { level: next.level }));
+    });
+    this.announce(incident.id, 'updated', entries);
+    return ok({ incident, level: next.level });
+  }
+
+  /** Assigns a person to a role (or `commander`) for this incident. */
+  async assign(incident: Incident, actor: Actor, role: Role | 'commander', person: string): Promise<Outcome<Incident>> {
+    if (incident.status !== 'open') return notOpen(incident);
+    const contact = this.core.contacts.byName(person);
+    if (!contact) return refuse(`연락처에 "${clip(person)}"이(가) 없습니다.`, `No contact named "${clip(person)}".`);
+    if (role !== 'commander' && !contact.roles.includes(role)) {
+      return refuse(`${contact.name}은(는) ${role} 역할이 아닙니다 (${contact.roles.join(', ')}).`, `${contact.name} does not hold the ${role} role (${contact.roles.join(', ')}).`);
+    }
+    return this.mutate(incident, actor, 'assign', { ko: `${role} → ${contact.name} (지정: ${actor.name})`, en: `${role} → ${contact.name} (by ${actor.name})` }, (i) =>
+      role === 'commander' ? { ...i, commander: contact.name } : { ...i, assignments: { ...i.assignments, [role]: contact.name } },
+    );
+  }
+
+  /** Adds a free-text note to the timeline. */
+  async note(incident: Incident, actor: Actor, text: string): Promise<Outcome<Incident>> {
+    return this.mutate(incident, actor, 'note', { ko: text, en: text }, (i) => i);
+  }
+
+  /** Ticks a checklist item by id or by its number in `/incident status`. */
+  async check(incident: Incident, actor: Actor, itemToken: string): Promise<Outcome<{ itemId: string; already: boolean }>> {
+    const items = allChecklistItems(this.core.pack);
+    const byNumber = /^\d+$/.test(itemToken) ? items[Number(itemToken) - 1] : undefined;
+    const found = byNumber ?? items.find((i) => i.item.id === itemToken.toLowerCase());
+    if (!found) {
+      return refuse(
+        `체크리스트 항목 "${clip(itemToken)}"이(가) 없습니다. 항목: ${items.map((i) => i.item.id).join(', ')}`,
+        `No checklist item "${clip(itemToken)}". Items: ${items.map((i) => i.item.id).join(', ')}`,
+      );
+    }
+    const r = await this.tick(incident, actor, found.item.id);
+    return ok({ itemId: found.item.id, already: !r });
+  }
+
+  /** Ticks an item (by the engine or a person); false when it was already ticked. */
+  async tick(incident: Incident, actor: Actor, itemId: string): Promise<boolean> {
+    const entries: TimelineEntry[] = [];
+    const item = allChecklistItems(this.core.pack).find((i) => i.item.id === itemId);
+    const ticked = await this.core.store.transaction(async (tx) => {
+      const fresh = await tx.incidents.tick(incident.id, itemId, actor.name, this.core.clock.now());
+      if (fresh) entries.push(await this.append(tx, incident, actor, 'checklist', `☑ ${item ? item.item.text[this.core.lang] : itemId}`, { item: itemId }));
+      return fresh;
+    });
+    if (ticked) this.announce(incident.id, 'updated', entries);
+    return ticked;
+  }
+
+  /** Marks the incident recovered: stops the RTO clock and every timer. */
+  async resolve(incident: Incident, actor: Actor, cause: string): Promise<Outcome<Incident>> {
+    return this.transition(incident, actor, 'resolved', (i, now) => ({ ...i, status: 'resolved', resolvedAt: now, resolvedBy: actor.name, cause: cause || i.cause }), {
+      ko: `복구 완료 처리 (${actor.name})${cause ? ': ' + cause : ''}`,
+      en: `resolved by ${actor.name}${cause ? ': ' + cause : ''}`,
+    });
+  }
+
+  /** Closes a resolved incident (the report is final). */
+  async close(incident: Incident, actor: Actor): Promise<Outcome<Incident>> {
+    return this.transition(incident, actor, 'closed', (i, now) => ({ ...i, status: 'closed', closedAt: now }), {
+      ko: `종료 (${actor.name})`,
+      en: `closed by ${actor.name}`,
+    });
+  }
+
+  /** Cancels an open incident (false alarm, duplicate) and stops its timers. */
+  async cancel(incident: Incident, actor: Actor, reason: string): Promise<Outcome<Incident>> {
+    return this.transition(incident, actor, 'cancelled', (i, now) => ({ ...i, status: 'cancelled', cancelledAt: now, cancelReason: reason }), {
+      ko: `취소 (${actor.name}): ${reason}`,
+      en: `cancelled by ${actor.name}: ${reason}`,
+    });
+  }
+
+  /** Appends a timeline entry inside a transaction (callers announce after commit). */
+  async append(tx: Store, incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>): Promise<TimelineEntry> {
+    return tx.incidents.appendTimeline({ incidentId: incident.id, at: this.core.clock.now(), actor: actor.name, kind, text, data });
+  }
+
+  /** Appends one entry in its own transaction and announces it. */
+  async record(incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>): Promise<TimelineEntry> {
+    const entry = await this.core.store.transaction((tx) => this.append(tx, incident, actor, kind, text, data));
+    this.announce(incident.id, 'updated', [entry]);
+    return entry;
+  }
+
+  /** Tells listeners about committed changes. */
+  announce(incidentId: string, change: IncidentChange, entries: TimelineEntry[]): void {
+    for (const e of entries) this.core.events.timeline(e);
+    this.core.events.incident({ incidentId, change });
+  }
+
+  private async transition(
+    incident: Incident,
+    actor: Actor,
+    to: IncidentStatus,
+    apply: (i: Incident, now: number) => Incident,
+    text: { ko: string; en: string },
+  ): Promise<Outcome<Incident>> {
+    if (!canTransition(incident.status, to)) {
+      return refuse(
+        `${incident.id}은(는) ${incident.status} 상태라 ${to}(으)로 바꿀 수 없습니다.`,
+        `${incident.id} is ${incident.status}; it cannot become ${to}.`,
+      );
+    }
+    const result = await this.mutate(incident, actor, 'status', text, (i) => apply(i, this.core.clock.now()), async (tx, updated) => {
+      if (to !== 'closed') await tx.timers.cancelForIncident(updated.id, this.core.clock.now());
+    }, to);
+    return result;
+  }
+
+  private async mutate(
+    incident: Incident,
+    actor: Actor,
+    kind: TimelineKind,
+    text: { ko: string; en: string },
+    apply: (i: Incident) => Incident,
+    also?: (tx: Store, updated: Incident) => Promise<void>,
+    change?: IncidentStatus,
+  ): Promise<Outcome<Incident>> {
+    const entries: TimelineEntry[] = [];
+    const outcome = await this.core.store.transaction(async (tx): Promise<Outcome<Incident>> => {
+      const current = await tx.incidents.get(incident.id);
+      if (!current) return refuse(`인시던트 ${incident.id}이(가) 없습니다.`, `No incident ${incident.id}.`);
+      if (change && !canTransition(current.status, change)) {
+        return refuse(`${current.id}은(는) 이미 ${current.status} 상태입니다.`, `${current.id} is already ${current.status}.`);
+      }
+      const updated = apply(current);
+      await tx.incidents.save(updated);
+      entries.push(await this.append(tx, updated, actor, kind, this.t(text.ko, text.en), change ? { status: change } : undefined));
+      if (also) await also(tx, updated);
+      return ok(updated);
+    });
+    if (outcome.ok) this.announce(incident.id, change === 'resolved' || change === 'closed' || change === 'cancelled' ? change : 'updated', entries);
+    return outcome;
+  }
+
+  private t(ko: string, en: string): string {
+    return this.core.lang === 'ko' ? ko : en;
+  }
+}
+
+function notOpen<T>(incident: Incident): Outcome<T> {
+  return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
+}
+
+/** Shortens user input echoed back in a message. */
+export function clip(text: string, max = 40): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters from echoed input is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length > max ? clean.slice(0, max) + '…' : clean;
+}

@@ -1,0 +1,36 @@
+import type { AgentPresence } from '../agentlink/agent-port.js';
+import type { Core } from '../app/core.js';
+import type { Contact } from '../contacts/contact-schema.js';
+import type { FaultType, LadderRung } from '../runbook/pack-schema.js';
+import type { Approval, ChecklistTick, Incident, StepRun, TimelineEntry } from './incident.js';
+
+/** Everything a card or report shows about one incident, read in one go. */
+export interface IncidentSnapshot {
+  incident: Incident;
+  type: FaultType;
+  ticks: ChecklistTick[];
+  approvals: Approval[];
+  runs: StepRun[];
+  timeline: TimelineEntry[];
+  agent: AgentPresence;
+  /** The rung reached and the people who hold it (assigned person first). */
+  rung: LadderRung;
+  holders: Contact[];
+  now: number;
+}
+
+/** Reads an incident and everything around it. */
+export async function loadIncidentSnapshot(core: Core, incident: Incident): Promise<IncidentSnapshot> {
+  const type = core.pack.types.find((t) => t.id === incident.type);
+  if (!type) throw new Error(`incident ${incident.id} has type ${incident.type}, which the runbook pack does not define`);
+  const [ticks, approvals, runs, timeline] = await Promise.all([
+    core.store.incidents.checklist(incident.id),
+    core.store.incidents.approvals(incident.id),
+    core.store.incidents.stepRuns(incident.id),
+    core.store.incidents.timeline(incident.id),
+  ]);
+  const rung = [...core.pack.ladder].reverse().find((r) => r.level <= incident.level) ?? core.pack.ladder[0]!;
+  const assigned = incident.assignments[rung.role];
+  const holders = core.contacts.withRole(rung.role).sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0));
+  return { incident, type, ticks, approvals, runs, timeline, agent: core.agents.presence(incident.host), rung, holders, now: core.clock.now() };
+}

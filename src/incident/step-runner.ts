@@ -1,0 +1,264 @@
+import { AgentOfflineError, type ActionResult } from '../agentlink/agent-port.js';
+import type { Actor } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import { formatTime } from '../i18n/format-time.js';
+import { allSteps, findStep, type LocatedStep } from '../runbook/find-step.js';
+import type { FaultType, Step } from '../runbook/pack-schema.js';
+import type { Approval, Incident, StepRun } from './incident.js';
+import { clip, type IncidentService } from './incident-service.js';
+import { ok, refuse, type Outcome } from './outcome.js';
+
+/** What became of one step execution. */
+export interface StepExecution {
+  step: Step;
+  run?: StepRun;
+  /** Set when nothing ran because the host's agent is offline. */
+  offline?: boolean;
+  /** The health check run after a successful recovery step. */
+  health?: StepExecution;
+}
+
+/** Result of `approve`. */
+export interface ApproveResult {
+  approval: Approval;
+  /** True when this call only recorded a first approval of a two-person step. */
+  waitingForSecond: boolean;
+  /** True when the step was already approved (double click, retry): nothing new happened. */
+  duplicate: boolean;
+  execution?: StepExecution;
+}
+
+/** Approvals, step runs and diagnostics: everything that makes the agent do something. */
+export class StepRunner {
+  constructor(
+    private readonly core: Core,
+    private readonly incidents: IncidentService,
+  ) {}
+
+  /** The fault type of an incident. */
+  typeOf(incident: Incident): FaultType {
+    const type = this.core.pack.types.find((t) => t.id === incident.type);
+    if (!type) throw new Error(`incident ${incident.id} has type ${incident.type}, which the runbook pack does not define`);
+    return type;
+  }
+
+  /** Finds a step of the incident's type, with a message listing the valid ids when it is not there. */
+  locate(incident: Incident, stepId: string): Outcome<LocatedStep> {
+    const type = this.typeOf(incident);
+    const found = findStep(type, stepId);
+    if (found) return ok(found);
+    const ids = allSteps(type).map((s) => s.step.id).join(', ');
+    return refuse(`Type ${type.id}에 "${clip(stepId)}" 단계가 없습니다. 단계: ${ids}`, `Type ${type.id} has no step "${clip(stepId)}". Steps: ${ids}`);
+  }
+
+  /**
+   * Records an approval of a recovery step by someone whose role allows it; when the approval is
+   * complete (one person, or two different people for destructive steps) the step runs at once.
+   */
+  async approve(incident: Incident, actor: Actor, stepId: string): Promise<Outcome<ApproveResult>> {
+    if (incident.status !== 'open') return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
+    const located = this.locate(incident, stepId);
+    if (!located.ok) return located;
+    const { step } = located.value;
+    if (!step.mutates) {
+      return refuse(
+        `"${step.id}"은(는) 승인이 필요 없는 단계입니다. 실행: /incident run ${incident.id} ${step.id}`,
+        `"${step.id}" needs no approval. Run it: /incident run ${incident.id} ${step.id}`,
+      );
+    }
+    if (!step.approvers.some((r) => actor.roles.includes(r))) {
+      return refuse(
+        `${actor.name}님은 "${step.id}"을(를) 승인할 수 없습니다: 필요한 역할 ${step.approvers.join(' / ')}${actor.roles.length ? `, 보유 역할 ${actor.roles.join(', ')}` : ', 연락처에 등록되지 않은 사용자'}.`,
+        `${actor.name} may not approve "${step.id}": it needs ${step.approvers.join(' or ')}${actor.roles.length ? `; you hold ${actor.roles.join(', ')}` : '; you are not on the contact list'}.`,
+      );
+    }
+    const now = this.core.clock.now();
+    const ttl = this.core.pack.approvalTtlMinutes * 60_000;
+    const entries: Parameters<IncidentService['announce']>[2] = [];
+    const decided = await this.core.store.transaction(async (tx): Promise<Outcome<ApproveResult>> => {
+      const live = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id && (a.status === 'pending' || a.status === 'approved'));
+      for (const stale of live.filter((a) => a.expiresAt <= now)) await tx.incidents.saveApproval({ ...stale, status: 'expired' });
+      const current = live.find((a) => a.expiresAt > now);
+      if (current?.status === 'approved') return ok({ approval: current, waitingForSecond: false, duplicate: true });
+      if (current?.status === 'pending') {
+        if (current.firstBy === actor.name) {
+          return refuse(
+            `"${step.id}"은(는) 파괴적 작업이라 다른 사람의 두 번째 승인이 필요합니다 (1차 승인: ${current.firstBy}).`,
+            `"${step.id}" is destructive: a second, different person must approve (first approval: ${current.firstBy}).`,
+          );
+        }
+        const approval: Approval = { ...current, secondBy: actor.name, secondAt: now, status: 'approved' };
+        await tx.incidents.saveApproval(approval);
+        entries.push(
+          await this.incidents.append(tx, incident, actor, 'approval', this.t(`2차 승인: ${step.id} (${current.firstBy}, ${actor.name})`, `second approval: ${step.id} (${current.firstBy}, ${actor.name})`), {
+            step: step.id,
+            approval: approval.id,
+          }),
+        );
+        return ok({ approval, waitingForSecond: false, duplicate: false });
+      }
+      const approval: Approval = {
+        id: `apr-${this.core.newId()}`,
+        incidentId: incident.id,
+        stepId: step.id,
+        firstBy: actor.name,
+        firstAt: now,
+        needsTwo: step.destructive,
+        expiresAt: now + ttl,
+        status: step.destructive ? 'pending' : 'approved',
+      };
+      await tx.incidents.insertApproval(approval);
+      await tx.incidents.tick(incident.id, 'method-chosen', actor.name, now);
+      entries.push(
+        await this.incidents.append(
+          tx,
+          incident,
+          actor,
+          'approval',
+          step.destructive
+            ? this.t(`1차 승인: ${step.id} — 다른 사람의 2차 승인 대기 (만료 ${formatTime(approval.expiresAt, this.core.timeZone)})`, `first approval: ${step.id} — waiting for a second person (expires ${formatTime(approval.expiresAt, this.core.timeZone)})`)
+            : this.t(`승인: ${step.id}`, `approved: ${step.id}`),
+          { step: step.id, approval: approval.id },
+        ),
+      );
+      return ok({ approval, waitingForSecond: step.destructive, duplicate: false });
+    });
+    if (!decided.ok) return decided;
+    if (entries.length) this.incidents.announce(incident.id, 'updated', entries);
+    const result = decided.value;
+    if (result.waitingForSecond || result.duplicate) return ok(result);
+    return ok({ ...result, execution: await this.execute(incident, actor, step, result.approval) });
+  }
+
+  /**
+   * Runs a step: read-only steps at once, manual steps are recorded as done by the actor, and
+   * host-changing steps only with an approved, unexpired, unused approval.
+   */
+  async run(incident: Incident, actor: Actor, stepId: string): Promise<Outcome<StepExecution>> {
+    if (incident.status !== 'open') return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
+    const located = this.locate(incident, stepId);
+    if (!located.ok) return located;
+    const { step } = located.value;
+    if (step.action === 'manual') {
+      if (!actor.roles.length) return refuse('연락처에 등록된 사람만 수동 단계를 완료 처리할 수 있습니다.', 'Only people on the contact list can mark a manual step done.');
+      await this.incidents.record(incident, actor, 'step', this.t(`수동 단계 완료: ${step.title.ko}`, `manual step done: ${step.title.en}`), { step: step.id, status: 'ok', manual: true });
+      return ok({ step });
+    }
+    if (!step.mutates) return ok(await this.execute(incident, actor, step));
+    const now = this.core.clock.now();
+    const approval = (await this.core.store.incidents.approvals(incident.id)).find((a) => a.stepId === step.id && a.status === 'approved' && a.expiresAt > now);
+    if (!approval) {
+      return refuse(
+        `"${step.id}"은(는) 호스트를 변경하므로 승인이 필요합니다: /incident approve ${incident.id} ${step.id}`,
+        `"${step.id}" changes the host and needs an approval: /incident approve ${incident.id} ${step.id}`,
+      );
+    }
+    return ok(await this.execute(incident, actor, step, approval));
+  }
+
+  /** Runs the type's diagnostics (or one of them) concurrently and records one summary entry. */
+  async diagnose(incident: Incident, actor: Actor, stepId?: string): Promise<Outcome<StepExecution[]>> {
+    const type = this.typeOf(incident);
+    let steps = type.diagnostics;
+    if (stepId) {
+      const located = this.locate(incident, stepId);
+      if (!located.ok) return located;
+      if (located.value.step.mutates) return refuse(`"${stepId}"은(는) 진단 단계가 아닙니다.`, `"${stepId}" is not a diagnostic step.`);
+      steps = [located.value.step];
+    }
+    if (!this.core.agents.presence(incident.host).online) return ok(steps.map((step) => ({ step, offline: true })));
+    const results = await Promise.all(steps.map((step) => this.execute(incident, actor, step, undefined, { quiet: true })));
+    const line = results.map((r) => `${r.run?.status === 'ok' ? '✅' : r.run?.status === 'warn' ? '⚠️' : '❌'} ${r.step.id}`).join('  ');
+    await this.incidents.record(incident, actor, 'diagnostics', this.t(`진단 결과: ${line}`, `diagnostics: ${line}`), {
+      results: results.map((r) => ({ step: r.step.id, status: r.run?.status, summary: r.run?.summary })),
+    });
+    return ok(results);
+  }
+
+  /**
+   * Sends one step to the agent and records the run. For host-changing steps the approval is
+   * used atomically first, so a double click or a second process cannot run it twice; after a
+   * successful one the type's health check runs and ticks "health check passed" only on success.
+   */
+  async execute(incident: Incident, actor: Actor, step: Step, approval?: Approval, options: { quiet?: boolean } = {}): Promise<StepExecution> {
+    const { store, clock, agents } = this.core;
+    if (!agents.presence(incident.host).online) {
+      if (!options.quiet) {
+        await this.incidents.record(
+          incident,
+          actor,
+          'step',
+          this.t(`${step.id}: 에이전트(${incident.host}) 오프라인 — 실행하지 않음${approval ? `, 승인은 ${formatTime(approval.expiresAt, this.core.timeZone)}까지 유효` : ''}`, `${step.id}: agent for ${incident.host} is offline — nothing ran${approval ? `; the approval stays valid until ${formatTime(approval.expiresAt, this.core.timeZone)}` : ''}`),
+          { step: step.id, status: 'offline' },
+        );
+      }
+      return { step, offline: true };
+    }
+    if (approval && !(await store.incidents.useApproval(approval.id))) {
+      const runs = await store.incidents.stepRuns(incident.id);
+      return { step, run: runs.find((r) => r.approvalId === approval.id) };
+    }
+    const run: StepRun = {
+      requestId: approval ? `run-${approval.id}` : `req-${this.core.newId()}`,
+      incidentId: incident.id,
+      stepId: step.id,
+      approvalId: approval?.id,
+      action: step.action,
+      requestedBy: actor.name,
+      startedAt: clock.now(),
+      status: 'running',
+      summary: '',
+      output: '',
+    };
+    await store.incidents.insertStepRun(run);
+    let result: ActionResult;
+    try {
+      result = await agents.run({
+        requestId: run.requestId,
+        host: incident.host,
+        action: step.action,
+        params: step.params,
+        incidentId: incident.id,
+        approvalId: approval?.id,
+        timeoutMs: step.timeoutSeconds * 1000,
+      });
+    } catch (err) {
+      result =
+        err instanceof AgentOfflineError
+          ? { status: 'unknown', summary: this.t('에이전트 연결이 끊겨 결과를 알 수 없음', 'agent link dropped; outcome unknown'), output: '' }
+          : { status: 'fail', summary: (err as Error).message, output: '' };
+    }
+    const ending = { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() };
+    await store.incidents.finishStepRun(run.requestId, ending);
+    const finished: StepRun = { ...run, ...ending };
+    if (!options.quiet || step.mutates) {
+      await this.incidents.record(incident, actor, 'step', `${result.status === 'ok' ? '✅' : result.status === 'warn' ? '⚠️' : '❌'} ${step.id}: ${result.summary}`, {
+        step: step.id,
+        status: result.status,
+        request: run.requestId,
+        approval: approval?.id,
+      });
+    }
+    const execution: StepExecution = { step, run: finished };
+    if (step.mutates && result.status === 'ok') {
+      await this.incidents.tick(incident, actor, 'recovery-executed');
+      execution.health = await this.healthCheck(incident, actor);
+    }
+    if (step.action === 'log_snapshot' && result.status === 'ok') await this.incidents.tick(incident, actor, 'log-snapshot');
+    return execution;
+  }
+
+  /** Runs the type's health check step; ticks "health check passed" only when it passes. */
+  async healthCheck(incident: Incident, actor: Actor): Promise<StepExecution | undefined> {
+    const type = this.typeOf(incident);
+    const step = type.healthCheck ? type.diagnostics.find((s) => s.id === type.healthCheck) : undefined;
+    if (!step) return undefined;
+    const execution = await this.execute(incident, actor, step);
+    if (execution.run?.status === 'ok') await this.incidents.tick(incident, actor, 'health-check-passed');
+    return execution;
+  }
+
+  private t(ko: string, en: string): string {
+    return this.core.lang === 'ko' ? ko : en;
+  }
+}

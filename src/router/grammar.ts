@@ -1,0 +1,236 @@
+import { normaliseIncidentId } from '../incident/incident-id.js';
+import { l, type Localized } from '../i18n/lang.js';
+import { findFaultType } from '../runbook/find-fault-type.js';
+import type { Role, RunbookPack } from '../runbook/pack-schema.js';
+import type { Command, Verb } from './command.js';
+
+/** Who may use a verb: anyone, anyone on the contact list, or holders of the listed roles. */
+export type Access = 'anyone' | 'contact' | readonly Role[];
+
+/** One verb: its usage line, what it does, who may use it, and how its arguments parse. */
+export interface VerbSpec {
+  verb: Verb;
+  usage: string;
+  summary: Localized;
+  access: Access;
+  /** Parses the words after the verb; a string is the reason they do not fit. */
+  parse(args: string[], pack: RunbookPack): Command | Localized;
+}
+
+const SCOPES: Record<string, 'full' | 'partial' | 'feature'> = {
+  full: 'full',
+  all: 'full',
+  전체: 'full',
+  partial: 'partial',
+  부분: 'partial',
+  feature: 'feature',
+  기능: 'feature',
+  '특정기능': 'feature',
+};
+
+const ROLES = new Set(['devops', 'backend', 'it_support', 'cto', 'commander']);
+const STEP = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+const bad = (ko: string, en: string) => l(ko, en);
+
+/** Splits an optional leading incident id off the arguments. */
+function optionalId(args: string[]): { id?: string; rest: string[] } {
+  const id = args[0] ? normaliseIncidentId(args[0]) : undefined;
+  return id ? { id, rest: args.slice(1) } : { rest: args };
+}
+
+function requiredId(args: string[]): { id: string; rest: string[] } | Localized {
+  if (!args[0]) return bad('인시던트 ID가 필요합니다.', 'An incident id is needed.');
+  const id = normaliseIncidentId(args[0]);
+  if (!id) return bad(`"${args[0].slice(0, 40)}"은(는) 인시던트 ID가 아닙니다 (예: INC-20261126-001).`, `"${args[0].slice(0, 40)}" is not an incident id (e.g. INC-20261126-001).`);
+  return { id, rest: args.slice(1) };
+}
+
+const isReason = (v: unknown): v is Localized => typeof v === 'object' && v !== null && 'ko' in v && 'en' in v && !('verb' in v);
+
+function noMore(rest: string[], cmd: Command): Command | Localized {
+  return rest.length ? bad(`필요 없는 인자: ${rest.join(' ').slice(0, 40)}`, `Unexpected words: ${rest.join(' ').slice(0, 40)}`) : cmd;
+}
+
+function idAndStep(verb: 'approve' | 'run') {
+  return (args: string[]): Command | Localized => {
+    const r = requiredId(args);
+    if (isReason(r)) return r;
+    const step = r.rest[0]?.toLowerCase();
+    if (!step || !STEP.test(step)) return bad('단계 ID가 필요합니다 (예: restart-predictor).', 'A step id is needed (e.g. restart-predictor).');
+    return noMore(r.rest.slice(1), { verb, id: r.id, step });
+  };
+}
+
+/** The grammar of `/incident …`, one entry per verb, in the order `help` lists them. */
+export const GRAMMAR: readonly VerbSpec[] = [
+  {
+    verb: 'help',
+    usage: '/incident help [verb]',
+    summary: l('명령 목록과 사용법', 'commands and their usage'),
+    access: 'anyone',
+    parse: (args) => ({ verb: 'help', topic: args[0]?.toLowerCase() }),
+  },
+  {
+    verb: 'open',
+    usage: '/incident open <type> [full|partial|feature] [note…]',
+    summary: l('인시던트 열기 (type1~5 또는 api, db, network, docker, model)', 'open an incident (type1–5 or api, db, network, docker, model)'),
+    access: 'contact',
+    parse: (args, pack) => {
+      if (!args[0]) return bad('장애 유형이 필요합니다: type1~type5 (예: /incident open type2)', 'A fault type is needed: type1–type5 (e.g. /incident open type2)');
+      const type = findFaultType(pack, args[0]);
+      if (!type) {
+        const known = pack.types.map((t) => `type${t.id} (${t.aliases.slice(0, 3).join(', ')})`).join('; ');
+        return bad(`알 수 없는 장애 유형 "${args[0].slice(0, 40)}". 유형: ${known}`, `Unknown fault type "${args[0].slice(0, 40)}". Types: ${known}`);
+      }
+      const scope = args[1] ? SCOPES[args[1].toLowerCase()] : undefined;
+      const note = args.slice(scope ? 2 : 1).join(' ');
+      return { verb: 'open', type: type.id, scope: scope ?? 'full', note };
+    },
+  },
+  {
+    verb: 'list',
+    usage: '/incident list [all]',
+    summary: l('열린 인시던트 (all: 전체)', 'open incidents (all: every incident)'),
+    access: 'anyone',
+    parse: (args) => (args[0] && args[0].toLowerCase() !== 'all' ? bad('사용법: /incident list [all]', 'Usage: /incident list [all]') : { verb: 'list', all: args[0]?.toLowerCase() === 'all' }),
+  },
+  {
+    verb: 'status',
+    usage: '/incident status [id]',
+    summary: l('상태, RTO, 체크리스트, 복구 단계', 'status, RTO clock, checklists, recovery steps'),
+    access: 'anyone',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'status', id });
+    },
+  },
+  {
+    verb: 'diag',
+    usage: '/incident diag [id] [step]',
+    summary: l('읽기 전용 진단 실행', 'run the read-only diagnostics'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      const step = rest[0]?.toLowerCase();
+      if (step && !STEP.test(step)) return bad(`"${step.slice(0, 40)}"은(는) 단계 ID가 아닙니다.`, `"${step.slice(0, 40)}" is not a step id.`);
+      return noMore(rest.slice(1), { verb: 'diag', id, step });
+    },
+  },
+  {
+    verb: 'approve',
+    usage: '/incident approve <id> <step>',
+    summary: l('복구 단계 승인 (승인되면 실행)', 'approve a recovery step (it runs once approved)'),
+    access: 'contact',
+    parse: idAndStep('approve'),
+  },
+  {
+    verb: 'run',
+    usage: '/incident run <id> <step>',
+    summary: l('단계 실행 (진단, 수동 단계 완료, 승인된 복구 단계)', 'run a step (diagnostic, manual step done, approved recovery step)'),
+    access: 'contact',
+    parse: idAndStep('run'),
+  },
+  {
+    verb: 'check',
+    usage: '/incident check <id> <item>',
+    summary: l('체크리스트 항목 완료', 'tick a checklist item'),
+    access: 'contact',
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      const item = r.rest[0]?.toLowerCase();
+      if (!item || !/^[a-z0-9-]{1,64}$/.test(item)) return bad('체크리스트 항목 ID 또는 번호가 필요합니다.', 'A checklist item id or number is needed.');
+      return noMore(r.rest.slice(1), { verb: 'check', id: r.id, item });
+    },
+  },
+  {
+    verb: 'ack',
+    usage: '/incident ack [id]',
+    summary: l('담당 확인 (에스컬레이션은 계속)', 'acknowledge (the ladder keeps climbing)'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'ack', id });
+    },
+  },
+  {
+    verb: 'escalate',
+    usage: '/incident escalate [id]',
+    summary: l('다음 에스컬레이션 단계 즉시 호출', 'page the next ladder rung now'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'escalate', id });
+    },
+  },
+  {
+    verb: 'assign',
+    usage: '/incident assign <id> <devops|backend|it_support|cto|commander> <person…>',
+    summary: l('역할 담당자 지정', 'assign a person to a role'),
+    access: 'contact',
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      const role = r.rest[0]?.toLowerCase();
+      if (!role || !ROLES.has(role)) return bad('역할: devops, backend, it_support, cto, commander', 'Role: devops, backend, it_support, cto, commander');
+      const person = r.rest.slice(1).join(' ');
+      if (!person) return bad('담당자 이름이 필요합니다 (연락처의 이름).', 'A person is needed (a name from the contact list).');
+      return { verb: 'assign', id: r.id, role: role as Role | 'commander', person };
+    },
+  },
+  {
+    verb: 'note',
+    usage: '/incident note <id> <text…>',
+    summary: l('타임라인에 메모', 'add a note to the timeline'),
+    access: 'contact',
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      if (!r.rest.length) return bad('메모 내용이 필요합니다.', 'Note text is needed.');
+      return { verb: 'note', id: r.id, text: r.rest.join(' ') };
+    },
+  },
+  {
+    verb: 'resolve',
+    usage: '/incident resolve [id] [cause…]',
+    summary: l('복구 완료 (원인 기록, 타이머 정지)', 'mark recovered (records the cause, stops timers)'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return { verb: 'resolve', id, cause: rest.join(' ') };
+    },
+  },
+  {
+    verb: 'close',
+    usage: '/incident close [id]',
+    summary: l('복구된 인시던트 종료', 'close a resolved incident'),
+    access: ['devops', 'cto'],
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'close', id });
+    },
+  },
+  {
+    verb: 'cancel',
+    usage: '/incident cancel <id> <reason…>',
+    summary: l('인시던트 취소 (오탐, 중복)', 'cancel an incident (false alarm, duplicate)'),
+    access: ['devops', 'cto'],
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      if (!r.rest.length) return bad('취소 사유가 필요합니다.', 'A reason is needed.');
+      return { verb: 'cancel', id: r.id, reason: r.rest.join(' ') };
+    },
+  },
+];
+
+/** The grammar entry of a verb, if drbot has it. */
+export function verbSpec(verb: string, grammar: readonly VerbSpec[] = GRAMMAR): VerbSpec | undefined {
+  return grammar.find((v) => v.verb === verb);
+}
+
+/** Type guard: the parse produced a reason, not a command. */
+export function isParseError(v: Command | Localized): v is Localized {
+  return isReason(v);
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import { pick } from '../i18n/lang.js';
+import { IncidentService } from '../incident/incident-service.js';
+import { StepRunner } from '../incident/step-runner.js';
+import { textReply, type Reply } from '../views/view.js';
+import { Command, type Verb } from './command.js';
+import { GRAMMAR, isParseError, verbSpec, type Access, type VerbSpec } from './grammar.js';
+import type { CommandOrigin, Handler, HandlerContext, HandlerTable } from './handler.js';
+import { tokenize } from './tokenize.js';
+
+/** Observes each command (metrics): verb (or `invalid`), outcome and duration. */
+export type CommandObserver = (verb: string, outcome: 'ok' | 'refused' | 'error', ms: number) => void;
+
+/**
+ * Turns a line of text from any platform into a typed command, checks who may run it, and calls
+ * its handler. It never throws: bad input gets its usage, unexpected failures a short apology with
+ * an error id that is in the log.
+ */
+export class Router {
+  readonly incidents: IncidentService;
+  readonly steps: StepRunner;
+  private observer: CommandObserver = () => {};
+
+  constructor(
+    private readonly core: Core,
+    private readonly handlers: HandlerTable,
+    private readonly grammar: readonly VerbSpec[] = GRAMMAR,
+  ) {
+    this.incidents = new IncidentService(core);
+    this.steps = new StepRunner(core, this.incidents);
+  }
+
+  /** The verbs that have a handler, in grammar order. */
+  verbs(): VerbSpec[] {
+    return this.grammar.filter((v) => this.handlers[v.verb]);
+  }
+
+  /** Sets the command observer (metrics). */
+  observe(observer: CommandObserver): void {
+    this.observer = observer;
+  }
+
+  /** Parses and runs one command line as `actor`. */
+  async dispatch(line: string, actor: Actor, origin: CommandOrigin = {}): Promise<Reply> {
+    const started = performance.now();
+    const lang = this.core.lang;
+    const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+    const tokens = tokenize(line);
+    const done = (verb: string, reply: Reply, outcome?: 'ok' | 'refused' | 'error') => {
+      this.observer(verb, outcome ?? (reply.refused ? 'refused' : 'ok'), performance.now() - started);
+      return reply;
+    };
+    if (!tokens.ok) {
+      const msg =
+        tokens.reason === 'empty'
+          ? t('명령이 비어 있습니다. `/incident help`를 입력하세요.', 'The command is empty. Type `/incident help`.')
+          : t('명령이 너무 깁니다 (최대 4000자).', 'The command is too long (4000 characters at most).');
+      return done('invalid', textReply(msg, { private: true, refused: true }));
+    }
+    const spec = verbSpec(tokens.verb, this.verbs());
+    if (!spec) {
+      const shown = tokens.verb.slice(0, 40);
+      return done('invalid', textReply(t(`알 수 없는 명령 "${shown}". \`/incident help\`로 명령 목록을 보세요.`, `Unknown command "${shown}". Type \`/incident help\` for the list.`), { private: true, refused: true }));
+    }
+    const parsed = spec.parse(tokens.args, this.core.pack);
+    if (isParseError(parsed)) return done(spec.verb, textReply(`${pick(lang, parsed)}\n${t('사용법', 'Usage')}: ${spec.usage}`, { private: true, refused: true }));
+    const checked = Command.safeParse(parsed);
+    if (!checked.success) return done(spec.verb, textReply(`${t('사용법', 'Usage')}: ${spec.usage}`, { private: true, refused: true }));
+    const command = checked.data;
+    const denied = this.denied(spec.access, actor);
+    if (denied) return done(spec.verb, textReply(denied, { private: true, refused: true }));
+
+    const id = 'id' in command ? command.id : undefined;
+    const log = this.core.log.child({ verb: command.verb, actor: actor.name, platform: actor.platform, ...(id ? { incidentId: id } : {}) });
+    const ctx: HandlerContext = { command, actor, origin, lang, core: this.core, incidents: this.incidents, steps: this.steps, log, t };
+    try {
+      const handler = this.handlers[command.verb] as Handler<Verb>;
+      const reply = await handler(ctx);
+      log.info({ refused: reply.refused ?? false, incidentId: reply.incidentId ?? id }, 'command handled');
+      return done(command.verb, reply);
+    } catch (err) {
+      const errorId = randomUUID().slice(0, 8);
+      log.error({ err, errorId }, 'command failed unexpectedly');
+      return done(
+        command.verb,
+        textReply(t(`명령 처리 중 오류가 발생했습니다 (오류 ID ${errorId}). 변경 사항이 있다면 타임라인을 확인하세요.`, `Something went wrong handling the command (error id ${errorId}); check the timeline for what changed.`), {
+          private: true,
+          refused: true,
+        }),
+        'error',
+      );
+    }
+  }
+
+  private denied(access: Access, actor: Actor): string | undefined {
+    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    if (access === 'anyone') return undefined;
+    if (!actor.roles.length) {
+      return t(
+        `${actor.name}님은 연락처(config/contacts.yaml)에 없어 이 명령을 쓸 수 없습니다. DevOps 팀에 등록을 요청하세요.`,
+        `${actor.name} is not on the contact list (config/contacts.yaml), so this command is not allowed. Ask the DevOps team to add you.`,
+      );
+    }
+    if (access === 'contact') return undefined;
+    if (access.some((r) => actor.roles.includes(r))) return undefined;
+    return t(`이 명령은 ${access.join(' / ')} 역할만 쓸 수 있습니다 (보유: ${actor.roles.join(', ')}).`, `Only ${access.join(' or ')} may use this command (you hold ${actor.roles.join(', ')}).`);
+  }
+}

@@ -1,0 +1,288 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  Approval,
+  ApprovalStatus,
+  ChecklistTick,
+  ImpactScope,
+  Incident,
+  IncidentStatus,
+  StepRun,
+  StepRunStatus,
+  TimelineEntry,
+  TimelineKind,
+} from '../incident/incident.js';
+import type { ApprovalsTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const num = (v: number | string | bigint): number => Number(v);
+const optNum = (v: number | string | bigint | null): number | undefined => (v === null ? undefined : Number(v));
+
+function toIncident(r: Selectable<IncidentsTable>): Incident {
+  return {
+    id: r.id,
+    day: r.day,
+    seq: num(r.seq),
+    type: num(r.type),
+    scope: r.scope as ImpactScope,
+    status: r.status as IncidentStatus,
+    note: r.note,
+    host: r.host,
+    openedBy: r.opened_by,
+    openedAt: num(r.opened_at),
+    commander: opt(r.commander),
+    ackedBy: opt(r.acked_by),
+    ackedAt: optNum(r.acked_at),
+    level: num(r.level),
+    resolvedBy: opt(r.resolved_by),
+    resolvedAt: optNum(r.resolved_at),
+    cause: opt(r.cause),
+    closedAt: optNum(r.closed_at),
+    cancelledAt: optNum(r.cancelled_at),
+    cancelReason: opt(r.cancel_reason),
+    dedupeKey: opt(r.dedupe_key),
+    lastActivityAt: num(r.last_activity_at),
+    assignments: JSON.parse(r.assignments) as Incident['assignments'],
+  };
+}
+
+function fromIncident(i: Incident): IncidentsTable {
+  return {
+    id: i.id,
+    day: i.day,
+    seq: i.seq,
+    type: i.type,
+    scope: i.scope,
+    status: i.status,
+    note: i.note,
+    host: i.host,
+    opened_by: i.openedBy,
+    opened_at: i.openedAt,
+    commander: i.commander ?? null,
+    acked_by: i.ackedBy ?? null,
+    acked_at: i.ackedAt ?? null,
+    level: i.level,
+    resolved_by: i.resolvedBy ?? null,
+    resolved_at: i.resolvedAt ?? null,
+    cause: i.cause ?? null,
+    closed_at: i.closedAt ?? null,
+    cancelled_at: i.cancelledAt ?? null,
+    cancel_reason: i.cancelReason ?? null,
+    dedupe_key: i.dedupeKey ?? null,
+    last_activity_at: i.lastActivityAt,
+    assignments: JSON.stringify(i.assignments),
+  };
+}
+
+function toTimeline(r: Selectable<TimelineTable>): TimelineEntry {
+  return {
+    id: num(r.id),
+    incidentId: r.incident_id,
+    at: num(r.at),
+    actor: r.actor,
+    kind: r.kind as TimelineKind,
+    text: r.text,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
+
+function toApproval(r: Selectable<ApprovalsTable>): Approval {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    stepId: r.step_id,
+    firstBy: r.first_by,
+    firstAt: num(r.first_at),
+    secondBy: opt(r.second_by),
+    secondAt: optNum(r.second_at),
+    needsTwo: num(r.needs_two) === 1,
+    expiresAt: num(r.expires_at),
+    status: r.status as ApprovalStatus,
+  };
+}
+
+function fromApproval(a: Approval): ApprovalsTable {
+  return {
+    id: a.id,
+    incident_id: a.incidentId,
+    step_id: a.stepId,
+    first_by: a.firstBy,
+    first_at: a.firstAt,
+    second_by: a.secondBy ?? null,
+    second_at: a.secondAt ?? null,
+    needs_two: a.needsTwo ? 1 : 0,
+    expires_at: a.expiresAt,
+    status: a.status,
+  };
+}
+
+function toStepRun(r: Selectable<StepRunsTable>): StepRun {
+  return {
+    requestId: r.request_id,
+    incidentId: r.incident_id,
+    stepId: r.step_id,
+    approvalId: opt(r.approval_id),
+    action: r.action,
+    requestedBy: r.requested_by,
+    startedAt: num(r.started_at),
+    finishedAt: optNum(r.finished_at),
+    status: r.status as StepRunStatus,
+    summary: r.summary,
+    output: r.output,
+  };
+}
+
+/** Incidents, their timeline, checklist ticks, approvals and step runs. */
+export class IncidentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Next free per-day sequence number (call inside the transaction that inserts). */
+  async nextSeq(day: string): Promise<number> {
+    const row = await this.db.selectFrom('incidents').select((eb) => eb.fn.max('seq').as('max')).where('day', '=', day).executeTakeFirst();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  /** Inserts a new incident. */
+  async insert(incident: Incident): Promise<void> {
+    await this.db.insertInto('incidents').values(fromIncident(incident)).execute();
+  }
+
+  /** Replaces an incident's row with `incident`. */
+  async save(incident: Incident): Promise<void> {
+    const { id, ...rest } = fromIncident(incident);
+    await this.db.updateTable('incidents').set(rest).where('id', '=', id).execute();
+  }
+
+  /** The incident with this id. */
+  async get(id: string): Promise<Incident | undefined> {
+    const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toIncident(row) : undefined;
+  }
+
+  /** The incident opened from this platform event (Slack retry, double click). */
+  async findByDedupeKey(key: string): Promise<Incident | undefined> {
+    const row = await this.db.selectFrom('incidents').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+    return row ? toIncident(row) : undefined;
+  }
+
+  /** Incidents in the given states, newest first. */
+  async list(statuses?: readonly IncidentStatus[], limit = 500): Promise<Incident[]> {
+    let q = this.db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(limit);
+    if (statuses?.length) q = q.where('status', 'in', statuses);
+    return (await q.execute()).map(toIncident);
+  }
+
+  /** Number of incidents in each status (for metrics and tests). */
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Appends to the timeline and marks the incident active at that time. */
+  async appendTimeline(entry: TimelineEntry): Promise<TimelineEntry> {
+    const row = await this.db
+      .insertInto('timeline')
+      .values({
+        incident_id: entry.incidentId,
+        at: entry.at,
+        actor: entry.actor,
+        kind: entry.kind,
+        text: entry.text,
+        data: JSON.stringify(entry.data ?? {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.db
+      .updateTable('incidents')
+      .set({ last_activity_at: entry.at })
+      .where('id', '=', entry.incidentId)
+      .where('last_activity_at', '<', entry.at)
+      .execute();
+    return { ...entry, id: Number(row.id) };
+  }
+
+  /** The whole timeline of an incident, oldest first. */
+  async timeline(incidentId: string): Promise<TimelineEntry[]> {
+    const rows = await this.db.selectFrom('timeline').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
+    return rows.map(toTimeline);
+  }
+
+  /** Ticks a checklist item; false when it was already ticked. */
+  async tick(incidentId: string, itemId: string, by: string, at: number): Promise<boolean> {
+    const res = await this.db
+      .insertInto('checklist')
+      .values({ incident_id: incidentId, item_id: itemId, done_by: by, done_at: at })
+      .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Ticked items of an incident's checklists. */
+  async checklist(incidentId: string): Promise<ChecklistTick[]> {
+    const rows = await this.db.selectFrom('checklist').selectAll().where('incident_id', '=', incidentId).orderBy('done_at').execute();
+    return rows.map((r) => ({ itemId: r.item_id, doneBy: r.done_by, doneAt: Number(r.done_at) }));
+  }
+
+  /** Inserts an approval. */
+  async insertApproval(approval: Approval): Promise<void> {
+    await this.db.insertInto('approvals').values(fromApproval(approval)).execute();
+  }
+
+  /** Replaces an approval's row. */
+  async saveApproval(approval: Approval): Promise<void> {
+    const { id, ...rest } = fromApproval(approval);
+    await this.db.updateTable('approvals').set(rest).where('id', '=', id).execute();
+  }
+
+  /** Marks an approval used by a run, only if it is still `approved`; false when someone else used it first. */
+  async useApproval(id: string): Promise<boolean> {
+    const res = await this.db.updateTable('approvals').set({ status: 'used' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Approvals of an incident, oldest first. */
+  async approvals(incidentId: string): Promise<Approval[]> {
+    const rows = await this.db.selectFrom('approvals').selectAll().where('incident_id', '=', incidentId).orderBy('first_at').orderBy('id').execute();
+    return rows.map(toApproval);
+  }
+
+  /** Records the start of a step run. */
+  async insertStepRun(run: StepRun): Promise<void> {
+    await this.db
+      .insertInto('step_runs')
+      .values({
+        request_id: run.requestId,
+        incident_id: run.incidentId,
+        step_id: run.stepId,
+        approval_id: run.approvalId ?? null,
+        action: run.action,
+        requested_by: run.requestedBy,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt ?? null,
+        status: run.status,
+        summary: run.summary,
+        output: run.output,
+      })
+      .execute();
+  }
+
+  /** Records how a step run ended. */
+  async finishStepRun(requestId: string, result: { status: StepRunStatus; summary: string; output: string; finishedAt: number }): Promise<void> {
+    await this.db
+      .updateTable('step_runs')
+      .set({ status: result.status, summary: result.summary, output: result.output, finished_at: result.finishedAt })
+      .where('request_id', '=', requestId)
+      .execute();
+  }
+
+  /** Step runs of an incident, oldest first. */
+  async stepRuns(incidentId: string): Promise<StepRun[]> {
+    const rows = await this.db.selectFrom('step_runs').selectAll().where('incident_id', '=', incidentId).orderBy('started_at').orderBy('request_id').execute();
+    return rows.map(toStepRun);
+  }
+
+  /** Step runs still marked running (after a crash these are re-queried, never re-run). */
+  async runningStepRuns(): Promise<StepRun[]> {
+    const rows = await this.db.selectFrom('step_runs').selectAll().where('status', '=', 'running').execute();
+    return rows.map(toStepRun);
+  }
+}

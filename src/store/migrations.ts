@@ -1,0 +1,190 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+/** Which SQL engine the migrations run on; they differ only in how auto-increment ids are declared. */
+export type Dialect = 'sqlite' | 'postgres';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+function autoId(dialect: Dialect) {
+  return dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
+}
+
+/** Every migration in order. Add new ones at the end with the next number; never edit a shipped one. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  const id = autoId(dialect);
+  return {
+    '0001-initial': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('incidents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('type', 'integer', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('opened_by', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'bigint', (c) => c.notNull())
+          .addColumn('commander', 'text')
+          .addColumn('acked_by', 'text')
+          .addColumn('acked_at', 'bigint')
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('resolved_by', 'text')
+          .addColumn('resolved_at', 'bigint')
+          .addColumn('cause', 'text')
+          .addColumn('closed_at', 'bigint')
+          .addColumn('cancelled_at', 'bigint')
+          .addColumn('cancel_reason', 'text')
+          .addColumn('dedupe_key', 'text', (c) => c.unique())
+          .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
+          .addColumn('assignments', 'text', (c) => c.notNull())
+          .addUniqueConstraint('incidents_day_seq', ['day', 'seq'])
+          .execute();
+        await db.schema.createIndex('incidents_status').on('incidents').column('status').execute();
+
+        await db.schema
+          .createTable('timeline')
+          .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('timeline_incident').on('timeline').columns(['incident_id', 'id']).execute();
+
+        await db.schema
+          .createTable('checklist')
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('done_by', 'text', (c) => c.notNull())
+          .addColumn('done_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('checklist_pk', ['incident_id', 'item_id'])
+          .execute();
+
+        await db.schema
+          .createTable('approvals')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('step_id', 'text', (c) => c.notNull())
+          .addColumn('first_by', 'text', (c) => c.notNull())
+          .addColumn('first_at', 'bigint', (c) => c.notNull())
+          .addColumn('second_by', 'text')
+          .addColumn('second_at', 'bigint')
+          .addColumn('needs_two', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('approvals_incident_step').on('approvals').columns(['incident_id', 'step_id']).execute();
+
+        await db.schema
+          .createTable('step_runs')
+          .addColumn('request_id', 'text', (c) => c.primaryKey())
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('step_id', 'text', (c) => c.notNull())
+          .addColumn('approval_id', 'text', (c) => c.unique())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('requested_by', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('finished_at', 'bigint')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('output', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('step_runs_incident').on('step_runs').columns(['incident_id', 'started_at']).execute();
+
+        await db.schema
+          .createTable('timers')
+          .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('due_at', 'bigint', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('claimed_by', 'text')
+          .addColumn('claimed_until', 'bigint')
+          .addColumn('fired_at', 'bigint')
+          .addColumn('cancelled_at', 'bigint')
+          .addUniqueConstraint('timers_incident_kind', ['incident_id', 'kind'])
+          .execute();
+        await db.schema.createIndex('timers_due').on('timers').columns(['fired_at', 'cancelled_at', 'due_at']).execute();
+
+        await db.schema
+          .createTable('deliveries')
+          .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('person', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('deliveries_once', ['incident_id', 'level', 'person'])
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text', (c) => c.unique())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('delivered_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('outbox_pending').on('outbox').columns(['platform', 'delivered_at', 'id']).execute();
+
+        await db.schema
+          .createTable('conversation_refs')
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('ref', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('conversation_refs_pk', ['platform', 'key'])
+          .execute();
+
+        await db.schema
+          .createTable('incident_threads')
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('incident_threads_pk', ['incident_id', 'platform'])
+          .execute();
+
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('last_seen_at', 'bigint')
+          .addColumn('connected', 'integer', (c) => c.notNull())
+          .addColumn('info', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+/** Brings the database up to the newest migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: AnyDb, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+  void sql;
+}

@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+/** Where the store lives: a SQLite file under dataDir, or PostgreSQL when databaseUrl is set. */
+export interface StoreLocation {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+/** Opens the configured store, migrated and ready. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  if (location.databaseUrl) {
+    const { PostgresStore } = await import('./postgres-store.js');
+    return PostgresStore.open(location.databaseUrl);
+  }
+  return SqliteStore.open(join(location.dataDir, 'drbot.sqlite'));
+}

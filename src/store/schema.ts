@@ -1,0 +1,151 @@
+import type { Generated } from 'kysely';
+
+/** Times are epoch milliseconds; JSON columns are text; booleans are 0/1 — the same on SQLite and PostgreSQL. */
+export interface IncidentsTable {
+  id: string;
+  day: string;
+  seq: number;
+  type: number;
+  scope: string;
+  status: string;
+  note: string;
+  host: string;
+  opened_by: string;
+  opened_at: number;
+  commander: string | null;
+  acked_by: string | null;
+  acked_at: number | null;
+  level: number;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  cause: string | null;
+  closed_at: number | null;
+  cancelled_at: number | null;
+  cancel_reason: string | null;
+  dedupe_key: string | null;
+  last_activity_at: number;
+  assignments: string;
+}
+
+export interface TimelineTable {
+  id: Generated<number>;
+  incident_id: string;
+  at: number;
+  actor: string;
+  kind: string;
+  text: string;
+  data: string;
+}
+
+export interface ChecklistTable {
+  incident_id: string;
+  item_id: string;
+  done_by: string;
+  done_at: number;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  incident_id: string;
+  step_id: string;
+  first_by: string;
+  first_at: number;
+  second_by: string | null;
+  second_at: number | null;
+  needs_two: number;
+  expires_at: number;
+  status: string;
+}
+
+export interface StepRunsTable {
+  request_id: string;
+  incident_id: string;
+  step_id: string;
+  approval_id: string | null;
+  action: string;
+  requested_by: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  summary: string;
+  output: string;
+}
+
+export interface TimersTable {
+  id: Generated<number>;
+  incident_id: string;
+  kind: string;
+  due_at: number;
+  payload: string;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  fired_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  incident_id: string;
+  level: number;
+  person: string;
+  channel: string;
+  status: string;
+  detail: string;
+  at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  platform: string;
+  kind: string;
+  dedupe_key: string | null;
+  payload: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+export interface ConversationRefsTable {
+  platform: string;
+  key: string;
+  ref: string;
+  updated_at: number;
+}
+
+export interface IncidentThreadsTable {
+  incident_id: string;
+  platform: string;
+  channel: string;
+  message_id: string;
+  created_at: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  last_seen_at: number | null;
+  connected: number;
+  info: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  incidents: IncidentsTable;
+  timeline: TimelineTable;
+  checklist: ChecklistTable;
+  approvals: ApprovalsTable;
+  step_runs: StepRunsTable;
+  timers: TimersTable;
+  deliveries: DeliveriesTable;
+  outbox: OutboxTable;
+  conversation_refs: ConversationRefsTable;
+  incident_threads: IncidentThreadsTable;
+  agents: AgentsTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { StoreCorruptError } from '../errors/drbot-error.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import { KyselyStore } from './store.js';
+
+/** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
+export class SqliteStore extends KyselyStore {
+  private constructor(
+    db: Kysely<Database>,
+    readonly file: string,
+    readonly sqlite: BetterSqlite3.Database,
+  ) {
+    super(db, 'sqlite');
+  }
+
+  /** Opens (creating if needed) the database file, checks its integrity, and migrates it. */
+  static async open(file: string): Promise<SqliteStore> {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let sqlite: BetterSqlite3.Database;
+    try {
+      sqlite = new BetterSqlite3(file, { timeout: 5000 });
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      const check = sqlite.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(String(check));
+    } catch (err) {
+      throw new StoreCorruptError(
+        `the database file ${file} is damaged: ${(err as Error).message}`,
+        `stop drbot and restore it from a backup: drbot restore <backup-file> (DATA_DIR=${dirname(file)})`,
+      );
+    }
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrateToLatest(db, 'sqlite');
+    return new SqliteStore(db, file, sqlite);
+  }
+}

@@ -1,0 +1,167 @@
+import { formatDuration } from '../i18n/format-duration.js';
+import { formatTime } from '../i18n/format-time.js';
+import type { Lang } from '../i18n/lang.js';
+import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
+import type { StepRun } from '../incident/incident.js';
+import { rtoState } from '../incident/rto-clock.js';
+import type { RunbookPack, Step } from '../runbook/pack-schema.js';
+import type { ListItem, Mark, View, ViewAction } from './view.js';
+
+const SCOPE: Record<string, { ko: string; en: string }> = {
+  full: { ko: '전체', en: 'full' },
+  partial: { ko: '부분', en: 'partial' },
+  feature: { ko: '특정 기능', en: 'one feature' },
+};
+
+const STATUS: Record<string, { ko: string; en: string }> = {
+  open: { ko: '진행 중', en: 'open' },
+  resolved: { ko: '복구 완료', en: 'resolved' },
+  closed: { ko: '종료', en: 'closed' },
+  cancelled: { ko: '취소', en: 'cancelled' },
+};
+
+/** What the card shows: the full runbook (console, `status`) or the compact live card (chat platforms). */
+export type CardDetail = 'full' | 'compact';
+
+/** Builds the incident card: status, RTO clock, ladder, checklists, diagnostics, recovery steps and their commands. */
+export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: Lang, detail: CardDetail = 'full'): View {
+  const { incident, type } = snap;
+  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const rto = rtoState(incident, pack, snap.now);
+  const lastRun = latestRuns(snap.runs);
+  const ticked = new Set(snap.ticks.map((x) => x.itemId));
+  const allItems = (['immediate', 'during', 'after'] as const).flatMap((list) => pack.checklists[list].map((item) => ({ list, item })));
+  const open = incident.status === 'open';
+
+  const rtoText =
+    `${t('경과', 'elapsed')} ${formatDuration(rto.elapsedMs, lang)} · ` +
+    (rto.leftToGoalMs > 0
+      ? t(`목표까지 ${formatDuration(rto.leftToGoalMs, lang)}`, `${formatDuration(rto.leftToGoalMs, lang)} left to the goal`)
+      : rto.leftToLimitMs > 0
+        ? t(`목표 초과, 허용 한도까지 ${formatDuration(rto.leftToLimitMs, lang)}`, `goal missed, ${formatDuration(rto.leftToLimitMs, lang)} left to the limit`)
+        : t('허용 한도(8시간) 초과', 'limit exceeded')) +
+    (rto.stopped ? t(' (정지)', ' (stopped)') : '');
+
+  const fields = [
+    { label: t('상태', 'Status'), value: STATUS[incident.status]![lang] },
+    { label: t('영향 범위', 'Impact'), value: SCOPE[incident.scope]![lang] },
+    { label: t('발생 시각', 'Opened'), value: `${formatTime(incident.openedAt, pack.timeZone)} (${incident.openedBy})` },
+    { label: 'RTO', value: rtoText },
+    {
+      label: t('에스컬레이션', 'Escalation'),
+      value: `${snap.rung.level}. ${snap.rung.title[lang]} — ${snap.holders.map((c) => c.name).join(', ') || t('담당자 없음', 'nobody on the list')}`,
+    },
+    { label: t('지휘', 'Commander'), value: incident.commander ?? t('미지정', 'none yet') },
+    { label: t('체크리스트', 'Checklist'), value: `${allItems.filter((i) => ticked.has(i.item.id)).length}/${allItems.length}` },
+    {
+      label: t('에이전트', 'Agent'),
+      value: snap.agent.online
+        ? t(`${incident.host} 연결됨`, `${incident.host} online`)
+        : t(`⚠️ ${incident.host} 오프라인 — 진단/복구 불가`, `⚠️ ${incident.host} offline — diagnostics and recovery cannot run`),
+    },
+  ];
+  if (incident.cause) fields.push({ label: t('원인', 'Cause'), value: incident.cause });
+  if (incident.note) fields.push({ label: t('메모', 'Note'), value: incident.note });
+
+  const stepItem = (step: Step, kind: 'diag' | 'recovery'): ListItem => {
+    const run = lastRun.get(step.id);
+    const approval = snap.approvals.filter((a) => a.stepId === step.id).at(-1);
+    const mark: Mark | undefined = run ? runMark(run) : approval?.status === 'pending' ? 'pending' : kind === 'recovery' ? 'todo' : undefined;
+    const details: string[] = [];
+    if (step.procedure.length && detail === 'full') details.push(...step.procedure.map((p) => `$ ${p}`));
+    if (run?.summary) details.push(run.summary);
+    if (approval?.status === 'pending') details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
+    const flags = [step.destructive ? t('파괴적·2인 승인', 'destructive, two people') : '', step.mutates ? step.approvers.join('/') : ''].filter(Boolean).join(', ');
+    return {
+      text: `${step.id} — ${step.title[lang]}${flags ? ` (${flags})` : ''}`,
+      mark,
+      detail: details.join('\n') || undefined,
+      action: open ? stepAction(incident.id, step, lang, incident.host) : undefined,
+    };
+  };
+
+  const view: View = {
+    key: `incident:${incident.id}`,
+    header: { title: `${incident.id} · Type ${type.id}: ${type.title[lang]}`, emoji: type.emoji, colour: type.colour },
+    summary: `${type.emoji} ${incident.id} Type ${type.id} ${type.title[lang]} — ${STATUS[incident.status]![lang]}, ${rtoText}`,
+    blocks: [{ type: 'fields', fields }],
+  };
+
+  if (detail === 'full') view.blocks.push({ type: 'list', title: t('증상', 'Symptoms'), items: type.symptoms.map((s) => ({ text: s[lang] })) });
+  view.blocks.push({ type: 'list', title: t('원인 분석 (진단)', 'Diagnostics'), items: type.diagnostics.map((s) => stepItem(s, 'diag')) });
+  const stages = detail === 'full' ? type.stages : [currentStage(type.stages, lastRun)];
+  for (const stage of stages) {
+    view.blocks.push({ type: 'list', title: t(`복구 단계 ${stage.stage}: ${stage.title.ko}`, `Recovery stage ${stage.stage}: ${stage.title.en}`), items: stage.steps.map((s) => stepItem(s, 'recovery')) });
+  }
+  if (detail === 'full') {
+    if (type.rollback.length) view.blocks.push({ type: 'list', title: t('롤백 절차', 'Rollback'), items: type.rollback.map((s) => stepItem(s, 'recovery')) });
+    if (type.temporary.length) view.blocks.push({ type: 'list', title: t('임시 조치', 'Temporary measures'), items: type.temporary.map((s) => stepItem(s, 'recovery')) });
+    if (type.portConflict.length) view.blocks.push({ type: 'list', title: t('포트 충돌 해결', 'Port conflict'), items: type.portConflict.map((s) => stepItem(s, 'recovery')) });
+    const listTitles = { immediate: t('장애 발생 시 즉시 체크', 'Immediately'), during: t('복구 진행 중', 'During recovery'), after: t('복구 완료 후', 'After recovery') };
+    for (const list of ['immediate', 'during', 'after'] as const) {
+      view.blocks.push({
+        type: 'list',
+        title: `${t('체크리스트', 'Checklist')}: ${listTitles[list]}`,
+        items: pack.checklists[list].map((item) => {
+          const tick = snap.ticks.find((x) => x.itemId === item.id);
+          return {
+            text: `${item.id} — ${item.text[lang]}`,
+            mark: tick ? 'done' : 'todo',
+            detail: tick ? `${tick.doneBy}, ${formatTime(tick.doneAt, pack.timeZone)}` : undefined,
+            action: !tick && open ? { label: t('완료', 'Done'), command: `/incident check ${incident.id} ${item.id}` } : undefined,
+          };
+        }),
+      });
+    }
+  }
+  if (open) {
+    const stage = currentStage(type.stages, lastRun);
+    view.blocks.push({
+      type: 'actions',
+      actions: [
+        { label: t('진단 실행', 'Run diagnostics'), command: `/incident diag ${incident.id}` },
+        ...stage.steps.filter((s) => s.mutates).map((s) => stepAction(incident.id, s, lang, incident.host)),
+        { label: t('확인(Ack)', 'Acknowledge'), command: `/incident ack ${incident.id}` },
+        { label: t('복구 완료', 'Resolve'), command: `/incident resolve ${incident.id}`, style: 'primary' as const },
+      ],
+    });
+  }
+  return view;
+}
+
+/** The button for one step: approve (with a confirm dialog) for host-changing steps, run otherwise. */
+export function stepAction(incidentId: string, step: Step, lang: Lang, host: string): ViewAction {
+  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  if (!step.mutates) return { label: step.action === 'manual' ? t(`완료: ${step.id}`, `Done: ${step.id}`) : t(`실행: ${step.id}`, `Run ${step.id}`), command: `/incident run ${incidentId} ${step.id}` };
+  const params = Object.entries(step.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return {
+    label: t(`승인: ${step.id}`, `Approve ${step.id}`),
+    command: `/incident approve ${incidentId} ${step.id}`,
+    style: step.destructive ? 'danger' : 'primary',
+    confirm: {
+      title: t('복구 단계 승인', 'Approve recovery step'),
+      text:
+        `${step.title[lang]}\n${t('실행', 'Runs')}: ${step.action} ${params}\n${t('호스트', 'Host')}: ${host}` +
+        (step.procedure.length ? `\n${step.procedure.map((p) => `$ ${p}`).join('\n')}` : '') +
+        (step.rollbackPoint ? `\n${t('롤백 지점', 'Rollback point')}: ${step.rollbackPoint[lang]}` : '') +
+        (step.destructive ? `\n${t('파괴적 작업: 두 번째 승인자가 필요합니다.', 'Destructive: a second approver is needed.')}` : ''),
+      confirm: t('승인', 'Approve'),
+      deny: t('취소', 'Cancel'),
+    },
+  };
+}
+
+function latestRuns(runs: StepRun[]): Map<string, StepRun> {
+  const map = new Map<string, StepRun>();
+  for (const r of runs) map.set(r.stepId, r);
+  return map;
+}
+
+function runMark(run: StepRun): Mark {
+  return run.status === 'running' ? 'running' : run.status === 'unknown' ? 'warn' : run.status;
+}
+
+/** The first stage with a host-changing step that has not yet run successfully (else the last stage). */
+function currentStage<T extends { steps: Step[] }>(stages: T[], lastRun: Map<string, StepRun>): T {
+  return stages.find((s) => s.steps.some((step) => step.mutates && lastRun.get(step.id)?.status !== 'ok')) ?? stages.at(-1)!;
+}

@@ -1,0 +1,56 @@
+/** Platform-neutral message model: adapters render it as Block Kit, an Adaptive Card or plain text. */
+
+/** Status marks shown beside list items. */
+export type Mark = 'ok' | 'warn' | 'fail' | 'pending' | 'running' | 'done' | 'todo' | 'info';
+
+/** A button; `command` is the typed command it stands for, so a click and typing are the same thing. */
+export interface ViewAction {
+  label: string;
+  command: string;
+  style?: 'primary' | 'danger';
+  /** Shown before the command runs (what will run, where, and the rollback point). */
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+
+/** One list line, optionally with a mark, details and its own action. */
+export interface ListItem {
+  text: string;
+  mark?: Mark;
+  detail?: string;
+  action?: ViewAction;
+}
+
+/** The building blocks of a view. */
+export type Block =
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'list'; title?: string; items: ListItem[] }
+  | { type: 'code'; text: string }
+  | { type: 'divider' }
+  | { type: 'actions'; actions: ViewAction[] };
+
+/** A whole message: an incident card, a reply, a page. */
+export interface View {
+  /** Stable id of the thing this view shows (`incident:INC-…`), so adapters can update it in place. */
+  key?: string;
+  header?: { title: string; emoji?: string; colour?: string };
+  blocks: Block[];
+  /** One-line plain summary for notifications and fallbacks. */
+  summary: string;
+}
+
+/** A handler's answer: views to show, and whether only the asker should see them. */
+export interface Reply {
+  views: View[];
+  /** Show only to the person who asked (Slack ephemeral); errors and refusals are private. */
+  private?: boolean;
+  /** The incident the reply is about, so adapters can link it to its thread and card. */
+  incidentId?: string;
+  /** True when the command was refused or malformed; nothing changed. */
+  refused?: boolean;
+}
+
+/** A one-block reply. */
+export function textReply(text: string, options: { private?: boolean; refused?: boolean; incidentId?: string } = {}): Reply {
+  return { views: [{ blocks: [{ type: 'text', text }], summary: text.split('\n')[0] ?? text }], ...options };
+}
