@@ -1,0 +1,28 @@
+import type { ActionRequest, ActionResult, AgentPort, AgentPresence } from '../../src/agentlink/agent-port.js';
+import { AgentOfflineError } from '../../src/agentlink/agent-port.js';
+
+/** An agent port that answers from a table of scripted results and records every request. */
+export class ScriptedAgentPort implements AgentPort {
+  online = true;
+  readonly requests: ActionRequest[] = [];
+  private readonly results = new Map<string, ActionResult>();
+
+  /** Sets the result for an action (optionally for one param value, e.g. `http_health:backend`). */
+  answer(key: string, result: Partial<ActionResult> & { status: ActionResult['status'] }): this {
+    this.results.set(key, { summary: result.status, output: '', ...result });
+    return this;
+  }
+
+  presence(host: string): AgentPresence {
+    return { host, online: this.online, lastSeenAt: this.online ? Date.now() : undefined };
+  }
+  list(): AgentPresence[] {
+    return [this.presence('routing-ml')];
+  }
+  async run(request: ActionRequest): Promise<ActionResult> {
+    if (!this.online) throw new AgentOfflineError(request.host);
+    this.requests.push(request);
+    const firstParam = Object.values(request.params)[0];
+    return this.results.get(`${request.action}:${String(firstParam)}`) ?? this.results.get(request.action) ?? { status: 'ok', summary: `${request.action} ok`, output: '' };
+  }
+}
