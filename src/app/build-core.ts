@@ -9,6 +9,7 @@ import { ContactDirectory } from '../contacts/contact-directory.js';
 import { loadContacts } from '../contacts/load-contacts.js';
 import { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
+import { ChatPager } from '../notify/pager.js';
 import { loadRunbookPack } from '../runbook/load-runbook-pack.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,7 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
   const timeZone = config.timeZone || pack.timeZone;
   const contacts = new ContactDirectory(loadContacts(config.contactsPath), timeZone, new Set(config.holidays));
   const store = overrides.store ?? (await openStore(config));
+  const chat = new ChatPager();
   return {
     lang: config.lang,
     timeZone,
@@ -35,6 +37,8 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
     agents: overrides.agents ?? new NoAgentPort(),
     events: new IncidentEvents((err, event) => log.error({ err, event }, 'incident listener failed')),
     log,
+    chat,
+    pager: chat,
     newId: () => randomUUID(),
   };
 }

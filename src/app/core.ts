@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/lang.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
+import type { ChatPager, Pager } from '../notify/pager.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { Store } from '../store/store.js';
 
@@ -18,6 +19,10 @@ export interface Core {
   agents: AgentPort;
   events: IncidentEvents;
   log: Logger;
+  /** Chat page senders by platform; adapters register theirs when they start. */
+  chat: ChatPager;
+  /** The port the ladder pages through (chat first; email and webhook fallbacks when configured). */
+  pager: Pager;
   /** Random unique id (approvals, request ids). */
   newId(): string;
 }

@@ -13,6 +13,7 @@ import type { ContactsFile } from '../../src/contacts/contact-schema.js';
 import { loadContacts } from '../../src/contacts/load-contacts.js';
 import type { Lang } from '../../src/i18n/lang.js';
 import { IncidentEvents } from '../../src/incident/incident-events.js';
+import { ChatPager } from '../../src/notify/pager.js';
 import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 import { Router } from '../../src/router/router.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -40,6 +41,7 @@ export async function buildTestCore(
   const contacts = new ContactDirectory(contactsFile, pack.timeZone, new Set(options.holidays ?? []));
   const store = options.store ?? (await SqliteStore.open(':memory:'));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const chat = new ChatPager();
   const core: Core = {
     lang: options.lang ?? 'en',
     timeZone: pack.timeZone,
@@ -52,6 +54,8 @@ export async function buildTestCore(
       throw err;
     }),
     log,
+    chat,
+    pager: chat,
     newId: () => randomUUID(),
   };
   const router = new Router(core, createHandlers());
