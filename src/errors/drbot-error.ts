@@ -40,8 +40,8 @@ export class ContactsError extends DrbotError {
 
 /** The store cannot be reached or refuses a query. */
 export class StoreUnavailableError extends DrbotError {
-  constructor(message: string, cause?: unknown) {
-    super(ErrorCode.StoreUnavailable, message, 'check DATA_DIR permissions or DATABASE_URL', { cause });
+  constructor(message: string, cause?: unknown, hint = 'check DATA_DIR permissions or DATABASE_URL') {
+    super(ErrorCode.StoreUnavailable, message, hint, { cause });
   }
 }
 

@@ -178,9 +178,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 }
 
 /** Brings the database up to the newest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: AnyDb, dialect: Dialect): Promise<void> {
+export async function migrateToLatest(db: AnyDb, dialect: Dialect, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // With a PostgreSQL schema the migration bookkeeping lives in it too (Kysely otherwise finds another schema's table).
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

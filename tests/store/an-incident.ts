@@ -1,0 +1,59 @@
+import type { ImpactScope, Incident, IncidentStatus } from '../../src/incident/incident.js';
+import { formatIncidentId } from '../../src/incident/incident-id.js';
+import { TUESDAY_10_KST } from '../support/test-core.js';
+
+/** Test-data builder for an incident row: `anIncident().ofType(2).seq(3).build()`. */
+export function anIncident() {
+  const value: Incident = {
+    id: formatIncidentId('20261124', 1),
+    day: '20261124',
+    seq: 1,
+    type: 1,
+    scope: 'full',
+    status: 'open',
+    note: 'predictor down',
+    host: 'routing-ml',
+    openedBy: 'Kim DevOps',
+    openedAt: TUESDAY_10_KST,
+    level: 0,
+    lastActivityAt: TUESDAY_10_KST,
+    assignments: {},
+  };
+  const builder = {
+    seq(n: number, day = value.day) {
+      value.day = day;
+      value.seq = n;
+      value.id = formatIncidentId(day, n);
+      return builder;
+    },
+    ofType(type: number) {
+      value.type = type;
+      return builder;
+    },
+    scope(scope: ImpactScope) {
+      value.scope = scope;
+      return builder;
+    },
+    status(status: IncidentStatus) {
+      value.status = status;
+      return builder;
+    },
+    openedAt(at: number) {
+      value.openedAt = at;
+      value.lastActivityAt = at;
+      return builder;
+    },
+    dedupeKey(key: string) {
+      value.dedupeKey = key;
+      return builder;
+    },
+    with(fields: Partial<Incident>) {
+      Object.assign(value, fields);
+      return builder;
+    },
+    build(): Incident {
+      return { ...value, assignments: { ...value.assignments } };
+    },
+  };
+  return builder;
+}

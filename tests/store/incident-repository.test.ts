@@ -1,0 +1,182 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { Store } from '../../src/store/store.js';
+import { TUESDAY_10_KST } from '../support/test-core.js';
+import { aStepRun } from './a-step-run.js';
+import { anApproval } from './an-approval.js';
+import { anIncident } from './an-incident.js';
+import { storeBackends } from './store-backends.js';
+
+const MIN = 60_000;
+
+describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
+  let store: Store;
+  const fresh = async () => (store = await backend.open());
+  afterEach(async () => {
+    await store?.close();
+  });
+  afterAll(() => backend.dispose());
+
+  it('numbers incidents per day, starting at 1', async () => {
+    await fresh();
+    expect(await store.incidents.nextSeq('20261124')).toBe(1);
+    await store.incidents.insert(anIncident().seq(1).build());
+    await store.incidents.insert(anIncident().seq(2).build());
+    await store.incidents.insert(anIncident().seq(1, '20261125').build());
+    expect(await store.incidents.nextSeq('20261124')).toBe(3);
+    expect(await store.incidents.nextSeq('20261125')).toBe(2);
+  });
+
+  it('round-trips every field of an incident, including absent optionals and numbers as numbers', async () => {
+    await fresh();
+    const full = anIncident()
+      .seq(7)
+      .ofType(4)
+      .scope('partial')
+      .dedupeKey('slack:trigger-1')
+      .with({ commander: 'Kim DevOps', ackedBy: 'Park DevOps', ackedAt: TUESDAY_10_KST + MIN, level: 2, assignments: { backend: 'Lee Backend' }, cause: 'disk full' })
+      .build();
+    await store.incidents.insert(full);
+    expect(await store.incidents.get(full.id)).toEqual(full);
+    const bare = anIncident().seq(8).build();
+    await store.incidents.insert(bare);
+    const got = await store.incidents.get(bare.id);
+    expect(got).toEqual(bare);
+    expect(got && 'ackedAt' in got && got.ackedAt !== undefined).toBe(false);
+    expect(typeof got?.openedAt).toBe('number');
+  });
+
+  it('refuses a second incident with the same id or day and sequence with a unique-violation error', async () => {
+    await fresh();
+    await store.incidents.insert(anIncident().seq(1).build());
+    await expect(store.incidents.insert(anIncident().seq(1).build())).rejects.toThrow(/unique|duplicate/i);
+    await expect(store.incidents.insert(anIncident().seq(1).with({ id: 'INC-20261124-901' }).build())).rejects.toThrow(/unique|duplicate/i);
+    expect(await store.incidents.count()).toBe(1);
+  });
+
+  it('saves changes to an incident and leaves the others alone', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    const b = anIncident().seq(2).build();
+    await store.incidents.insert(a);
+    await store.incidents.insert(b);
+    const resolved = { ...a, status: 'resolved' as const, resolvedAt: TUESDAY_10_KST + 90 * MIN, resolvedBy: 'Kim DevOps', cause: 'OOM' };
+    await store.incidents.save(resolved);
+    expect(await store.incidents.get(a.id)).toEqual(resolved);
+    expect(await store.incidents.get(b.id)).toEqual(b);
+    expect(await store.incidents.get('INC-20991231-001')).toBeUndefined();
+  });
+
+  it('finds an incident by its dedupe key', async () => {
+    await fresh();
+    const a = anIncident().seq(1).dedupeKey('slack:t-1').build();
+    await store.incidents.insert(a);
+    expect((await store.incidents.findByDedupeKey('slack:t-1'))?.id).toBe(a.id);
+    expect(await store.incidents.findByDedupeKey('slack:t-2')).toBeUndefined();
+    await expect(store.incidents.insert(anIncident().seq(2).dedupeKey('slack:t-1').build())).rejects.toThrow(/unique|duplicate/i);
+  });
+
+  it('lists incidents newest first, filtered by status and limited', async () => {
+    await fresh();
+    await store.incidents.insert(anIncident().seq(1).openedAt(TUESDAY_10_KST).build());
+    await store.incidents.insert(anIncident().seq(2).openedAt(TUESDAY_10_KST + MIN).status('resolved').build());
+    await store.incidents.insert(anIncident().seq(3).openedAt(TUESDAY_10_KST + 2 * MIN).build());
+    await store.incidents.insert(anIncident().seq(4).openedAt(TUESDAY_10_KST + 2 * MIN).status('cancelled').build());
+    expect((await store.incidents.list()).map((i) => i.seq)).toEqual([4, 3, 2, 1]);
+    expect((await store.incidents.list(['open'])).map((i) => i.seq)).toEqual([3, 1]);
+    expect((await store.incidents.list(['resolved', 'cancelled'])).map((i) => i.seq)).toEqual([4, 2]);
+    expect((await store.incidents.list([], 2)).map((i) => i.seq)).toEqual([4, 3]);
+    expect(await store.incidents.count()).toBe(4);
+  });
+
+  it('appends timeline entries in order with ids, and moves last activity forward only', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    const e1 = await store.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST + 5 * MIN, actor: 'Kim DevOps', kind: 'note', text: '첫 메모', data: { n: 1 } });
+    const e2 = await store.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST + 2 * MIN, actor: 'drbot', kind: 'page', text: 'paged', data: { level: 1, channel: 'chat' } });
+    const e3 = await store.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST + 6 * MIN, actor: 'drbot', kind: 'reminder', text: 'quiet' });
+    expect(e1.id).toEqual(expect.any(Number));
+    expect(e2.id!).toBeGreaterThan(e1.id!);
+    const timeline = await store.incidents.timeline(a.id);
+    expect(timeline).toEqual([
+      { id: e1.id, incidentId: a.id, at: TUESDAY_10_KST + 5 * MIN, actor: 'Kim DevOps', kind: 'note', text: '첫 메모', data: { n: 1 } },
+      { id: e2.id, incidentId: a.id, at: TUESDAY_10_KST + 2 * MIN, actor: 'drbot', kind: 'page', text: 'paged', data: { level: 1, channel: 'chat' } },
+      { id: e3.id, incidentId: a.id, at: TUESDAY_10_KST + 6 * MIN, actor: 'drbot', kind: 'reminder', text: 'quiet', data: {} },
+    ]);
+    expect((await store.incidents.get(a.id))?.lastActivityAt).toBe(TUESDAY_10_KST + 6 * MIN);
+    expect(await store.incidents.timeline('INC-20991231-001')).toEqual([]);
+  });
+
+  it('ticks a checklist item once and lists the ticks by time', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    expect(await store.incidents.tick(a.id, 'record-time', 'Kim DevOps', TUESDAY_10_KST + MIN)).toBe(true);
+    expect(await store.incidents.tick(a.id, 'record-time', 'Park DevOps', TUESDAY_10_KST + 2 * MIN)).toBe(false);
+    expect(await store.incidents.tick(a.id, 'impact-scope', 'Park DevOps', TUESDAY_10_KST)).toBe(true);
+    expect(await store.incidents.checklist(a.id)).toEqual([
+      { itemId: 'impact-scope', doneBy: 'Park DevOps', doneAt: TUESDAY_10_KST },
+      { itemId: 'record-time', doneBy: 'Kim DevOps', doneAt: TUESDAY_10_KST + MIN },
+    ]);
+  });
+
+  it('stores approvals, updates them, and lets only one run use an approval', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    const single = anApproval().id('apr-1').of(a.id, 'restart-predictor').at(TUESDAY_10_KST).build();
+    const double = anApproval().id('apr-2').of(a.id, 'restore-db').at(TUESDAY_10_KST + MIN).destructive().build();
+    await store.incidents.insertApproval(double);
+    await store.incidents.insertApproval(single);
+    expect(await store.incidents.approvals(a.id)).toEqual([single, double]);
+    const seconded = { ...double, secondBy: 'Park DevOps', secondAt: TUESDAY_10_KST + 3 * MIN, status: 'approved' as const };
+    await store.incidents.saveApproval(seconded);
+    expect((await store.incidents.approvals(a.id))[1]).toEqual(seconded);
+    const uses = await Promise.all([store.incidents.useApproval('apr-1'), store.incidents.useApproval('apr-1')]);
+    expect(uses.filter(Boolean)).toHaveLength(1);
+    expect(await store.incidents.useApproval('apr-1')).toBe(false);
+    expect(await store.incidents.useApproval('apr-missing')).toBe(false);
+    expect((await store.incidents.approvals(a.id))[0]?.status).toBe('used');
+  });
+
+  it('records step runs from start to finish and lists the ones still running', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    const r1 = aStepRun().id('req-1').of(a.id, 'restart-predictor').at(TUESDAY_10_KST).approvedBy('apr-1').build();
+    const r2 = aStepRun().id('req-2').of(a.id, 'check-logs').at(TUESDAY_10_KST + MIN).build();
+    await store.incidents.insertStepRun(r2);
+    await store.incidents.insertStepRun(r1);
+    expect(await store.incidents.stepRuns(a.id)).toEqual([r1, r2]);
+    await store.incidents.finishStepRun('req-1', { status: 'ok', summary: 'restarted', output: 'predictor up', finishedAt: TUESDAY_10_KST + 2 * MIN });
+    expect((await store.incidents.stepRuns(a.id))[0]).toEqual({ ...r1, status: 'ok', summary: 'restarted', output: 'predictor up', finishedAt: TUESDAY_10_KST + 2 * MIN });
+    expect((await store.incidents.runningStepRuns()).map((r) => r.requestId)).toEqual(['req-2']);
+    await expect(store.incidents.insertStepRun(aStepRun().id('req-3').of(a.id, 'restart-predictor').approvedBy('apr-1').build())).rejects.toThrow(/unique|duplicate/i);
+  });
+
+  it('commits a transaction as a whole, rolls it back as a whole, and joins nested calls', async () => {
+    await fresh();
+    await store.transaction(async (tx) => {
+      await tx.incidents.insert(anIncident().seq(1).build());
+      await tx.transaction(async (inner) => inner.incidents.insert(anIncident().seq(2).build()));
+    });
+    expect(await store.incidents.count()).toBe(2);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.incidents.insert(anIncident().seq(3).build());
+        await tx.timers.schedule('INC-20261124-003', 'quiet', TUESDAY_10_KST);
+        throw new Error('half-way failure');
+      }),
+    ).rejects.toThrow('half-way failure');
+    expect(await store.incidents.count()).toBe(2);
+    expect(await store.timers.forIncident('INC-20261124-003')).toEqual([]);
+  });
+
+  it('answers ping while open and fails it once closed', async () => {
+    await fresh();
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+    await store.close();
+  });
+});
