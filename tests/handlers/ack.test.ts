@@ -1,0 +1,28 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident ack', () => {
+  it('records who is on it and keeps the ladder timers', async () => {
+    const text = replyText(await core.router.dispatch('/incident ack', core.as('Park DevOps')));
+    expect(text).toContain('Park DevOps acknowledged INC-20261124-001. The ladder keeps climbing');
+    const incident = (await core.store.incidents.get('INC-20261124-001'))!;
+    expect(incident).toMatchObject({ ackedBy: 'Park DevOps', ackedAt: core.clock.now(), commander: 'Kim DevOps' });
+    const ladder = (await core.store.timers.forIncident(incident.id)).filter((t) => t.kind.startsWith('ladder-'));
+    expect(ladder.every((t) => t.cancelledAt === undefined)).toBe(true);
+  });
+
+  it('keeps the first acknowledger when a second person acks', async () => {
+    await core.router.dispatch('/incident ack', core.as('Park DevOps'));
+    await core.router.dispatch('/incident ack', core.as('Lee Backend'));
+    expect((await core.store.incidents.get('INC-20261124-001'))!.ackedBy).toBe('Park DevOps');
+    expect((await core.store.incidents.timeline('INC-20261124-001')).filter((e) => e.kind === 'ack')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+const ID = 'INC-20261124-001';
+let core: TestCore;
+let agent: ScriptedAgentPort;
+beforeEach(async () => {
+  agent = new ScriptedAgentPort();
+  core = await buildTestCore({ agents: agent });
+});
+afterEach(() => core.close());
+
+describe('/incident approve', () => {
+  it('runs an approved recovery step through the agent with its approval id, then the health check', async () => {
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend'));
+    expect(reply.refused).toBeFalsy();
+    expect(replyText(reply)).toContain('restart-predictor approved (Lee Backend)');
+    const restart = agent.requests.find((r) => r.action === 'compose_service_restart')!;
+    expect(restart).toMatchObject({ params: { service: 'predictor' }, incidentId: ID });
+    expect(restart.approvalId).toMatch(/^apr-/);
+    expect(restart.requestId).toBe(`run-${restart.approvalId}`);
+    expect(agent.requests.at(-1)).toMatchObject({ action: 'http_health', approvalId: undefined });
+    const ticks = (await core.store.incidents.checklist(ID)).map((t) => t.itemId);
+    expect(ticks).toEqual(expect.arrayContaining(['method-chosen', 'recovery-executed', 'health-check-passed']));
+  });
+
+  it('does not tick "health check passed" when the health check fails', async () => {
+    agent.answer('http_health', { status: 'fail', summary: 'connection refused' });
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    const text = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
+    expect(text).toContain('health check check-health: connection refused');
+    const ticks = (await core.store.incidents.checklist(ID)).map((t) => t.itemId);
+    expect(ticks).toContain('recovery-executed');
+    expect(ticks).not.toContain('health-check-passed');
+  });
+
+  it('never runs a step twice on a double click', async () => {
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const [a, b] = await Promise.all([
+      core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')),
+      core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')),
+    ]);
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
+    expect([replyText(a), replyText(b)].some((t) => t.includes('already approved'))).toBe(true);
+  });
+
+  it('needs two different people for a destructive step', async () => {
+    await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
+    const first = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps')));
+    expect(first).toContain('first approval by Kim DevOps');
+    expect(agent.requests.some((r) => r.action === 'remove_all_containers')).toBe(false);
+    const again = await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
+    expect(again.refused).toBe(true);
+    expect(replyText(again)).toContain('a second, different person must approve');
+    const second = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
+    expect(second).toContain('approved (Kim DevOps, Jung CTO)');
+    expect(agent.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(1);
+  });
+
+  it('lets a first approval of a destructive step expire', async () => {
+    await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
+    await core.clock.advance((core.pack.approvalTtlMinutes + 1) * 60_000);
+    const text = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
+    expect(text).toContain('first approval by Jung CTO');
+    expect(agent.requests.some((r) => r.action === 'remove_all_containers')).toBe(false);
+    expect((await core.store.incidents.approvals(ID)).map((a) => a.status)).toEqual(['expired', 'pending']);
+  });
+
+  it('tells someone without the role why, and runs nothing', async () => {
+    await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch(`/incident approve ${ID} allow-port-5173`, core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('Kim DevOps may not approve "allow-port-5173": it needs it_support; you hold devops');
+    expect(agent.requests).toHaveLength(0);
+    expect(await core.store.incidents.approvals(ID)).toHaveLength(0);
+  });
+
+  it('records the approval but runs nothing while the agent is offline, and `run` uses it later', async () => {
+    agent.online = false;
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const text = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
+    expect(text).toContain('no agent is connected, so nothing ran');
+    expect(await core.store.incidents.stepRuns(ID)).toHaveLength(0);
+    expect((await core.store.incidents.checklist(ID)).map((t) => t.itemId)).not.toContain('recovery-executed');
+    agent.online = true;
+    const run = replyText(await core.router.dispatch(`/incident run ${ID} restart-predictor`, core.as('Kim DevOps')));
+    expect(run).toContain('restart-predictor: compose_service_restart ok');
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
+  });
+
+  it('refuses read-only steps, unknown steps and closed incidents', async () => {
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    expect(replyText(await core.router.dispatch(`/incident approve ${ID} check-db-file`, core.as('Kim DevOps')))).toContain('needs no approval');
+    expect(replyText(await core.router.dispatch(`/incident approve ${ID} restart-frontend`, core.as('Kim DevOps')))).toContain('Type 2 has no step "restart-frontend"');
+    await core.router.dispatch(`/incident resolve ${ID}`, core.as('Kim DevOps'));
+    expect(replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')))).toContain('is not open (resolved)');
+    expect(agent.requests).toHaveLength(0);
+  });
+});

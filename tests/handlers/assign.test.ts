@@ -1,0 +1,29 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+const ID = 'INC-20261124-001';
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident assign', () => {
+  it('assigns a contact to a role they hold, and a commander', async () => {
+    await core.router.dispatch(`/incident assign ${ID} backend lee backend`, core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident assign ${ID} commander Park DevOps`, core.as('Kim DevOps'));
+    const incident = (await core.store.incidents.get(ID))!;
+    expect(incident.assignments).toEqual({ backend: 'Lee Backend' });
+    expect(incident.commander).toBe('Park DevOps');
+  });
+
+  it('refuses a person who does not hold the role, or is not on the list', async () => {
+    const wrongRole = await core.router.dispatch(`/incident assign ${ID} cto Lee Backend`, core.as('Kim DevOps'));
+    expect(replyText(wrongRole)).toContain('Lee Backend does not hold the cto role');
+    const nobody = await core.router.dispatch(`/incident assign ${ID} backend Nobody Here`, core.as('Kim DevOps'));
+    expect(replyText(nobody)).toContain('No contact named "Nobody Here"');
+    expect((await core.store.incidents.get(ID))!.assignments).toEqual({});
+  });
+});

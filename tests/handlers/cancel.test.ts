@@ -1,0 +1,25 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+const ID = 'INC-20261124-001';
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident cancel', () => {
+  it('cancels with a reason and stops the timers', async () => {
+    expect(replyText(await core.router.dispatch(`/incident cancel ${ID} false alarm, ping was blocked`, core.as('Jung CTO')))).toContain('cancelled: false alarm, ping was blocked');
+    const incident = (await core.store.incidents.get(ID))!;
+    expect(incident).toMatchObject({ status: 'cancelled', cancelReason: 'false alarm, ping was blocked' });
+    expect((await core.store.timers.forIncident(ID)).every((t) => t.cancelledAt !== undefined)).toBe(true);
+  });
+
+  it('cannot cancel a resolved incident', async () => {
+    await core.router.dispatch(`/incident resolve ${ID}`, core.as('Kim DevOps'));
+    expect((await core.router.dispatch(`/incident cancel ${ID} oops`, core.as('Kim DevOps'))).refused).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+const ID = 'INC-20261124-001';
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident check', () => {
+  it('ticks an item by id, once', async () => {
+    expect(replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Lee Backend')))).toContain('☑ cause-identified ticked');
+    expect(replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Kim DevOps')))).toContain('was already ticked');
+    const tick = (await core.store.incidents.checklist(ID)).find((t) => t.itemId === 'cause-identified')!;
+    expect(tick.doneBy).toBe('Lee Backend');
+  });
+
+  it('ticks an item by its number across the three lists', async () => {
+    await core.router.dispatch(`/incident check ${ID} 4`, core.as('Kim DevOps'));
+    expect((await core.store.incidents.checklist(ID)).map((t) => t.itemId)).toContain('user-notice');
+  });
+
+  it('refuses an unknown item with the list of ids', async () => {
+    const reply = await core.router.dispatch(`/incident check ${ID} coffee`, core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('No checklist item "coffee". Items: record-time');
+  });
+});

@@ -1,0 +1,32 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+const ID = 'INC-20261124-001';
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident close', () => {
+  it('closes the one resolved incident when no id is given', async () => {
+    await core.router.dispatch('/incident resolve', core.as('Kim DevOps'));
+    expect(replyText(await core.router.dispatch('/incident close', core.as('Kim DevOps')))).toContain(`${ID} closed.`);
+    expect((await core.store.incidents.get(ID))!.status).toBe('closed');
+  });
+
+  it('refuses to close an open incident', async () => {
+    const reply = await core.router.dispatch(`/incident close ${ID}`, core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('is open; it cannot become closed');
+  });
+
+  it('is for devops and the CTO only', async () => {
+    await core.router.dispatch('/incident resolve', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch(`/incident close ${ID}`, core.as('Lee Backend'));
+    expect(replyText(reply)).toContain('Only devops or cto may use this command (you hold backend)');
+    expect((await core.store.incidents.get(ID))!.status).toBe('resolved');
+  });
+});

@@ -1,0 +1,28 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+});
+afterEach(() => core.close());
+
+describe('/incident escalate', () => {
+  it('moves the next unfired rung to now', async () => {
+    await core.clock.advance(5 * 60_000);
+    const text = replyText(await core.router.dispatch('/incident escalate', core.as('Kim DevOps')));
+    expect(text).toContain('paging level 1');
+    const timer = (await core.store.timers.forIncident('INC-20261124-001')).find((t) => t.kind === 'ladder-1')!;
+    expect(timer.dueAt).toBe(core.clock.now());
+    expect(timer.payload).toMatchObject({ level: 1, manual: true, by: 'Kim DevOps' });
+  });
+
+  it('refuses on a cancelled incident', async () => {
+    await core.router.dispatch('/incident cancel INC-20261124-001 test', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch('/incident escalate INC-20261124-001', core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('is not open (cancelled)');
+  });
+});

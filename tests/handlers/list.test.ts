@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+});
+afterEach(() => core.close());
+
+describe('/incident list', () => {
+  it('lists open incidents and, with `all`, the finished ones too', async () => {
+    expect(replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')))).toBe('No open incidents.');
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    await core.router.dispatch('/incident open type4', core.as('Kim DevOps'));
+    await core.router.dispatch('/incident cancel INC-20261124-001 duplicate', core.as('Kim DevOps'));
+    const open = replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')));
+    expect(open).toContain('Open incidents (1)');
+    expect(open).toContain('INC-20261124-002 · Type 4');
+    expect(open).not.toContain('INC-20261124-001');
+    const all = replyText(await core.router.dispatch('/incident list all', core.as('Kim DevOps')));
+    expect(all).toContain('All incidents (2)');
+    expect(all).toContain('INC-20261124-001 · Type 1');
+    expect(all).toContain('cancelled');
+  });
+
+  it('is open to anyone (read-only)', async () => {
+    const stranger = { platform: 'slack' as const, userId: 'U999', name: 'stranger', roles: [] };
+    expect((await core.router.dispatch('/incident list', stranger)).refused).toBeFalsy();
+  });
+});

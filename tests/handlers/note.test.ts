@@ -1,0 +1,17 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+
+describe('/incident note', () => {
+  let core: TestCore;
+  beforeEach(async () => {
+    core = await buildTestCore();
+    await core.router.dispatch('/incident open type5', core.as('Kim DevOps'));
+  });
+  afterEach(() => core.close());
+
+  it('appends the text, verbatim, to the timeline with its author', async () => {
+    await core.router.dispatch('/incident note INC-20261124-001 model.pkl is 0 bytes; $(rm -rf /) stays text', core.as('Lee Backend'));
+    const entry = (await core.store.incidents.timeline('INC-20261124-001')).at(-1)!;
+    expect(entry).toMatchObject({ kind: 'note', actor: 'Lee Backend', text: 'model.pkl is 0 bytes; $(rm -rf /) stays text' });
+  });
+});

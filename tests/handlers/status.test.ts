@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { replyText } from '../support/reply-text.js';
+
+let core: TestCore;
+beforeEach(async () => {
+  core = await buildTestCore();
+});
+afterEach(() => core.close());
+
+describe('/incident status', () => {
+  it('shows the RTO clock, the ladder rung and the checklists of the only open incident', async () => {
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    await core.clock.advance(83 * 60_000);
+    const text = replyText(await core.router.dispatch('/incident status', core.as('Lee Backend')));
+    expect(text).toContain('RTO');
+    expect(text).toContain('elapsed 1 h 23 min · 2 h 37 min left to the goal');
+    expect(text).toMatch(/Checklist\s*: 3\/15/);
+    expect(text).toContain('[Checklist: Immediately]');
+    expect(text).toContain('[Checklist: During recovery]');
+    expect(text).toContain('[Checklist: After recovery]');
+    expect(text).toContain('/incident check INC-20261124-001 user-notice');
+    expect(text).toMatch(/Escalation\s*: 0\. .*Kim DevOps, Park DevOps/);
+  });
+
+  it('says the goal is missed after 4 h and the limit is exceeded after 8 h', async () => {
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    await core.clock.advance(5 * 3_600_000);
+    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('goal missed, 3 h 0 min left to the limit');
+    await core.clock.advance(4 * 3_600_000);
+    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('limit exceeded');
+  });
+
+  it('asks for an id when several incidents are open and explains when none is', async () => {
+    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('No incident is open');
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch('/incident status', core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('Several incidents are open; give an id: INC-20261124-002, INC-20261124-001');
+  });
+
+  it('refuses an unknown id', async () => {
+    const reply = await core.router.dispatch('/incident status INC-20991231-999', core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(replyText(reply)).toContain('No incident INC-20991231-999');
+  });
+
+  it('warns on the card when the host agent is offline', async () => {
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('routing-ml offline');
+  });
+});
