@@ -62,6 +62,19 @@ describe('console mode', () => {
     expect(out).toContain('No open incidents.');
   });
 
+  it('treats a busy HTTP port as a warning in console mode', async () => {
+    const { createServer } = await import('node:http');
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const out = await runConsole(['/incident list'], tempDir(), { PORT: String(port) });
+      expect(out).toContain('No open incidents.');
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses to start on a bad config field and names it', async () => {
     const dir = tempDir();
     const bad = join(dir, 'drbot.yaml');
