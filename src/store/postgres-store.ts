@@ -13,7 +13,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
   max?: number;
-  /** Keep every table in this schema (created if missing); tests give each file its own. */
+  /** Keep every table in this schema (created if missing); tests give each their own. */
   schema?: string;
   /** How long to wait for a connection before giving up (default 10 s). */
   connectTimeoutMs?: number;
@@ -54,8 +54,8 @@ export class PostgresStore extends KyselyStore {
     }
     pool.on('error', (err) => options.onIdleError?.(err));
     try {
-      if (options.schema) await pool.query(`create schema if not exists ${options.schema}`);
-      else await pool.query('select 1');
+      // The schema itself is created by the migrator, which tolerates two processes creating it at once.
+      await pool.query('select 1');
     } catch (err) {
       await pool.end().catch(() => {});
       throw describeConnectionError(err, target);
