@@ -9,6 +9,7 @@ import { ContactDirectory } from '../contacts/contact-directory.js';
 import { loadContacts } from '../contacts/load-contacts.js';
 import { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
+import { createNotifyChannels } from '../notify/create-notify-channels.js';
 import { ChatPager } from '../notify/pager.js';
 import { loadRunbookPack } from '../runbook/load-runbook-pack.js';
 import { openStore } from '../store/open-store.js';
@@ -27,6 +28,8 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
   const contacts = new ContactDirectory(loadContacts(config.contactsPath), timeZone, new Set(config.holidays));
   const store = overrides.store ?? (await openStore(config));
   const chat = new ChatPager();
+  const notify = createNotifyChannels(config, chat, pack);
+  log.info({ pageChannels: notify.pageChannels, noticeChannels: notify.notices.channels() }, 'page and notice channels set up');
   return {
     lang: config.lang,
     timeZone,
@@ -38,7 +41,9 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
     events: new IncidentEvents((err, event) => log.error({ err, event }, 'incident listener failed')),
     log,
     chat,
-    pager: chat,
+    pager: notify.pager,
+    notices: notify.notices,
+    reportsDir: config.reportsDir,
     newId: () => randomUUID(),
   };
 }

@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/lang.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
+import type { NoticeBoard } from '../notify/notice-board.js';
 import type { ChatPager, Pager } from '../notify/pager.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { Store } from '../store/store.js';
@@ -23,6 +24,10 @@ export interface Core {
   chat: ChatPager;
   /** The port the ladder pages through (chat first; email and webhook fallbacks when configured). */
   pager: Pager;
+  /** User-facing notice channels (Slack, Teams, email); adapters register theirs when they start. */
+  notices: NoticeBoard;
+  /** Directory of the post-incident reports (`REPORTS_DIR`). */
+  reportsDir: string;
   /** Random unique id (approvals, request ids). */
   newId(): string;
 }

@@ -45,6 +45,25 @@ export const DrbotConfigFile = z
       })
       .strict()
       .default({ slackChannels: [], teamsConversations: [], emails: [] }),
+    /** Pages and notices outside chat: email (`SMTP_URL`) and the signed webhook (`DRBOT_WEBHOOK_URL`, `DRBOT_WEBHOOK_SECRET`). */
+    notify: z
+      .object({
+        /** Seconds one page channel (chat, email, webhook) may take before the next is tried. */
+        channelDeadlineSeconds: z.number().positive().max(300).default(10),
+        /** Sender of page and notice emails. */
+        emailFrom: z.string().min(3).default('drbot <drbot@localhost>'),
+        webhook: z
+          .object({
+            /** Overridden by `DRBOT_WEBHOOK_URL`. */
+            url: z.string().url().optional(),
+            /** `drbot` (signed JSON) or `pagerduty-v2` (Events API v2; key in `DRBOT_PAGERDUTY_ROUTING_KEY`). */
+            format: z.enum(['drbot', 'pagerduty-v2']).default('drbot'),
+          })
+          .strict()
+          .default({ format: 'drbot' }),
+      })
+      .strict()
+      .default({ channelDeadlineSeconds: 10, emailFrom: 'drbot <drbot@localhost>', webhook: { format: 'drbot' } }),
   })
   .strict();
 export type DrbotConfigFile = z.infer<typeof DrbotConfigFile>;

@@ -12,6 +12,8 @@ export interface PageRequest {
   /** What the person needs to know: type, elapsed time, steps tried and their results, current blocker. */
   summary: string;
   lang: Lang;
+  /** Aborted when the page is abandoned (its channel's deadline passed); channels that can should stop then. */
+  signal?: AbortSignal;
 }
 
 /** How a page went: delivered (through which channel) or not, with a detail for the timeline. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createHandlers } from '../../handlers/index.js';
@@ -13,6 +14,7 @@ import type { ContactsFile } from '../../src/contacts/contact-schema.js';
 import { loadContacts } from '../../src/contacts/load-contacts.js';
 import type { Lang } from '../../src/i18n/lang.js';
 import { IncidentEvents } from '../../src/incident/incident-events.js';
+import { NoticeBoard } from '../../src/notify/notice-board.js';
 import { ChatPager } from '../../src/notify/pager.js';
 import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 import { Router } from '../../src/router/router.js';
@@ -33,7 +35,7 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
 
 /** Builds a test core; every option has a sensible default. */
 export async function buildTestCore(
-  options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[] } = {},
+  options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string } = {},
 ): Promise<TestCore> {
   const root = packageRoot();
   const pack = loadRunbookPack(join(root, 'runbooks/routing-ml.yaml'));
@@ -56,6 +58,8 @@ export async function buildTestCore(
     log,
     chat,
     pager: chat,
+    notices: new NoticeBoard(),
+    reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-reports-${randomUUID()}`),
     newId: () => randomUUID(),
   };
   const router = new Router(core, createHandlers());
