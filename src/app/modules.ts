@@ -9,6 +9,11 @@ export function hasPlatformCredentials(env: NodeJS.ProcessEnv): boolean {
 /** The modules drbot runs for this configuration, in start order. */
 export async function modulesFor(config: DrbotConfig, options: { console: boolean }): Promise<DrbotModule[]> {
   const modules: DrbotModule[] = [];
+  // Loaded only when configured: botbuilder is heavy and the console should start fast.
+  if (config.env.MicrosoftAppId?.trim() || config.env.DRBOT_TEAMS_INSECURE === '1') {
+    const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
+    modules.push(new TeamsModule());
+  }
   void config;
   void options;
   return modules;

@@ -1,0 +1,96 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Core } from '../../src/app/core.js';
+import { formatTime } from '../../src/i18n/format-time.js';
+import type { TimelineEntry } from '../../src/incident/incident.js';
+import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
+import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
+import { incidentCard } from '../../src/views/incident-card.js';
+import { viewActivity } from './reply-activities.js';
+import type { TeamsConversations } from './teams-conversations.js';
+
+const PLATFORM = 'teams';
+
+/**
+ * Keeps one incident card per incident on Teams: posted once (to the ops conversation when
+ * configured, else where the incident was first handled on Teams), updated in place on every
+ * change, with timeline entries posted under it. Work for one incident runs in order; a burst of
+ * changes collapses into one update.
+ */
+export class TeamsCardKeeper {
+  private readonly threads: IncidentThreadRepository;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly refreshQueued = new Set<string>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly conversations: TeamsConversations,
+    private readonly opsConversation?: string,
+  ) {
+    this.threads = new IncidentThreadRepository(core.store.db);
+  }
+
+  /** Posts the incident's card unless it already has one; `here` is the conversation to use when no ops conversation is configured. */
+  ensureCard(incidentId: string, here?: Partial<ConversationReference>): Promise<void> {
+    return this.enqueue(incidentId, async () => {
+      if (await this.threads.get(incidentId, PLATFORM)) return;
+      const reference = this.opsConversation ? await this.conversations.conversation(this.opsConversation) : here;
+      if (!reference) {
+        this.core.log.warn({ incidentId, opsConversation: this.opsConversation }, 'Teams: no stored conversation for the incident card; add drbot to the teams.opsConversation channel');
+        return;
+      }
+      const [messageId] = await this.conversations.send({ reference }, [await this.cardActivity(incidentId)]);
+      if (!messageId) throw new Error(`Teams did not return an id for the card of ${incidentId}`);
+      await this.threads.save({ incidentId, platform: PLATFORM, channel: reference.conversation!.id, messageId, createdAt: this.core.clock.now() });
+    });
+  }
+
+  /** Redraws the incident's card in place, if it has one on Teams. */
+  refresh(incidentId: string): Promise<void> {
+    if (this.refreshQueued.has(incidentId)) return this.queues.get(incidentId) ?? Promise.resolve();
+    this.refreshQueued.add(incidentId);
+    return this.enqueue(incidentId, async () => {
+      this.refreshQueued.delete(incidentId);
+      const thread = await this.threads.get(incidentId, PLATFORM);
+      if (!thread) return;
+      const reference = await this.conversations.conversation(thread.channel);
+      if (!reference) return;
+      await this.conversations.update(reference, thread.messageId, await this.cardActivity(incidentId));
+    });
+  }
+
+  /** Posts one timeline line under the incident's card. */
+  postTimeline(entry: TimelineEntry): Promise<void> {
+    return this.enqueue(entry.incidentId, async () => {
+      const thread = await this.threads.get(entry.incidentId, PLATFORM);
+      if (!thread) return;
+      const reference = await this.conversations.conversation(thread.channel);
+      if (!reference) return;
+      const text = `\`${formatTime(entry.at, this.core.timeZone)}\` **${entry.actor}** · ${entry.kind}: ${entry.text}`;
+      await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text, textFormat: 'markdown' }]);
+    });
+  }
+
+  /** Resolves when all queued card work has finished. */
+  async idle(): Promise<void> {
+    while (this.queues.size) await Promise.allSettled([...this.queues.values()]);
+  }
+
+  private async cardActivity(incidentId: string) {
+    const incident = await this.core.store.incidents.get(incidentId);
+    if (!incident) throw new Error(`incident ${incidentId} not found`);
+    const view = incidentCard(await loadIncidentSnapshot(this.core, incident), this.core.pack, this.core.lang, 'compact');
+    return viewActivity(view);
+  }
+
+  private enqueue(incidentId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(incidentId) ?? Promise.resolve();
+    const next = previous.then(work).catch((err: unknown) => {
+      this.core.log.error({ err, incidentId }, 'Teams card update failed; the next change retries it');
+    });
+    this.queues.set(incidentId, next);
+    void next.finally(() => {
+      if (this.queues.get(incidentId) === next) this.queues.delete(incidentId);
+    });
+    return next;
+  }
+}

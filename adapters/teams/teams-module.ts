@@ -1,0 +1,118 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference, type Request as BotRequest, type Response as BotResponse } from 'botbuilder';
+import express from 'express';
+import type { AppContext, DrbotModule } from '../../src/app/drbot-module.js';
+import type { Logger } from '../../src/logging/create-logger.js';
+import { commandLine } from './command-line.js';
+import { isIncidentCard, viewActivity } from './reply-activities.js';
+import { teamsActor } from './teams-actor.js';
+import { TeamsCardKeeper } from './teams-card-keeper.js';
+import { TeamsConversations } from './teams-conversations.js';
+import { TeamsPageSender } from './teams-page-sender.js';
+import { teamsSettings, type TeamsSettings } from './teams-settings.js';
+
+/** The Bot Framework messaging endpoint path. */
+export const TEAMS_ENDPOINT = '/api/messages';
+
+/**
+ * Microsoft Teams through botbuilder's CloudAdapter on drbot's HTTP server: @mentions and card
+ * submits become router commands, replies and the live incident card go back through the Bot
+ * Connector, and pages reach people proactively from stored conversation references. The only
+ * place botbuilder is imported (with `./*`): swapping to the Microsoft 365 Agents SDK touches this folder.
+ */
+export class TeamsModule implements DrbotModule {
+  readonly name = 'teams';
+  private app?: AppContext;
+  private log?: Logger;
+  private conversations?: TeamsConversations;
+  private keeper?: TeamsCardKeeper;
+  private settings: TeamsSettings = { mode: 'off' };
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  async start(app: AppContext): Promise<void> {
+    this.app = app;
+    const log = (this.log = app.core.log.child({ module: 'teams' }));
+    this.settings = teamsSettings(app.config.env);
+    if (this.settings.mode === 'off') {
+      log.info('Teams is off (set MicrosoftAppId to serve /api/messages)');
+      return;
+    }
+    const auth =
+      this.settings.mode === 'secure' ? new ConfigurationBotFrameworkAuthentication(this.settings.credentials) : new ConfigurationBotFrameworkAuthentication({});
+    if (this.settings.mode === 'insecure') {
+      log.warn(
+        '!!! DRBOT_TEAMS_INSECURE=1: /api/messages accepts requests WITHOUT Bot Framework authentication. Anyone who can reach this port can act as any Teams user. Use only with the Bot Framework Emulator or a local fake connector; set MicrosoftAppId for real Teams. !!!',
+      );
+    } else if (app.config.env.DRBOT_TEAMS_INSECURE === '1') {
+      log.warn('DRBOT_TEAMS_INSECURE is ignored because MicrosoftAppId is set; requests are authenticated');
+    }
+    const adapter = new CloudAdapter(auth);
+    adapter.onTurnError = async (_context, err) => {
+      log.error({ err }, 'Teams turn failed');
+    };
+    const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.core.store, app.core.clock));
+    const keeper = (this.keeper = new TeamsCardKeeper(app.core, conversations, app.config.teams.opsConversation));
+    app.core.chat.register(new TeamsPageSender(conversations));
+
+    app.core.events.onIncident(async ({ incidentId, change }) => {
+      if (this.stopping) return;
+      if (change === 'opened' && app.config.teams.opsConversation) await keeper.ensureCard(incidentId);
+      else await keeper.refresh(incidentId);
+    });
+    app.core.events.onTimeline(async (entry) => {
+      if (!this.stopping) await keeper.postTimeline(entry);
+    });
+
+    app.http.app.post(TEAMS_ENDPOINT, express.json({ limit: '512kb' }), (req, res, next) => {
+      if (this.stopping) {
+        res.status(503).json({ error: 'drbot is shutting down' });
+        return;
+      }
+      adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, (context) => this.onTurn(context)).catch(next);
+    });
+    log.info({ mode: this.settings.mode, appId: this.settings.appId || undefined, opsConversation: app.config.teams.opsConversation }, `Teams endpoint ready at ${TEAMS_ENDPOINT}`);
+  }
+
+  async stop(deadline: number): Promise<void> {
+    this.stopping = true;
+    const left = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves when every command in flight and every card update has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    do {
+      await Promise.allSettled([...this.inFlight]);
+      await this.app?.core.events.settled();
+      await this.keeper?.idle();
+    } while (this.inFlight.size);
+  }
+
+  /** One incoming activity: remember where it came from, then answer commands after the HTTP turn ends (ack first). */
+  private async onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.from?.role === 'bot') return;
+    await this.conversations!.remember(activity);
+    if (activity.type !== 'message') return;
+    const line = commandLine(activity);
+    if (!line) return;
+    const here: Partial<ConversationReference> = { ...TurnContext.getConversationReference(activity), activityId: undefined };
+    const work = this.runCommand(here, activity, line).catch((err: unknown) => this.log!.error({ err, activityId: activity.id }, 'Teams reply failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async runCommand(here: Partial<ConversationReference>, activity: Activity, line: string): Promise<void> {
+    const { core, router } = this.app!;
+    const actor = teamsActor(core.contacts, activity.from);
+    const reply = await router.dispatch(line, actor, { eventId: activity.id, channel: here.conversation?.id });
+    const cards = reply.views.filter(isIncidentCard);
+    const others = reply.views.filter((v) => !isIncidentCard(v));
+    if (reply.incidentId && !reply.refused) await this.keeper!.ensureCard(reply.incidentId, here);
+    // A card-only reply (`status`) was asked for: show it here too; otherwise the live card already shows it.
+    const outgoing = (others.length ? others : cards).map(viewActivity);
+    await this.conversations!.send({ reference: here, replyToId: activity.id }, outgoing);
+  }
+}

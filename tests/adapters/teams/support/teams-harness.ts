@@ -1,0 +1,61 @@
+import { HttpServer } from '../../../../src/http/http-server.js';
+import { loadConfig, type DrbotConfig } from '../../../../src/config/load-config.js';
+import type { Store } from '../../../../src/store/store.js';
+import { TeamsModule } from '../../../../adapters/teams/teams-module.js';
+import { buildTestCore, type TestCore } from '../../../support/test-core.js';
+import { TeamsActivityBuilder } from './a-teams-activity.js';
+import { FakeBotConnector } from './fake-bot-connector.js';
+
+/** A drbot with the real TeamsModule on a real HTTP server, and a fake Bot Connector to answer to. */
+export interface TeamsHarness {
+  core: TestCore;
+  module: TeamsModule;
+  http: HttpServer;
+  config: DrbotConfig;
+  connector: FakeBotConnector;
+  endpoint: string;
+  /** A new activity aimed at the fake connector. */
+  activity(): TeamsActivityBuilder;
+  /** POSTs an activity to /api/messages and waits until drbot has finished reacting to it. */
+  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  /** Stops the module and the HTTP server (the store stays open unless `closeStore`). */
+  close(options?: { closeStore?: boolean }): Promise<void>;
+}
+
+/** Starts the harness; `env` defaults to the insecure local mode. */
+export async function startTeamsHarness(
+  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; connector?: FakeBotConnector; core?: TestCore } = {},
+): Promise<TeamsHarness> {
+  const connector = options.connector ?? new FakeBotConnector();
+  if (!connector.url) await connector.start();
+  const core = options.core ?? (await buildTestCore({ store: options.store }));
+  const base = loadConfig({ DRBOT_LANG: 'en', ...(options.env ?? { DRBOT_TEAMS_INSECURE: '1' }) });
+  const config: DrbotConfig = { ...base, teams: { opsConversation: options.opsConversation } };
+  const http = new HttpServer(core.log);
+  const module = new TeamsModule();
+  await module.start({ core, router: core.router, http, config });
+  http.seal();
+  const port = await http.listen(0, '127.0.0.1');
+  const endpoint = `http://127.0.0.1:${port}/api/messages`;
+  return {
+    core,
+    module,
+    http,
+    config,
+    connector,
+    endpoint,
+    activity: () => new TeamsActivityBuilder(connector.url),
+    post: async (activity, headers = {}) => {
+      const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+      await module.idle();
+      return res;
+    },
+    close: async ({ closeStore = false } = {}) => {
+      await module.stop(Date.now() + 5000);
+      http.server.closeAllConnections();
+      await http.close();
+      if (!options.connector) await connector.close();
+      if (closeStore) await core.close();
+    },
+  };
+}

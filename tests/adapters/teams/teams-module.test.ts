@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
+import { buildTestCore } from '../../support/test-core.js';
+import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
+import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
+import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
+
+const ID = 'INC-20261124-001';
+let h: TeamsHarness;
+let agent: ScriptedAgentPort;
+
+beforeEach(async () => {
+  agent = new ScriptedAgentPort();
+  h = await startTeamsHarness({ core: await buildTestCore({ agents: agent }) });
+});
+afterEach(async () => {
+  // Every card drbot sent in the test must parse cleanly with the adaptivecards object model.
+  for (const card of h.connector.cards()) expect(adaptiveCardProblems(card)).toEqual([]);
+  await h.close({ closeStore: true });
+});
+
+const cardText = (card: unknown) => JSON.stringify(card);
+
+describe('Teams: commands through the real CloudAdapter endpoint', () => {
+  it('opens an incident from an @mention in a channel: a threaded reply and one live incident card', async () => {
+    const msg = h.activity().inChannel().mentioning('incident open type2').build();
+    const res = await h.post(msg);
+    expect(res.status).toBe(200);
+
+    expect((await h.core.store.incidents.get(ID))?.openedBy).toBe('Kim DevOps');
+    const reply = h.connector.calls.find((c) => c.activityId === msg.id);
+    expect(reply).toMatchObject({ method: 'POST', conversationId: OPS_CHANNEL });
+    expect(reply!.body.text).toContain(`Opened ${ID}`);
+
+    const cardPost = h.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.body.attachments);
+    expect(cardPost?.conversationId).toBe(OPS_CHANNEL);
+    const card = cardPost!.body.attachments![0]!.content;
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(cardText(card)).toContain(`${ID} · Type 2`);
+    expect(cardText(card)).toContain('"type":"FactSet"');
+    expect(cardText(card)).toContain(`"command":"/incident approve ${ID} restore-db-from-yesterday"`);
+  });
+
+  it('accepts the same grammar without the slash and in personal chat without a mention', async () => {
+    await h.post(h.activity().from(TEAMS_USERS.lee).inPersonalChat().saying('incident open type1').build());
+    expect((await h.core.store.incidents.get(ID))?.openedBy).toBe('Lee Backend');
+  });
+
+  it('approves from a card submit: approval recorded with the clicker, card updated in place, timeline in its thread', async () => {
+    await h.post(h.activity().inChannel().mentioning('incident open type2').build());
+    const cardId = h.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.body.attachments)!.answeredId!;
+    const before = h.connector.calls.length;
+
+    const click = h.activity().from(TEAMS_USERS.lee).inChannel().submitting(`/incident approve ${ID} restore-db-from-yesterday`, cardId).build();
+    expect((await h.post(click)).status).toBe(200);
+
+    const approvals = await h.core.store.incidents.approvals(ID);
+    expect(approvals).toEqual([expect.objectContaining({ stepId: 'restore-db-from-yesterday', firstBy: 'Lee Backend' })]);
+    expect(agent.requests.some((r) => r.action === 'restore_file')).toBe(true);
+
+    const after = h.connector.calls.slice(before);
+    const updates = after.filter((c) => c.method === 'PUT');
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((u) => u.activityId === cardId && u.conversationId === OPS_CHANNEL)).toBe(true);
+    // The step ran, so the live card moved past it: its approve button is gone.
+    const latest = cardText(updates.at(-1)!.body.attachments![0]!.content);
+    expect(latest).toContain(`${ID} · Type 2`);
+    expect(latest).not.toContain(`/incident approve ${ID} restore-db-from-yesterday`);
+    const threaded = after.filter((c) => c.method === 'POST' && c.conversationId === `${OPS_CHANNEL};messageid=${cardId}`);
+    expect(threaded.some((c) => String(c.body.text).includes('Lee Backend'))).toBe(true);
+    // Only one card per incident, ever.
+    expect(h.connector.calls.filter((c) => c.method === 'POST' && !c.activityId && c.body.attachments && c.conversationId === OPS_CHANNEL)).toHaveLength(1);
+  });
+
+  it('checks roles through the router: someone not on the contact list is refused and nothing changes', async () => {
+    await h.post(h.activity().inChannel().mentioning('incident open type2').build());
+    const click = h.activity().from(TEAMS_USERS.stranger).inChannel().submitting(`/incident approve ${ID} restore-db-from-yesterday`).build();
+    await h.post(click);
+    expect(await h.core.store.incidents.approvals(ID)).toEqual([]);
+    expect(h.connector.calls.find((c) => c.activityId === click.id)?.body.text).toContain('not on the contact list');
+  });
+
+  it('runs a retried activity (same id) once', async () => {
+    const msg = h.activity().inChannel().mentioning('incident open type2').build();
+    await h.post(msg);
+    await h.post(msg);
+    expect(await h.core.store.incidents.get('INC-20261124-002')).toBeUndefined();
+  });
+});
