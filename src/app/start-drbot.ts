@@ -6,7 +6,10 @@ import type { Clock } from '../clock/clock.js';
 import { loadConfig, type DrbotConfig } from '../config/load-config.js';
 import { HttpServer } from '../http/http-server.js';
 import { createLogger, secretsFromEnv, type Logger } from '../logging/create-logger.js';
+import { ConsoleOpsChannel } from '../notify/console-ops-channel.js';
+import { ConsolePageSender } from '../notify/console-page-sender.js';
 import { Router } from '../router/router.js';
+import { DataDirLock } from '../store/data-dir-lock.js';
 import type { Store } from '../store/store.js';
 import { buildCore } from './build-core.js';
 import type { AppContext, DrbotModule } from './drbot-module.js';
@@ -47,7 +50,15 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
   const log =
     options.log ??
     createLogger({ level: env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), secrets: secretsFromEnv(env) });
-  const core = await buildCore(config, log, { clock: options.clock, store: options.store, agents: options.agents });
+  // The SQLite file belongs to one drbot at a time; the pid file also tells `drbot restore` that it is in use.
+  const lock = !options.store && !config.databaseUrl ? DataDirLock.acquire(config.dataDir, 'drbot') : undefined;
+  let core: Awaited<ReturnType<typeof buildCore>>;
+  try {
+    core = await buildCore(config, log, { clock: options.clock, store: options.store, agents: options.agents });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const router = new Router(core, createHandlers());
   const http = new HttpServer(log);
   http.addHealthCheck({
@@ -62,12 +73,20 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
   const started: DrbotModule[] = [];
   const output = options.output ?? process.stdout;
   const consoleAdapter = consoleMode ? new ConsoleAdapter(app, output, env.DRBOT_USER) : undefined;
+  if (consoleAdapter) {
+    // The console reaches everyone: pages print as `PAGE → …` lines, check results as notices.
+    core.chat.register(new ConsolePageSender((line) => consoleAdapter.print(line)));
+    core.ops.register(new ConsoleOpsChannel((text) => consoleAdapter.print(text)));
+  }
 
   let stopped = false;
   const stop = async (graceMs = 10_000) => {
     if (stopped) return;
     stopped = true;
     const deadline = Date.now() + graceMs;
+    // Stop taking commands first, then let the ones in flight finish before anything closes.
+    router.stopAccepting();
+    if (!(await router.drain(deadline))) log.warn({ graceMs }, 'commands still running at the shutdown deadline; their transactions roll back whole');
     for (const m of [...started].reverse()) {
       try {
         await m.stop(deadline);
@@ -78,6 +97,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     await http.close();
     await core.events.settled();
     await core.store.close();
+    lock?.release();
   };
 
   try {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { startDrbot } from '../app/start-drbot.js';
 import { DrbotError, toDrbotError } from '../errors/drbot-error.js';
+import { runBackup } from './run-backup.js';
+import { runRestore } from './run-restore.js';
 import { validateRunbook } from './validate-runbook.js';
 
 const USAGE = `usage:
   drbot                         start (console mode without platform credentials)
   drbot validate-runbook FILE   check a runbook pack and name each bad field
+  drbot backup FILE             online copy of the SQLite store (safe while drbot runs)
+  drbot restore FILE            check a backup and put it in place (drbot must be stopped)
   drbot help                    this text`;
 
 /** The `drbot` command line. */
@@ -24,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
     const r = validateRunbook(rest[0], lang);
     (r.ok ? process.stdout : process.stderr).write(r.text + '\n');
     return r.ok ? 0 : 1;
+  }
+  if (cmd === 'backup' || cmd === 'restore') {
+    const r = cmd === 'backup' ? await runBackup(rest, process.env) : runRestore(rest, process.env);
+    (r.code === 0 ? process.stdout : process.stderr).write(r.text + '\n');
+    return r.code;
   }
   if (cmd !== undefined && cmd !== 'start') {
     process.stderr.write(`unknown command "${cmd}"\n${USAGE}\n`);

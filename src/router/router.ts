@@ -22,6 +22,8 @@ export class Router {
   readonly incidents: IncidentService;
   readonly steps: StepRunner;
   private observer: CommandObserver = () => {};
+  private closing = false;
+  private readonly inFlight = new Set<Promise<Reply>>();
 
   constructor(
     private readonly core: Core,
@@ -42,8 +44,45 @@ export class Router {
     this.observer = observer;
   }
 
+  /** False once drbot is shutting down: adapters may stop offering work; dispatch answers with a refusal. */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** Stops taking commands (graceful shutdown): later ones are answered "drbot is shutting down" and change nothing. */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
+  /** Waits for the commands in flight to finish, up to `deadline` (epoch ms); true when none is left. */
+  async drain(deadline: number): Promise<boolean> {
+    while (this.inFlight.size) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
   /** Parses and runs one command line as `actor`. */
   async dispatch(line: string, actor: Actor, origin: CommandOrigin = {}): Promise<Reply> {
+    if (this.closing) {
+      const text = this.core.lang === 'ko' ? 'drbot이 종료 중입니다. 잠시 후 다시 시도하세요 (아무것도 바뀌지 않았습니다).' : 'drbot is shutting down; try again in a moment (nothing was changed).';
+      this.observer('shutdown', 'refused', 0);
+      return textReply(text, { private: true, refused: true });
+    }
+    const run = this.run(line, actor, origin);
+    this.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  private async run(line: string, actor: Actor, origin: CommandOrigin): Promise<Reply> {
     const started = performance.now();
     const lang = this.core.lang;
     const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
