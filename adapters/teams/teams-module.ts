@@ -7,6 +7,7 @@ import { isIncidentCard, viewActivity } from './reply-activities.js';
 import { teamsActor } from './teams-actor.js';
 import { TeamsCardKeeper } from './teams-card-keeper.js';
 import { TeamsConversations } from './teams-conversations.js';
+import { TeamsNoticeChannel, TeamsOpsChannel } from './teams-notice-channel.js';
 import { TeamsPageSender } from './teams-page-sender.js';
 import { teamsSettings, type TeamsSettings } from './teams-settings.js';
 
@@ -53,6 +54,8 @@ export class TeamsModule implements DrbotModule {
     const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.core.store, app.core.clock));
     const keeper = (this.keeper = new TeamsCardKeeper(app.core, conversations, app.config.teams.opsConversation));
     app.core.chat.register(new TeamsPageSender(conversations));
+    if (app.config.notices.teamsConversations.length) app.core.notices.register(new TeamsNoticeChannel(conversations, app.config.notices.teamsConversations));
+    if (app.config.teams.opsConversation) app.core.ops.register(new TeamsOpsChannel(conversations, app.config.teams.opsConversation));
 
     app.core.events.onIncident(async ({ incidentId, change }) => {
       if (this.stopping) return;

@@ -18,6 +18,7 @@ export class TeamsPageSender implements ChatPageSender {
     const { contact } = request;
     const reference = contact.teams ? await this.conversations.personal(contact.teams) : undefined;
     if (!reference) throw new NoTeamsConversationError(contact.name);
+    request.signal?.throwIfAborted();
     await this.conversations.send({ reference }, [viewActivity(pageView(request))]);
   }
 }

@@ -21,7 +21,7 @@ afterEach(async () => {
   store = connector = undefined;
 });
 
-async function harness(options: { opsConversation?: string; core?: TestCore } = {}): Promise<TeamsHarness> {
+async function harness(options: { opsConversation?: string; noticeConversations?: string[]; core?: TestCore } = {}): Promise<TeamsHarness> {
   const h = await startTeamsHarness({ connector, store, ...options });
   open.push(h);
   return h;
@@ -89,5 +89,23 @@ describe('Teams: proactive messages from stored conversation references', () => 
     const updates = connector.calls.filter((c) => c.method === 'PUT' && c.activityId === cardId);
     expect(updates.length).toBeGreaterThan(0);
     expect(connector.calls.some((c) => c.conversationId === `${OPS_CHANNEL};messageid=${cardId}` && String(c.body.text).includes('Kim DevOps'))).toBe(true);
+  });
+
+  it('posts user notices to the configured Teams conversations and ops notices to the ops channel', async () => {
+    connector = new FakeBotConnector();
+    await connector.start();
+    const NOTICES = '19:users-announcements@thread.tacv2';
+    const h = await harness({ opsConversation: OPS_CHANNEL, noticeConversations: [NOTICES, '19:never-installed@thread.tacv2'] });
+    await h.post(h.activity().inChannel(OPS_CHANNEL).installing().build());
+    await h.post(h.activity().inChannel(NOTICES).installing().build());
+
+    const view = { summary: 'Routing ML is down', header: { title: 'Service notice', emoji: '📢' }, blocks: [{ type: 'text' as const, text: 'Routing ML is down; we are on it.' }] };
+    const [delivery] = await h.core.notices.post({ kind: 'outage', incidentId: ID, lang: 'en', subject: 'Routing ML is down', text: 'Routing ML is down; we are on it.', view });
+    expect(delivery).toMatchObject({ channel: 'teams', ok: true });
+    expect(delivery!.detail).toContain('no conversation with 19:never-installed@thread.tacv2 yet');
+    expect(connector.calls.filter((c) => c.conversationId === NOTICES)).toHaveLength(1);
+
+    await h.core.ops.post({ summary: 'monthly check', blocks: [{ type: 'text', text: 'Monthly backup check passed' }] });
+    expect(connector.calls.some((c) => c.conversationId === OPS_CHANNEL && String(c.body.text).includes('Monthly backup check passed'))).toBe(true);
   });
 });

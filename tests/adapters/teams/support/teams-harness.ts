@@ -24,13 +24,17 @@ export interface TeamsHarness {
 
 /** Starts the harness; `env` defaults to the insecure local mode. */
 export async function startTeamsHarness(
-  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; connector?: FakeBotConnector; core?: TestCore } = {},
+  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; noticeConversations?: string[]; connector?: FakeBotConnector; core?: TestCore } = {},
 ): Promise<TeamsHarness> {
   const connector = options.connector ?? new FakeBotConnector();
   if (!connector.url) await connector.start();
   const core = options.core ?? (await buildTestCore({ store: options.store }));
   const base = loadConfig({ DRBOT_LANG: 'en', ...(options.env ?? { DRBOT_TEAMS_INSECURE: '1' }) });
-  const config: DrbotConfig = { ...base, teams: { opsConversation: options.opsConversation } };
+  const config: DrbotConfig = {
+    ...base,
+    teams: { opsConversation: options.opsConversation },
+    notices: { ...base.notices, teamsConversations: options.noticeConversations ?? [] },
+  };
   const http = new HttpServer(core.log);
   const module = new TeamsModule();
   await module.start({ core, router: core.router, http, config });
