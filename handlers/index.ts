@@ -4,6 +4,7 @@ import { approve } from './approve.js';
 import { assign } from './assign.js';
 import { cancel } from './cancel.js';
 import { check } from './check.js';
+import { checks } from './checks.js';
 import { close } from './close.js';
 import { diag } from './diag.js';
 import { escalate } from './escalate.js';
@@ -17,7 +18,7 @@ import { status } from './status.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel };
+  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

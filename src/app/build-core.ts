@@ -10,6 +10,7 @@ import { loadContacts } from '../contacts/load-contacts.js';
 import { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createNotifyChannels } from '../notify/create-notify-channels.js';
+import { OpsChannels } from '../notify/ops-channel.js';
 import { ChatPager } from '../notify/pager.js';
 import { loadRunbookPack } from '../runbook/load-runbook-pack.js';
 import { openStore } from '../store/open-store.js';
@@ -43,6 +44,7 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
     chat,
     pager: notify.pager,
     notices: notify.notices,
+    ops: new OpsChannels((err) => log.error({ err }, 'posting to an ops channel failed')),
     reportsDir: config.reportsDir,
     newId: () => randomUUID(),
   };

@@ -5,6 +5,7 @@ import type { AgentPort } from '../agentlink/agent-port.js';
 import type { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { NoticeBoard } from '../notify/notice-board.js';
+import type { OpsChannels } from '../notify/ops-channel.js';
 import type { ChatPager, Pager } from '../notify/pager.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +27,8 @@ export interface Core {
   pager: Pager;
   /** User-facing notice channels (Slack, Teams, email); adapters register theirs when they start. */
   notices: NoticeBoard;
+  /** The team's ops channel (scheduled-check results); console, Slack and Teams register theirs. */
+  ops: OpsChannels;
   /** Directory of the post-incident reports (`REPORTS_DIR`). */
   reportsDir: string;
   /** Random unique id (approvals, request ids). */

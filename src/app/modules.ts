@@ -14,6 +14,9 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
     modules.push(new TeamsModule());
   }
+  // Last, so platform page senders are registered before overdue timers fire on start.
+  const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
+  modules.push(new SchedulerModule());
   void config;
   void options;
   return modules;

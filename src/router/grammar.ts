@@ -223,6 +223,19 @@ export const GRAMMAR: readonly VerbSpec[] = [
       return { verb: 'cancel', id: r.id, reason: r.rest.join(' ') };
     },
   },
+  {
+    verb: 'checks',
+    usage: '/incident checks run weekly|monthly',
+    summary: l('주간/월간 점검을 지금 실행', 'run the weekly or monthly checks now'),
+    access: 'contact',
+    parse: (args) => {
+      const schedule = args[1]?.toLowerCase();
+      if (args[0]?.toLowerCase() !== 'run' || (schedule !== 'weekly' && schedule !== 'monthly')) {
+        return bad('사용법: /incident checks run weekly|monthly', 'Usage: /incident checks run weekly|monthly');
+      }
+      return noMore(args.slice(2), { verb: 'checks', schedule });
+    },
+  },
 ];
 
 /** The grammar entry of a verb, if drbot has it. */

@@ -174,6 +174,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002-timer-leases': {
+      // The scheduler looks up live claims by lease end; without this it scans every unfired timer.
+      async up(db: AnyDb) {
+        await db.schema.createIndex('timers_claimed_until').on('timers').column('claimed_until').execute();
+      },
+    },
   };
 }
 

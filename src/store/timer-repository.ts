@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Dialect } from './migrations.js';
+import type { Database, TimersTable } from './schema.js';
 
 /** A durable timer: a row with a due time, claimed and marked fired by the scheduler. */
 export interface TimerRow {
@@ -47,16 +48,126 @@ export class TimerRepository {
   /** Timers of an incident, by due time. */
   async forIncident(incidentId: string): Promise<TimerRow[]> {
     const rows = await this.db.selectFrom('timers').selectAll().where('incident_id', '=', incidentId).orderBy('due_at').orderBy('id').execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      incidentId: r.incident_id,
-      kind: r.kind,
-      dueAt: Number(r.due_at),
-      payload: JSON.parse(r.payload) as Record<string, unknown>,
-      claimedBy: r.claimed_by ?? undefined,
-      claimedUntil: r.claimed_until === null ? undefined : Number(r.claimed_until),
-      firedAt: r.fired_at === null ? undefined : Number(r.fired_at),
-      cancelledAt: r.cancelled_at === null ? undefined : Number(r.cancelled_at),
-    }));
+    return rows.map(toTimer);
   }
+
+  /** Creates the timer only when no row of that kind exists (recurring timers are armed once). */
+  async ensure(incidentId: string, kind: string, dueAt: number, payload: Record<string, unknown> = {}): Promise<boolean> {
+    const res = await this.db
+      .insertInto('timers')
+      .values({ incident_id: incidentId, kind, due_at: dueAt, payload: JSON.stringify(payload), claimed_by: null, claimed_until: null, fired_at: null, cancelled_at: null })
+      .onConflict((oc) => oc.columns(['incident_id', 'kind']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Ids and due times of timers that are due at `now` and not held by a live claim, oldest first. */
+  async due(now: number, limit: number): Promise<{ id: number; dueAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .select(['id', 'due_at'])
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at) }));
+  }
+
+  /**
+   * Claims one due timer for `owner` until `leaseUntil`; undefined when it is no longer claimable
+   * (fired, cancelled, moved later, or held by a live claim). Call inside a write transaction; on
+   * PostgreSQL the row is locked with SKIP LOCKED so a concurrent claimer moves on instead of waiting.
+   */
+  async claim(id: number, now: number, owner: string, leaseUntil: number, dialect: Dialect): Promise<TimerRow | undefined> {
+    const row = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('id', '=', id)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const res = await this.db
+      .updateTable('timers')
+      .set({ claimed_by: owner, claimed_until: leaseUntil })
+      .where('id', '=', id)
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return undefined;
+    // The previous claim (if any) is returned so the caller can tell a lease-expired re-claim.
+    return toTimer(row);
+  }
+
+  /** Records that the timer has acted; a fired timer never fires again. */
+  async markFired(id: number, at: number): Promise<void> {
+    await this.db.updateTable('timers').set({ fired_at: at, claimed_until: null }).where('id', '=', id).where('fired_at', 'is', null).execute();
+  }
+
+  /** Moves a recurring or deferred timer to a new due time and releases its claim. */
+  async rearm(id: number, dueAt: number, payload?: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable('timers')
+      .set({ due_at: dueAt, claimed_by: null, claimed_until: null, ...(payload ? { payload: JSON.stringify(payload) } : {}) })
+      .where('id', '=', id)
+      .where('fired_at', 'is', null)
+      .execute();
+  }
+
+  /** Replaces a timer's payload (the scheduler notes there that a claim got as far as reserving pages). */
+  async setPayload(id: number, payload: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('timers').set({ payload: JSON.stringify(payload) }).where('id', '=', id).execute();
+  }
+
+  /** Pushes a live claim's lease forward (a claim whose work failed is retried when the lease runs out). */
+  async extendClaim(id: number, owner: string, leaseUntil: number): Promise<void> {
+    await this.db.updateTable('timers').set({ claimed_by: owner, claimed_until: leaseUntil }).where('id', '=', id).where('fired_at', 'is', null).execute();
+  }
+
+  /** When the scheduler next has something to do: the earliest unclaimed due time or expiring lease. */
+  async nextWakeAt(): Promise<number | undefined> {
+    const unclaimed = await this.db
+      .selectFrom('timers')
+      .select('due_at')
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('claimed_until', 'is', null)
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst();
+    const leased = await this.db
+      .selectFrom('timers')
+      .select(['due_at', 'claimed_until'])
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('claimed_until', 'is not', null)
+      .orderBy('claimed_until')
+      .limit(1)
+      .executeTakeFirst();
+    const times = [unclaimed ? Number(unclaimed.due_at) : undefined, leased ? Math.max(Number(leased.due_at), Number(leased.claimed_until)) : undefined].filter(
+      (t): t is number => t !== undefined,
+    );
+    return times.length ? Math.min(...times) : undefined;
+  }
+}
+
+function toTimer(r: Selectable<TimersTable>): TimerRow {
+  return {
+    id: Number(r.id),
+    incidentId: r.incident_id,
+    kind: r.kind,
+    dueAt: Number(r.due_at),
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    claimedBy: r.claimed_by ?? undefined,
+    claimedUntil: r.claimed_until === null ? undefined : Number(r.claimed_until),
+    firedAt: r.fired_at === null ? undefined : Number(r.fired_at),
+    cancelledAt: r.cancelled_at === null ? undefined : Number(r.cancelled_at),
+  };
 }

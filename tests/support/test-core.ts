@@ -15,6 +15,7 @@ import { loadContacts } from '../../src/contacts/load-contacts.js';
 import type { Lang } from '../../src/i18n/lang.js';
 import { IncidentEvents } from '../../src/incident/incident-events.js';
 import { NoticeBoard } from '../../src/notify/notice-board.js';
+import { OpsChannels } from '../../src/notify/ops-channel.js';
 import { ChatPager } from '../../src/notify/pager.js';
 import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 import { Router } from '../../src/router/router.js';
@@ -59,6 +60,9 @@ export async function buildTestCore(
     chat,
     pager: chat,
     notices: new NoticeBoard(),
+    ops: new OpsChannels((err) => {
+      throw err;
+    }),
     reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-reports-${randomUUID()}`),
     newId: () => randomUUID(),
   };

@@ -1,0 +1,45 @@
+import type { Core } from '../app/core.js';
+import { formatDuration } from '../i18n/format-duration.js';
+import type { Incident, StepRun } from '../incident/incident.js';
+import { rtoState } from '../incident/rto-clock.js';
+import type { Store } from '../store/store.js';
+
+const MAX_STEPS = 6;
+
+/**
+ * What a paged person needs to know, in a few lines: the fault type, time elapsed against the RTO,
+ * the steps tried and how each went, and what currently blocks recovery.
+ */
+export async function pageSummary(core: Pick<Core, 'pack' | 'lang' | 'agents'>, store: Store, incident: Incident, now: number, headline?: string): Promise<string> {
+  const { pack, lang } = core;
+  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const type = pack.types.find((x) => x.id === incident.type);
+  const rto = rtoState(incident, pack, now);
+  const runs = await store.incidents.stepRuns(incident.id);
+  const approvals = await store.incidents.approvals(incident.id);
+  const lines: string[] = [];
+  if (headline) lines.push(headline);
+  lines.push(
+    t(
+      `${incident.id} Type ${incident.type} ${type ? type.title.ko : ''} (${incident.scope}) · 경과 ${formatDuration(rto.elapsedMs, lang)} / RTO 목표 ${formatDuration(rto.goalMs, lang)}`,
+      `${incident.id} Type ${incident.type} ${type ? type.title.en : ''} (${incident.scope}) · elapsed ${formatDuration(rto.elapsedMs, lang)} of the ${formatDuration(rto.goalMs, lang)} RTO goal`,
+    ),
+  );
+  const tried = runs.slice(-MAX_STEPS);
+  lines.push(
+    tried.length
+      ? t('시도한 단계: ', 'Steps tried: ') + tried.map((r) => `${r.stepId} ${r.status}${r.summary ? ` (${r.summary.slice(0, 60)})` : ''}`).join('; ')
+      : t('시도한 단계: 아직 없음', 'Steps tried: none yet'),
+  );
+  lines.push(t('현재 막힌 점: ', 'Current blocker: ') + blocker(core, incident, runs, approvals.filter((a) => a.status === 'pending').map((a) => a.stepId), t));
+  return lines.join('\n');
+}
+
+function blocker(core: Pick<Core, 'agents'>, incident: Incident, runs: StepRun[], waitingForSecond: string[], t: (ko: string, en: string) => string): string {
+  const last = runs[runs.length - 1];
+  if (last && (last.status === 'fail' || last.status === 'unknown')) return t(`${last.stepId} 실패: ${last.summary.slice(0, 80)}`, `${last.stepId} failed: ${last.summary.slice(0, 80)}`);
+  if (waitingForSecond.length) return t(`2차 승인 대기: ${waitingForSecond.join(', ')}`, `waiting for a second approval: ${waitingForSecond.join(', ')}`);
+  if (!core.agents.presence(incident.host).online) return t(`${incident.host} 에이전트 오프라인 (진단 불가)`, `the agent on ${incident.host} is offline (no diagnostics)`);
+  if (last?.status === 'running') return t(`${last.stepId} 실행 중`, `${last.stepId} still running`);
+  return t('기록된 것 없음', 'none recorded');
+}

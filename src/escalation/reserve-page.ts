@@ -1,0 +1,70 @@
+import type { Incident } from '../incident/incident.js';
+import type { Role } from '../runbook/pack-schema.js';
+import type { TimerContext, TimerWork } from '../scheduler/timer-work.js';
+import { choosePagee } from './choose-pagee.js';
+import { pageSummary } from './page-summary.js';
+
+/**
+ * Chooses who of `role` to page for `level` and reserves the page (its deliveries row) inside the
+ * claim transaction; the timeline says who was passed over and why, or that nobody is available.
+ * A page already reserved for the same incident, level and person is never sent again.
+ */
+export async function reservePage(ctx: TimerContext, incident: Incident, level: number, role: Role, headline: string): Promise<TimerWork> {
+  const { core, t, now } = ctx;
+  const choice = choosePagee(core.contacts, role, incident, now, core.lang, core.timeZone);
+  for (const p of choice.passedOver) {
+    await ctx.entry(incident.id, 'page', t(`${headline}: ${p.contact.name} 호출 안 함 — ${p.reason}`, `${headline}: ${p.contact.name} not paged — ${p.reason}`), {
+      level,
+      role,
+      person: p.contact.name,
+      paged: false,
+      reason: p.reason,
+    });
+  }
+  if (!choice.contact) {
+    await ctx.entry(
+      incident.id,
+      'page',
+      t(`${headline}: 지금 호출할 수 있는 ${role} 담당자가 없습니다. 에스컬레이션은 계속됩니다.`, `${headline}: nobody with the ${role} role is available now; the ladder continues.`),
+      { level, role, nobody: true },
+    );
+    return { pages: [], end: { fire: true } };
+  }
+  const contact = choice.contact;
+  const reserved = await ctx.deliveries.reserve(incident.id, level, contact.name, now);
+  if (!reserved) {
+    await ctx.entry(incident.id, 'page', t(`${headline}: ${contact.name}은(는) 이미 호출됨 — 다시 호출하지 않음`, `${headline}: ${contact.name} was already paged — not paged again`), {
+      level,
+      role,
+      person: contact.name,
+      duplicate: true,
+    });
+    return { pages: [], end: { fire: true } };
+  }
+  await ctx.tx.timers.setPayload(ctx.row.id, { ...ctx.row.payload, reservedAt: now });
+  const summary = await pageSummary(core, ctx.tx, incident, now, headline);
+  return { pages: [{ incident, level, role, contact, summary }], end: { fire: true } };
+}
+
+/**
+ * Finishes a timer whose earlier claim reserved pages and then stopped (crash, kill -9) before
+ * recording the send. Delivery is at most once: a reserved page whose outcome is unknown is marked
+ * `unknown` and said so in the timeline, never resent, because it may already have gone out.
+ */
+export async function settleUnsent(ctx: TimerContext, incident: Incident, level: number, headline: string): Promise<TimerWork> {
+  const { t } = ctx;
+  for (const d of await ctx.deliveries.forLevel(incident.id, level)) {
+    if (d.status !== 'pending') continue;
+    await ctx.deliveries.finish(incident.id, level, d.person, { status: 'unknown', channel: d.channel, detail: 'drbot stopped between reserving and sending the page' });
+    await ctx.entry(
+      incident.id,
+      'page',
+      t(
+        `${headline}: ${d.person} 호출 결과 알 수 없음 (발송 중 drbot 중단). 중복 호출을 피하려고 다시 보내지 않습니다.`,
+        `${headline}: page to ${d.person} has an unknown outcome (drbot stopped while sending); not resent, to avoid paging twice.`,
+      ),
+      { level, person: d.person, status: 'unknown' },
+    );
+  }
+  return { pages: [], end: { fire: true } };
+}

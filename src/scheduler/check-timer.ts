@@ -1,0 +1,44 @@
+import type { Core } from '../app/core.js';
+import type { Store } from '../store/store.js';
+import { checkReportView, nextCheckAt, ScheduledChecks, type CheckSchedule } from './scheduled-checks.js';
+import type { TimerContext, TimerHandler, TimerWork } from './timer-work.js';
+
+const SCHEDULES: readonly CheckSchedule[] = ['weekly', 'monthly'];
+
+/** Timer kind of a recurring check (incident id ''). */
+export function checkTimerKind(schedule: CheckSchedule): string {
+  return `check-${schedule}`;
+}
+
+/** Arms the weekly and monthly check timers at their next cron time unless they are already armed. */
+export async function armCheckTimers(core: Pick<Core, 'pack' | 'timeZone' | 'clock'>, store: Store): Promise<void> {
+  for (const schedule of SCHEDULES) {
+    await store.timers.ensure('', checkTimerKind(schedule), nextCheckAt(core.pack.scheduled[schedule].cron, core.timeZone, core.clock.now()), { schedule });
+  }
+}
+
+/**
+ * `check-weekly` / `check-monthly`: runs the checks after the claim commits (agent calls must not
+ * hold the write lock), posts the results to the ops channel, and moves itself to the next cron
+ * time. Missed runs (drbot down) run once, late, and say so. A crash mid-run repeats the run
+ * after the lease: a check report may be posted twice, never lost.
+ */
+export function checkTimer(core: Core): TimerHandler {
+  const checks = new ScheduledChecks(core);
+  return {
+    handles: (kind) => SCHEDULES.some((s) => checkTimerKind(s) === kind),
+    describe: (row, t) => t(`정기 점검 (${row.kind})`, `scheduled check (${row.kind})`),
+    async plan(ctx: TimerContext): Promise<TimerWork> {
+      const schedule = ctx.row.kind.slice('check-'.length) as CheckSchedule;
+      const lateMs = ctx.now - ctx.row.dueAt >= 60_000 ? ctx.now - ctx.row.dueAt : undefined;
+      return {
+        pages: [],
+        after: async () => {
+          const report = await checks.run(schedule, { lateMs });
+          await core.ops.post(checkReportView(report, core));
+        },
+        end: { rearmAt: () => nextCheckAt(core.pack.scheduled[schedule].cron, core.timeZone, core.clock.now()) },
+      };
+    },
+  };
+}

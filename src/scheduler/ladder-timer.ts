@@ -1,0 +1,39 @@
+import { reservePage, settleUnsent } from '../escalation/reserve-page.js';
+import type { Incident } from '../incident/incident.js';
+import type { Store } from '../store/store.js';
+import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from './timer-work.js';
+
+const PREFIX = 'ladder-';
+
+/** Raises the incident's level to at least `level` inside the transaction. */
+export async function raiseLevel(tx: Store, incident: Incident, level: number): Promise<Incident> {
+  if (incident.level >= level) return incident;
+  const raised = { ...incident, level };
+  await tx.incidents.save(raised);
+  return raised;
+}
+
+/** `ladder-<level>`: pages the rung's role (next available person) and raises the incident's level. */
+export const ladderTimer: TimerHandler = {
+  handles: (kind) => kind.startsWith(PREFIX),
+  describe: (row, t) => t(`${row.kind.slice(PREFIX.length)}단계 호출`, `level ${row.kind.slice(PREFIX.length)} page`),
+  async plan(ctx: TimerContext): Promise<TimerWork> {
+    const { core, tx, row, t } = ctx;
+    const level = Number(row.kind.slice(PREFIX.length));
+    const rung = core.pack.ladder.find((r) => r.level === level);
+    const found = await tx.incidents.get(row.incidentId);
+    if (!rung || !found || found.status !== 'open') return FIRE;
+    const incident = await raiseLevel(tx, found, level);
+    const manual = typeof row.payload.by === 'string' ? row.payload.by : undefined;
+    const headline = t(
+      `${level}단계 ${rung.title.ko}${manual ? ` (수동 에스컬레이션: ${manual})` : ''}`,
+      `Level ${level}, ${rung.title.en}${manual ? ` (escalated by ${manual})` : ''}`,
+    );
+    if (row.payload.reservedAt !== undefined) return settleUnsent(ctx, incident, level, headline);
+    if (!rung.page) {
+      await ctx.entry(incident.id, 'escalate', t(`${headline}: 단계 도달 (자동 호출 없음)`, `${headline}: level reached (this rung is not paged)`), { level });
+      return FIRE;
+    }
+    return reservePage(ctx, incident, level, rung.role, headline);
+  },
+};

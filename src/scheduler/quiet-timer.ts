@@ -1,0 +1,43 @@
+import { formatDuration } from '../i18n/format-duration.js';
+import { formatTime } from '../i18n/format-time.js';
+import { QUIET_MINUTES, TIMER } from '../incident/incident-service.js';
+import { rtoState } from '../incident/rto-clock.js';
+import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from './timer-work.js';
+
+const QUIET_MS = QUIET_MINUTES * 60_000;
+
+/**
+ * `quiet`: when an open incident's timeline has been silent for 30 min, posts a reminder with the
+ * status and the next ladder step; otherwise moves itself to 30 min after the last entry.
+ */
+export const quietTimer: TimerHandler = {
+  handles: (kind) => kind === TIMER.quiet,
+  describe: (_row, t) => t('무응답 알림', 'quiet-incident reminder'),
+  async plan(ctx: TimerContext): Promise<TimerWork> {
+    const { core, tx, row, t, now } = ctx;
+    const incident = await tx.incidents.get(row.incidentId);
+    if (!incident || incident.status !== 'open') return FIRE;
+    const quietUntil = incident.lastActivityAt + QUIET_MS;
+    if (quietUntil > now) return { pages: [], end: { rearmAt: () => quietUntil } };
+    const next = (await tx.timers.forIncident(incident.id))
+      .filter((x) => x.kind.startsWith('ladder-') && x.firedAt === undefined && x.cancelledAt === undefined)
+      .sort((a, b) => a.dueAt - b.dueAt)[0];
+    const rung = next ? core.pack.ladder.find((r) => `ladder-${r.level}` === next.kind) : undefined;
+    const rto = rtoState(incident, core.pack, now);
+    const d = (ms: number) => formatDuration(ms, core.lang);
+    const nextStep = rung
+      ? t(`다음 단계: ${rung.level}단계 ${rung.title.ko} (${formatTime(next!.dueAt, core.timeZone)})`, `next step: level ${rung.level}, ${rung.title.en} at ${formatTime(next!.dueAt, core.timeZone)}`)
+      : t('다음 단계: 없음 (최상위 단계)', 'next step: none (top of the ladder)');
+    const silent = d(now - incident.lastActivityAt);
+    await ctx.entry(
+      incident.id,
+      'reminder',
+      t(
+        `🔔 ${silent} 동안 기록이 없습니다. 상태: ${incident.status}, ${incident.level}단계, 경과 ${d(rto.elapsedMs)} / 목표 ${d(rto.goalMs)}; ${nextStep}`,
+        `🔔 Nothing recorded for ${silent}. Status: ${incident.status}, level ${incident.level}, elapsed ${d(rto.elapsedMs)} of the ${d(rto.goalMs)} goal; ${nextStep}`,
+      ),
+      { quietMs: now - incident.lastActivityAt },
+    );
+    return { pages: [], end: { rearmAt: () => now + QUIET_MS } };
+  },
+};

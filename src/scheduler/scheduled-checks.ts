@@ -1,0 +1,132 @@
+import { Cron } from 'croner';
+import { AgentOfflineError } from '../agentlink/agent-port.js';
+import type { Core } from '../app/core.js';
+import { formatDuration } from '../i18n/format-duration.js';
+import { formatTime } from '../i18n/format-time.js';
+import type { ChecklistItem } from '../runbook/pack-schema.js';
+import type { Mark, View } from '../views/view.js';
+
+/** Which recurring check: weekly (Monday 10:00) or monthly (the 1st). */
+export type CheckSchedule = 'weekly' | 'monthly';
+
+/** One item's verdict. */
+export interface CheckItemResult {
+  id: string;
+  text: string;
+  mark: 'ok' | 'warn' | 'fail';
+  detail: string;
+  /** The `/incident open …` command a failed item offers. */
+  openCommand?: string;
+}
+
+/** One run of a recurring check. */
+export interface CheckReport {
+  schedule: CheckSchedule;
+  title: string;
+  at: number;
+  items: CheckItemResult[];
+  /** Set when the run was due earlier (drbot was down): how late it ran. */
+  lateMs?: number;
+}
+
+/** Fault type whose incident a failed item suggests opening. */
+const OPEN_TYPE_FOR_ITEM: Record<string, number> = { 'health-endpoint': 1, 'backup-fresh': 2, 'disk-usage': 4, 'log-size': 4 };
+
+/** Days after which the contact list counts as not reviewed. */
+const CONTACTS_REVIEW_DAYS = 30;
+
+const AGENT_TIMEOUT_MS = 30_000;
+
+/** The next time a check's cron expression fires after `after`, in the pack's time zone. */
+export function nextCheckAt(cron: string, timeZone: string, after: number): number {
+  const job = new Cron(cron, { timezone: timeZone, paused: true });
+  try {
+    const next = job.nextRun(new Date(after));
+    if (!next) throw new Error(`cron "${cron}" never fires again`);
+    return next.getTime();
+  } finally {
+    job.stop();
+  }
+}
+
+/**
+ * Runs the weekly and monthly checks of the runbook pack. Host facts (health endpoint, disk,
+ * backup age, log sizes) come from agent actions; with the agent offline those items fail and say so.
+ */
+export class ScheduledChecks {
+  constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone'>) {}
+
+  /** Runs every item of one schedule and returns the verdicts. */
+  async run(schedule: CheckSchedule, options: { lateMs?: number } = {}): Promise<CheckReport> {
+    const check = this.core.pack.scheduled[schedule];
+    const items: CheckItemResult[] = [];
+    for (const item of check.items) items.push(await this.runItem(item));
+    return { schedule, title: check.title[this.core.lang], at: this.core.clock.now(), items, lateMs: options.lateMs };
+  }
+
+  private async runItem(item: ChecklistItem): Promise<CheckItemResult> {
+    const text = item.text[this.core.lang];
+    const verdict = item.action ? await this.fromAgent(item.action, item.params) : this.byHand(item.id);
+    const type = OPEN_TYPE_FOR_ITEM[item.id];
+    return { id: item.id, text, ...verdict, openCommand: verdict.mark === 'fail' && type !== undefined ? `/incident open type${type}` : undefined };
+  }
+
+  private async fromAgent(action: string, params: Record<string, string | number | boolean>): Promise<Pick<CheckItemResult, 'mark' | 'detail'>> {
+    const { core } = this;
+    try {
+      const result = await core.agents.run({ requestId: core.newId(), host: core.pack.host, action, params, timeoutMs: AGENT_TIMEOUT_MS });
+      const mark = result.status === 'ok' || result.status === 'warn' ? result.status : 'fail';
+      return { mark, detail: result.summary };
+    } catch (err) {
+      if (err instanceof AgentOfflineError) {
+        return { mark: 'fail', detail: this.t(`에이전트 오프라인: ${core.pack.host}에 연결된 에이전트가 없어 확인할 수 없음`, `agent offline: no agent is connected for ${core.pack.host}, so this could not be checked`) };
+      }
+      return { mark: 'fail', detail: (err as Error).message };
+    }
+  }
+
+  private byHand(id: string): Pick<CheckItemResult, 'mark' | 'detail'> {
+    if (id === 'contacts-review') {
+      const reviewed = this.core.contacts.reviewed();
+      if (!reviewed) return { mark: 'warn', detail: this.t('연락망 검토 날짜(reviewed)가 없습니다', 'the contact list has no reviewed date') };
+      const days = Math.floor((this.core.clock.now() - Date.parse(`${reviewed}T00:00:00Z`)) / 86_400_000);
+      return days <= CONTACTS_REVIEW_DAYS
+        ? { mark: 'ok', detail: this.t(`${reviewed}에 검토됨 (${days}일 전)`, `reviewed ${reviewed} (${days} days ago)`) }
+        : { mark: 'warn', detail: this.t(`${days}일 전(${reviewed})에 검토됨 — ${CONTACTS_REVIEW_DAYS}일 초과`, `last reviewed ${days} days ago (${reviewed}), more than ${CONTACTS_REVIEW_DAYS}`) };
+    }
+    return { mark: 'warn', detail: this.t('이번 달 수행 필요 (사람이 직접)', 'due this month (done by a person)') };
+  }
+
+  private t(ko: string, en: string): string {
+    return this.core.lang === 'ko' ? ko : en;
+  }
+}
+
+/** The results as a notice for the ops channel: one line per item, failed items offering an incident. */
+export function checkReportView(report: CheckReport, core: Pick<Core, 'lang' | 'timeZone'>): View {
+  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  const counts = { ok: 0, warn: 0, fail: 0 };
+  for (const i of report.items) counts[i.mark]++;
+  const late = report.lateMs ? t(` (${formatDuration(report.lateMs, core.lang)} 늦게 실행)`, ` (ran ${formatDuration(report.lateMs, core.lang)} late)`) : '';
+  const summary = t(
+    `${report.title}: 정상 ${counts.ok}, 주의 ${counts.warn}, 실패 ${counts.fail}${late}`,
+    `${report.title}: ${counts.ok} ok, ${counts.warn} warn, ${counts.fail} fail${late}`,
+  );
+  return {
+    key: `checks:${report.schedule}:${report.at}`,
+    header: { title: report.title, emoji: counts.fail ? '❌' : counts.warn ? '⚠️' : '✅' },
+    blocks: [
+      { type: 'text', text: `${formatTime(report.at, core.timeZone)} · ${summary}` },
+      {
+        type: 'list',
+        items: report.items.map((i) => ({
+          text: `${i.text} (${i.id})`,
+          mark: i.mark as Mark,
+          detail: i.detail,
+          action: i.openCommand ? { label: i.openCommand, command: i.openCommand, style: 'danger' as const } : undefined,
+        })),
+      },
+    ],
+    summary,
+  };
+}

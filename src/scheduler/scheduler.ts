@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { SYSTEM_ACTOR } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import { formatDuration } from '../i18n/format-duration.js';
+import { formatTime } from '../i18n/format-time.js';
+import type { TimelineEntry } from '../incident/incident.js';
+import type { PageResult } from '../notify/pager.js';
+import { DeliveryRepository } from '../store/delivery-repository.js';
+import type { Store } from '../store/store.js';
+import type { TimerRow } from '../store/timer-repository.js';
+import { ladderTimer } from './ladder-timer.js';
+import { quietTimer } from './quiet-timer.js';
+import { rtoAlarmTimer } from './rto-alarm-timer.js';
+import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-work.js';
+import { isBusyError, writeTransaction } from './write-transaction.js';
+
+/** Tuning of the loop; every value is in the core clock's milliseconds unless said otherwise. */
+export interface SchedulerOptions {
+  /** Identifies this process in `claimed_by`. */
+  owner?: string;
+  /** How long a claim holds before another scheduler may retake the timer (default 5 min). */
+  leaseMs?: number;
+  /** Due timers read per pass (default 100). */
+  batch?: number;
+  /** Longest sleep, so timers written by another process are seen (default 60 s). */
+  maxSleepMs?: number;
+  /** Timers whose pages are being sent at once (default 16). */
+  concurrency?: number;
+  /** Handlers beyond the ladder, RTO alarms and quiet reminders (scheduled checks). */
+  handlers?: TimerHandler[];
+}
+
+/** The handlers every scheduler has. */
+export const INCIDENT_TIMER_HANDLERS: readonly TimerHandler[] = [ladderTimer, rtoAlarmTimer, quietTimer];
+
+/** A timer this late when it fires gets a timeline note (only after downtime or an expired claim). */
+const LATE_NOTE_MS = 60_000;
+
+/**
+ * The durable timer loop: claims due timer rows one at a time in a write transaction (pages are
+ * reserved in that same transaction), sends after commit, then marks the row fired or moves it.
+ * It sleeps until the next due time and is woken early when an incident changes (open, escalate).
+ *
+ * Delivery is at most once: a deliveries row is written with the claim, so a crash after that
+ * commit and before the send leaves a `pending` row; the scheduler that retakes the timer when the
+ * lease runs out finds it, marks it `unknown` and does not page again.
+ */
+export class Scheduler {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly batch: number;
+  private readonly maxSleepMs: number;
+  private readonly concurrency: number;
+  private readonly handlers: TimerHandler[];
+  private startedAt = 0;
+  private running?: Promise<void>;
+  private stopping = false;
+  private dirty = false;
+  private sleeping = false;
+  private sleeper?: AbortController;
+  private readonly inflight = new Set<Promise<void>>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly core: Core,
+    options: SchedulerOptions = {},
+  ) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.batch = options.batch ?? 100;
+    this.maxSleepMs = options.maxSleepMs ?? 60_000;
+    this.concurrency = options.concurrency ?? 16;
+    this.handlers = [...INCIDENT_TIMER_HANDLERS, ...(options.handlers ?? [])];
+  }
+
+  /** Starts the loop; what came due while drbot was down fires at once, with a note of how late. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.startedAt = this.core.clock.now();
+    this.running = this.loop();
+  }
+
+  /** Wakes the loop now (a timer was scheduled sooner than it is sleeping for). */
+  wake(): void {
+    this.dirty = true;
+    this.sleeper?.abort();
+  }
+
+  /** Resolves when the loop is asleep with no page in flight (tests step a virtual clock with it). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops claiming and waits for in-flight work until `deadline` (epoch ms, wall clock). */
+  async stop(deadline: number): Promise<void> {
+    this.stopping = true;
+    this.sleeper?.abort();
+    const done = (async () => {
+      await this.running;
+      while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))));
+    const outcome = await Promise.race([done.then(() => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') this.core.log.warn({ inflight: this.inflight.size }, 'scheduler stopped before its in-flight pages finished; their timers are retaken after the lease');
+    this.running = undefined;
+  }
+
+  private isIdle(): boolean {
+    return (this.sleeping || !this.running) && this.inflight.size === 0 && !this.dirty;
+  }
+
+  private notifyIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      this.dirty = false;
+      try {
+        const due = await this.core.store.timers.due(this.core.clock.now(), this.batch);
+        let claimed = 0;
+        for (const d of due) {
+          if (this.stopping) break;
+          if (await this.process(d.id)) claimed++;
+        }
+        if (this.stopping) break;
+        if (due.length === this.batch && claimed > 0) continue;
+        const next = await this.core.store.timers.nextWakeAt();
+        const delay = next === undefined ? this.maxSleepMs : Math.min(this.maxSleepMs, next - this.core.clock.now());
+        if (this.dirty) continue;
+        if (delay <= 0) {
+          // Due but not claimable this pass (another claimer holds the write lock): let it finish.
+          await new Promise<void>((r) => setImmediate(r));
+          continue;
+        }
+        await this.sleep(delay);
+      } catch (err) {
+        this.core.log.error({ err }, 'scheduler pass failed; retrying');
+        await this.sleep(Math.min(this.maxSleepMs, 5_000));
+      }
+    }
+    this.notifyIdle();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    const controller = new AbortController();
+    this.sleeper = controller;
+    this.sleeping = true;
+    this.notifyIdle();
+    try {
+      await this.core.clock.sleep(ms, controller.signal);
+    } finally {
+      this.sleeping = false;
+      this.sleeper = undefined;
+    }
+  }
+
+  /** Claims and plans one timer; true when this scheduler took it. */
+  private async process(id: number): Promise<boolean> {
+    const { core } = this;
+    let claimed: { row: TimerRow; work: TimerWork; entries: TimelineEntry[] } | undefined;
+    try {
+      claimed = await writeTransaction(core.store, async (tx) => {
+        const now = core.clock.now();
+        const row = await tx.timers.claim(id, now, this.owner, now + this.leaseMs, tx.dialect);
+        if (!row) return undefined;
+        const entries: TimelineEntry[] = [];
+        const handler = this.handlers.find((h) => h.handles(row.kind));
+        if (!handler) {
+          core.log.warn({ timer: row.kind, incidentId: row.incidentId }, 'no handler for this timer kind; marking it fired');
+          await tx.timers.markFired(row.id, now);
+          return { row, work: { pages: [], end: { fire: true as const } }, entries, settled: true };
+        }
+        const ctx = this.context(tx, row, now, entries);
+        if (ctx.lateMs > 0 && row.incidentId) await this.noteLate(ctx, handler);
+        const work = await handler.plan(ctx);
+        if (!work.pages.length && !work.after) {
+          await this.end(tx, row.id, work);
+          return { row, work, entries, settled: true };
+        }
+        return { row, work, entries, settled: false };
+      }).then((r) => {
+        if (!r) return undefined;
+        this.announce(r.row.incidentId, r.entries);
+        if (r.settled) return undefined;
+        return r;
+      });
+    } catch (err) {
+      if (isBusyError(err)) return false;
+      core.log.error({ err, timerId: id }, 'timer failed to fire; it is retried when its lease runs out');
+      await writeTransaction(core.store, (tx) => tx.timers.extendClaim(id, this.owner, core.clock.now() + this.leaseMs)).catch(() => undefined);
+      return false;
+    }
+    if (claimed) await this.followUp(claimed.row, claimed.work);
+    return true;
+  }
+
+  private context(tx: Store, row: TimerRow, now: number, entries: TimelineEntry[]): TimerContext {
+    const { core } = this;
+    const caughtUp = row.dueAt < this.startedAt || row.claimedBy !== undefined;
+    const lateMs = caughtUp && now - row.dueAt >= LATE_NOTE_MS ? now - row.dueAt : 0;
+    return {
+      core,
+      tx,
+      deliveries: new DeliveryRepository(tx.db),
+      row,
+      now,
+      lateMs,
+      t: (ko, en) => (core.lang === 'ko' ? ko : en),
+      entry: async (incidentId, kind, text, data) => {
+        const entry = await tx.incidents.appendTimeline({ incidentId, at: now, actor: SYSTEM_ACTOR.name, kind, text, data });
+        entries.push(entry);
+        return entry;
+      },
+    };
+  }
+
+  private async noteLate(ctx: TimerContext, handler: TimerHandler): Promise<void> {
+    const incident = await ctx.tx.incidents.get(ctx.row.incidentId);
+    if (!incident || incident.status !== 'open') return;
+    const { t, row, core } = ctx;
+    const late = formatDuration(ctx.lateMs, core.lang);
+    const due = formatTime(row.dueAt, core.timeZone);
+    const why = row.claimedBy
+      ? t(`이전 처리(${row.claimedBy})가 끝나지 않음`, `the previous claim by ${row.claimedBy} never finished`)
+      : t('drbot이 실행 중이 아니었음', 'drbot was not running');
+    await ctx.entry(row.incidentId, 'system', t(`⌛ ${handler.describe(row, t)} ${late} 늦게 실행 (예정 ${due}, ${why})`, `⌛ ${handler.describe(row, t)} fired ${late} late (due ${due}; ${why})`), {
+      timer: row.kind,
+      lateMs: ctx.lateMs,
+    });
+  }
+
+  private async end(tx: Store, id: number, work: TimerWork): Promise<void> {
+    if ('fire' in work.end) await tx.timers.markFired(id, this.core.clock.now());
+    else await tx.timers.rearm(id, work.end.rearmAt(), work.end.payload);
+  }
+
+  /** Sends the reserved pages (and runs deferred work) outside the transaction, keeping a bounded number in flight. */
+  private async followUp(row: TimerRow, work: TimerWork): Promise<void> {
+    while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
+    const job = this.send(row, work)
+      .catch((err) => this.core.log.error({ err, timer: row.kind, incidentId: row.incidentId }, 'timer follow-up failed; it is retried when its lease runs out'))
+      .finally(() => {
+        this.inflight.delete(job);
+        this.notifyIdle();
+      });
+    this.inflight.add(job);
+  }
+
+  private async send(row: TimerRow, work: TimerWork): Promise<void> {
+    const { core } = this;
+    const results: { job: PageJob; result: PageResult }[] = [];
+    for (const job of work.pages) {
+      let result: PageResult;
+      try {
+        result = await core.pager.page({ incident: job.incident, level: job.level, role: job.role, contact: job.contact, summary: job.summary, lang: core.lang });
+      } catch (err) {
+        result = { ok: false, detail: (err as Error).message };
+      }
+      results.push({ job, result });
+    }
+    if (work.after) await work.after();
+    const entries: TimelineEntry[] = [];
+    await writeTransaction(core.store, async (tx) => {
+      const now = core.clock.now();
+      const deliveries = new DeliveryRepository(tx.db);
+      const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+      for (const { job, result } of results) {
+        await deliveries.finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
+        const who = `${job.contact.name} (${job.role})`;
+        const text = result.ok
+          ? t(`📟 ${who} 호출 (${result.via ?? result.channel}) — ${job.summary.split('\n')[0]}`, `📟 paged ${who} via ${result.via ?? result.channel} — ${job.summary.split('\n')[0]}`)
+          : t(`❗ ${who} 호출 실패: ${result.detail}`, `❗ page to ${who} failed: ${result.detail}`);
+        entries.push(
+          await tx.incidents.appendTimeline({
+            incidentId: job.incident.id,
+            at: now,
+            actor: SYSTEM_ACTOR.name,
+            kind: 'page',
+            text,
+            data: { level: job.level, role: job.role, person: job.contact.name, ok: result.ok, via: result.via },
+          }),
+        );
+      }
+      await this.end(tx, row.id, work);
+    });
+    this.announce(row.incidentId, entries);
+  }
+
+  private announce(incidentId: string, entries: TimelineEntry[]): void {
+    if (!incidentId || !entries.length) return;
+    for (const e of entries) this.core.events.timeline(e);
+    this.core.events.incident({ incidentId, change: 'updated' });
+  }
+}
