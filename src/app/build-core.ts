@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentPort } from '../agentlink/agent-port.js';
-import { NoAgentPort } from '../agentlink/agent-port.js';
+import { AgentHub } from '../agentlink/agent-hub.js';
+import { AgentRepository } from '../store/agent-repository.js';
 import type { Clock } from '../clock/clock.js';
 import { ScaledClock } from '../clock/scaled-clock.js';
 import { SystemClock } from '../clock/system-clock.js';
@@ -38,7 +39,7 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
     contacts,
     store,
     clock: overrides.clock ?? clockFor(config),
-    agents: overrides.agents ?? new NoAgentPort(),
+    agents: overrides.agents ?? new AgentHub({ agents: config.agents, log, repository: new AgentRepository(store.db) }),
     events: new IncidentEvents((err, event) => log.error({ err, event }, 'incident listener failed')),
     log,
     chat,

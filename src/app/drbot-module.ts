@@ -18,6 +18,8 @@ export interface AppContext {
 export interface DrbotModule {
   readonly name: string;
   start(app: AppContext): Promise<void>;
+  /** Optional: resolves once the module serves (called after the HTTP server listened, or failed to). */
+  ready?(): Promise<void>;
   /** Stops taking new work and finishes what is in flight, up to the deadline. */
   stop(deadline: number): Promise<void>;
 }

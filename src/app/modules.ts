@@ -14,6 +14,9 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
     modules.push(new TeamsModule());
   }
+  // The agent link (and, in console mode, the embedded demo agent) before the scheduler.
+  const { AgentLinkModule } = await import('../agentlink/agent-link-module.js');
+  modules.push(new AgentLinkModule({ embeddedConfigPath: options.console && config.embeddedAgent.enabled ? config.embeddedAgentConfigPath : undefined }));
   // Last, so platform page senders are registered before overdue timers fire on start.
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());

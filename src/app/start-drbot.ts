@@ -114,6 +114,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
       if (!consoleMode) throw err;
       log.warn({ err: (err as Error).message, port: config.port }, 'HTTP port unavailable; console mode continues without /healthz (set PORT to change it)');
     }
+    await Promise.all(started.map((m) => m.ready?.()));
     return { app, config, console: consoleAdapter, port, stop };
   } catch (err) {
     await stop(0);

@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { OUTPUT_CAP_BYTES, type WireRequest, type WireResult } from '../agentlink/agent-protocol.js';
+import { ACTION_CATALOG, isKnownAction } from './action-catalog.js';
+import { ActionRefused, type HostTools, type RefusalCode } from './agent-action.js';
+import type { AgentConfig } from './agent-config.js';
+import { AGENT_ACTIONS } from './actions/index.js';
+import type { LedgerState, RequestLedger } from './request-ledger.js';
+
+const TRAVERSAL = /\.\.|[/\\]/;
+// eslint-disable-next-line no-control-regex
+const SHELL_META = /[;&|$`<>(){}[\]!*?~'"#%^\s\u0000-\u001f]/;
+
+/** Keeps the last `cap` bytes of an action's output (the end of a log is what matters). */
+export function capOutput(text: string, cap = OUTPUT_CAP_BYTES): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= cap) return text;
+  const note = `[output truncated: last ${Math.round(cap / 1024)} kB of ${buf.length} bytes]\n`;
+  return note + buf.subarray(buf.length - cap + Buffer.byteLength(note)).toString('utf8').replace(/^\uFFFD+/, '');
+}
+
+const refusal = (code: RefusalCode, summary: string): WireResult => ({ status: 'fail', summary: `refused: ${summary}`, output: '', refused: code });
+
+/**
+ * Runs requests on this host: refuses unknown actions, unsafe or unlisted parameters, host changes
+ * without an approval id and any request id it has seen before; records each id durably before
+ * running it; enforces the action's timeout and caps the output.
+ */
+export class ActionExecutor {
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly tools: HostTools,
+    private readonly ledger: RequestLedger,
+    private readonly log?: Logger,
+  ) {}
+
+  /** What became of a request id (for drbot's re-query after a dropped link). */
+  status(requestId: string): LedgerState {
+    return this.ledger.lookup(requestId);
+  }
+
+  /** Runs one request (or refuses it) and resolves with the result; never throws. */
+  async execute(request: WireRequest, onProgress: (line: string) => void = () => {}): Promise<WireResult> {
+    const log = this.log?.child({ requestId: request.requestId, action: request.action, incidentId: request.incidentId });
+    const refused = this.check(request);
+    if (refused) {
+      log?.warn({ refused: refused.refused, reason: refused.summary }, 'request refused');
+      return refused;
+    }
+    const action = AGENT_ACTIONS.get(request.action)!;
+    const parsed = action.params.safeParse(request.params);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+      log?.warn({ reason: why }, 'request refused: bad parameters');
+      return refusal('bad-params', `${request.action} parameters: ${why}`);
+    }
+    this.ledger.start(request.requestId, this.tools.now());
+    const controller = new AbortController();
+    const timeoutMs = Math.min(request.timeoutMs, action.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<WireResult>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error('timeout'));
+        resolve({ status: 'fail', summary: `${request.action}: timed out after ${Math.round(timeoutMs / 1000)} s`, output: '' });
+      }, timeoutMs);
+    });
+    let result: WireResult;
+    try {
+      const running = action.run(parsed.data, { config: this.config, tools: this.tools, signal: controller.signal, request, progress: onProgress }).then(
+        (o): WireResult => ({ status: o.status, summary: o.summary, output: capOutput(o.output ?? ''), data: o.data }),
+        (err: unknown): WireResult =>
+          err instanceof ActionRefused ? refusal(err.code, err.message) : { status: 'fail', summary: `${request.action} failed: ${(err as Error).message}`, output: '' },
+      );
+      result = await Promise.race([running, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.ledger.finish(request.requestId, this.tools.now(), result);
+    log?.info({ status: result.status, refused: result.refused }, 'request finished');
+    return result;
+  }
+
+  private check(request: WireRequest): WireResult | undefined {
+    if (this.ledger.has(request.requestId)) {
+      const seen = this.ledger.lookup(request.requestId);
+      const how = seen.state === 'done' ? `it finished ${seen.result.status}: ${seen.result.summary}` : seen.state === 'running' ? 'it is still running' : 'its earlier run was cut short and its outcome is unknown';
+      return { ...refusal('duplicate', `request ${request.requestId} was already received and is never run twice (${how})`), status: seen.state === 'done' ? seen.result.status : 'unknown' };
+    }
+    if (!isKnownAction(request.action) || !AGENT_ACTIONS.has(request.action)) return refusal('unknown-action', `unknown action "${request.action.slice(0, 64)}"`);
+    if (ACTION_CATALOG[request.action].mutates && !request.approvalId) return refusal('needs-approval', `${request.action} changes the host and needs an approval id`);
+    for (const [key, value] of Object.entries(request.params)) {
+      if (typeof value !== 'string') continue;
+      if (TRAVERSAL.test(value)) return refusal('bad-params', `${key}: path traversal ("${value.slice(0, 64)}"); parameters are symbolic names from the agent config, never paths`);
+      if (SHELL_META.test(value)) return refusal('bad-params', `${key}: shell metacharacters in "${value.slice(0, 64)}"`);
+    }
+    return undefined;
+  }
+}

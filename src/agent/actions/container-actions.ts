@@ -1,0 +1,174 @@
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { ActionRefused, allowed, defineAction, type ActionContext } from '../agent-action.js';
+
+const SERVICE_LABEL = 'com.docker.compose.service';
+const PROJECT_LABEL = 'com.docker.compose.project';
+
+function dockerConfig(ctx: ActionContext) {
+  const d = ctx.config.docker;
+  if (!d) throw new ActionRefused('not-allowed', 'docker is not configured on this agent');
+  return d;
+}
+
+function allowedService(ctx: ActionContext, service: string): string {
+  const d = dockerConfig(ctx);
+  return allowed(Object.fromEntries(d.services.map((s) => [s, s])), service, 'compose service');
+}
+
+/** Containers of the configured compose project (all projects when none is set), optionally of one service. */
+async function composeContainers(ctx: ActionContext, service?: string): Promise<Docker.ContainerInfo[]> {
+  const d = dockerConfig(ctx);
+  const label = [...(d.project ? [`${PROJECT_LABEL}=${d.project}`] : []), ...(service ? [`${SERVICE_LABEL}=${service}`] : [])];
+  return ctx.tools.docker().listContainers({ all: true, filters: label.length ? { label } : {} });
+}
+
+const describe = (c: Docker.ContainerInfo) => `${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}  ${c.Labels[SERVICE_LABEL] ?? '-'}  ${c.State}  ${c.Status}`;
+
+/** Splits Docker's multiplexed log framing (8-byte headers) into text; unframed (TTY) logs pass through. */
+export function demuxLogs(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buf.length) {
+    const stream = buf[offset];
+    if ((stream !== 0 && stream !== 1 && stream !== 2) || buf[offset + 1] !== 0 || buf[offset + 2] !== 0 || buf[offset + 3] !== 0) return buf.toString('utf8');
+    const len = buf.readUInt32BE(offset + 4);
+    parts.push(buf.subarray(offset + 8, offset + 8 + len));
+    offset += 8 + len;
+  }
+  return offset === buf.length ? Buffer.concat(parts).toString('utf8') : buf.toString('utf8');
+}
+
+/** `containers`: the compose project's containers and their state (`all: true` includes stopped ones). */
+export const containers = defineAction({
+  name: 'containers',
+  params: z.object({ all: z.boolean().default(true) }).strict(),
+  timeoutMs: 20_000,
+  async run({ all }, ctx) {
+    const list = (await composeContainers(ctx)).filter((c) => all || c.State === 'running');
+    const expected = dockerConfig(ctx).services;
+    const notRunning = list.filter((c) => c.State !== 'running');
+    const missing = expected.filter((s) => !list.some((c) => c.Labels[SERVICE_LABEL] === s));
+    const problems = [...notRunning.map((c) => `${c.Labels[SERVICE_LABEL] ?? c.Names[0]} ${c.State}`), ...missing.map((s) => `${s} missing`)];
+    return {
+      status: problems.length ? 'fail' : list.length ? 'ok' : 'warn',
+      summary: problems.length ? `${list.length} container(s); ${problems.join(', ')}` : `${list.length} container(s), all running`,
+      output: list.map(describe).join('\n'),
+      data: list.map((c) => ({ service: c.Labels[SERVICE_LABEL], state: c.State })),
+    };
+  },
+});
+
+/** `container_logs`: the last lines of a compose service's containers. */
+export const containerLogs = defineAction({
+  name: 'container_logs',
+  params: z.object({ service: z.string(), lines: z.coerce.number().int().min(1).max(5000).default(200) }).strict(),
+  timeoutMs: 20_000,
+  async run({ service, lines }, ctx) {
+    allowedService(ctx, service);
+    const list = await composeContainers(ctx, service);
+    if (!list.length) return { status: 'fail', summary: `${service}: no container`, output: '' };
+    const chunks = [];
+    for (const c of list) {
+      const raw = (await ctx.tools.docker().getContainer(c.Id).logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer | string;
+      chunks.push(`== ${describe(c)}\n${demuxLogs(typeof raw === 'string' ? Buffer.from(raw, 'binary') : Buffer.from(raw))}`);
+    }
+    const text = chunks.join('\n');
+    const errors = text.split('\n').filter((l) => /\b(ERROR|CRITICAL|Traceback|Exception)\b/.test(l)).length;
+    const down = list.filter((c) => c.State !== 'running').length;
+    return { status: down ? 'fail' : errors ? 'warn' : 'ok', summary: `${service}: ${list.length} container(s)${down ? `, ${down} not running` : ''}${errors ? `, ${errors} error line(s)` : ''}`, output: text };
+  },
+});
+
+/** `volume_inspect`: a configured volume's driver and mount point. */
+export const volumeInspect = defineAction({
+  name: 'volume_inspect',
+  params: z.object({ volume: z.string() }).strict(),
+  timeoutMs: 15_000,
+  async run({ volume }, ctx) {
+    const real = allowed(dockerConfig(ctx).volumes, volume, 'volume');
+    try {
+      const v = await ctx.tools.docker().getVolume(real).inspect();
+      return { status: 'ok', summary: `${volume} (${real}): driver ${v.Driver}, mounted at ${v.Mountpoint}`, output: JSON.stringify(v, null, 2) };
+    } catch (err) {
+      return { status: 'fail', summary: `${volume} (${real}): ${(err as { statusCode?: number }).statusCode === 404 ? 'no such volume' : (err as Error).message}`, output: '' };
+    }
+  },
+});
+
+/** `compose_service_restart`: restarts the containers labelled with the compose service and checks they run. */
+export const composeServiceRestart = defineAction({
+  name: 'compose_service_restart',
+  params: z.object({ service: z.string() }).strict(),
+  timeoutMs: 180_000,
+  async run({ service }, ctx) {
+    allowedService(ctx, service);
+    const list = await composeContainers(ctx, service);
+    if (!list.length) return { status: 'fail', summary: `${service}: no container labelled ${SERVICE_LABEL}=${service}`, output: '' };
+    const lines = [];
+    for (const c of list) {
+      const container = ctx.tools.docker().getContainer(c.Id);
+      await container.restart({ t: 10 });
+      const state = (await container.inspect()).State;
+      lines.push(`${describe(c)} → ${state.Status}`);
+    }
+    const after = await composeContainers(ctx, service);
+    const down = after.filter((c) => c.State !== 'running');
+    return down.length
+      ? { status: 'fail', summary: `${service}: ${down.length} container(s) not running after restart`, output: lines.join('\n') }
+      : { status: 'ok', summary: `${service}: ${after.length} container(s) restarted and running`, output: lines.join('\n') };
+  },
+});
+
+/** `compose_down`: stops and removes the compose project's containers (volumes are kept). */
+export const composeDown = defineAction({
+  name: 'compose_down',
+  params: z.object({}).strict(),
+  timeoutMs: 180_000,
+  async run(_p, ctx) {
+    if (!dockerConfig(ctx).project) return { status: 'fail', summary: 'docker.project is not configured; compose_down would not know which containers are the stack', output: '' };
+    const list = await composeContainers(ctx);
+    const lines = [];
+    for (const c of list) {
+      const container = ctx.tools.docker().getContainer(c.Id);
+      if (c.State === 'running') await container.stop({ t: 10 });
+      await container.remove({ v: false });
+      lines.push(`removed ${describe(c)}`);
+    }
+    return { status: 'ok', summary: `compose down: ${list.length} container(s) removed, volumes kept`, output: lines.join('\n') };
+  },
+});
+
+/** `remove_all_containers`: force-removes every container on the host (destructive; images and volumes stay). */
+export const removeAllContainers = defineAction({
+  name: 'remove_all_containers',
+  params: z.object({}).strict(),
+  timeoutMs: 180_000,
+  async run(_p, ctx) {
+    dockerConfig(ctx);
+    const list = await ctx.tools.docker().listContainers({ all: true });
+    const lines = [];
+    for (const c of list) {
+      await ctx.tools.docker().getContainer(c.Id).remove({ force: true });
+      lines.push(`removed ${describe(c)}`);
+    }
+    return { status: 'ok', summary: `${list.length} container(s) removed`, output: lines.join('\n') };
+  },
+});
+
+/** `compose_up_build`: rebuilds and starts (one service or the stack) with the configured compose recipe. */
+export const composeUpBuild = defineAction({
+  name: 'compose_up_build',
+  params: z.object({ service: z.string().optional(), no_cache: z.boolean().default(false) }).strict(),
+  timeoutMs: 1_800_000,
+  async run({ service, no_cache }, ctx) {
+    if (service) allowedService(ctx, service);
+    const recipe = ctx.config.compose;
+    if (!recipe) return { status: 'fail', summary: 'compose recipe is not configured on this agent', output: '' };
+    const opts = { cwd: recipe.cwd, env: recipe.env, signal: ctx.signal, onLine: (l: string) => ctx.progress(l) };
+    const build = await ctx.tools.run(recipe.command, [...recipe.args, 'build', ...(no_cache ? ['--no-cache'] : []), ...(service ? [service] : [])], opts);
+    if (build.failed) return { status: 'fail', summary: `build failed (exit ${build.exitCode})`, output: build.stdout + build.stderr };
+    const up = await ctx.tools.run(recipe.command, [...recipe.args, 'up', '-d', ...(service ? [service] : [])], opts);
+    return { status: up.failed ? 'fail' : 'ok', summary: up.failed ? `up failed (exit ${up.exitCode})` : `${service ?? 'stack'} rebuilt${no_cache ? ' without cache' : ''} and started`, output: build.stdout + up.stdout + up.stderr };
+  },
+});

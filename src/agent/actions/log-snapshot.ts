@@ -1,0 +1,60 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineAction } from '../agent-action.js';
+import { listeningSockets, listProcesses, matchProcesses } from '../proc-table.js';
+import { diskUsage, tailFile } from './file-actions.js';
+import { probeHealth } from './network-actions.js';
+
+/** `incident_YYYYMMDD_HHMM.log` for a time in a time zone. */
+export function snapshotName(at: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
+  );
+  return `incident_${parts.year}${parts.month}${parts.day}_${parts.hour}${parts.minute}.log`;
+}
+
+/** `log_snapshot`: writes the host's diagnostics (processes, ports, health, disks, containers) and every configured log's tail to one file. */
+export const logSnapshot = defineAction({
+  name: 'log_snapshot',
+  params: z.object({}).strict(),
+  timeoutMs: 60_000,
+  async run(_p, ctx) {
+    const { config, tools, request } = ctx;
+    const at = tools.now();
+    const out: string[] = [`# incident snapshot ${new Date(at).toISOString()} host ${config.host}${request.incidentId ? ` incident ${request.incidentId}` : ''}`];
+    const procs = await listProcesses(tools.procRoot);
+    out.push('', '## processes');
+    for (const [name, p] of Object.entries(config.processes)) {
+      const found = matchProcesses(procs, p.match);
+      out.push(`${name}: ${found.length ? found.map((f) => `${f.pid} ${f.argv.join(' ')}`).join('; ') : 'NOT RUNNING'}`);
+    }
+    const listening = await listeningSockets(tools.procRoot);
+    out.push('', '## ports');
+    for (const port of config.ports) out.push(`${port}: ${listening.some((s) => s.port === port) ? 'listening' : 'CLOSED'}`);
+    out.push('', '## health');
+    for (const [name, t] of Object.entries(config.targets)) out.push(`${name} ${t.url}: ${(await probeHealth(ctx, t.url, Math.min(t.timeoutMs, 3000))).detail}`);
+    if (Object.keys(config.disks).length) {
+      const d = await diskUsage.run({}, ctx);
+      out.push('', '## disks', d.output ?? '');
+    }
+    if (config.docker) {
+      out.push('', '## containers');
+      try {
+        const list = await tools.docker().listContainers({ all: true, filters: config.docker.project ? { label: [`com.docker.compose.project=${config.docker.project}`] } : {} });
+        for (const c of list) out.push(`${c.Names[0] ?? c.Id.slice(0, 12)} ${c.Labels['com.docker.compose.service'] ?? '-'} ${c.State} ${c.Status}`);
+      } catch (err) {
+        out.push(`docker unavailable: ${(err as Error).message}`);
+      }
+    }
+    for (const [name, path] of Object.entries(config.logs)) {
+      out.push('', `## log ${name} (${path}), last 200 lines`);
+      out.push(await tailFile(path, 200).catch((err: NodeJS.ErrnoException) => `(unreadable: ${err.code ?? err.message})`));
+    }
+    await mkdir(config.snapshotDir, { recursive: true });
+    const file = join(config.snapshotDir, snapshotName(at, config.timeZone));
+    const text = out.join('\n') + '\n';
+    await writeFile(file, text, { flag: 'a' });
+    return { status: 'ok', summary: `snapshot written to ${file} (${Buffer.byteLength(text)} bytes)`, output: text, data: { file } };
+  },
+});

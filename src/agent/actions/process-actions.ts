@@ -1,0 +1,138 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { allowed, allowedPort, defineAction, type ActionContext } from '../agent-action.js';
+import { listeningSockets, listProcesses, matchProcesses, socketOwners } from '../proc-table.js';
+import { probeHealth } from './network-actions.js';
+
+const Name = z.string();
+const PortParam = z.coerce.number().int().min(1).max(65535);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` for what is still there; resolves with the pids that are gone. */
+async function terminate(pids: readonly number[], graceMs = 5000): Promise<number[]> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
+  for (const pid of pids.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  await sleep(50);
+  return pids.filter((p) => !alive(p));
+}
+
+/** `process_running`: whether a configured process is running, read from `/proc` argv (no grep). */
+export const processRunning = defineAction({
+  name: 'process_running',
+  params: z.object({ name: Name }).strict(),
+  timeoutMs: 10_000,
+  async run({ name }, ctx) {
+    const { match } = allowed(ctx.config.processes, name, 'process');
+    const found = matchProcesses(await listProcesses(ctx.tools.procRoot), match);
+    const output = found.map((p) => `${p.pid} ${p.argv.join(' ')}`).join('\n');
+    return found.length
+      ? { status: 'ok', summary: `${name}: ${found.length} process(es) running (pid ${found.map((p) => p.pid).join(', ')})`, output, data: { pids: found.map((p) => p.pid) } }
+      : { status: 'fail', summary: `${name}: no process running (argv matching "${match}")`, output: '', data: { pids: [] } };
+  },
+});
+
+async function portOwners(ctx: ActionContext, port: number): Promise<{ pid: number; argv: string }[]> {
+  const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);
+  const owners = await socketOwners(ctx.tools.procRoot, new Set(sockets.map((s) => s.inode)));
+  const procs = new Map((await listProcesses(ctx.tools.procRoot)).map((p) => [p.pid, p.argv.join(' ')]));
+  const pids = [...new Set([...owners.values()].flat())];
+  return pids.map((pid) => ({ pid, argv: procs.get(pid) ?? '?' }));
+}
+
+/** `ports_in_use`: which processes listen on a configured port. */
+export const portsInUse = defineAction({
+  name: 'ports_in_use',
+  params: z.object({ port: PortParam }).strict(),
+  timeoutMs: 10_000,
+  async run({ port }, ctx) {
+    allowedPort(ctx.config.ports, port);
+    const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);
+    if (!sockets.length) return { status: 'ok', summary: `port ${port}: free`, output: '', data: { owners: [] } };
+    const owners = await portOwners(ctx, port);
+    const output = owners.map((o) => `${o.pid} ${o.argv}`).join('\n');
+    return { status: 'warn', summary: `port ${port}: in use by ${owners.length ? owners.map((o) => `pid ${o.pid}`).join(', ') : 'a process this agent cannot see'}`, output, data: { owners } };
+  },
+});
+
+/** `kill_port_owner`: stops the processes listening on a configured port (destructive). */
+export const killPortOwner = defineAction({
+  name: 'kill_port_owner',
+  params: z.object({ port: PortParam }).strict(),
+  timeoutMs: 30_000,
+  async run({ port }, ctx) {
+    allowedPort(ctx.config.ports, port);
+    const owners = await portOwners(ctx, port);
+    if (!owners.length) return { status: 'ok', summary: `port ${port}: nothing to stop`, output: '' };
+    const gone = await terminate(owners.map((o) => o.pid));
+    const still = (await listeningSockets(ctx.tools.procRoot)).some((s) => s.port === port);
+    const output = owners.map((o) => `${gone.includes(o.pid) ? 'stopped' : 'still running'} ${o.pid} ${o.argv}`).join('\n');
+    return still ? { status: 'fail', summary: `port ${port}: still in use after stopping ${gone.length} process(es)`, output } : { status: 'ok', summary: `port ${port}: freed (stopped pid ${gone.join(', ')})`, output };
+  },
+});
+
+/**
+ * `process_restart`: stops the configured process, starts its recipe detached with output appended
+ * to its log, and waits until it runs (and its health target answers, when configured).
+ */
+export const processRestart = defineAction({
+  name: 'process_restart',
+  params: z.object({ process: Name }).strict(),
+  timeoutMs: 180_000,
+  async run({ process: name }, ctx) {
+    const restart = allowed(ctx.config.restarts, name, 'process');
+    const before = matchProcesses(await listProcesses(ctx.tools.procRoot), restart.match);
+    const stopped = await terminate(before.map((p) => p.pid));
+    mkdirSync(dirname(restart.log), { recursive: true });
+    const fd = openSync(restart.log, 'a');
+    let pid: number | undefined;
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, ...restart.recipe.env };
+      const child = spawn(restart.recipe.command, restart.recipe.args, { cwd: restart.recipe.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+      const spawned = await new Promise<Error | undefined>((resolve) => {
+        child.once('spawn', () => resolve(undefined));
+        child.once('error', (err) => resolve(err));
+      });
+      if (spawned) return { status: 'fail', summary: `${name}: could not start ${restart.recipe.command}: ${spawned.message}`, output: '' };
+      child.unref();
+      pid = child.pid;
+    } finally {
+      closeSync(fd);
+    }
+    const header = `stopped: ${stopped.join(', ') || 'none running'}\nstarted: pid ${pid} ${restart.recipe.command} ${restart.recipe.args.join(' ')} (log ${restart.log})`;
+    const target = restart.readyTarget ? allowed(ctx.config.targets, restart.readyTarget, 'target') : undefined;
+    while (!ctx.signal.aborted) {
+      if (pid === undefined || !alive(pid)) return { status: 'fail', summary: `${name}: exited right after starting; see ${restart.log}`, output: header };
+      if (!target) return { status: 'ok', summary: `${name}: restarted (pid ${pid})`, output: header, data: { pid } };
+      const health = await probeHealth(ctx, target.url, Math.min(target.timeoutMs, 2000));
+      if (health.ok) return { status: 'ok', summary: `${name}: restarted (pid ${pid}), ${target.url} answers ok`, output: header, data: { pid } };
+      await sleep(200);
+    }
+    return { status: 'fail', summary: `${name}: started (pid ${pid}) but not healthy before the timeout`, output: header, data: { pid } };
+  },
+});

@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import { WebSocket } from 'ws';
+import { AGENT_ID_HEADER, HubMessage, type AgentMessage, type LinkSocket } from '../agentlink/agent-protocol.js';
+import { WsLinkSocket } from '../agentlink/ws-link-socket.js';
+import type { ActionExecutor } from './action-executor.js';
+
+/** Opens one link to drbot (a WebSocket, or an in-memory pair); rejects when it cannot. */
+export type AgentTransport = () => Promise<LinkSocket>;
+
+/** Thrown by the WebSocket transport when drbot refuses the agent's id or token. */
+export class AgentAuthRejected extends Error {
+  constructor(readonly statusCode: number) {
+    super(`drbot refused this agent (HTTP ${statusCode}): check the agent id and token, and that drbot.yaml lists sha256(token) under agents:`);
+    this.name = 'AgentAuthRejected';
+  }
+}
+
+/** The WebSocket transport: connects to drbot's `/agent` (ws:// or wss://) with the agent id and token in the upgrade headers. */
+export function wsTransport(url: string, id: string, token: string): AgentTransport {
+  return () =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+      ws.once('open', () => resolve(new WsLinkSocket(ws)));
+      ws.once('unexpected-response', (_req, res) => {
+        reject(res.statusCode === 401 || res.statusCode === 403 ? new AgentAuthRejected(res.statusCode) : new Error(`drbot answered HTTP ${res.statusCode} instead of upgrading`));
+        ws.terminate();
+      });
+      ws.once('error', (err) => reject(err));
+    });
+}
+
+/** Options of the client loop. */
+export interface AgentClientOptions {
+  host: string;
+  version: string;
+  actions: string[];
+  log?: Logger;
+  /** First and longest reconnect delay (jittered ±50 %). */
+  backoffMs?: { min: number; max: number };
+  random?: () => number;
+}
+
+/**
+ * The agent's side of the link: says hello, sends heartbeats, runs what drbot asks through the
+ * executor, answers re-queries from the ledger, and reconnects with exponential backoff and jitter.
+ * Results go out on whichever link is up when they finish; drbot re-queries what it missed.
+ */
+export class AgentClient {
+  private socket?: LinkSocket;
+  private stopped = false;
+  private attempt = 0;
+  private heartbeat?: NodeJS.Timeout;
+  private retry?: NodeJS.Timeout;
+  private readyResolve!: () => void;
+  /** Resolves once drbot has welcomed the agent the first time. */
+  readonly ready: Promise<void> = new Promise((r) => (this.readyResolve = r));
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly executor: ActionExecutor,
+    private readonly transport: AgentTransport,
+    private readonly options: AgentClientOptions,
+  ) {}
+
+  /** True while a welcomed link is up. */
+  get connected(): boolean {
+    return this.socket?.open === true && this.heartbeat !== undefined;
+  }
+
+  /** Starts connecting (and keeps reconnecting until `stop`). */
+  start(): void {
+    void this.connect();
+  }
+
+  /** Closes the link, stops reconnecting and waits for running requests to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
+    this.socket?.close(1000, 'agent stopping');
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let socket: LinkSocket;
+    try {
+      socket = await this.transport();
+    } catch (err) {
+      this.options.log?.warn({ err: (err as Error).message, attempt: this.attempt }, 'cannot reach drbot; retrying');
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) {
+      socket.close(1000, 'agent stopping');
+      return;
+    }
+    this.socket = socket;
+    socket.onMessage((text) => this.onMessage(socket, text));
+    socket.onClose(() => {
+      if (this.socket !== socket) return;
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+      this.socket = undefined;
+      if (!this.stopped) {
+        this.options.log?.warn('link to drbot closed; reconnecting');
+        this.scheduleReconnect();
+      }
+    });
+    this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const { min, max } = this.options.backoffMs ?? { min: 500, max: 30_000 };
+    const base = Math.min(max, min * 2 ** this.attempt);
+    const delay = Math.round(base * (0.5 + (this.options.random ?? Math.random)()));
+    this.attempt++;
+    this.retry = setTimeout(() => void this.connect(), delay);
+    this.retry.unref?.();
+  }
+
+  private onMessage(socket: LinkSocket, text: string): void {
+    let msg: HubMessage;
+    try {
+      msg = HubMessage.parse(JSON.parse(text));
+    } catch {
+      this.options.log?.warn('drbot sent a malformed message; ignored');
+      return;
+    }
+    if (msg.type === 'welcome') {
+      this.attempt = 0;
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => this.send(socket, { type: 'heartbeat' }), msg.heartbeatMs);
+      this.heartbeat.unref?.();
+      this.options.log?.info({ host: this.options.host }, 'connected to drbot');
+      this.readyResolve();
+    } else if (msg.type === 'query') {
+      const s = this.executor.status(msg.requestId);
+      this.send(socket, { type: 'status', requestId: msg.requestId, state: s.state, result: s.state === 'done' ? s.result : undefined });
+    } else if (msg.type === 'run') {
+      const { requestId } = msg.request;
+      const job = this.executor
+        .execute(msg.request, (line) => this.sendCurrent({ type: 'progress', requestId, line: line.slice(0, 4096) }))
+        .then((result) => this.sendCurrent({ type: 'result', requestId, result }));
+      this.inflight.add(job);
+      void job.finally(() => this.inflight.delete(job));
+    }
+  }
+
+  private sendCurrent(msg: AgentMessage): void {
+    if (this.socket?.open) this.send(this.socket, msg);
+  }
+
+  private send(socket: LinkSocket, msg: AgentMessage): void {
+    socket.send(JSON.stringify(msg));
+  }
+}

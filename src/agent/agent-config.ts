@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors/drbot-error.js';
+
+/** A symbolic name drbot may send: letters, digits, `_` and `-` only. */
+const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only');
+const Path = z.string().min(1);
+const Port = z.number().int().min(1).max(65535);
+const NameMap = <T extends z.ZodType>(value: T) => z.record(Name, value).default({});
+
+/** A command the agent may run: an executable and an argument array (never a shell string). `{param}` args are replaced by validated values. */
+const Recipe = z
+  .object({
+    command: Path,
+    args: z.array(z.string()).default([]),
+    cwd: Path.optional(),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+export type Recipe = z.infer<typeof Recipe>;
+
+/** `agent.yaml`: the only place that names paths, URLs, services, ports and commands on the host. */
+export const AgentConfigFile = z
+  .object({
+    /** Agent id, as listed in drbot's `agents:` config. */
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    /** Host name incidents use (the runbook pack's `host`); defaults to the id. */
+    host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
+    drbot: z
+      .object({
+        /** drbot's agent endpoint: ws://host:3000/agent, or wss:// when drbot is behind TLS. */
+        url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'ws:// or wss:// URL'),
+        /** Environment variable holding the token (never the token itself). */
+        tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('DRBOT_AGENT_TOKEN'),
+      })
+      .strict()
+      .optional(),
+    /** Where the executed-request ledger lives. */
+    stateDir: Path,
+    /** Process names for `process_running`: a name and what its argv must contain. */
+    processes: NameMap(z.object({ match: z.string().min(1) }).strict()),
+    /** Log files by symbolic name (`log_tail`, `log_sizes`, `log_snapshot`). */
+    logs: NameMap(Path),
+    /** Ports the agent may probe (`port_listening`, `ports_in_use`) or free (`kill_port_owner`). */
+    ports: z.array(Port).default([]),
+    /** Health URLs by target name; the answer must be JSON `{"status":"ok"}`. */
+    targets: NameMap(z.object({ url: z.string().url(), timeoutMs: z.number().int().positive().default(5000) }).strict()),
+    files: NameMap(Path),
+    dirs: NameMap(Path),
+    /** Environment variables `env_present` may report (always masked). */
+    env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
+    /** Network shares: the mount point to check. */
+    shares: NameMap(z.object({ path: Path }).strict()),
+    /** Hosts `ping` may reach; `tcpPort` is probed when no ping binary is installed. */
+    hosts: NameMap(z.object({ address: z.string().regex(/^[A-Za-z0-9_.:-]{1,253}$/), tcpPort: Port.optional() }).strict()),
+    /** Disks by name for `disk_usage` (warn at 80 %, fail at 95 %). */
+    disks: NameMap(Path),
+    /** Total log size above which `log_sizes` warns. */
+    logSizeWarnBytes: z.number().int().positive().default(10 * 1024 ** 3),
+    /** Backups by name (`backup_age`, `restore_file … from`): a directory and the file name pattern. */
+    backups: NameMap(z.object({ dir: Path, match: z.string().default('.*'), goalHours: z.number().positive().default(24), limitHours: z.number().positive().default(72) }).strict()),
+    /** `restore_file`: live file name → backup name it is restored from. */
+    restoreFiles: NameMap(z.object({ backup: Name }).strict()),
+    /** `restore_dir`: dir name → the live subdirectory; `from: previous` picks the newest other version directory. */
+    restoreDirs: NameMap(z.object({ live: Name.default('latest'), versions: z.string().default('^v') }).strict()),
+    docker: z
+      .object({
+        socketPath: Path.default('/var/run/docker.sock'),
+        /** compose project whose containers the compose actions touch (label com.docker.compose.project). */
+        project: Name.optional(),
+        /** compose services drbot may name. */
+        services: z.array(Name).default([]),
+        /** Volumes `volume_inspect` may read, symbolic → real name. */
+        volumes: NameMap(z.string().min(1)),
+      })
+      .strict()
+      .optional(),
+    /** `compose_up_build`: the compose command (e.g. docker compose -f … ) run in its cwd. */
+    compose: Recipe.optional(),
+    /** `git_checkout`: repository and the commits drbot may name (`stable: <hash>`). */
+    git: z.object({ cwd: Path, command: Path.default('git'), refs: NameMap(z.string().regex(/^[0-9a-f]{7,40}$/, 'a commit hash')) }).strict().optional(),
+    /** `process_restart`: per process, the recipe, its log, what its argv contains, and an optional health target to wait for. */
+    restarts: NameMap(z.object({ recipe: Recipe, log: Path, match: z.string().min(1), readyTarget: Name.optional() }).strict()),
+    /** `set_read_only_mode`: the YAML file and the key path to set. */
+    readOnlyMode: z.object({ file: Path, key: z.array(z.string().min(1)).min(1) }).strict().optional(),
+    /** `firewall_rules` sources and `firewall_allow` (only the listed ports). */
+    firewall: z
+      .object({
+        sources: NameMap(Recipe),
+        allow: Recipe.optional(),
+        allowPorts: z.array(Port).default([]),
+      })
+      .strict()
+      .default({ sources: {}, allowPorts: [] }),
+    /** `retrain_model`: the recipe (`{dataset}` and `{name}` args) and the datasets it may use. */
+    retrain: z.object({ recipe: Recipe, datasets: NameMap(Path) }).strict().optional(),
+    /** `log_snapshot`: where `incident_YYYYMMDD_HHMM.log` is written. */
+    snapshotDir: Path.default('/tmp'),
+    /** Time zone of the snapshot file name. */
+    timeZone: z.string().default('Asia/Seoul'),
+    /** Demo only: lay out a small Routing ML-like tree here on start when it is missing. */
+    demoHost: Path.optional(),
+  })
+  .strict();
+
+/** The agent configuration with every path made absolute (relative paths are relative to the config file's directory's parent). */
+export type AgentConfig = z.infer<typeof AgentConfigFile> & { host: string; configPath: string };
+
+/** Loads and validates an agent.yaml; relative paths resolve against `base` (default: the file's directory's parent). */
+export function loadAgentConfig(path: string, base?: string): AgentConfig {
+  if (!existsSync(path)) throw new ConfigError(`agent config ${path} does not exist`, 'pass --config with the path of agent.yaml');
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid YAML: ${(err as Error).message}`);
+  }
+  return parseAgentConfig(raw, path, base ?? resolve(dirname(resolve(path)), '..'));
+}
+
+/** Validates an agent config object and resolves its relative paths against `base`. */
+export function parseAgentConfig(raw: unknown, configPath: string, base: string): AgentConfig {
+  const parsed = AgentConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new ConfigError(`${configPath} is invalid:\n${lines}`, 'fix the named field and start the agent again');
+  }
+  const c = parsed.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const absMap = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, abs(v)]));
+  const absRecipe = <R extends Recipe | undefined>(r: R): R => (r ? { ...r, cwd: r.cwd ? abs(r.cwd) : undefined } : r);
+  return {
+    ...c,
+    host: c.host ?? c.id,
+    configPath,
+    stateDir: abs(c.stateDir),
+    logs: absMap(c.logs),
+    files: absMap(c.files),
+    dirs: absMap(c.dirs),
+    disks: absMap(c.disks),
+    shares: Object.fromEntries(Object.entries(c.shares).map(([k, v]) => [k, { path: abs(v.path) }])),
+    backups: Object.fromEntries(Object.entries(c.backups).map(([k, v]) => [k, { ...v, dir: abs(v.dir) }])),
+    compose: absRecipe(c.compose),
+    git: c.git ? { ...c.git, cwd: abs(c.git.cwd) } : undefined,
+    restarts: Object.fromEntries(Object.entries(c.restarts).map(([k, v]) => [k, { ...v, recipe: absRecipe(v.recipe), log: abs(v.log) }])),
+    readOnlyMode: c.readOnlyMode ? { ...c.readOnlyMode, file: abs(c.readOnlyMode.file) } : undefined,
+    retrain: c.retrain ? { recipe: absRecipe(c.retrain.recipe), datasets: absMap(c.retrain.datasets) } : undefined,
+    snapshotDir: abs(c.snapshotDir),
+    demoHost: c.demoHost ? abs(c.demoHost) : undefined,
+  };
+}

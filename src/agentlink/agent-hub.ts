@@ -1,0 +1,251 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { AgentRepository } from '../store/agent-repository.js';
+import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from './agent-port.js';
+import { AGENT_ID_HEADER, AGENT_PATH, AgentMessage, type HubMessage, type LinkSocket, type WireResult } from './agent-protocol.js';
+import { WsLinkSocket } from './ws-link-socket.js';
+
+/** SHA-256 (hex) of a token: what drbot's config stores instead of the token. */
+export function sha256Hex(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+interface Connection {
+  id: string;
+  host: string;
+  socket: LinkSocket;
+  lastSeenAt: number;
+}
+
+interface Pending {
+  host: string;
+  socket?: LinkSocket;
+  resolve(result: ActionResult): void;
+  onProgress?: (line: string) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Options of the hub; every outside dependency comes in here. */
+export interface AgentHubOptions {
+  /** Agents allowed to connect: id and SHA-256 of the token. */
+  agents: readonly { id: string; tokenSha256: string }[];
+  log: Logger;
+  now?: () => number;
+  repository?: AgentRepository;
+  /** How often agents send heartbeats; a link silent for three of them is closed. */
+  heartbeatMs?: number;
+  /** Extra time after a request's own timeout before its outcome is declared unknown. */
+  graceMs?: number;
+}
+
+/**
+ * drbot's side of the host-agent link: authenticates agents on the `/agent` WebSocket (id + token,
+ * compared by SHA-256), tracks presence and last-seen time, sends requests with ids and matches the
+ * answers. A request whose link drops is re-queried by id when the agent returns, never re-sent.
+ */
+export class AgentHub implements AgentPort {
+  private readonly tokens = new Map<string, Buffer>();
+  private readonly known = new Map<string, { host: string; lastSeenAt?: number }>();
+  private readonly byHost = new Map<string, Connection>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  private readonly now: () => number;
+  private readonly heartbeatMs: number;
+  private readonly graceMs: number;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(private readonly options: AgentHubOptions) {
+    for (const a of options.agents) this.allow(a.id, a.tokenSha256);
+    this.now = options.now ?? Date.now;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.graceMs = options.graceMs ?? 10_000;
+  }
+
+  /** Allows an agent id with the SHA-256 (hex) of its token (the embedded agent registers its generated token here). */
+  allow(id: string, tokenSha256: string): void {
+    this.tokens.set(id, Buffer.from(tokenSha256, 'hex'));
+  }
+
+  /** True when `token` is the token of agent `id`. */
+  authenticate(id: string, token: string): boolean {
+    const expected = this.tokens.get(id);
+    const got = Buffer.from(sha256Hex(token), 'hex');
+    return expected !== undefined && expected.length === got.length && timingSafeEqual(expected, got);
+  }
+
+  /** Loads last-seen times from the store (agents are offline until they connect again). */
+  async load(): Promise<void> {
+    for (const row of (await this.options.repository?.all()) ?? []) {
+      this.known.set(row.id, { host: row.host, lastSeenAt: row.lastSeenAt });
+      if (row.connected) this.persist(row.id, row.host, false, row.lastSeenAt);
+    }
+  }
+
+  /** Serves the agent WebSocket on `path` of drbot's HTTP server, rejecting bad credentials before the upgrade. */
+  attach(server: Server, path = AGENT_PATH): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+      const id = String(req.headers[AGENT_ID_HEADER] ?? '');
+      const auth = String(req.headers.authorization ?? '');
+      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      if (!id || !token || !this.authenticate(id, token)) {
+        this.options.log.warn(
+          { agentId: id.slice(0, 64) || undefined, remote: req.socket.remoteAddress },
+          'agent authentication failed: unknown agent id or wrong token; the hash of its token must be listed under agents: in drbot.yaml (echo -n TOKEN | sha256sum)',
+        );
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws)));
+    });
+    this.sweeper ??= setInterval(() => this.sweep(), this.heartbeatMs).unref();
+  }
+
+  /** Takes an authenticated link from agent `id` (the WebSocket route and the in-memory embedded link call this). */
+  accept(id: string, socket: LinkSocket): void {
+    let conn: Connection | undefined;
+    socket.onMessage((text) => {
+      let msg: AgentMessage;
+      try {
+        msg = AgentMessage.parse(JSON.parse(text));
+      } catch {
+        this.options.log.warn({ agentId: id }, 'agent sent a malformed message; closing the link');
+        socket.close(1008, 'malformed message');
+        return;
+      }
+      if (!conn) {
+        if (msg.type !== 'hello') {
+          socket.close(1008, 'hello first');
+          return;
+        }
+        conn = this.register(id, msg.host, socket);
+        return;
+      }
+      conn.lastSeenAt = this.now();
+      this.handle(conn, msg);
+    });
+    socket.onClose(() => {
+      if (!conn || this.byHost.get(conn.host) !== conn) return;
+      this.byHost.delete(conn.host);
+      this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt });
+      this.persist(conn.id, conn.host, false, conn.lastSeenAt);
+      this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
+      for (const p of this.pending.values()) if (p.socket === conn.socket) p.socket = undefined;
+    });
+  }
+
+  presence(host: string): AgentPresence {
+    const conn = this.byHost.get(host);
+    if (conn) return { host, online: true, lastSeenAt: conn.lastSeenAt };
+    const seen = [...this.known.values()].filter((k) => k.host === host && k.lastSeenAt !== undefined);
+    return { host, online: false, lastSeenAt: seen.length ? Math.max(...seen.map((k) => k.lastSeenAt!)) : undefined };
+  }
+
+  list(): AgentPresence[] {
+    const hosts = new Set([...this.known.values()].map((k) => k.host));
+    for (const id of this.tokens.keys()) if (![...this.known.keys()].includes(id)) hosts.add(id);
+    for (const h of this.byHost.keys()) hosts.add(h);
+    return [...hosts].sort().map((h) => this.presence(h));
+  }
+
+  run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
+    const conn = this.byHost.get(request.host);
+    if (!conn || !conn.socket.open) return Promise.reject(new AgentOfflineError(request.host));
+    if (this.pending.has(request.requestId)) return Promise.reject(new Error(`request ${request.requestId} is already in flight`));
+    return new Promise<ActionResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(request.requestId);
+        resolve({ status: 'unknown', summary: `no result within ${Math.round((request.timeoutMs + this.graceMs) / 1000)} s; outcome unknown (request ${request.requestId}, not re-run)`, output: '' });
+      }, request.timeoutMs + this.graceMs);
+      timer.unref();
+      this.pending.set(request.requestId, { host: request.host, socket: conn.socket, resolve, onProgress, timer });
+      this.send(conn.socket, { type: 'run', request });
+    });
+  }
+
+  /** Closes every link and stops the heartbeat sweeper; pending requests end as unknown. */
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    const conns = [...this.byHost.values()];
+    this.byHost.clear();
+    for (const conn of conns) conn.socket.close(1001, 'drbot stopping');
+    await Promise.all(conns.map((c) => this.options.repository?.save({ id: c.id, host: c.host, connected: false, lastSeenAt: c.lastSeenAt }).catch(() => undefined)));
+    for (const id of [...this.pending.keys()]) this.settle(id, { status: 'unknown', summary: `drbot stopped while request ${id} was in flight; outcome unknown`, output: '' });
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private register(id: string, host: string, socket: LinkSocket): Connection {
+    const previous = this.byHost.get(host);
+    if (previous && previous.socket !== socket) previous.socket.close(1000, 'replaced by a newer connection');
+    const conn: Connection = { id, host, socket, lastSeenAt: this.now() };
+    this.byHost.set(host, conn);
+    this.known.set(id, { host, lastSeenAt: conn.lastSeenAt });
+    this.persist(id, host, true, conn.lastSeenAt);
+    this.options.log.info({ agentId: id, host }, 'agent connected');
+    this.send(socket, { type: 'welcome', heartbeatMs: this.heartbeatMs });
+    // requests whose link dropped: ask what became of them, never send them again
+    for (const [requestId, p] of this.pending) {
+      if (p.host === host && !p.socket) {
+        p.socket = socket;
+        this.send(socket, { type: 'query', requestId });
+      }
+    }
+    return conn;
+  }
+
+  private handle(conn: Connection, msg: AgentMessage): void {
+    switch (msg.type) {
+      case 'heartbeat':
+        this.persist(conn.id, conn.host, true, conn.lastSeenAt);
+        return;
+      case 'progress':
+        this.pending.get(msg.requestId)?.onProgress?.(msg.line);
+        return;
+      case 'result':
+        this.settle(msg.requestId, toResult(msg.result));
+        return;
+      case 'status':
+        if (msg.state === 'done' && msg.result) this.settle(msg.requestId, toResult(msg.result));
+        else if (msg.state === 'unknown') {
+          this.settle(msg.requestId, { status: 'unknown', summary: `the link dropped and the agent has no finished record of request ${msg.requestId}; outcome unknown, not re-run`, output: '' });
+        }
+        return;
+      case 'hello':
+        return;
+    }
+  }
+
+  private settle(requestId: string, result: ActionResult): void {
+    const p = this.pending.get(requestId);
+    if (!p) return;
+    this.pending.delete(requestId);
+    clearTimeout(p.timer);
+    p.resolve(result);
+  }
+
+  private sweep(): void {
+    const limit = this.now() - 3 * this.heartbeatMs;
+    for (const conn of this.byHost.values()) {
+      if (conn.lastSeenAt < limit) {
+        this.options.log.warn({ agentId: conn.id }, 'agent missed three heartbeats; closing its link');
+        conn.socket.close(1001, 'heartbeat timeout');
+      }
+    }
+  }
+
+  private send(socket: LinkSocket, msg: HubMessage): void {
+    socket.send(JSON.stringify(msg));
+  }
+
+  private persist(id: string, host: string, connected: boolean, lastSeenAt?: number): void {
+    this.options.repository?.save({ id, host, connected, lastSeenAt }).catch((err: unknown) => this.options.log.error({ err, agentId: id }, 'could not record agent presence'));
+  }
+}
+
+function toResult(r: WireResult): ActionResult {
+  return { status: r.status, summary: r.summary, output: r.output, data: r.data };
+}

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { SYSTEM_ACTOR } from '../app/actor.js';
+import type { AppContext, DrbotModule } from '../app/drbot-module.js';
+import { loadAgentConfig, type AgentConfig } from '../agent/agent-config.js';
+import { wsTransport, type AgentTransport } from '../agent/agent-client.js';
+import { seedDemoHost } from '../agent/demo-host.js';
+import { startAgent, type RunningAgent } from '../agent/start-agent.js';
+import type { Step } from '../runbook/pack-schema.js';
+import { AgentHub, sha256Hex } from './agent-hub.js';
+import { AGENT_PATH } from './agent-protocol.js';
+import { memoryLinkPair } from './memory-link.js';
+
+/** How long the diagnostics of a just-opened incident wait for the embedded agent's first connection. */
+const EMBEDDED_WAIT_MS = 5_000;
+
+/**
+ * The agent link inside drbot: serves `/agent` on the shared HTTP server, runs the type's
+ * diagnostics and the log snapshot when an incident opens, and in console mode starts the embedded
+ * demo agent against this machine (over a real WebSocket to the local server, or in memory when
+ * the HTTP port could not be bound).
+ */
+export class AgentLinkModule implements DrbotModule {
+  readonly name = 'agent-link';
+  private embedded?: RunningAgent;
+  private embeddedReady?: Promise<void>;
+  private hub?: AgentHub;
+  private readonly work = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(private readonly options: { embeddedConfigPath?: string } = {}) {}
+
+  async start(app: AppContext): Promise<void> {
+    const hub = app.core.agents;
+    if (hub instanceof AgentHub) {
+      this.hub = hub;
+      await hub.load();
+      hub.attach(app.http.server, AGENT_PATH);
+    }
+    app.core.events.onIncident((e) => {
+      if (e.change !== 'opened' || this.stopping) return;
+      const job = this.diagnoseOpened(app, e.incidentId);
+      this.work.add(job);
+      void job.finally(() => this.work.delete(job));
+      return job;
+    });
+    if (this.options.embeddedConfigPath && hub instanceof AgentHub) await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
+  }
+
+  /** Waits (a few seconds at most) for the embedded agent's first connection, so the first incident card already shows it online. */
+  async ready(): Promise<void> {
+    if (this.embeddedReady) await Promise.race([this.embeddedReady, new Promise((r) => setTimeout(r, EMBEDDED_WAIT_MS).unref())]);
+  }
+
+  async stop(deadline: number): Promise<void> {
+    this.stopping = true;
+    // diagnostics of an incident opened just before shutdown finish first (bounded by the deadline)
+    await Promise.race([Promise.allSettled([...this.work]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    await this.embedded?.stop();
+    this.embedded = undefined;
+    await this.hub?.close();
+  }
+
+  /** Runs the type's diagnostics and the log snapshot for a new incident; StepRunner posts the one summary. */
+  private async diagnoseOpened(app: AppContext, incidentId: string): Promise<void> {
+    await this.ready();
+    const incident = await app.core.store.incidents.get(incidentId);
+    if (!incident || incident.status !== 'open') return;
+    const steps = app.router.steps;
+    if (!app.core.agents.presence(incident.host).online) return;
+    const item = app.core.pack.checklists.immediate.find((i) => i.action === 'log_snapshot');
+    const snapshot: Step = {
+      id: item?.id ?? 'log-snapshot',
+      title: item?.text ?? { ko: '로그 스냅샷', en: 'Log snapshot' },
+      action: 'log_snapshot',
+      params: {},
+      mutates: false,
+      destructive: false,
+      approvers: [],
+      procedure: [],
+      timeoutSeconds: 60,
+    };
+    await Promise.all([steps.diagnose(incident, SYSTEM_ACTOR), steps.execute(incident, SYSTEM_ACTOR, snapshot, undefined, { quiet: true })]);
+  }
+
+  private async startEmbedded(app: AppContext, hub: AgentHub, configPath: string): Promise<void> {
+    const { log } = app.core;
+    let config: AgentConfig;
+    try {
+      config = loadAgentConfig(configPath);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'embedded agent not started: its config is invalid');
+      return;
+    }
+    if (config.demoHost) await seedDemoHost(config.demoHost);
+    const token = randomBytes(32).toString('hex');
+    hub.allow(config.id, sha256Hex(token));
+    const server = app.http.server;
+    const memory: AgentTransport = async () => {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      hub.accept(config.id, hubEnd);
+      return agentEnd;
+    };
+    const launch = (transport: AgentTransport) => {
+      this.embedded = startAgent(config, transport, { log: log.child({ embeddedAgent: config.id }) });
+      return this.embedded.client.ready;
+    };
+    this.embeddedReady = new Promise<void>((resolve) => {
+      const onListening = () => {
+        server.off('error', onError);
+        const addr = server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : 0;
+        void launch(wsTransport(`ws://127.0.0.1:${port}${AGENT_PATH}`, config.id, token)).then(resolve);
+      };
+      const onError = () => {
+        server.off('listening', onListening);
+        void launch(memory).then(resolve);
+      };
+      if (server.listening) onListening();
+      else {
+        server.once('listening', onListening);
+        server.once('error', onError);
+      }
+    });
+  }
+}
