@@ -11,14 +11,16 @@ import { escalate } from './escalate.js';
 import { makeHelp } from './help.js';
 import { list } from './list.js';
 import { note } from './note.js';
+import { notify } from './notify.js';
 import { open } from './open.js';
+import { report } from './report.js';
 import { resolve } from './resolve.js';
 import { run } from './run.js';
 import { status } from './status.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks };
+  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

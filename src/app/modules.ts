@@ -1,4 +1,5 @@
 import type { DrbotConfig } from '../config/load-config.js';
+import { ReportModule } from '../report/report-module.js';
 import type { DrbotModule } from './drbot-module.js';
 
 /** True when Slack or Teams credentials are configured (then drbot serves instead of reading the console). */
@@ -9,6 +10,8 @@ export function hasPlatformCredentials(env: NodeJS.ProcessEnv): boolean {
 /** The modules drbot runs for this configuration, in start order. */
 export async function modulesFor(config: DrbotConfig, options: { console: boolean }): Promise<DrbotModule[]> {
   const modules: DrbotModule[] = [];
+  // First, so an incident resolved while the rest starts still gets its report.
+  modules.push(new ReportModule());
   // Loaded only when configured: botbuilder is heavy and the console should start fast.
   if (config.env.MicrosoftAppId?.trim() || config.env.DRBOT_TEAMS_INSECURE === '1') {
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');

@@ -28,6 +28,8 @@ const SCOPES: Record<string, 'full' | 'partial' | 'feature'> = {
   '특정기능': 'feature',
 };
 
+const NOTICE_KINDS: Record<string, 'outage' | 'recovered'> = { outage: 'outage', 장애: 'outage', recovered: 'recovered', recovery: 'recovered', 복구: 'recovered' };
+
 const ROLES = new Set(['devops', 'backend', 'it_support', 'cto', 'commander']);
 const STEP = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -192,6 +194,19 @@ export const GRAMMAR: readonly VerbSpec[] = [
     },
   },
   {
+    verb: 'notify',
+    usage: '/incident notify <id> outage|recovered [text…]',
+    summary: l('사용자 알림 게시 (장애 / 복구 완료)', 'post the notice to users (outage / recovered)'),
+    access: 'contact',
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      const kind = NOTICE_KINDS[r.rest[0]?.toLowerCase() ?? ''];
+      if (!kind) return bad('알림 종류가 필요합니다: outage(장애) 또는 recovered(복구)', 'A notice kind is needed: outage or recovered');
+      return { verb: 'notify', id: r.id, kind, text: r.rest.slice(1).join(' ') };
+    },
+  },
+  {
     verb: 'resolve',
     usage: '/incident resolve [id] [cause…]',
     summary: l('복구 완료 (원인 기록, 타이머 정지)', 'mark recovered (records the cause, stops timers)'),
@@ -209,6 +224,16 @@ export const GRAMMAR: readonly VerbSpec[] = [
     parse: (args) => {
       const { id, rest } = optionalId(args);
       return noMore(rest, { verb: 'close', id });
+    },
+  },
+  {
+    verb: 'report',
+    usage: '/incident report [id]',
+    summary: l('사후 보고서 다시 만들기 (재발 방지 대책·교훈 유지)', 're-render the post-incident report (keeps prevention and lessons)'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'report', id });
     },
   },
   {

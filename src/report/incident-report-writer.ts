@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import type { Incident } from '../incident/incident.js';
+import { IncidentService } from '../incident/incident-service.js';
+import { ReportFileRepository } from '../store/report-file-repository.js';
+import { renderIncidentReport } from './render-incident-report.js';
+import { reportDate } from './report-date.js';
+
+/** A report as written to disk. */
+export interface WrittenReport {
+  incidentId: string;
+  /** Absolute path of the file. */
+  path: string;
+  /** The path as people see it: relative to the working directory when inside it. */
+  shownPath: string;
+  markdown: string;
+  /** True when this write created the file (the first report of the incident). */
+  created: boolean;
+}
+
+/** The checklist item a written report ticks. */
+export const REPORT_CHECKLIST_ITEM = 'report-written';
+
+/**
+ * Writes post-incident reports to `reportsDir/YYYY-MM-DD.md` (the occurrence day in the pack's time
+ * zone; a second incident that day gets `-2`, then `-3` …). The incident → file map lives in the
+ * store, so a re-render overwrites the same file and keeps its human-written sections. Files are
+ * replaced atomically (write, then rename), so a crash never leaves half a report.
+ */
+export class IncidentReportWriter {
+  private readonly incidents: IncidentService;
+
+  constructor(private readonly core: Core) {
+    this.incidents = new IncidentService(core);
+  }
+
+  /** Writes the report when an incident is resolved, and again when it is closed (the final version). */
+  subscribe(): void {
+    this.core.events.onIncident(async ({ incidentId, change }) => {
+      if (change !== 'resolved' && change !== 'closed') return;
+      const incident = await this.core.store.incidents.get(incidentId);
+      if (!incident || (incident.status !== 'resolved' && incident.status !== 'closed')) return;
+      const written = await this.write(incident, SYSTEM_ACTOR);
+      this.core.log.info({ incidentId, path: written.shownPath, created: written.created }, 'post-incident report written');
+    });
+  }
+
+  /** Renders and writes the incident's report, ticks `report-written` and notes it on the timeline. */
+  async write(incident: Incident, actor: Actor): Promise<WrittenReport> {
+    const fileName = await this.fileFor(incident);
+    const path = join(this.core.reportsDir, fileName);
+    const created = !existsSync(path);
+    await mkdir(this.core.reportsDir, { recursive: true });
+    let markdown = await renderIncidentReport(this.core, incident);
+    await replaceFile(path, markdown);
+    const shownPath = showPath(path);
+    if (await this.incidents.tick(incident, actor, REPORT_CHECKLIST_ITEM)) {
+      // Render once more so the file's checklist shows the tick it just earned.
+      markdown = await renderIncidentReport(this.core, incident);
+      await replaceFile(path, markdown);
+    }
+    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    await this.incidents.record(incident, actor, 'report', created ? t(`사후 보고서 작성: ${shownPath}`, `post-incident report written: ${shownPath}`) : t(`사후 보고서 갱신: ${shownPath}`, `post-incident report updated: ${shownPath}`), {
+      path: shownPath,
+      created,
+    });
+    return { incidentId: incident.id, path, shownPath, markdown, created };
+  }
+
+  /** The incident's file name: the one it already has, or the first free name of its day. */
+  private async fileFor(incident: Incident): Promise<string> {
+    const date = reportDate(incident, this.core.timeZone);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.core.store.transaction(async (tx) => {
+          const files = new ReportFileRepository(tx.db);
+          const existing = await files.fileOf(incident.id);
+          if (existing) return existing;
+          for (let n = 1; ; n++) {
+            const name = n === 1 ? `${date}.md` : `${date}-${n}.md`;
+            // A name is free when no incident holds it and no hand-written file has it.
+            if ((await files.ownerOf(name)) || existsSync(join(this.core.reportsDir, name))) continue;
+            await files.claim(incident.id, name);
+            return name;
+          }
+        });
+      } catch (err) {
+        // Another process claimed the same name at the same moment: look again.
+        if (attempt < 5 && /unique|duplicate/i.test(String((err as Error).message))) continue;
+        throw err;
+      }
+    }
+  }
+}
+
+async function replaceFile(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function showPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
