@@ -17,6 +17,11 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
     modules.push(new TeamsModule());
   }
+  // Loaded only when configured, like Teams: Bolt stays out of the console's start.
+  if (config.env.SLACK_BOT_TOKEN?.trim()) {
+    const { SlackModule } = await import('../../adapters/slack/slack-module.js');
+    modules.push(new SlackModule());
+  }
   // The agent link (and, in console mode, the embedded demo agent) before the scheduler.
   const { AgentLinkModule } = await import('../agentlink/agent-link-module.js');
   modules.push(new AgentLinkModule({ embeddedConfigPath: options.console && config.embeddedAgent.enabled ? config.embeddedAgentConfigPath : undefined }));

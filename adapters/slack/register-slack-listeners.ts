@@ -1,0 +1,109 @@
+import type { App as BoltApp, BlockAction, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
+import type { Lang } from '../../src/i18n/lang.js';
+import { MAX_COMMAND_LENGTH } from '../../src/router/tokenize.js';
+import { ACTION_PREFIX } from './render-block-kit.js';
+import type { SlackInput } from './slack-conversation.js';
+
+/** What the listeners need from the module. */
+export interface ListenerHooks {
+  handle(input: SlackInput): Promise<void>;
+  /** Marks work in flight; call the returned function when it is done. */
+  begin(): () => void;
+  stopping(): boolean;
+  lang: Lang;
+}
+
+/** A button's or menu option's value: the typed command it stands for. */
+const ClickedCommand = z.string().min(1).max(MAX_COMMAND_LENGTH);
+
+const MENTION = /<@[UW][A-Z0-9]+(\|[^>]*)?>/g;
+const RECENT_EVENTS = 1000;
+
+/**
+ * Wires Bolt's listeners: `/incident`, clicks on drbot's buttons and menus, app mentions and
+ * DMs. Each acknowledges first and then hands the text to the router.
+ */
+export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void {
+  const recent = new Set<string>();
+  /** Events API retries of an event already handled here are ignored (opens are also deduped in the store). */
+  const seen = (id: string): boolean => {
+    if (recent.has(id)) return true;
+    recent.add(id);
+    if (recent.size > RECENT_EVENTS) recent.delete(recent.values().next().value!);
+    return false;
+  };
+  const restarting = hooks.lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.';
+
+  app.command('/incident', async ({ command, ack, respond }) => {
+    if (hooks.stopping()) {
+      await ack({ response_type: 'ephemeral', text: restarting });
+      return;
+    }
+    const done = hooks.begin();
+    try {
+      await ack();
+      await hooks.handle({
+        text: command.text ?? '',
+        userId: command.user_id,
+        userName: command.user_name,
+        channel: command.channel_id,
+        eventId: command.trigger_id,
+        via: 'command',
+        respond,
+      });
+    } finally {
+      done();
+    }
+  });
+
+  app.action<BlockAction>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {
+    const done = hooks.begin();
+    try {
+      await ack();
+      const raw = action.type === 'button' ? action.value : action.type === 'static_select' ? action.selected_option?.value : undefined;
+      const value = ClickedCommand.safeParse(raw);
+      if (!value.success || hooks.stopping()) return;
+      await hooks.handle({
+        text: value.data,
+        userId: body.user.id,
+        userName: body.user.username ?? body.user.name,
+        channel: body.channel?.id,
+        eventId: `${action.action_ts}:${value.data}`,
+        via: 'click',
+        respond: respond as RespondFn,
+      });
+    } finally {
+      done();
+    }
+  });
+
+  app.event('app_mention', async ({ event, body }) => {
+    if (hooks.stopping() || !event.user || seen(body.event_id)) return;
+    const done = hooks.begin();
+    try {
+      await hooks.handle({
+        text: event.text.replace(MENTION, ' '),
+        userId: event.user,
+        channel: event.channel,
+        eventId: body.event_id,
+        via: 'mention',
+        threadTs: event.thread_ts ?? event.ts,
+      });
+    } finally {
+      done();
+    }
+  });
+
+  app.message(async ({ message, body }) => {
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
+    const eventId = (body as { event_id?: string }).event_id ?? message.ts;
+    if (hooks.stopping() || seen(eventId)) return;
+    const done = hooks.begin();
+    try {
+      await hooks.handle({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' });
+    } finally {
+      done();
+    }
+  });
+}

@@ -1,0 +1,183 @@
+import type { Block as SlackApiBlock } from '@slack/web-api';
+import type { Block, ListItem, Mark, View, ViewAction } from '../../src/views/view.js';
+
+/** Block Kit limits this renderer keeps to (Slack rejects the whole message otherwise). */
+export const BLOCK_KIT_LIMITS = {
+  blocks: 50,
+  text: 3000,
+  header: 150,
+  fieldsPerSection: 10,
+  field: 2000,
+  elementsPerActions: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  optionText: 75,
+  optionValue: 150,
+  options: 100,
+} as const;
+
+/** A Block Kit block as sent to the Web API. */
+export type SlackBlock = SlackApiBlock & Record<string, unknown>;
+
+/** A rendered message: blocks and the plain fallback text for notifications. */
+export interface SlackMessage {
+  blocks: SlackBlock[];
+  text: string;
+}
+
+/** Prefix of every action id drbot renders; clicks with it are commands. */
+export const ACTION_PREFIX = 'drbot:';
+
+const MARKS: Record<Mark, string> = {
+  ok: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  pending: '⏳',
+  running: '🔄',
+  done: '☑️',
+  todo: '⬜',
+  info: '•',
+};
+
+/** Escapes the three characters Slack's mrkdwn treats as markup. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to `max` characters, marking the cut. */
+export function clipText(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+}
+
+/**
+ * Renders neutral views as one Block Kit message: header, fields, lists, code, buttons whose
+ * value is the typed command. Stays within Block Kit's limits; what does not fit is cut with
+ * a note pointing to `/incident status`.
+ */
+export function renderBlockKit(views: View[], extra: SlackBlock[] = []): SlackMessage {
+  const counter = { n: 0 };
+  const blocks: SlackBlock[] = [];
+  views.forEach((view, i) => {
+    if (i > 0) blocks.push({ type: 'divider' });
+    if (view.header) {
+      blocks.push({ type: 'header', text: plain(`${view.header.emoji ? view.header.emoji + ' ' : ''}${view.header.title}`, BLOCK_KIT_LIMITS.header) });
+    }
+    for (const block of view.blocks) blocks.push(...renderBlock(block, counter));
+  });
+  blocks.push(...extra);
+  const limit = BLOCK_KIT_LIMITS.blocks;
+  const fitted = blocks.length <= limit ? blocks : [...blocks.slice(0, limit - 1), section('…' + ' (`/incident status`)')];
+  const text = clipText(views.map((v) => v.summary).join('\n') || ' ', BLOCK_KIT_LIMITS.text);
+  return { blocks: fitted, text };
+}
+
+function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
+  switch (block.type) {
+    case 'text':
+      return chunk(escapeMrkdwn(block.text), BLOCK_KIT_LIMITS.text).map(section);
+    case 'fields': {
+      const out: SlackBlock[] = [];
+      for (let i = 0; i < block.fields.length; i += BLOCK_KIT_LIMITS.fieldsPerSection) {
+        out.push({
+          type: 'section',
+          fields: block.fields
+            .slice(i, i + BLOCK_KIT_LIMITS.fieldsPerSection)
+            .map((f) => mrkdwn(clipText(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, BLOCK_KIT_LIMITS.field))),
+        });
+      }
+      return out;
+    }
+    case 'list': {
+      const lines = block.items.map(listLine);
+      const text = (block.title ? `*${escapeMrkdwn(block.title)}*\n` : '') + lines.join('\n');
+      const actions = block.items.map((i) => i.action).filter((a): a is ViewAction => a !== undefined);
+      return [...chunk(text, BLOCK_KIT_LIMITS.text).map(section), ...actionBlocks(actions, counter)];
+    }
+    case 'code':
+      return chunk(block.text.replace(/```/g, "'''"), BLOCK_KIT_LIMITS.text - 6).map((c) => section('```' + c + '```'));
+    case 'divider':
+      return [{ type: 'divider' }];
+    case 'actions':
+      return actionBlocks(block.actions, counter);
+  }
+}
+
+function listLine(item: ListItem): string {
+  const head = `${item.mark ? MARKS[item.mark] : '•'} ${escapeMrkdwn(item.text)}`;
+  return item.detail ? `${head}\n${item.detail.split('\n').map((l) => `      _${escapeMrkdwn(l)}_`).join('\n')}` : head;
+}
+
+function actionBlocks(actions: ViewAction[], counter: { n: number }): SlackBlock[] {
+  const buttons = actions.filter((a) => a.command.length <= BLOCK_KIT_LIMITS.buttonValue).map((a) => button(a, counter));
+  const out: SlackBlock[] = [];
+  for (let i = 0; i < buttons.length; i += BLOCK_KIT_LIMITS.elementsPerActions) {
+    out.push({ type: 'actions', elements: buttons.slice(i, i + BLOCK_KIT_LIMITS.elementsPerActions) });
+  }
+  return out;
+}
+
+function button(action: ViewAction, counter: { n: number }): SlackBlock {
+  const b: SlackBlock = {
+    type: 'button',
+    action_id: `${ACTION_PREFIX}${counter.n++}`,
+    text: plain(action.label, BLOCK_KIT_LIMITS.buttonText),
+    value: action.command,
+  };
+  if (action.style) b.style = action.style;
+  if (action.confirm) {
+    b.confirm = {
+      title: plain(action.confirm.title, BLOCK_KIT_LIMITS.confirmTitle),
+      text: plain(action.confirm.text, BLOCK_KIT_LIMITS.confirmText),
+      confirm: plain(action.confirm.confirm, BLOCK_KIT_LIMITS.confirmButton),
+      deny: plain(action.confirm.deny, BLOCK_KIT_LIMITS.confirmButton),
+    };
+  }
+  return b;
+}
+
+/** A select menu whose options are typed commands (e.g. the unticked checklist items). */
+export function commandMenu(placeholder: string, options: { label: string; command: string }[]): SlackBlock | undefined {
+  const fitting = options.filter((o) => o.command.length <= BLOCK_KIT_LIMITS.optionValue).slice(0, BLOCK_KIT_LIMITS.options);
+  if (!fitting.length) return undefined;
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'static_select',
+        action_id: `${ACTION_PREFIX}menu`,
+        placeholder: plain(placeholder, BLOCK_KIT_LIMITS.buttonText),
+        options: fitting.map((o) => ({ text: plain(o.label, BLOCK_KIT_LIMITS.optionText), value: o.command })),
+      },
+    ],
+  };
+}
+
+function section(text: string): SlackBlock {
+  return { type: 'section', text: mrkdwn(text) };
+}
+
+function mrkdwn(text: string): { type: 'mrkdwn'; text: string } {
+  return { type: 'mrkdwn', text: text || ' ' };
+}
+
+function plain(text: string, max: number): { type: 'plain_text'; text: string; emoji: true } {
+  return { type: 'plain_text', text: clipText(text || ' ', max), emoji: true };
+}
+
+/** Splits text into pieces of at most `max` characters, at line breaks where possible. */
+function chunk(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf('\n', max);
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  if (rest) out.push(rest);
+  return out;
+}

@@ -1,0 +1,24 @@
+import type { Core } from '../../src/app/core.js';
+import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
+import { allChecklistItems } from '../../src/runbook/checklist-items.js';
+import { incidentCard } from '../../src/views/incident-card.js';
+import { commandMenu, renderBlockKit, type SlackMessage } from './render-block-kit.js';
+
+/** The live incident card as Block Kit: the compact card, plus a menu to tick checklist items while the incident is open. */
+export async function slackCard(core: Core, incidentId: string): Promise<SlackMessage | undefined> {
+  const incident = await core.store.incidents.get(incidentId);
+  if (!incident) return undefined;
+  const snap = await loadIncidentSnapshot(core, incident);
+  const view = incidentCard(snap, core.pack, core.lang, 'compact');
+  const ticked = new Set(snap.ticks.map((t) => t.itemId));
+  const menu =
+    incident.status === 'open'
+      ? commandMenu(
+          core.lang === 'ko' ? '체크리스트 항목 완료' : 'Tick a checklist item',
+          allChecklistItems(core.pack)
+            .filter((i) => !ticked.has(i.item.id))
+            .map((i) => ({ label: i.item.text[core.lang], command: `/incident check ${incident.id} ${i.item.id}` })),
+        )
+      : undefined;
+  return renderBlockKit([view], menu ? [menu] : []);
+}

@@ -1,0 +1,112 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { resolveActor } from '../../src/app/actor.js';
+import type { AppContext } from '../../src/app/drbot-module.js';
+import type { Logger } from '../../src/logging/create-logger.js';
+import type { Reply, View } from '../../src/views/view.js';
+import { renderBlockKit } from './render-block-kit.js';
+import type { SlackDelivery } from './slack-delivery.js';
+
+/** Where a line of text came from in Slack, and how to answer it. */
+export interface SlackInput {
+  text: string;
+  userId: string;
+  userName?: string;
+  channel?: string;
+  /** Stable id of the Slack event: trigger id, event id, or action ts + value for clicks. */
+  eventId: string;
+  via: 'command' | 'click' | 'mention' | 'dm';
+  respond?: RespondFn;
+  /** The message to thread the answer under (mentions). */
+  threadTs?: string;
+}
+
+/**
+ * One Slack input through the router and back: slash commands, clicks, mentions and DMs all
+ * become a line of text and an actor; the router checks roles. Refusals and private answers go
+ * only to the asker; an `open` answers with a link to the incident channel.
+ */
+export class SlackConversation {
+  /** Channel each in-flight command was typed in, by dedupe key, so the card can fall back to it. */
+  readonly origins = new Map<string, string>();
+  /** Commands of clicks still being handled: a double click finds its twin here and runs nothing. */
+  private readonly clicking = new Set<string>();
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly client: WebClient,
+    private readonly delivery: SlackDelivery,
+    private readonly setups: Map<string, Promise<unknown>>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Dispatches the text and answers; never throws. */
+  async handle(input: SlackInput): Promise<void> {
+    const { core, router } = this.app;
+    const actor = resolveActor(core.contacts, 'slack', input.userId, input.userName);
+    const key = `slack:${input.eventId}`;
+    if (input.via === 'click') {
+      if (this.clicking.has(input.text)) {
+        const busy = core.lang === 'ko' ? `이미 처리 중입니다: ${input.text}` : `Already being handled: ${input.text}`;
+        await this.send(input, renderBlockKit([{ blocks: [{ type: 'text', text: busy }], summary: busy }]), true).catch((err) => this.log.warn({ err }, 'could not answer a double click'));
+        return;
+      }
+      this.clicking.add(input.text);
+    }
+    if (input.channel) this.origins.set(key, input.channel);
+    try {
+      const reply = await router.dispatch(input.text, actor, { eventId: input.eventId, channel: input.channel });
+      await this.answer(input, reply, key);
+    } catch (err) {
+      this.log.error({ err, via: input.via }, 'could not answer a Slack command');
+    } finally {
+      this.origins.delete(key);
+      if (input.via === 'click') this.clicking.delete(input.text);
+    }
+  }
+
+  private async answer(input: SlackInput, reply: Reply, key: string): Promise<void> {
+    const hidden = reply.private || reply.refused;
+    if (!hidden && reply.incidentId && (await this.openedBy(reply.incidentId, key))) {
+      await this.setups.get(reply.incidentId)?.catch(() => undefined);
+      const thread = await this.delivery.threadOf(reply.incidentId);
+      const ko = this.app.core.lang === 'ko';
+      const line = thread
+        ? ko
+          ? `${reply.incidentId} 인시던트 채널: <#${thread.channel}>`
+          : `${reply.incidentId} has its channel: <#${thread.channel}>`
+        : ko
+          ? `${reply.incidentId} 열림. Slack 채널은 Slack이 응답하면 만들어집니다.`
+          : `${reply.incidentId} is open; its Slack channel is made as soon as Slack answers.`;
+      const first = reply.views[0];
+      const message = renderBlockKit(first ? [first] : []);
+      message.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } });
+      message.text = `${message.text}\n${line}`;
+      await this.send(input, message, true);
+      return;
+    }
+    // A click's card refreshes in place; the click's answer shows only what the card does not.
+    const views: View[] = input.via === 'click' && !hidden ? reply.views.filter((v) => !v.key?.startsWith('incident:')) : reply.views;
+    if (!views.length) return;
+    await this.send(input, renderBlockKit(views), hidden || input.via === 'click');
+  }
+
+  private async openedBy(incidentId: string, key: string): Promise<boolean> {
+    const incident = await this.app.core.store.incidents.get(incidentId);
+    return incident?.dedupeKey === key;
+  }
+
+  private async send(input: SlackInput, message: { blocks: object[]; text: string }, ephemeral: boolean): Promise<void> {
+    const blocks = message.blocks as never;
+    if (input.respond) {
+      await input.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks });
+      return;
+    }
+    if (!input.channel) return;
+    if (ephemeral && input.via === 'mention') {
+      await this.client.chat.postEphemeral({ channel: input.channel, user: input.userId, text: message.text, blocks });
+      return;
+    }
+    await this.client.chat.postMessage({ channel: input.channel, thread_ts: input.threadTs, text: message.text, blocks, unfurl_links: false });
+  }
+}

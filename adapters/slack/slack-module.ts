@@ -1,0 +1,177 @@
+import bolt from '@slack/bolt';
+import type { App as BoltApp, Receiver } from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import type { AppContext, DrbotModule } from '../../src/app/drbot-module.js';
+import type { Core } from '../../src/app/core.js';
+import type { IncidentChanged } from '../../src/incident/incident-events.js';
+import type { TimelineEntry } from '../../src/incident/incident.js';
+import type { Logger } from '../../src/logging/create-logger.js';
+import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
+import { OutboxRepository } from '../../src/store/outbox-repository.js';
+import { timelineLine } from '../../src/views/timeline-line.js';
+import { timelineMarkdown } from '../../src/views/timeline-markdown.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerSlackListeners } from './register-slack-listeners.js';
+import { SlackConversation } from './slack-conversation.js';
+import { SlackDelivery, type ReportSource } from './slack-delivery.js';
+import { DEFAULT_OUTBOX_POLICY, SlackOutbox, type OutboxPolicy } from './slack-outbox.js';
+import { SlackPageSender } from './slack-page-sender.js';
+import { slackSettings } from './slack-settings.js';
+
+const { App, ExpressReceiver, SocketModeReceiver } = bolt;
+
+/** Options of the Slack module; production uses the defaults, tests shorten the retries. */
+export interface SlackModuleOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Web API retries for 5xx and network errors (429s always wait for Retry-After). */
+  retryConfig?: RetryOptions;
+  outboxPolicy?: OutboxPolicy;
+  /** Renders the report uploaded on close; by default the timeline as Markdown. */
+  report?: ReportSource;
+}
+
+/** A few quick retries; what still fails goes to the outbox instead of holding the caller. */
+const DEFAULT_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
+
+/**
+ * Slack: `/incident` over the Events API at `/slack/events` on drbot's HTTP server (or Socket
+ * Mode when SLACK_APP_TOKEN is set), a channel and live card per incident, timeline lines in the
+ * card's thread, pages as DMs, and an outbox for whatever Slack cannot take at the moment.
+ */
+export class SlackModule implements DrbotModule {
+  readonly name = 'slack';
+  private bolt?: BoltApp;
+  private outbox?: SlackOutbox;
+  private socketMode = false;
+  private stopping = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly setups = new Map<string, Promise<unknown>>();
+  private conversation?: SlackConversation;
+  private log?: Logger;
+
+  constructor(private readonly options: SlackModuleOptions = {}) {}
+
+  async start(app: AppContext): Promise<void> {
+    const { core, http, config } = app;
+    const settings = slackSettings(this.options.env ?? config.env);
+    const log = core.log.child({ module: 'slack' });
+    this.log = log;
+    const logger = boltLogger(log.child({ component: 'bolt' }));
+    const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: this.options.retryConfig ?? DEFAULT_RETRY };
+    let receiver: Receiver;
+    if (settings.appToken) {
+      this.socketMode = true;
+      receiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
+    } else {
+      const express = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
+      // Mounted before any JSON parser: Bolt verifies the signature over the raw body.
+      http.app.use(express.router);
+      receiver = express;
+    }
+    const boltApp = new App({ token: settings.botToken, receiver, logger, clientOptions, ignoreSelf: true });
+    boltApp.error(async (err) => {
+      log.error({ err: { message: err.message, code: err.code } }, 'Slack event failed');
+    });
+    this.bolt = boltApp;
+
+    const threads = new IncidentThreadRepository(core.store.db);
+    const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? timelineReport, log);
+    const outbox = new SlackOutbox(core, new OutboxRepository(core.store.db), (op) => delivery.perform(op), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
+    this.outbox = outbox;
+    const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
+    this.conversation = conversation;
+    registerSlackListeners(boltApp, {
+      handle: (input) => conversation.handle(input),
+      begin: () => this.begin(),
+      stopping: () => this.stopping,
+      lang: core.lang,
+    });
+
+    core.chat.register(new SlackPageSender(outbox));
+    core.events.onIncident((e) => this.onIncident(core, config.slack.opsChannel, e));
+    core.events.onTimeline((e) => this.onTimeline(core, config.slack.opsChannel, e));
+    outbox.start();
+    if (this.socketMode) await boltApp.start();
+    log.info({ mode: this.socketMode ? 'socket' : 'http', path: this.socketMode ? undefined : '/slack/events' }, 'Slack adapter started');
+  }
+
+  async stop(deadline: number): Promise<void> {
+    this.stopping = true;
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    await this.outbox?.stop();
+    if (this.socketMode) await this.bolt?.stop();
+  }
+
+  /** Resolves when every command, card update and delivery started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Delivers what waits in the outbox now (the background drainer does this on its own). */
+  drainOutbox(): Promise<void> {
+    return this.outbox?.drain() ?? Promise.resolve();
+  }
+
+  private begin(): () => void {
+    let finish!: () => void;
+    const p = new Promise<void>((r) => (finish = r));
+    this.inflight.add(p);
+    return () => {
+      finish();
+      this.inflight.delete(p);
+    };
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.then(
+      () => this.inflight.delete(p),
+      () => this.inflight.delete(p),
+    );
+    return p;
+  }
+
+  private onIncident(core: Core, opsChannel: string | undefined, e: IncidentChanged): Promise<void> | void {
+    if (this.stopping || !this.outbox) return;
+    const outbox = this.outbox;
+    const work = this.track(
+      (async () => {
+        const fallbackChannel = await this.fallbackFor(core, opsChannel, e.incidentId);
+        await outbox.submit({ kind: 'card', incidentId: e.incidentId, fallbackChannel });
+        if (e.change === 'closed') await outbox.submit({ kind: 'report', incidentId: e.incidentId });
+      })(),
+    );
+    if (e.change === 'opened') {
+      // Set synchronously, so the command that opened the incident finds it when it answers.
+      this.setups.set(e.incidentId, work);
+      void work.finally(() => this.setups.delete(e.incidentId)).catch(() => undefined);
+    }
+    return work;
+  }
+
+  private onTimeline(core: Core, opsChannel: string | undefined, entry: TimelineEntry): Promise<void> | void {
+    if (this.stopping || !this.outbox || entry.kind === 'opened') return;
+    const outbox = this.outbox;
+    return this.track(
+      (async () => {
+        const fallbackChannel = await this.fallbackFor(core, opsChannel, entry.incidentId);
+        await outbox.submit({ kind: 'thread', incidentId: entry.incidentId, text: timelineLine(entry, core.timeZone), fallbackChannel });
+      })(),
+    );
+  }
+
+  /** Where the card goes when no channel can be created: where the command was typed, else the ops channel. */
+  private async fallbackFor(core: Core, opsChannel: string | undefined, incidentId: string): Promise<string | undefined> {
+    const incident = await core.store.incidents.get(incidentId);
+    const typedIn = incident?.dedupeKey ? this.conversation?.origins.get(incident.dedupeKey) : undefined;
+    return typedIn ?? opsChannel;
+  }
+}
+
+/** The default report: the incident's timeline as Markdown. */
+const timelineReport: ReportSource = async (core, incidentId) => {
+  const incident = await core.store.incidents.get(incidentId);
+  if (!incident) return undefined;
+  const timeline = await core.store.incidents.timeline(incidentId);
+  return { filename: `${incidentId}.md`, title: `${incidentId} — ${core.lang === 'ko' ? '타임라인' : 'timeline'}`, markdown: timelineMarkdown(core, incident, timeline) };
+};

@@ -1,0 +1,155 @@
+import type { Core } from '../../src/app/core.js';
+import type { Logger } from '../../src/logging/create-logger.js';
+import type { OutboxItem, OutboxRepository } from '../../src/store/outbox-repository.js';
+import { isPermanentSlackError } from './slack-error.js';
+import { opDedupeKey, SlackOp } from './slack-op.js';
+
+/** How the outbox retries: backoff bounds, when to give up, how often to look when idle. */
+export interface OutboxPolicy {
+  firstRetryMs: number;
+  maxRetryMs: number;
+  maxAttempts: number;
+  idlePollMs: number;
+}
+
+/** Defaults: 2 s, doubling up to a minute, for about a day's worth of attempts. */
+export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = { firstRetryMs: 2_000, maxRetryMs: 60_000, maxAttempts: 1_500, idlePollMs: 30_000 };
+
+/** What became of a submitted delivery. */
+export type SubmitResult = 'sent' | 'queued' | 'dropped';
+
+const PLATFORM = 'slack';
+
+/**
+ * Never lost, in order: a delivery goes straight to Slack unless older ones are still waiting;
+ * one that cannot be made now becomes an outbox row, and a background drainer delivers the rows
+ * oldest first (the head blocks the rest, so order holds) with backoff, on the core's clock.
+ */
+export class SlackOutbox {
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private wake = new AbortController();
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly core: Core,
+    private readonly outbox: OutboxRepository,
+    private readonly perform: (op: SlackOp) => Promise<void>,
+    private readonly log: Logger,
+    private readonly policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY,
+  ) {}
+
+  /** Delivers now when nothing older is waiting, else queues behind it. */
+  async submit(op: SlackOp): Promise<SubmitResult> {
+    if ((await this.outbox.countPending(PLATFORM)) > 0) return this.enqueue(op, 'older deliveries are waiting');
+    try {
+      await this.perform(op);
+      return 'sent';
+    } catch (err) {
+      if (isPermanentSlackError(err)) {
+        this.log.error({ err: describe(err), kind: op.kind }, 'Slack refused a delivery for good; dropped');
+        return 'dropped';
+      }
+      return this.enqueue(op, describe(err));
+    }
+  }
+
+  /** Starts the background drainer (it first delivers what an earlier run left behind). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** Stops the drainer; undelivered rows stay for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake.abort();
+    await this.loop;
+    await this.running;
+  }
+
+  /** Delivers every due row now, oldest first, stopping at the first that still fails; resolves when done. */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drainOnce();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async enqueue(op: SlackOp, reason: string): Promise<SubmitResult> {
+    await this.outbox.enqueue({ platform: PLATFORM, kind: op.kind, payload: op, dedupeKey: opDedupeKey(op) }, this.core.clock.now());
+    this.log.warn({ kind: op.kind, reason }, 'Slack delivery queued in the outbox');
+    this.wake.abort();
+    return 'queued';
+  }
+
+  private async drainOnce(): Promise<void> {
+    for (;;) {
+      const [head] = await this.outbox.pending(PLATFORM, 1);
+      if (!head) return;
+      const now = this.core.clock.now();
+      if (head.nextAttemptAt > now) return;
+      if (!(await this.deliver(head, now))) return;
+    }
+  }
+
+  /** Delivers one row; true when the drainer may go on to the next. */
+  private async deliver(item: OutboxItem, now: number): Promise<boolean> {
+    const parsed = SlackOp.safeParse(item.payload);
+    if (!parsed.success) {
+      await this.outbox.dropped(item.id, `unreadable payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, now);
+      this.log.error({ outboxId: item.id }, 'outbox row has an unreadable payload; dropped');
+      return true;
+    }
+    try {
+      await this.perform(parsed.data);
+      await this.outbox.delivered(item.id, this.core.clock.now());
+      this.log.info({ outboxId: item.id, kind: item.kind, attempts: item.attempts + 1 }, 'outbox delivery made');
+      return true;
+    } catch (err) {
+      const reason = describe(err);
+      if (isPermanentSlackError(err) || item.attempts + 1 >= this.policy.maxAttempts) {
+        await this.outbox.dropped(item.id, reason, this.core.clock.now());
+        this.log.error({ outboxId: item.id, kind: item.kind, reason }, 'outbox delivery given up');
+        return true;
+      }
+      const delay = Math.min(this.policy.maxRetryMs, this.policy.firstRetryMs * 2 ** Math.min(20, item.attempts));
+      await this.outbox.failed(item.id, reason, this.core.clock.now() + delay);
+      this.log.warn({ outboxId: item.id, kind: item.kind, reason, retryInMs: delay }, 'Slack still cannot take the outbox delivery');
+      return false;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.drain();
+      } catch (err) {
+        this.log.error({ err }, 'outbox drain failed (store unavailable?); trying again');
+      }
+      if (this.stopped) break;
+      const [head] = await this.outbox.pending(PLATFORM, 1).catch(() => []);
+      const wait = head ? Math.max(0, head.nextAttemptAt - this.core.clock.now()) : this.policy.idlePollMs;
+      await this.core.clock.sleep(wait, this.wake.signal);
+      if (this.wake.signal.aborted && !this.stopped) this.wake = new AbortController();
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string; data?: { error?: string }; statusCode?: number };
+  return [e?.code, e?.data?.error ?? e?.statusCode, e?.message].filter(Boolean).join(' ').slice(0, 500) || String(err);
+}

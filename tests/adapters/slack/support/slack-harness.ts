@@ -1,0 +1,143 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { SlackModule, type SlackModuleOptions } from '../../../../adapters/slack/slack-module.js';
+import type { AgentPort } from '../../../../src/agentlink/agent-port.js';
+import type { AppContext } from '../../../../src/app/drbot-module.js';
+import { loadConfig } from '../../../../src/config/load-config.js';
+import { HttpServer } from '../../../../src/http/http-server.js';
+import { buildTestCore, type TestCore } from '../../../support/test-core.js';
+import { FakeSlackApi } from './fake-slack-api.js';
+
+/** The signing secret the harness's Slack app is configured with. */
+export const SIGNING_SECRET = 'test-signing-secret-8f3a';
+
+/** Slack user ids from config/contacts.yaml, plus someone not on the list. */
+export const SLACK_USERS = { kim: 'U0DEVOPS01', park: 'U0DEVOPS02', lee: 'U0BACKEND1', choi: 'U0ITSUPP01', stranger: 'UNOBODY99' } as const;
+
+/** drbot with the Slack module, composed like startDrbot (test core, shared HTTP server), against a fake Slack. */
+export interface SlackHarness {
+  core: TestCore;
+  slack: SlackModule;
+  fake: FakeSlackApi;
+  /** drbot's base URL. */
+  url: string;
+  /** Posts a signed `/incident` slash command; resolves with the HTTP status once acknowledged. */
+  slash(text: string, user: string, options?: SignOptions & { triggerId?: string; channel?: string }): Promise<number>;
+  /** Posts a signed block_actions payload for a click on a button with this value. */
+  click(value: string, user: string, options?: SignOptions & { actionTs?: string }): Promise<number>;
+  /** Waits until every command and delivery in flight is done. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** How to sign a request: a different secret (forged), an older timestamp, a retry number. */
+export interface SignOptions {
+  secret?: string;
+  timestamp?: number;
+  retryNum?: number;
+}
+
+/** Signs a body the way Slack does: `v0=` + HMAC-SHA256(secret, `v0:${ts}:${body}`). */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+}
+
+/** Starts the harness; `env` adds or overrides Slack variables (e.g. SLACK_APP_TOKEN for Socket Mode). */
+export async function startSlackHarness(
+  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string } = {},
+): Promise<SlackHarness> {
+  const fake = await new FakeSlackApi().start();
+  const core = await buildTestCore({ agents: options.agents });
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DRBOT_LANG: 'en',
+    ...options.env,
+  };
+  const base = loadConfig(env);
+  const config = { ...base, lang: 'en' as const, slack: { createChannels: options.createChannels ?? true, opsChannel: options.opsChannel } };
+  const http = new HttpServer(pino({ level: 'silent' }));
+  const app: AppContext = { core, router: core.router, http, config };
+  const slack = new SlackModule({
+    env,
+    retryConfig: { retries: 2, minTimeout: 5, maxTimeout: 20, factor: 2 },
+    outboxPolicy: { firstRetryMs: 5_000, maxRetryMs: 60_000, maxAttempts: 100, idlePollMs: 30_000 },
+    ...options.slack,
+  });
+  await slack.start(app);
+  http.seal();
+  const port = await http.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+
+  const post = async (body: string, sign: SignOptions): Promise<number> => {
+    const ts = sign.timestamp ?? Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(sign.secret ?? SIGNING_SECRET, ts, body),
+    };
+    if (sign.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(sign.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    const res = await fetch(`${url}/slack/events`, { method: 'POST', headers, body });
+    await res.text();
+    return res.status;
+  };
+
+  return {
+    core,
+    slack,
+    fake,
+    url,
+    slash: (text, user, o = {}) => post(new URLSearchParams(slashCommandPayload(fake, text, user, o)).toString(), o),
+    click: (value, user, o = {}) => post(new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, value, user, o.actionTs)) }).toString(), o),
+    settle: async () => {
+      await slack.idle();
+      await core.events.settled();
+      await slack.idle();
+    },
+    stop: async () => {
+      await slack.stop(Date.now() + 2_000);
+      await http.close();
+      await core.close();
+      await fake.stop();
+    },
+  };
+}
+
+/** The fields Slack posts for a slash command. */
+export function slashCommandPayload(fake: FakeSlackApi, text: string, user: string, o: { triggerId?: string; channel?: string } = {}): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: 'TFAKE',
+    team_domain: 'fake',
+    channel_id: o.channel ?? 'COPS00001',
+    channel_name: 'ops',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/incident',
+    text,
+    api_app_id: 'AFAKE',
+    response_url: fake.responseUrl(randomUUID()),
+    trigger_id: o.triggerId ?? `trig-${randomUUID()}`,
+  };
+}
+
+/** A block_actions payload for a click on one of drbot's buttons. */
+export function blockActionsPayload(fake: FakeSlackApi, value: string, user: string, actionTs = `${Date.now() / 1000}`): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    team: { id: 'TFAKE', domain: 'fake' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'TFAKE' },
+    api_app_id: 'AFAKE',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: '1790000000.000001', channel_id: 'CINC1', is_ephemeral: false },
+    trigger_id: `trig-${randomUUID()}`,
+    channel: { id: 'CINC1', name: 'inc' },
+    message: { type: 'message', ts: '1790000000.000001', text: 'card' },
+    response_url: fake.responseUrl(randomUUID()),
+    actions: [{ type: 'button', action_id: 'drbot:3', block_id: 'b1', text: { type: 'plain_text', text: 'Approve' }, value, action_ts: actionTs }],
+  };
+}
