@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../src/router/handler.js';
 import { ack } from './ack.js';
+import { agents } from './agents.js';
 import { approve } from './approve.js';
 import { assign } from './assign.js';
 import { cancel } from './cancel.js';
@@ -20,7 +21,7 @@ import { status } from './status.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report };
+  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

@@ -120,6 +120,13 @@ export const GRAMMAR: readonly VerbSpec[] = [
     },
   },
   {
+    verb: 'agents',
+    usage: '/incident agents',
+    summary: l('호스트 에이전트 연결 상태와 마지막 접속 시각', 'host agents: online or offline, last seen'),
+    access: 'anyone',
+    parse: (args) => noMore(args, { verb: 'agents' }),
+  },
+  {
     verb: 'approve',
     usage: '/incident approve <id> <step>',
     summary: l('복구 단계 승인 (승인되면 실행)', 'approve a recovery step (it runs once approved)'),
