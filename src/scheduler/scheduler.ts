@@ -13,7 +13,7 @@ import { ladderTimer } from './ladder-timer.js';
 import { quietTimer } from './quiet-timer.js';
 import { rtoAlarmTimer } from './rto-alarm-timer.js';
 import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-work.js';
-import { isBusyError, writeTransaction } from './write-transaction.js';
+import { isBusyError, writeTransaction, writeTransactionRetrying } from './write-transaction.js';
 
 /** Tuning of the loop; every value is in the core clock's milliseconds unless said otherwise. */
 export interface SchedulerOptions {
@@ -172,6 +172,7 @@ export class Scheduler {
         const now = core.clock.now();
         const row = await tx.timers.claim(id, now, this.owner, now + this.leaseMs, tx.dialect);
         if (!row) return undefined;
+        core.metrics?.observeTimerLateness(now - row.dueAt);
         const entries: TimelineEntry[] = [];
         const handler = this.handlers.find((h) => h.handles(row.kind));
         if (!handler) {
@@ -196,7 +197,7 @@ export class Scheduler {
     } catch (err) {
       if (isBusyError(err)) return false;
       core.log.error({ err, timerId: id }, 'timer failed to fire; it is retried when its lease runs out');
-      await writeTransaction(core.store, (tx) => tx.timers.extendClaim(id, this.owner, core.clock.now() + this.leaseMs)).catch(() => undefined);
+      await writeTransactionRetrying(core.store, (tx) => tx.timers.extendClaim(id, this.owner, core.clock.now() + this.leaseMs)).catch(() => undefined);
       return false;
     }
     if (claimed) await this.followUp(claimed.row, claimed.work);
@@ -269,7 +270,8 @@ export class Scheduler {
     }
     if (work.after) await work.after();
     const entries: TimelineEntry[] = [];
-    await writeTransaction(core.store, async (tx) => {
+    await writeTransactionRetrying(core.store, async (tx) => {
+      entries.length = 0;
       const now = core.clock.now();
       const deliveries = new DeliveryRepository(tx.db);
       const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);

@@ -26,3 +26,18 @@ export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
+
+/**
+ * Runs a write transaction, retrying while SQLite reports the database busy (another claimer holds
+ * the write lock). Used where giving up would lose an outcome already achieved, such as a page sent.
+ */
+export async function writeTransactionRetrying<T>(store: Store, fn: (tx: Store) => Promise<T>, attempts = 100): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeTransaction(store, fn);
+    } catch (err) {
+      if (!isBusyError(err) || attempt >= attempts) throw err;
+      await new Promise<void>((resolve) => (attempt < 10 ? setImmediate(resolve) : setTimeout(resolve, Math.min(50, attempt))));
+    }
+  }
+}
