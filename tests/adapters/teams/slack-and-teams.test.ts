@@ -5,7 +5,7 @@ import type { AppContext } from '../../../src/app/drbot-module.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { HttpServer } from '../../../src/http/http-server.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../../support/test-core.js';
+import { buildTestCore } from '../../support/test-core.js';
 import { FakeSlackApi } from '../slack/support/fake-slack-api.js';
 import { SIGNING_SECRET, SLACK_USERS, slackSignature, slashCommandPayload } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS, TeamsActivityBuilder } from './support/a-teams-activity.js';
