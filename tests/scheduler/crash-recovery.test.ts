@@ -50,7 +50,11 @@ function drbot(epoch: string) {
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
     out += d;
-    for (const w of [...waiters]) if (w.re.test(out)) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.re.test(out)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))));
