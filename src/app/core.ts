@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/lang.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { IncidentEvents } from '../incident/incident-events.js';
 import type { Logger } from '../logging/create-logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { NoticeBoard } from '../notify/notice-board.js';
 import type { OpsChannels } from '../notify/ops-channel.js';
 import type { ChatPager, Pager } from '../notify/pager.js';
@@ -31,6 +32,8 @@ export interface Core {
   ops: OpsChannels;
   /** Directory of the post-incident reports (`REPORTS_DIR`). */
   reportsDir: string;
+  /** Where timer lateness and agent round trips are reported (`/metrics`); unset when metrics are off. */
+  metrics?: Metrics;
   /** Random unique id (approvals, request ids). */
   newId(): string;
 }

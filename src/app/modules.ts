@@ -25,6 +25,9 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
   // The agent link (and, in console mode, the embedded demo agent) before the scheduler.
   const { AgentLinkModule } = await import('../agentlink/agent-link-module.js');
   modules.push(new AgentLinkModule({ embeddedConfigPath: options.console && config.embeddedAgent.enabled ? config.embeddedAgentConfigPath : undefined }));
+  // After the agent link (it needs the hub itself), before the scheduler (it reports timer lateness).
+  const { MetricsModule } = await import('../metrics/metrics-module.js');
+  modules.push(new MetricsModule());
   // Last, so platform page senders are registered before overdue timers fire on start.
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());

@@ -68,6 +68,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
       return { ok: true };
     },
   });
+  http.addHealthCheck({ name: 'agents', critical: false, check: async () => agentsHealth(core.agents.list()) });
   const app: AppContext = { core, router, http, config };
   const modules = [...(await modulesFor(config, { console: consoleMode })), ...(options.modules ?? [])];
   const started: DrbotModule[] = [];
@@ -120,4 +121,11 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     await stop(0);
     throw err;
   }
+}
+
+/** Agents connected: fine when every known agent is online (or none is configured). */
+function agentsHealth(agents: { host: string; online: boolean }[]): { ok: boolean; detail: string } {
+  if (!agents.length) return { ok: true, detail: 'no agent configured' };
+  const offline = agents.filter((a) => !a.online).map((a) => a.host);
+  return offline.length ? { ok: false, detail: `offline: ${offline.join(', ')}` } : { ok: true, detail: `${agents.length} connected` };
 }

@@ -5,6 +5,8 @@ import type { Logger } from '../logging/create-logger.js';
 /** One health probe: a name and whether it is fine, with a short detail. */
 export interface HealthCheck {
   name: string;
+  /** False for checks of things drbot cannot fix by restarting (agents, platform links): failing, they make `/healthz` `degraded` but still 200. */
+  critical?: boolean;
   check(): Promise<{ ok: boolean; detail?: string }>;
 }
 
@@ -24,14 +26,15 @@ export class HttpServer {
         this.checks.map(async (c) => {
           try {
             const r = await withTimeout(c.check(), 2000);
-            return { name: c.name, ...r };
+            return { name: c.name, critical: c.critical !== false, ...r };
           } catch (err) {
-            return { name: c.name, ok: false, detail: (err as Error).message };
+            return { name: c.name, critical: c.critical !== false, ok: false, detail: (err as Error).message };
           }
         }),
       );
-      const ok = results.every((r) => r.ok);
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unhealthy', checks: Object.fromEntries(results.map((r) => [r.name, { ok: r.ok, detail: r.detail }])) });
+      const unhealthy = results.some((r) => !r.ok && r.critical);
+      const status = unhealthy ? 'unhealthy' : results.every((r) => r.ok) ? 'ok' : 'degraded';
+      res.status(unhealthy ? 503 : 200).json({ status, checks: Object.fromEntries(results.map((r) => [r.name, { ok: r.ok, critical: r.critical, detail: r.detail }])) });
     });
   }
 

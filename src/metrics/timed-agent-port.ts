@@ -1,0 +1,32 @@
+import type { ActionRequest, ActionResult, AgentPort, AgentPresence } from '../agentlink/agent-port.js';
+import type { Metrics } from './metrics.js';
+
+/** An AgentPort that times each request's round trip for `/metrics` and otherwise passes everything through. */
+export class TimedAgentPort implements AgentPort {
+  constructor(
+    readonly inner: AgentPort,
+    private readonly metrics: Metrics,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  presence(host: string): AgentPresence {
+    return this.inner.presence(host);
+  }
+
+  list(): AgentPresence[] {
+    return this.inner.list();
+  }
+
+  async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
+    const started = this.now();
+    try {
+      const result = await this.inner.run(request, onProgress);
+      this.metrics.observeAgentRoundTrip(request.action, this.now() - started, result.status);
+      return result;
+    } catch (err) {
+      // Offline means nothing was sent: not a round trip.
+      if ((err as { code?: unknown }).code !== 'AGENT_OFFLINE') this.metrics.observeAgentRoundTrip(request.action, this.now() - started, 'error');
+      throw err;
+    }
+  }
+}
