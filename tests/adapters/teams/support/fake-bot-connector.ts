@@ -18,6 +18,7 @@ export interface ConnectorCall {
  */
 export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
+  private readonly waiters: { match: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }[] = [];
   private server?: Server;
   private seq = 0;
   url = '';
@@ -27,16 +28,16 @@ export class FakeBotConnector {
     app.use(express.json({ limit: '2mb' }));
     app.post('/v3/conversations/:conv/activities', (req, res) => {
       const id = `msg-${++this.seq}`;
-      this.calls.push({ method: 'POST', conversationId: req.params.conv, body: req.body, answeredId: id });
+      this.record({ method: 'POST', conversationId: req.params.conv, body: req.body, answeredId: id });
       res.status(201).json({ id });
     });
     app.post('/v3/conversations/:conv/activities/:id', (req, res) => {
       const id = `msg-${++this.seq}`;
-      this.calls.push({ method: 'POST', conversationId: req.params.conv, activityId: req.params.id, body: req.body, answeredId: id });
+      this.record({ method: 'POST', conversationId: req.params.conv, activityId: req.params.id, body: req.body, answeredId: id });
       res.status(201).json({ id });
     });
     app.put('/v3/conversations/:conv/activities/:id', (req, res) => {
-      this.calls.push({ method: 'PUT', conversationId: req.params.conv, activityId: req.params.id, body: req.body });
+      this.record({ method: 'PUT', conversationId: req.params.conv, activityId: req.params.id, body: req.body });
       res.status(200).json({ id: req.params.id });
     });
     app.use((req, res) => {
@@ -47,6 +48,20 @@ export class FakeBotConnector {
     });
     const addr = this.server!.address();
     this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  }
+
+  /** Resolves with the first call (already made or still to come) that matches. */
+  waitFor(match: (c: ConnectorCall) => boolean): Promise<ConnectorCall> {
+    const seen = this.calls.find(match);
+    return seen ? Promise.resolve(seen) : new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  private record(call: ConnectorCall): void {
+    this.calls.push(call);
+    for (const w of this.waiters.filter((w) => w.match(call))) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(call);
+    }
   }
 
   /** Every Adaptive Card drbot sent or updated. */
