@@ -58,8 +58,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
       value: snap.agent.online
         ? t(`${incident.host} 연결됨`, `${incident.host} online`)
         : t(
-            `⚠️ ${incident.host} 에이전트 오프라인 (${snap.agent.lastSeenAt === undefined ? '접속 기록 없음' : `마지막 접속 ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — 진단/복구 불가, /incident agents`,
-            `⚠️ ${incident.host} agent offline (${snap.agent.lastSeenAt === undefined ? 'never connected' : `last seen ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — diagnostics and recovery cannot run; see /incident agents`,
+            `⚠️ ${incident.host} 오프라인 (${snap.agent.lastSeenAt === undefined ? '에이전트 접속 기록 없음' : `에이전트 마지막 접속 ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — 진단/복구 불가, /incident agents`,
+            `⚠️ ${incident.host} offline (${snap.agent.lastSeenAt === undefined ? 'agent never connected' : `agent last seen ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — diagnostics and recovery cannot run; see /incident agents`,
           ),
     },
   ];

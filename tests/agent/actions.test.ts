@@ -1,0 +1,138 @@
+import { afterEach, beforeAll, afterAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { ActionExecutor } from '../../src/agent/action-executor.js';
+import { snapshotName } from '../../src/agent/actions/log-snapshot.js';
+import { createHostTools } from '../../src/agent/host-tools.js';
+import { RequestLedger } from '../../src/agent/request-ledger.js';
+import { aRequest } from './a-request.js';
+import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+
+let host: AgentConfigBuilder;
+let ledger: RequestLedger | undefined;
+let server: Server;
+let port: number;
+let healthBody = '{"status":"ok"}';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.writeHead(req.url === '/api/health' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(healthBody);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+afterEach(() => {
+  ledger?.close();
+  ledger = undefined;
+  host?.cleanup();
+});
+
+function run(action: string, params: Record<string, string | number | boolean> = {}, approvalId?: string) {
+  const config = host.build();
+  ledger ??= new RequestLedger(config.stateDir);
+  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId }));
+}
+
+describe('diagnostics against this machine', () => {
+  it('port_listening sees a real listening socket in /proc/net/tcp, and a closed port', async () => {
+    host = anAgentConfig().with({ ports: [port, 1] });
+    expect(await run('port_listening', { port })).toMatchObject({ status: 'ok' });
+    expect(await run('port_listening', { port: 1 })).toMatchObject({ status: 'fail', summary: 'port 1: closed (nothing listening)' });
+  });
+
+  it('ports_in_use names this test process as the owner', async () => {
+    host = anAgentConfig().with({ ports: [port] });
+    const r = await run('ports_in_use', { port });
+    expect(r.status).toBe('warn');
+    expect(r.summary).toContain(`pid ${process.pid}`);
+  });
+
+  it('http_health passes only on {"status":"ok"}', async () => {
+    host = anAgentConfig().with({ targets: { backend: { url: `http://127.0.0.1:${port}/api/health` } } });
+    expect(await run('http_health', { target: 'backend' })).toMatchObject({ status: 'ok' });
+    healthBody = '{"status":"degraded"}';
+    try {
+      expect(await run('http_health', { target: 'backend' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('status "degraded"') });
+    } finally {
+      healthBody = '{"status":"ok"}';
+    }
+  });
+
+  it('process_running reads argv from /proc and finds this jest process by its script', async () => {
+    host = anAgentConfig().with({ processes: { node: { match: 'node' }, ghost: { match: 'no-such-process-drbot' } } });
+    expect((await run('process_running', { name: 'ghost' })).status).toBe('fail');
+    expect(await run('process_running', { name: 'sshd-not-configured' })).toMatchObject({ refused: 'not-allowed' });
+  });
+
+  it('list_dir lists newest first and env_present masks the value', async () => {
+    const now = Date.now();
+    host = anAgentConfig().file('backup/old.accdb', 'a', now - 86_400_000).file('backup/new.accdb', 'b', now).with({ env: ['ACCESS_CONNECTION_STRING'] });
+    const listed = await run('list_dir', { dir: 'backup', limit: 5 });
+    expect(listed.data).toEqual({ entries: ['new.accdb', 'old.accdb'] });
+    process.env.ACCESS_CONNECTION_STRING = 'Driver={Access};Dbq=C:\\secret.accdb;Pwd=hunter2';
+    try {
+      const env = await run('env_present', { name: 'ACCESS_CONNECTION_STRING' });
+      expect(env.status).toBe('ok');
+      expect(env.summary).not.toContain('hunter2');
+      expect(env.output).not.toContain('secret');
+    } finally {
+      delete process.env.ACCESS_CONNECTION_STRING;
+    }
+  });
+
+  it('backup_age holds the newest backup against the RPO goal', async () => {
+    host = anAgentConfig().file('backup/routing.accdb', 'x', Date.now() - 30 * 3600_000);
+    expect(await run('backup_age', { backup: 'access_db' })).toMatchObject({ status: 'warn', summary: expect.stringContaining('goal 24 h') });
+  });
+
+  it('log_snapshot writes incident_YYYYMMDD_HHMM.log with the diagnostics and log tails', async () => {
+    host = anAgentConfig().file('logs/backend.log', 'ERROR boom\n').with({ ports: [port] });
+    const r = await run('log_snapshot');
+    const file = (r.data as { file: string }).file;
+    expect(file).toMatch(/incident_\d{8}_\d{4}\.log$/);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('## processes');
+    expect(text).toContain(`${port}: listening`);
+    expect(text).toContain('ERROR boom');
+    expect(snapshotName(Date.UTC(2026, 10, 24, 1, 5), 'Asia/Seoul')).toBe('incident_20261124_1005.log');
+  });
+});
+
+describe('host changes', () => {
+  it('set_read_only_mode edits the YAML key and keeps its comments, with the old file aside', async () => {
+    const yaml = '# backend settings\napp:\n  # keep predictions running during a DB restore\n  read_only: false # toggled by drbot\n  workers: 2\n';
+    host = anAgentConfig().file('config/app.yaml', yaml).with({ readOnlyMode: { file: 'config/app.yaml', key: ['app', 'read_only'] } });
+    const r = await run('set_read_only_mode', { enabled: true }, 'apr-ro');
+    expect(r.status).toBe('ok');
+    const after = readFileSync(host.path('config/app.yaml'), 'utf8');
+    expect(after).toContain('# keep predictions running during a DB restore');
+    expect(after).toContain('read_only: true');
+    expect(after).toContain('workers: 2');
+    const aside = /previous file kept at (\S+)/.exec(r.summary)![1]!;
+    expect(existsSync(aside) && readFileSync(aside, 'utf8')).toBe(yaml);
+  });
+
+  it('firewall_allow opens only ports the config lists', async () => {
+    host = anAgentConfig().with({ firewall: { allowPorts: [8000], allow: { command: '/bin/true', args: ['{port}/tcp'] } } });
+    expect(await run('firewall_allow', { port: 22 }, 'apr-fw')).toMatchObject({ refused: 'not-allowed' });
+    expect(await run('firewall_allow', { port: 8000 }, 'apr-fw2')).toMatchObject({ status: 'ok', summary: 'allow 8000: done' });
+  });
+
+  it('retrain_model streams the recipe output line by line', async () => {
+    host = anAgentConfig()
+      .file('data/train.csv', 'a,b\n')
+      .with({ retrain: { recipe: { command: process.execPath, args: ['-e', 'for (const l of ["epoch 1/2", "epoch 2/2"]) console.log(l); console.log(process.argv[1], process.argv[2])', '{dataset}', '{name}'] }, datasets: { training: 'data/train.csv' } } });
+    const config = host.build();
+    ledger = new RequestLedger(config.stateDir);
+    const lines: string[] = [];
+    const r = await new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('retrain_model', { dataset: 'training', name: 'emergency-retrain' }, { approvalId: 'apr-rt' }), (l) => lines.push(l));
+    expect(r.status).toBe('ok');
+    expect(lines).toEqual(['epoch 1/2', 'epoch 2/2', `${host.path('data/train.csv')} emergency-retrain`]);
+  });
+});

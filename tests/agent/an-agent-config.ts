@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAgentConfig, type AgentConfig } from '../../src/agent/agent-config.js';
+
+/** A temporary host tree plus an agent config over it; `build()` validates it through the real schema. */
+export class AgentConfigBuilder {
+  readonly root = mkdtempSync(join(tmpdir(), 'drbot-agent-test-'));
+  private raw: Record<string, unknown> = {
+    id: 'routing-ml',
+    stateDir: 'state',
+    logs: { backend: 'logs/backend.log' },
+    files: { access_db: 'db/routing.accdb', model: 'models/latest/model.pkl' },
+    dirs: { models: 'models', backup: 'backup' },
+    ports: [8000],
+    processes: { uvicorn: { match: 'uvicorn' } },
+    backups: { access_db: { dir: 'backup', match: '\\.accdb$' } },
+    restoreFiles: { access_db: { backup: 'access_db' } },
+    restoreDirs: { models: { live: 'latest', versions: '^v' } },
+    snapshotDir: 'snapshots',
+  };
+
+  /** Writes a file under the host root (with an optional mtime). */
+  file(rel: string, text: string, mtimeMs?: number): this {
+    const p = join(this.root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+    if (mtimeMs !== undefined) utimesSync(p, mtimeMs / 1000, mtimeMs / 1000);
+    return this;
+  }
+
+  /** Overrides top-level config fields. */
+  with(fields: Record<string, unknown>): this {
+    this.raw = { ...this.raw, ...fields };
+    return this;
+  }
+
+  /** Path under the host root. */
+  path(rel: string): string {
+    return join(this.root, rel);
+  }
+
+  build(): AgentConfig {
+    return parseAgentConfig(this.raw, join(this.root, 'agent.yaml'), this.root);
+  }
+
+  /** Removes the temporary tree. */
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Starts an agent config builder over a fresh temporary host tree. */
+export function anAgentConfig(): AgentConfigBuilder {
+  return new AgentConfigBuilder();
+}
