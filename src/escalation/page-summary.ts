@@ -36,8 +36,12 @@ export async function pageSummary(core: Pick<Core, 'pack' | 'lang' | 'agents'>, 
 }
 
 function blocker(core: Pick<Core, 'agents'>, incident: Incident, runs: StepRun[], waitingForSecond: string[], t: (ko: string, en: string) => string): string {
+  // The latest step whose most recent run did not succeed.
+  const latest = new Map<string, StepRun>();
+  for (const r of runs) latest.set(r.stepId, r);
+  const failing = [...latest.values()].filter((r) => r.status === 'fail' || r.status === 'unknown').sort((a, b) => a.startedAt - b.startedAt).pop();
+  if (failing) return t(`${failing.stepId} 실패: ${failing.summary.slice(0, 80)}`, `${failing.stepId} failed: ${failing.summary.slice(0, 80)}`);
   const last = runs[runs.length - 1];
-  if (last && (last.status === 'fail' || last.status === 'unknown')) return t(`${last.stepId} 실패: ${last.summary.slice(0, 80)}`, `${last.stepId} failed: ${last.summary.slice(0, 80)}`);
   if (waitingForSecond.length) return t(`2차 승인 대기: ${waitingForSecond.join(', ')}`, `waiting for a second approval: ${waitingForSecond.join(', ')}`);
   if (!core.agents.presence(incident.host).online) return t(`${incident.host} 에이전트 오프라인 (진단 불가)`, `the agent on ${incident.host} is offline (no diagnostics)`);
   if (last?.status === 'running') return t(`${last.stepId} 실행 중`, `${last.stepId} still running`);
