@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import type { Core } from '../../src/app/core.js';
+import { IncidentService } from '../../src/incident/incident-service.js';
+import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { DeliveryRepository } from '../../src/store/delivery-repository.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
+
+const MIN = 60_000;
+
+if (!DATABASE_URL) process.stderr.write('\n[store suite] two schedulers on one PostgreSQL database NOT RUN in store/two-schedulers-on-postgres.test.ts: DATABASE_URL is unset\n');
+
+describe.each(DATABASE_URL ? [DATABASE_URL] : [])('two schedulers on one PostgreSQL database (%s)', (url) => {
+  const schema = uniqueSchema('drbot_sched');
+  const stops: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    await dropSchemas(url, [schema]);
+  });
+
+  /** One "process": its own connection pool, core and scheduler, sharing the test's virtual clock. */
+  async function instance(clockFrom?: TestCore): Promise<{ core: Core; scheduler: Scheduler; printed: string[] }> {
+    const store = await PostgresStore.open(url, { schema, max: 4 });
+    const built = await buildTestCore({ store });
+    const core: Core = clockFrom ? { ...built, clock: clockFrom.clock } : built;
+    const printed: string[] = [];
+    core.chat.register(new ConsolePageSender((line) => printed.push(line)));
+    const scheduler = new Scheduler(core, { maxSleepMs: 5 * MIN, batch: 5 });
+    core.events.onIncident(() => scheduler.wake());
+    stops.push(async () => {
+      await scheduler.stop(Date.now() + 5_000);
+      await store.close();
+    });
+    return { core, scheduler, printed };
+  }
+
+  it('never fire one timer twice while both claim from the same rows', async () => {
+    const a = await instance();
+    const b = await instance(a.core as TestCore);
+    const clock = (a.core as TestCore).clock;
+    const service = new IncidentService(a.core);
+    const ids: string[] = [];
+    for (let i = 0; i < 15; i++) {
+      const { incident } = await service.open({ type: a.core.pack.types[i % 5]!, scope: 'full', note: `n${i}`, actor: (a.core as TestCore).as('Kim DevOps') });
+      ids.push(incident.id);
+    }
+    // Both start at once on a backlog: every level-0 timer is due for both of them.
+    a.scheduler.start();
+    b.scheduler.start();
+    for (let step = 0; step < 9 * 12; step++) {
+      await clock.advance(5 * MIN);
+      await Promise.all([a.scheduler.whenIdle(), b.scheduler.whenIdle()]);
+    }
+
+    const deliveries = new DeliveryRepository(a.core.store.db);
+    let total = 0;
+    for (const id of ids) {
+      const d = await deliveries.forIncident(id);
+      expect(d.length).toBeGreaterThanOrEqual(4);
+      expect(d.filter((x) => x.status !== 'sent')).toEqual([]);
+      const timeline = await a.core.store.incidents.timeline(id);
+      expect(timeline.filter((e) => e.actor === 'drbot' && e.kind === 'page')).toHaveLength(d.length);
+      const timers = await a.core.store.timers.forIncident(id);
+      expect(timers.filter((t) => t.kind !== 'quiet' && t.firedAt === undefined)).toEqual([]);
+      total += d.length;
+    }
+    const printed = [...a.printed, ...b.printed];
+    expect(printed).toHaveLength(total);
+    expect(new Set(printed).size).toBe(total);
+    expect(a.printed.length).toBeGreaterThan(0);
+    expect(b.printed.length).toBeGreaterThan(0);
+  }, 120_000);
+});
