@@ -1,3 +1,4 @@
+import { teamsConfigured } from '../../adapters/teams/teams-settings.js';
 import type { DrbotConfig } from '../config/load-config.js';
 import { ReportModule } from '../report/report-module.js';
 import type { DrbotModule } from './drbot-module.js';
@@ -13,7 +14,7 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
   // First, so an incident resolved while the rest starts still gets its report.
   modules.push(new ReportModule());
   // Loaded only when configured: botbuilder is heavy and the console should start fast.
-  if (config.env.MicrosoftAppId?.trim() || config.env.DRBOT_TEAMS_INSECURE === '1') {
+  if (teamsConfigured(config.env)) {
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
     modules.push(new TeamsModule());
   }
