@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { AgentAuthRejected, wsTransport, type AgentTransport } from '../../src/agent/agent-client.js';
+import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
+import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { AgentOfflineError } from '../../src/agentlink/agent-port.js';
+import type { LinkSocket } from '../../src/agentlink/agent-protocol.js';
+import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
+import { AgentRepository } from '../../src/store/agent-repository.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { aRequest } from '../agent/a-request.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+
+const TOKEN = 'agent-token-for-tests-0123456789abcdef';
+
+let server: Server;
+let url: string;
+let hub: AgentHub;
+let store: Store;
+let logLines: string[];
+let host: AgentConfigBuilder;
+let agent: RunningAgent | undefined;
+
+beforeEach(async () => {
+  logLines = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  store = await SqliteStore.open(':memory:');
+  hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: pino({ level: 'info' }, sink), repository: new AgentRepository(store.db), heartbeatMs: 200 });
+  server = createServer((_req, res) => res.writeHead(404).end());
+  hub.attach(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
+  host = anAgentConfig().file('logs/backend.log', 'started\nERROR model load failed\n');
+});
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  await hub.close();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await store.close();
+  host.cleanup();
+});
+
+async function connectAgent(transport: AgentTransport = wsTransport(url, 'routing-ml', TOKEN)): Promise<RunningAgent> {
+  agent = startAgent(host.build(), transport);
+  await agent.client.ready;
+  return agent;
+}
+
+describe('AgentHub over a real WebSocket', () => {
+  it('closes a connection with a wrong token before upgrading, and logs it without the token', async () => {
+    await expect(wsTransport(url, 'routing-ml', 'wrong-token')()).rejects.toBeInstanceOf(AgentAuthRejected);
+    await expect(wsTransport(url, 'someone-else', TOKEN)()).rejects.toBeInstanceOf(AgentAuthRejected);
+    const failures = logLines.filter((l) => l.includes('agent authentication failed'));
+    expect(failures).toHaveLength(2);
+    expect(failures.join('')).not.toContain('wrong-token');
+    expect(failures.join('')).not.toContain(TOKEN);
+    expect(hub.presence('routing-ml').online).toBe(false);
+  });
+
+  it('runs a diagnostic round trip and records presence with last-seen in the agents table', async () => {
+    expect(hub.presence('routing-ml')).toEqual({ host: 'routing-ml', online: false, lastSeenAt: undefined });
+    await connectAgent();
+    expect(hub.presence('routing-ml').online).toBe(true);
+
+    const r = await hub.run(aRequest('log_tail', { log: 'backend', lines: 10 }));
+    expect(r.status).toBe('warn');
+    expect(r.output).toContain('ERROR model load failed');
+
+    const rows = await new AgentRepository(store.db).all();
+    expect(rows).toEqual([expect.objectContaining({ id: 'routing-ml', host: 'routing-ml', connected: true })]);
+
+    await agent!.stop();
+    agent = undefined;
+    for (let i = 0; i < 50 && hub.presence('routing-ml').online; i++) await new Promise((res) => setTimeout(res, 20));
+    const offline = hub.presence('routing-ml');
+    expect(offline.online).toBe(false);
+    expect(offline.lastSeenAt).toEqual(expect.any(Number));
+    expect(hub.list()).toEqual([offline]);
+  });
+
+  it('refuses to send anything when no agent serves the host', async () => {
+    await expect(hub.run(aRequest('log_tail', { log: 'backend' }))).rejects.toBeInstanceOf(AgentOfflineError);
+  });
+
+  it('re-queries a request in flight when the link drops instead of re-running it', async () => {
+    const runs = host.path('runs.txt');
+    host.file('data/train.csv', 'a\n').with({
+      retrain: {
+        recipe: { command: process.execPath, args: ['-e', `require('fs').appendFileSync(${JSON.stringify(runs)}, 'run\\n'); console.log('training'); setTimeout(() => console.log('done'), 600)`] },
+        datasets: { training: 'data/train.csv' },
+      },
+    });
+    const sockets: LinkSocket[] = [];
+    const ws = wsTransport(url, 'routing-ml', TOKEN);
+    await connectAgent(async () => {
+      const s = await ws();
+      sockets.push(s);
+      return s;
+    });
+    const progress: string[] = [];
+    const request = aRequest('retrain_model', { dataset: 'training', name: 'emergency-retrain' }, { approvalId: 'apr-1', timeoutMs: 30_000 });
+    const pending = hub.run(request, (line) => {
+      progress.push(line);
+      if (line === 'training') sockets[0]!.close(); // the link drops mid-run
+    });
+    const result = await pending;
+    expect(result.status).toBe('ok');
+    expect(result.summary).toContain('retrain emergency-retrain finished');
+    expect(sockets.length).toBeGreaterThanOrEqual(2); // the agent reconnected
+    expect(readFileSync(runs, 'utf8')).toBe('run\n'); // ran once
+    expect(agent!.executor.status(request.requestId)).toMatchObject({ state: 'done' });
+  });
+});
+
+describe('AgentHub over the in-memory link', () => {
+  it('serves the embedded agent the same way when no port could be bound', async () => {
+    await connectAgent(async () => {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      hub.accept('routing-ml', hubEnd);
+      return agentEnd;
+    });
+    expect(hub.presence('routing-ml').online).toBe(true);
+    const r = await hub.run(aRequest('log_tail', { log: 'backend', lines: 1 }));
+    expect(r.output).toBe('ERROR model load failed');
+    const dup = await hub.run({ ...aRequest('log_tail', { log: 'backend' }), requestId: 'req-same' });
+    const again = await hub.run({ ...aRequest('log_tail', { log: 'backend' }), requestId: 'req-same' });
+    expect(dup.status).toBe('warn');
+    expect(again.summary).toContain('never run twice');
+  });
+});

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
+import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { replyText } from '../support/reply-text.js';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+
+let core: TestCore;
+let agent: RunningAgent | undefined;
+let host: AgentConfigBuilder | undefined;
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  host?.cleanup();
+  await core.close();
+});
+
+describe('/incident agents', () => {
+  it('says how to add an agent when none is configured', async () => {
+    core = await buildTestCore();
+    expect(replyText(await core.router.dispatch('/incident agents', core.as('Kim DevOps')))).toContain('No agents yet');
+  });
+
+  it('lists a configured agent as offline, then online once it connects, then offline with its last-seen time', async () => {
+    const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }], log: pino({ level: 'silent' }) });
+    core = await buildTestCore({ agents: hub });
+    expect(replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')))).toContain('routing-ml: offline · last seen never connected');
+
+    host = anAgentConfig();
+    agent = startAgent(host.build(), async () => {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      hub.accept('routing-ml', hubEnd);
+      return agentEnd;
+    });
+    await agent.client.ready;
+    const online = replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    expect(online).toContain('Agents (1/1 online)');
+    expect(online).toContain('routing-ml: online · last heard');
+
+    await agent.stop();
+    agent = undefined;
+    await new Promise((r) => setTimeout(r, 10));
+    const offline = replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    expect(offline).toMatch(/routing-ml: offline · last seen \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await hub.close();
+  });
+
+  it('takes no arguments', async () => {
+    core = await buildTestCore();
+    expect(replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
+  });
+});
