@@ -1,6 +1,8 @@
 import type { BenchSuite } from '../bench-suite.js';
 import { consoleStart } from './console-start.js';
+import { ladderTimers } from './ladder-timers.js';
 import { openThroughRouter } from './open-through-router.js';
+import { teamsRoundTrip } from './teams-round-trip.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers];
