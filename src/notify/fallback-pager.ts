@@ -18,7 +18,7 @@ export const DEFAULT_PAGE_CHANNELS: readonly PageChannel[] = ['chat', 'email', '
 export class FallbackPager implements Pager {
   constructor(
     private readonly channels: Partial<Record<PageChannel, ChannelPager>>,
-    private readonly options: { deadlineMs: number },
+    private readonly options: { deadlineMs: number; channelDeadlinesMs?: Partial<Record<PageChannel, number>> },
   ) {}
 
   /** The channels that are set up (the others are skipped with a reason). */
@@ -54,12 +54,13 @@ export class FallbackPager implements Pager {
     const abandon = new AbortController();
     const onOuterAbort = () => abandon.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const deadlineMs = this.options.channelDeadlinesMs?.[channel] ?? this.options.deadlineMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<PageResult>((resolve) => {
       timer = setTimeout(() => {
         abandon.abort(new Error('page channel deadline passed'));
-        resolve({ ok: false, channel, detail: `no answer within ${formatSeconds(this.options.deadlineMs)}; abandoned` });
-      }, this.options.deadlineMs);
+        resolve({ ok: false, channel, detail: `no answer within ${formatSeconds(deadlineMs)}; abandoned` });
+      }, deadlineMs);
     });
     const sending = pager
       .page({ ...request, signal: abandon.signal })

@@ -6,6 +6,7 @@ import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { TimelineEntry } from '../incident/incident.js';
 import type { PageResult } from '../notify/pager.js';
+import { reserveNextPagee } from '../escalation/reserve-next-pagee.js';
 import { DeliveryRepository } from '../store/delivery-repository.js';
 import type { Store } from '../store/store.js';
 import type { TimerRow } from '../store/timer-repository.js';
@@ -259,42 +260,57 @@ export class Scheduler {
   private async send(row: TimerRow, work: TimerWork): Promise<void> {
     const { core } = this;
     const results: { job: PageJob; result: PageResult }[] = [];
-    for (const job of work.pages) {
-      let result: PageResult;
-      try {
-        result = await core.pager.page({ incident: job.incident, level: job.level, role: job.role, contact: job.contact, summary: job.summary, lang: core.lang });
-      } catch (err) {
-        result = { ok: false, detail: (err as Error).message };
+    for (const first of work.pages) {
+      let job: PageJob | undefined = first;
+      while (job) {
+        let result: PageResult;
+        try {
+          result = await core.pager.page({ incident: job.incident, level: job.level, role: job.role, contact: job.contact, summary: job.summary, lang: core.lang });
+        } catch (err) {
+          result = { ok: false, detail: (err as Error).message };
+        }
+        if (result.ok) {
+          results.push({ job, result });
+          break;
+        }
+        // Every channel failed for this person: record it and reserve the next holder of the role in one transaction.
+        const failed: PageJob = job;
+        const step = await writeTransactionRetrying(core.store, async (tx) => {
+          const failure = await this.recordPage(tx, failed, result);
+          const { next, entry } = await reserveNextPagee(core, tx, failed);
+          return { next, entries: [failure, entry] };
+        });
+        this.announce(row.incidentId, step.entries);
+        job = step.next;
       }
-      results.push({ job, result });
     }
     if (work.after) await work.after();
     const entries: TimelineEntry[] = [];
     await writeTransactionRetrying(core.store, async (tx) => {
       entries.length = 0;
-      const now = core.clock.now();
-      const deliveries = new DeliveryRepository(tx.db);
-      const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
-      for (const { job, result } of results) {
-        await deliveries.finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
-        const who = `${job.contact.name} (${job.role})`;
-        const text = result.ok
-          ? t(`📟 ${who} 호출 (${result.via ?? result.channel}) — ${job.summary.split('\n')[0]}`, `📟 paged ${who} via ${result.via ?? result.channel} — ${job.summary.split('\n')[0]}`)
-          : t(`❗ ${who} 호출 실패: ${result.detail}`, `❗ page to ${who} failed: ${result.detail}`);
-        entries.push(
-          await tx.incidents.appendTimeline({
-            incidentId: job.incident.id,
-            at: now,
-            actor: SYSTEM_ACTOR.name,
-            kind: 'page',
-            text,
-            data: { level: job.level, role: job.role, person: job.contact.name, ok: result.ok, via: result.via },
-          }),
-        );
-      }
+      for (const { job, result } of results) entries.push(await this.recordPage(tx, job, result));
       await this.end(tx, row.id, work);
     });
     this.announce(row.incidentId, entries);
+  }
+
+  /** Records how one page went: its deliveries row and a timeline line by drbot. */
+  private async recordPage(tx: Store, job: PageJob, result: PageResult): Promise<TimelineEntry> {
+    const now = this.core.clock.now();
+    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    await new DeliveryRepository(tx.db).finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
+    const who = `${job.contact.name} (${job.role})`;
+    const text = result.ok
+      ? t(`📟 ${who} 호출 (${result.via ?? result.channel}) — ${job.summary.split('\n')[0]}`, `📟 paged ${who} via ${result.via ?? result.channel} — ${job.summary.split('\n')[0]}`)
+      : t(`❗ ${who} 호출 실패: ${result.detail}`, `❗ page to ${who} failed: ${result.detail}`);
+    return tx.incidents.appendTimeline({
+      incidentId: job.incident.id,
+      at: now,
+      actor: SYSTEM_ACTOR.name,
+      kind: 'page',
+      text,
+      data: { level: job.level, role: job.role, person: job.contact.name, ok: result.ok, via: result.via },
+    });
   }
 
   private announce(incidentId: string, entries: TimelineEntry[]): void {

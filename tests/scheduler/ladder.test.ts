@@ -150,10 +150,14 @@ describe('escalation ladder', () => {
     expect(byDrbot(await h.timeline(inc.id), 'alarm')).toEqual([]);
   });
 
-  it('records a failed page in the timeline and the deliveries row when no platform reaches the person', async () => {
+  it('records a failed page in the timeline and the deliveries row when no platform reaches the person, then tries the next person of the rung', async () => {
     h = await schedulerHarness({}, {}, { console: false });
     const inc = await h.open();
-    expect(pagedPeople(await h.deliveries(inc.id))).toEqual(['0:Kim DevOps:failed']);
-    expect(byDrbot(await h.timeline(inc.id), 'page')[0]!.text).toContain('page to Kim DevOps (devops) failed: no chat platform reaches Kim DevOps');
+    expect(pagedPeople(await h.deliveries(inc.id))).toEqual(['0:Kim DevOps:failed', '0:Park DevOps:failed']);
+    const pages = byDrbot(await h.timeline(inc.id), 'page').map((e) => e.text);
+    expect(pages[0]).toContain('page to Kim DevOps (devops) failed: no chat platform reaches Kim DevOps');
+    expect(pages[1]).toContain('paging Park DevOps (devops) instead');
+    expect(pages[2]).toContain('page to Park DevOps (devops) failed');
+    expect(pages[3]).toContain('nobody else with the devops role can be paged now');
   });
 });
