@@ -18,7 +18,7 @@ const SCOPE: Record<ImpactScope, { ko: string; en: string }> = {
 export function composeUserNotice(input: { incident: Incident; kind: NoticeKind; text: string; pack: RunbookPack; lang: Lang; timeZone: string }): UserNotice {
   const { incident, kind, pack, lang, timeZone } = input;
   const ko = lang === 'ko';
-  const service = pack.title[lang];
+  const service = serviceName(pack, lang);
   const title = pack.types.find((t) => t.id === incident.type)?.title[lang] ?? `Type ${incident.type}`;
   const at = (ms: number) => `${formatTime(ms, timeZone)} (${timeZone})`;
   const extra = input.text.trim();
@@ -65,4 +65,9 @@ export function composeUserNotice(input: { incident: Incident; kind: NoticeKind;
       summary: subject,
     },
   };
+}
+
+/** The service users know, from the pack's title: the part in parentheses ("… (Routing ML)"), else the whole title. */
+function serviceName(pack: RunbookPack, lang: Lang): string {
+  return /\(([^)]+)\)\s*$/.exec(pack.title.en)?.[1] ?? pack.title[lang];
 }
