@@ -108,4 +108,24 @@ describe('Teams: proactive messages from stored conversation references', () => 
     await h.core.ops.post({ summary: 'monthly check', blocks: [{ type: 'text', text: 'Monthly backup check passed' }] });
     expect(connector.calls.some((c) => c.conversationId === OPS_CHANNEL && String(c.body.text).includes('Monthly backup check passed'))).toBe(true);
   });
+
+  it('keeps updating the card it posted before a restart', async () => {
+    store = await SqliteStore.open(':memory:');
+    connector = new FakeBotConnector();
+    await connector.start();
+    const first = await harness({ opsConversation: OPS_CHANNEL });
+    await first.post(first.activity().inChannel(OPS_CHANNEL).installing().build());
+    await first.post(first.activity().inChannel(OPS_CHANNEL).mentioning('incident open type2').build());
+    const cardId = connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.conversationId === OPS_CHANNEL && c.body.attachments)!.answeredId!;
+    await first.close();
+    open.splice(0);
+
+    const second = await harness({ opsConversation: OPS_CHANNEL, core: await buildTestCore({ store }) });
+    const before = connector.calls.length;
+    await second.core.router.dispatch(`/incident ack ${ID}`, second.core.as('Park DevOps'));
+    await second.module.idle();
+    const after = connector.calls.slice(before);
+    expect(after.filter((c) => c.method === 'PUT').map((c) => c.activityId)).toContain(cardId);
+    expect(after.filter((c) => c.method === 'POST' && !c.activityId && c.body.attachments)).toEqual([]);
+  });
 });
