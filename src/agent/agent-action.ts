@@ -96,6 +96,11 @@ export function allowedPort(ports: readonly number[], port: number, what = 'port
   return port;
 }
 
+/** The port this host really uses for a procedure port number (agent config `portMap`). */
+export function hostPort(config: { portMap: Record<string, number> }, port: number): number {
+  return config.portMap[String(port)] ?? port;
+}
+
 /** Replaces whole `{key}` arguments of a recipe by already-validated values. */
 export function fillArgs(args: readonly string[], values: Record<string, string>): string[] {
   return args.map((a) => a.replace(/\{([a-z_]+)\}/g, (m, key: string) => (Object.hasOwn(values, key) ? values[key]! : m)));

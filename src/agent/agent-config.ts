@@ -8,6 +8,8 @@ import { ConfigError } from '../errors/drbot-error.js';
 const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only');
 const Path = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
+/** What a process's argv must contain: one string, or several that must all appear. */
+const Match = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const NameMap = <T extends z.ZodType>(value: T) => z.record(Name, value).default({});
 
 /** A command the agent may run: an executable and an argument array (never a shell string). `{param}` args are replaced by validated values. */
@@ -40,11 +42,13 @@ export const AgentConfigFile = z
     /** Where the executed-request ledger lives. */
     stateDir: Path,
     /** Process names for `process_running`: a name and what its argv must contain. */
-    processes: NameMap(z.object({ match: z.string().min(1) }).strict()),
+    processes: NameMap(z.object({ match: Match }).strict()),
     /** Log files by symbolic name (`log_tail`, `log_sizes`, `log_snapshot`). */
     logs: NameMap(Path),
     /** Ports the agent may probe (`port_listening`, `ports_in_use`) or free (`kill_port_owner`). */
     ports: z.array(Port).default([]),
+    /** The procedure's port numbers as this host runs them, e.g. `{ 8000: 18000 }` (default: the same number). */
+    portMap: z.record(z.string().regex(/^\d{1,5}$/), Port).default({}),
     /** Health URLs by target name; the answer must be JSON `{"status":"ok"}`. */
     targets: NameMap(z.object({ url: z.string().url(), timeoutMs: z.number().int().positive().default(5000) }).strict()),
     files: NameMap(Path),
@@ -82,7 +86,7 @@ export const AgentConfigFile = z
     /** `git_checkout`: repository and the commits drbot may name (`stable: <hash>`). */
     git: z.object({ cwd: Path, command: Path.default('git'), refs: NameMap(z.string().regex(/^[0-9a-f]{7,40}$/, 'a commit hash')) }).strict().optional(),
     /** `process_restart`: per process, the recipe, its log, what its argv contains, and an optional health target to wait for. */
-    restarts: NameMap(z.object({ recipe: Recipe, log: Path, match: z.string().min(1), readyTarget: Name.optional() }).strict()),
+    restarts: NameMap(z.object({ recipe: Recipe, log: Path, match: Match, readyTarget: Name.optional() }).strict()),
     /** `set_read_only_mode`: the YAML file and the key path to set. */
     readOnlyMode: z.object({ file: Path, key: z.array(z.string().min(1)).min(1) }).strict().optional(),
     /** `firewall_rules` sources and `firewall_allow` (only the listed ports). */

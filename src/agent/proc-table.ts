@@ -30,9 +30,10 @@ export async function listProcesses(procRoot: string): Promise<ProcessInfo[]> {
   return out;
 }
 
-/** Processes whose argv contains `match` (as an argument, a path's last part, or inside one). */
-export function matchProcesses(all: readonly ProcessInfo[], match: string, selfPid = process.pid): ProcessInfo[] {
-  return all.filter((p) => p.pid !== selfPid && p.argv.some((a) => a === match || a.endsWith(`/${match}`) || a.includes(match)));
+/** Processes whose argv contains every one of `match` (each inside some argument), never this process. */
+export function matchProcesses(all: readonly ProcessInfo[], match: string | readonly string[], selfPid = process.pid): ProcessInfo[] {
+  const wanted = typeof match === 'string' ? [match] : match;
+  return all.filter((p) => p.pid !== selfPid && wanted.every((m) => p.argv.some((a) => a.includes(m))));
 }
 
 /** TCP sockets in LISTEN state, from `/proc/net/tcp` and `/proc/net/tcp6`. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction } from '../agent-action.js';
+import { defineAction, hostPort } from '../agent-action.js';
 import { listeningSockets, listProcesses, matchProcesses } from '../proc-table.js';
 import { diskUsage, tailFile } from './file-actions.js';
 import { probeHealth } from './network-actions.js';
@@ -31,7 +31,7 @@ export const logSnapshot = defineAction({
     }
     const listening = await listeningSockets(tools.procRoot);
     out.push('', '## ports');
-    for (const port of config.ports) out.push(`${port}: ${listening.some((s) => s.port === port) ? 'listening' : 'CLOSED'}`);
+    for (const port of config.ports) out.push(`${port}: ${listening.some((s) => s.port === hostPort(config, port)) ? 'listening' : 'CLOSED'}`);
     out.push('', '## health');
     for (const [name, t] of Object.entries(config.targets)) out.push(`${name} ${t.url}: ${(await probeHealth(ctx, t.url, Math.min(t.timeoutMs, 3000))).detail}`);
     if (Object.keys(config.disks).length) {

@@ -3,7 +3,7 @@ import { readFile, stat, access, readdir } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { allowed, allowedPort, defineAction, fillArgs, type ActionContext } from '../agent-action.js';
+import { allowed, allowedPort, defineAction, fillArgs, hostPort, type ActionContext } from '../agent-action.js';
 import { listeningSockets } from '../proc-table.js';
 
 const PortParam = z.coerce.number().int().min(1).max(65535);
@@ -47,11 +47,12 @@ export const portListening = defineAction({
   params: z.object({ port: PortParam }).strict(),
   timeoutMs: 10_000,
   async run({ port }, ctx) {
-    allowedPort(ctx.config.ports, port);
-    const found = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);
+    const real = hostPort(ctx.config, allowedPort(ctx.config.ports, port));
+    const found = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === real);
+    const shown = real === port ? `port ${port}` : `port ${port} (${real} on this host)`;
     return found.length
-      ? { status: 'ok', summary: `port ${port}: listening on ${[...new Set(found.map((s) => s.address))].join(', ')}`, output: '' }
-      : { status: 'fail', summary: `port ${port}: closed (nothing listening)`, output: '' };
+      ? { status: 'ok', summary: `${shown}: listening on ${[...new Set(found.map((s) => s.address))].join(', ')}`, output: '' }
+      : { status: 'fail', summary: `${shown}: closed (nothing listening)`, output: '' };
   },
 });
 

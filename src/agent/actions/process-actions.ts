@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { allowed, allowedPort, defineAction, type ActionContext } from '../agent-action.js';
+import { allowed, allowedPort, defineAction, hostPort, type ActionContext } from '../agent-action.js';
 import { listeningSockets, listProcesses, matchProcesses, socketOwners } from '../proc-table.js';
 import { probeHealth } from './network-actions.js';
 
@@ -53,7 +53,7 @@ export const processRunning = defineAction({
     const output = found.map((p) => `${p.pid} ${p.argv.join(' ')}`).join('\n');
     return found.length
       ? { status: 'ok', summary: `${name}: ${found.length} process(es) running (pid ${found.map((p) => p.pid).join(', ')})`, output, data: { pids: found.map((p) => p.pid) } }
-      : { status: 'fail', summary: `${name}: no process running (argv matching "${match}")`, output: '', data: { pids: [] } };
+      : { status: 'fail', summary: `${name}: no process running (argv matching ${JSON.stringify(match)})`, output: '', data: { pids: [] } };
   },
 });
 
@@ -71,10 +71,10 @@ export const portsInUse = defineAction({
   params: z.object({ port: PortParam }).strict(),
   timeoutMs: 10_000,
   async run({ port }, ctx) {
-    allowedPort(ctx.config.ports, port);
-    const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);
+    const real = hostPort(ctx.config, allowedPort(ctx.config.ports, port));
+    const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === real);
     if (!sockets.length) return { status: 'ok', summary: `port ${port}: free`, output: '', data: { owners: [] } };
-    const owners = await portOwners(ctx, port);
+    const owners = await portOwners(ctx, real);
     const output = owners.map((o) => `${o.pid} ${o.argv}`).join('\n');
     return { status: 'warn', summary: `port ${port}: in use by ${owners.length ? owners.map((o) => `pid ${o.pid}`).join(', ') : 'a process this agent cannot see'}`, output, data: { owners } };
   },
@@ -86,11 +86,11 @@ export const killPortOwner = defineAction({
   params: z.object({ port: PortParam }).strict(),
   timeoutMs: 30_000,
   async run({ port }, ctx) {
-    allowedPort(ctx.config.ports, port);
-    const owners = await portOwners(ctx, port);
+    const real = hostPort(ctx.config, allowedPort(ctx.config.ports, port));
+    const owners = await portOwners(ctx, real);
     if (!owners.length) return { status: 'ok', summary: `port ${port}: nothing to stop`, output: '' };
     const gone = await terminate(owners.map((o) => o.pid));
-    const still = (await listeningSockets(ctx.tools.procRoot)).some((s) => s.port === port);
+    const still = (await listeningSockets(ctx.tools.procRoot)).some((s) => s.port === real);
     const output = owners.map((o) => `${gone.includes(o.pid) ? 'stopped' : 'still running'} ${o.pid} ${o.argv}`).join('\n');
     return still ? { status: 'fail', summary: `port ${port}: still in use after stopping ${gone.length} process(es)`, output } : { status: 'ok', summary: `port ${port}: freed (stopped pid ${gone.join(', ')})`, output };
   },
