@@ -71,6 +71,12 @@ export class TeamsModule implements DrbotModule {
         res.status(503).json({ error: 'drbot is shutting down' });
         return;
       }
+      if (this.settings.mode === 'secure' && !req.headers.authorization) {
+        // Refused here so the log says why; tokens that are present are checked by botbuilder.
+        log.warn({ ip: req.ip }, 'Teams request without a Bot Framework token refused (401); only Azure Bot Service should reach /api/messages');
+        res.status(401).json({ error: 'unauthorized' });
+        return;
+      }
       adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, (context) => this.onTurn(context)).catch(next);
     });
     log.info({ mode: this.settings.mode, appId: this.settings.appId || undefined, opsConversation: app.config.teams.opsConversation }, `Teams endpoint ready at ${TEAMS_ENDPOINT}`);
