@@ -55,7 +55,7 @@ export class SlackDelivery {
       case 'dm':
         return this.dm(op.user, op.text, op.incidentId);
       case 'post':
-        return this.client.chat.postMessage({ channel: op.channel, text: escapeMrkdwn(op.text), unfurl_links: false }).then(() => undefined);
+        return this.client.chat.postMessage({ channel: op.channel, text: op.text, blocks: op.blocks, unfurl_links: false }).then(() => undefined);
       case 'report':
         return this.inLane(op.incidentId, () => this.uploadReport(op.incidentId));
     }

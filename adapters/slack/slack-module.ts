@@ -8,9 +8,11 @@ import type { TimelineEntry } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { OutboxRepository } from '../../src/store/outbox-repository.js';
+import { renderIncidentReport } from '../../src/report/render-incident-report.js';
+import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
-import { timelineMarkdown } from '../../src/views/timeline-markdown.js';
 import { boltLogger } from './bolt-logger.js';
+import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners } from './register-slack-listeners.js';
 import { SlackConversation } from './slack-conversation.js';
 import { SlackDelivery, type ReportSource } from './slack-delivery.js';
@@ -26,7 +28,7 @@ export interface SlackModuleOptions {
   /** Web API retries for 5xx and network errors (429s always wait for Retry-After). */
   retryConfig?: RetryOptions;
   outboxPolicy?: OutboxPolicy;
-  /** Renders the report uploaded on close; by default the timeline as Markdown. */
+  /** Renders the report uploaded on close; by default the post-incident report (src/report). */
   report?: ReportSource;
 }
 
@@ -43,6 +45,7 @@ export class SlackModule implements DrbotModule {
   private bolt?: BoltApp;
   private outbox?: SlackOutbox;
   private socketMode = false;
+  private socketReceiver?: InstanceType<typeof SocketModeReceiver>;
   private stopping = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly setups = new Map<string, Promise<unknown>>();
@@ -61,7 +64,8 @@ export class SlackModule implements DrbotModule {
     let receiver: Receiver;
     if (settings.appToken) {
       this.socketMode = true;
-      receiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
+      this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
+      receiver = this.socketReceiver;
     } else {
       const express = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
       // Mounted before any JSON parser: Bolt verifies the signature over the raw body.
@@ -75,7 +79,7 @@ export class SlackModule implements DrbotModule {
     this.bolt = boltApp;
 
     const threads = new IncidentThreadRepository(core.store.db);
-    const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? timelineReport, log);
+    const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
     const outbox = new SlackOutbox(core, new OutboxRepository(core.store.db), (op) => delivery.perform(op), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
     const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
@@ -88,6 +92,8 @@ export class SlackModule implements DrbotModule {
     });
 
     core.chat.register(new SlackPageSender(outbox));
+    if (config.slack.opsChannel) core.ops.register(new SlackOpsChannel(outbox, config.slack.opsChannel));
+    if (config.notices.slackChannels.length) core.notices.register(new SlackNoticeChannel(outbox, config.notices.slackChannels));
     core.events.onIncident((e) => this.onIncident(core, config.slack.opsChannel, e));
     core.events.onTimeline((e) => this.onTimeline(core, config.slack.opsChannel, e));
     outbox.start();
@@ -99,7 +105,8 @@ export class SlackModule implements DrbotModule {
     this.stopping = true;
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     await this.outbox?.stop();
-    if (this.socketMode) await this.bolt?.stop();
+    // Bolt's stop does not wait for the socket to close; the client's own disconnect does.
+    await this.socketReceiver?.client.disconnect();
   }
 
   /** Resolves when every command, card update and delivery started so far has finished (tests, shutdown). */
@@ -168,10 +175,10 @@ export class SlackModule implements DrbotModule {
   }
 }
 
-/** The default report: the incident's timeline as Markdown. */
-const timelineReport: ReportSource = async (core, incidentId) => {
+/** The post-incident report, exactly as the report module writes it to its file. */
+const postIncidentReport: ReportSource = async (core, incidentId) => {
   const incident = await core.store.incidents.get(incidentId);
   if (!incident) return undefined;
-  const timeline = await core.store.incidents.timeline(incidentId);
-  return { filename: `${incidentId}.md`, title: `${incidentId} — ${core.lang === 'ko' ? '타임라인' : 'timeline'}`, markdown: timelineMarkdown(core, incident, timeline) };
+  const title = core.lang === 'ko' ? `${incidentId} 장애 보고서` : `${incidentId} post-incident report`;
+  return { filename: `${reportDate(incident, core.timeZone)}-${incidentId}.md`, title, markdown: await renderIncidentReport(core, incident) };
 };

@@ -12,8 +12,8 @@ export const SlackOp = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('thread'), incidentId: z.string(), text: z.string(), fallbackChannel: z.string().optional() }),
   /** A direct message (pages). */
   z.object({ kind: z.literal('dm'), user: z.string(), text: z.string(), incidentId: z.string().optional() }),
-  /** A message to a channel (the ops channel). */
-  z.object({ kind: z.literal('post'), channel: z.string(), text: z.string() }),
+  /** A rendered message to a channel (the ops channel, user notices). */
+  z.object({ kind: z.literal('post'), channel: z.string(), text: z.string(), blocks: z.array(z.looseObject({ type: z.string() })).optional() }),
   /** Upload the incident report into its channel. */
   z.object({ kind: z.literal('report'), incidentId: z.string() }),
 ]);
