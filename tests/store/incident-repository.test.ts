@@ -4,7 +4,7 @@ import { TUESDAY_10_KST } from '../support/test-core.js';
 import { aStepRun } from './a-step-run.js';
 import { anApproval } from './an-approval.js';
 import { anIncident } from './an-incident.js';
-import { storeBackends } from './store-backends.js';
+import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 const MIN = 60_000;
 
@@ -48,8 +48,8 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
   it('refuses a second incident with the same id or day and sequence with a unique-violation error', async () => {
     await fresh();
     await store.incidents.insert(anIncident().seq(1).build());
-    await expect(store.incidents.insert(anIncident().seq(1).build())).rejects.toThrow(/unique|duplicate/i);
-    await expect(store.incidents.insert(anIncident().seq(1).with({ id: 'INC-20261124-901' }).build())).rejects.toThrow(/unique|duplicate/i);
+    await expectUniqueViolation(store.incidents.insert(anIncident().seq(1).build()));
+    await expectUniqueViolation(store.incidents.insert(anIncident().seq(1).with({ id: 'INC-20261124-901' }).build()));
     expect(await store.incidents.count()).toBe(1);
   });
 
@@ -72,7 +72,7 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     await store.incidents.insert(a);
     expect((await store.incidents.findByDedupeKey('slack:t-1'))?.id).toBe(a.id);
     expect(await store.incidents.findByDedupeKey('slack:t-2')).toBeUndefined();
-    await expect(store.incidents.insert(anIncident().seq(2).dedupeKey('slack:t-1').build())).rejects.toThrow(/unique|duplicate/i);
+    await expectUniqueViolation(store.incidents.insert(anIncident().seq(2).dedupeKey('slack:t-1').build()));
   });
 
   it('lists incidents newest first, filtered by status and limited', async () => {
@@ -151,7 +151,7 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     await store.incidents.finishStepRun('req-1', { status: 'ok', summary: 'restarted', output: 'predictor up', finishedAt: TUESDAY_10_KST + 2 * MIN });
     expect((await store.incidents.stepRuns(a.id))[0]).toEqual({ ...r1, status: 'ok', summary: 'restarted', output: 'predictor up', finishedAt: TUESDAY_10_KST + 2 * MIN });
     expect((await store.incidents.runningStepRuns()).map((r) => r.requestId)).toEqual(['req-2']);
-    await expect(store.incidents.insertStepRun(aStepRun().id('req-3').of(a.id, 'restart-predictor').approvedBy('apr-1').build())).rejects.toThrow(/unique|duplicate/i);
+    await expectUniqueViolation(store.incidents.insertStepRun(aStepRun().id('req-3').of(a.id, 'restart-predictor').approvedBy('apr-1').build()));
   });
 
   it('commits a transaction as a whole, rolls it back as a whole, and joins nested calls', async () => {

@@ -88,3 +88,20 @@ function testFileName(): string {
   const state = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
   return state?.testPath?.split('/').slice(-2).join('/') ?? 'this file';
 }
+
+/**
+ * Expects `promise` to reject with a unique-constraint violation. (SQLite's error object comes from
+ * the jest context that first loaded better-sqlite3, so `rejects.toThrow` does not recognise it as an
+ * Error in later test files; its message is what matters.)
+ */
+export async function expectUniqueViolation(promise: Promise<unknown>): Promise<void> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    error = err;
+  }
+  if (error === undefined) throw new Error('expected a unique-constraint violation, but the write succeeded');
+  const message = String((error as { message?: unknown }).message ?? error);
+  if (!/unique|duplicate/i.test(message)) throw new Error(`expected a unique-constraint violation, got: ${message}`);
+}

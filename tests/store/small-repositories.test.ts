@@ -1,0 +1,61 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { AgentRepository } from '../../src/store/agent-repository.js';
+import { GaugeRepository } from '../../src/store/gauge-repository.js';
+import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
+import { ReportFileRepository } from '../../src/store/report-file-repository.js';
+import type { Store } from '../../src/store/store.js';
+import { TUESDAY_10_KST } from '../support/test-core.js';
+import { anIncident } from './an-incident.js';
+import { expectUniqueViolation, storeBackends } from './store-backends.js';
+
+describe.each(storeBackends())('agents, incident threads, report files and gauges on $name', (backend) => {
+  let store: Store;
+  afterEach(async () => {
+    await store?.close();
+  });
+  afterAll(() => backend.dispose());
+
+  it('AgentRepository keeps one row per agent with its host and last presence', async () => {
+    store = await backend.open();
+    const agents = new AgentRepository(store.db);
+    expect(await agents.all()).toEqual([]);
+    await agents.save({ id: 'rml-1', host: 'routing-ml', connected: true, lastSeenAt: TUESDAY_10_KST });
+    await agents.save({ id: 'db-1', host: 'db', connected: false });
+    await agents.save({ id: 'rml-1', host: 'routing-ml', connected: false, lastSeenAt: TUESDAY_10_KST + 5 });
+    expect(await agents.all()).toEqual([
+      { id: 'db-1', host: 'db', connected: false, lastSeenAt: undefined },
+      { id: 'rml-1', host: 'routing-ml', connected: false, lastSeenAt: TUESDAY_10_KST + 5 },
+    ]);
+  });
+
+  it('IncidentThreadRepository keeps the first thread saved per incident and platform', async () => {
+    store = await backend.open();
+    const threads = new IncidentThreadRepository(store.db);
+    const first = { incidentId: 'INC-20261124-001', platform: 'slack', channel: 'C1', messageId: '1700000000.0001', createdAt: TUESDAY_10_KST };
+    expect(await threads.save(first)).toEqual(first);
+    expect(await threads.save({ ...first, channel: 'C2', messageId: '1700000000.0002' })).toEqual(first);
+    await threads.save({ ...first, platform: 'teams', channel: '19:abc', messageId: 'act-1' });
+    expect(await threads.get('INC-20261124-001', 'teams')).toMatchObject({ channel: '19:abc', messageId: 'act-1' });
+    expect(await threads.get('INC-20261124-002', 'slack')).toBeUndefined();
+  });
+
+  it('ReportFileRepository maps incidents and report files both ways and refuses a taken name', async () => {
+    store = await backend.open();
+    const files = new ReportFileRepository(store.db);
+    await files.claim('INC-20261124-001', '2026-11-24.md');
+    await expectUniqueViolation(files.claim('INC-20261124-002', '2026-11-24.md'));
+    await files.claim('INC-20261124-002', '2026-11-24-2.md');
+    expect(await files.fileOf('INC-20261124-001')).toBe('2026-11-24.md');
+    expect(await files.ownerOf('2026-11-24-2.md')).toBe('INC-20261124-002');
+    expect(await files.fileOf('INC-20261124-003')).toBeUndefined();
+  });
+
+  it('GaugeRepository counts open incidents per fault type', async () => {
+    store = await backend.open();
+    await store.incidents.insert(anIncident().seq(1).ofType(2).build());
+    await store.incidents.insert(anIncident().seq(2).ofType(2).build());
+    await store.incidents.insert(anIncident().seq(3).ofType(5).build());
+    await store.incidents.insert(anIncident().seq(4).ofType(5).status('resolved').build());
+    expect(Object.fromEntries(await new GaugeRepository(store.db).openIncidentsByType())).toEqual({ 2: 2, 5: 1 });
+  });
+});
