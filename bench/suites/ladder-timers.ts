@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { resolveActor } from '../../src/app/actor.js';
+import { buildCore } from '../../src/app/build-core.js';
+import type { Core } from '../../src/app/core.js';
+import { NoAgentPort } from '../../src/agentlink/agent-port.js';
+import { realSleep, type Clock } from '../../src/clock/clock.js';
+import { ScaledClock } from '../../src/clock/scaled-clock.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { IncidentService } from '../../src/incident/incident-service.js';
+import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
+
+const INCIDENTS = 10_000;
+const OVERDUE = 1_000;
+/**
+ * Virtual time runs 30× faster: the 20 virtual minutes over which the incidents open pass in 40 s of
+ * wall time, so level-0 timers come due at 250 a second (drbot at 10,000 open incidents sees about 3 a second).
+ */
+const SCALE = 30;
+const WINDOW_MS = 20 * 60_000;
+const MIN = 60_000;
+/** 2026-11-24 10:00 KST, a Tuesday, so working-hours contacts are paged. */
+const T0 = Date.UTC(2026, 10, 24, 1, 0);
+
+/** A clock the bench sets by hand (opening incidents at chosen times, freezing time for the catch-up run). */
+class SetClock implements Clock {
+  constructor(public at: number) {}
+  now(): number {
+    return this.at;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return realSleep(ms, signal);
+  }
+}
+
+/** Samples the resident set size until stopped; returns the peak in bytes. */
+function rssSampler(): () => number {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+async function openSpread(core: Core, setup: SetClock): Promise<void> {
+  const actor = resolveActor(core.contacts, 'console', 'Kim DevOps');
+  const types = core.pack.types;
+  for (let start = 0; start < INCIDENTS; start += 500) {
+    await core.store.transaction(async (tx) => {
+      const service = new IncidentService({ ...core, store: tx, clock: setup });
+      for (let i = start; i < Math.min(INCIDENTS, start + 500); i++) {
+        setup.at = T0 + Math.floor((i * WINDOW_MS) / INCIDENTS);
+        await service.open({ type: types[i % types.length]!, scope: 'partial', note: `bench ${i}`, actor });
+      }
+    });
+  }
+}
+
+/**
+ * 10,000 open incidents with ladders in a SQLite file, opened over 20 virtual minutes (60× time):
+ * how late each ladder timer fires, the peak RSS, and how long a restarted scheduler takes to catch
+ * up on 1,000 overdue timers.
+ */
+export const ladderTimers: BenchSuite = {
+  name: 'ladder-timers',
+  description: `${INCIDENTS.toLocaleString('en')} open incidents with ladders (SQLite file, WAL); timers firing at ${SCALE}× time, then a restart with ${OVERDUE.toLocaleString('en')} overdue timers`,
+  async run(): Promise<BenchRow[]> {
+    const peakRss = rssSampler();
+    const dataDir = mkdtempSync(join(tmpdir(), 'drbot-bench-ladder-'));
+    const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en' });
+    const log = pino({ level: 'silent' });
+    const setup = new SetClock(T0);
+    const core = await buildCore(config, log, { clock: setup, agents: new NoAgentPort() });
+    let pages = 0;
+    core.chat.register(new ConsolePageSender(() => pages++));
+
+    const setupStarted = performance.now();
+    await openSpread(core, setup);
+    const setupMs = performance.now() - setupStarted;
+
+    // Run: virtual time starts at T0 now and runs 60× faster; every incident's level 0 comes due in turn.
+    const realStart = Date.now();
+    const running = new ScaledClock(SCALE, T0, () => T0 + (Date.now() - realStart));
+    const scheduler = new Scheduler({ ...core, clock: running }, { owner: 'bench-1' });
+    scheduler.start();
+    await realSleep(WINDOW_MS / SCALE + 1_000);
+    await scheduler.stop(Date.now() + 10_000);
+    const fired = await core.store.db
+      .selectFrom('deliveries')
+      .innerJoin('timers', (j) => j.onRef('timers.incident_id', '=', 'deliveries.incident_id').on('timers.kind', '=', 'ladder-0'))
+      .select(['deliveries.at', 'timers.due_at'])
+      .where('deliveries.level', '=', 0)
+      .execute();
+    const lateness = fired.map((r) => (Number(r.at) - Number(r.due_at)) / SCALE);
+    await core.store.close();
+
+    // Restart: a new store connection and scheduler, with time frozen where 1,000 timers are overdue
+    // (ladder-1 and quiet of the first 500 incidents, both due 30 min after their open).
+    const restartAt = T0 + 30 * MIN + Math.floor(((OVERDUE / 2) * WINDOW_MS) / INCIDENTS) - 1;
+    const store = await SqliteStore.open(join(dataDir, 'drbot.sqlite'));
+    const overdue = await store.timers.due(restartAt, OVERDUE * 2);
+    const frozen = new SetClock(restartAt);
+    const restarted = new Scheduler({ ...core, store, clock: frozen }, { owner: 'bench-2', batch: 200 });
+    const catchUpStarted = performance.now();
+    restarted.start();
+    await restarted.whenIdle();
+    const catchUpMs = performance.now() - catchUpStarted;
+    await restarted.stop(Date.now() + 10_000);
+    const left = await store.timers.due(restartAt, 10);
+    await store.close();
+    const rss = peakRss();
+    rmSync(dataDir, { recursive: true, force: true });
+
+    if (fired.length !== INCIDENTS) throw new Error(`expected ${INCIDENTS} level-0 pages, found ${fired.length}`);
+    if (overdue.length !== OVERDUE) throw new Error(`expected ${OVERDUE} overdue timers at restart, found ${overdue.length}`);
+    if (left.length) throw new Error(`${left.length} overdue timers were left after the catch-up`);
+    const p99 = percentile(lateness, 99);
+    return [
+      { metric: `open ${INCIDENTS.toLocaleString('en')} incidents (setup, 8 timers each)`, value: setupMs, unit: 'ms' },
+      { metric: 'timer firing lateness p50 (wall clock)', value: percentile(lateness, 50), unit: 'ms' },
+      { metric: 'timer firing lateness p99 (wall clock)', value: p99, unit: 'ms', goal: '< 1000', pass: p99 < 1000 },
+      { metric: 'timer firing lateness max (wall clock)', value: Math.max(...lateness), unit: 'ms' },
+      { metric: 'pages sent', value: pages, unit: 'pages' },
+      { metric: 'peak RSS', value: rss / 1024 / 1024, unit: 'MB', goal: '< 300', pass: rss < 300 * 1024 * 1024 },
+      { metric: `catch-up after restart, ${OVERDUE.toLocaleString('en')} overdue timers`, value: catchUpMs, unit: 'ms', goal: '< 5000', pass: catchUpMs < 5000 },
+    ];
+  },
+};
