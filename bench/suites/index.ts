@@ -2,7 +2,8 @@ import type { BenchSuite } from '../bench-suite.js';
 import { consoleStart } from './console-start.js';
 import { ladderTimers } from './ladder-timers.js';
 import { openThroughRouter } from './open-through-router.js';
+import { pagesAndReports } from './pages-and-reports.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, pagesAndReports];

@@ -25,6 +25,7 @@ export async function startLocalSmtpServer(): Promise<LocalSmtpServer> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (reject.has(address.address)) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
