@@ -61,6 +61,8 @@ export class Scheduler {
   private sleeping = false;
   private sleeper?: AbortController;
   private readonly inflight = new Set<Promise<void>>();
+  /** Timers this scheduler is still sending for; never retaken by itself even if the lease runs out meanwhile. */
+  private readonly busy = new Set<number>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -130,6 +132,7 @@ export class Scheduler {
         let claimed = 0;
         for (const d of due) {
           if (this.stopping) break;
+          if (this.busy.has(d.id)) continue;
           if (await this.process(d.id)) claimed++;
         }
         if (this.stopping) break;
@@ -138,8 +141,10 @@ export class Scheduler {
         const delay = next === undefined ? this.maxSleepMs : Math.min(this.maxSleepMs, next - this.core.clock.now());
         if (this.dirty) continue;
         if (delay <= 0) {
-          // Due but not claimable this pass (another claimer holds the write lock): let it finish.
-          await new Promise<void>((r) => setImmediate(r));
+          // Due but not claimable this pass: another claimer holds the write lock (let it finish), or
+          // the only due timers are our own still sending (wait for one to end, briefly).
+          if (this.inflight.size) await Promise.race([...this.inflight, new Promise<void>((r) => setTimeout(r, 10))]);
+          else await new Promise<void>((r) => setImmediate(r));
           continue;
         }
         await this.sleep(delay);
@@ -248,9 +253,11 @@ export class Scheduler {
   /** Sends the reserved pages (and runs deferred work) outside the transaction, keeping a bounded number in flight. */
   private async followUp(row: TimerRow, work: TimerWork): Promise<void> {
     while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
+    this.busy.add(row.id);
     const job = this.send(row, work)
       .catch((err) => this.core.log.error({ err, timer: row.kind, incidentId: row.incidentId }, 'timer follow-up failed; it is retried when its lease runs out'))
       .finally(() => {
+        this.busy.delete(row.id);
         this.inflight.delete(job);
         this.notifyIdle();
       });

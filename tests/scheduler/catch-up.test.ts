@@ -68,3 +68,29 @@ describe('catch-up after downtime', () => {
     expect(texts).toContainEqual('⌛ level 1 page fired 5 min late (due 2026-11-24 10:30; the previous claim by crashed-host:123 never finished)');
   });
 });
+
+describe('a slow page', () => {
+  it('is not retaken by its own scheduler when the lease runs out while it is still sending', async () => {
+    file = tmpDbFile();
+    h = await schedulerHarness({ store: await SqliteStore.open(file) }, {}, { console: false });
+    let release: () => void = () => {};
+    const sent: string[] = [];
+    h.core.chat.register({
+      platform: 'slack',
+      canReach: () => true,
+      send: async (request) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        sent.push(request.contact.name);
+      },
+    });
+    const { incident } = await h.incidents.open({ type: h.core.pack.types[0]!, scope: 'full', note: '', actor: h.core.as('Kim DevOps') });
+    await h.core.clock.advance(12 * MIN);
+    expect(pagedPeople(await h.deliveries(incident.id))).toEqual(['0:Kim DevOps:pending']);
+    release();
+    await h.scheduler.whenIdle();
+    await h.core.events.settled();
+    expect(sent).toEqual(['Kim DevOps']);
+    expect(pagedPeople(await h.deliveries(incident.id))).toEqual(['0:Kim DevOps:sent']);
+    expect(byDrbot(await h.timeline(incident.id)).map((e) => e.text)).not.toContainEqual(expect.stringContaining('unknown outcome'));
+  });
+});
