@@ -139,28 +139,3 @@ describe('the post-incident report written on resolve', () => {
     expect(await readFile(join(core.reportsDir, '2026-11-24-2.md'), 'utf8')).toContain(id);
   });
 });
-
-describe('/incident report', () => {
-  it('shows a draft for an open incident and writes no file', async () => {
-    const opened = await core.router.dispatch('/incident open type2 partial', core.as('Kim DevOps'));
-    const reply = await core.router.dispatch(`/incident report ${opened.incidentId}`, core.as('Kim DevOps'));
-    expect(replyText(reply)).toContain('초안');
-    expect(replyText(reply)).toContain('- **복구 시각**: — (복구 전)');
-    await expect(readFile(join(core.reportsDir, '2026-11-24.md'), 'utf8')).rejects.toThrow(/ENOENT/);
-  });
-
-  it('refuses a cancelled incident and changes nothing', async () => {
-    const opened = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
-    await core.router.dispatch(`/incident cancel ${opened.incidentId} 오탐`, core.as('Kim DevOps'));
-    const before = await core.store.incidents.timeline(opened.incidentId!);
-    const reply = await core.router.dispatch(`/incident report ${opened.incidentId}`, core.as('Kim DevOps'));
-    expect(reply.refused).toBe(true);
-    expect(await core.store.incidents.timeline(opened.incidentId!)).toEqual(before);
-  });
-
-  it('rejects extra words with the usage line', async () => {
-    const reply = await core.router.dispatch('/incident report INC-20261124-001 please', core.as('Kim DevOps'));
-    expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('/incident report [id]');
-  });
-});
