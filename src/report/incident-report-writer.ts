@@ -49,6 +49,20 @@ export class IncidentReportWriter {
     });
   }
 
+  /**
+   * Writes the reports that a stop at the wrong moment left unwritten (resolved or closed incidents
+   * whose `report-written` item is not ticked), so every resolved incident ends up with its report.
+   */
+  async writeMissing(): Promise<WrittenReport[]> {
+    const written: WrittenReport[] = [];
+    for (const incident of await this.core.store.incidents.list(['resolved', 'closed'])) {
+      const ticks = await this.core.store.incidents.checklist(incident.id);
+      if (ticks.some((t) => t.itemId === REPORT_CHECKLIST_ITEM)) continue;
+      written.push(await this.write(incident, SYSTEM_ACTOR));
+    }
+    return written;
+  }
+
   /** Renders and writes the incident's report, ticks `report-written` and notes it on the timeline. */
   async write(incident: Incident, actor: Actor): Promise<WrittenReport> {
     const fileName = await this.fileFor(incident);

@@ -139,3 +139,17 @@ describe('the post-incident report written on resolve', () => {
     expect(await readFile(join(core.reportsDir, '2026-11-24-2.md'), 'utf8')).toContain(id);
   });
 });
+
+describe('reports a stop left unwritten', () => {
+  it('are written on the next start, once', async () => {
+    const quiet = await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), store: core.store, reportsDir: core.reportsDir });
+    // Resolved by a process that stopped before its report listener ran: no writer subscribed here.
+    const { id } = await runScriptedIncident(quiet);
+    expect((await quiet.store.incidents.checklist(id)).map((t) => t.itemId)).not.toContain('report-written');
+
+    const writer = new IncidentReportWriter(core);
+    expect((await writer.writeMissing()).map((r) => r.incidentId)).toEqual([id]);
+    expect(await readFile(join(core.reportsDir, '2026-11-24.md'), 'utf8')).toContain(id);
+    expect(await writer.writeMissing()).toEqual([]);
+  });
+});
