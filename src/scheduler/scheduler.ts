@@ -187,8 +187,9 @@ export class Scheduler {
           return { row, work: { pages: [], end: { fire: true as const } }, entries, settled: true };
         }
         const ctx = this.context(tx, row, now, entries);
-        if (ctx.lateMs > 0 && row.incidentId) await this.noteLate(ctx, handler);
         const work = await handler.plan(ctx);
+        // Only a timer that acted says it was late (a deferred quiet timer or a stopped incident's timer stays silent).
+        if (ctx.lateMs > 0 && row.incidentId && (entries.length || work.pages.length)) await this.noteLate(ctx, handler);
         if (!work.pages.length && !work.after) {
           await this.end(tx, row.id, work);
           return { row, work, entries, settled: true };
