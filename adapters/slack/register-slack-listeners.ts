@@ -7,9 +7,10 @@ import type { SlackInput } from './slack-conversation.js';
 
 /** What the listeners need from the module. */
 export interface ListenerHooks {
-  handle(input: SlackInput): Promise<void>;
-  /** Marks work in flight; call the returned function when it is done. */
-  begin(): () => void;
+  /** Queues the input for the router; false when the queue is full. */
+  submit(input: SlackInput): boolean;
+  /** True while the queue takes more work. */
+  hasRoom(): boolean;
   stopping(): boolean;
   lang: Lang;
 }
@@ -34,76 +35,61 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
     return false;
   };
   const restarting = hooks.lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.';
+  const busy = hooks.lang === 'ko' ? 'drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is working through a backlog of commands; try again in a moment.';
 
   app.command('/incident', async ({ command, ack, respond }) => {
-    if (hooks.stopping()) {
-      await ack({ response_type: 'ephemeral', text: restarting });
+    if (hooks.stopping() || !hooks.hasRoom()) {
+      await ack({ response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy });
       return;
     }
-    const done = hooks.begin();
-    try {
-      await ack();
-      await hooks.handle({
-        text: command.text ?? '',
-        userId: command.user_id,
-        userName: command.user_name,
-        channel: command.channel_id,
-        eventId: command.trigger_id,
-        via: 'command',
-        respond,
-      });
-    } finally {
-      done();
-    }
+    await ack();
+    hooks.submit({
+      text: command.text ?? '',
+      userId: command.user_id,
+      userName: command.user_name,
+      channel: command.channel_id,
+      eventId: command.trigger_id,
+      via: 'command',
+      respond,
+    });
   });
 
   app.action<BlockAction>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {
-    const done = hooks.begin();
-    try {
-      await ack();
-      const raw = action.type === 'button' ? action.value : action.type === 'static_select' ? action.selected_option?.value : undefined;
-      const value = ClickedCommand.safeParse(raw);
-      if (!value.success || hooks.stopping()) return;
-      await hooks.handle({
-        text: value.data,
-        userId: body.user.id,
-        userName: body.user.username ?? body.user.name,
-        channel: body.channel?.id,
-        eventId: `${action.action_ts}:${value.data}`,
-        via: 'click',
-        respond: respond as RespondFn,
-      });
-    } finally {
-      done();
+    await ack();
+    const raw = action.type === 'button' ? action.value : action.type === 'static_select' ? action.selected_option?.value : undefined;
+    const value = ClickedCommand.safeParse(raw);
+    if (!value.success) return;
+    if (hooks.stopping() || !hooks.hasRoom()) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: hooks.stopping() ? restarting : busy });
+      return;
     }
+    hooks.submit({
+      text: value.data,
+      userId: body.user.id,
+      userName: body.user.username ?? body.user.name,
+      channel: body.channel?.id,
+      eventId: `${action.action_ts}:${value.data}`,
+      via: 'click',
+      respond: respond as RespondFn,
+    });
   });
 
   app.event('app_mention', async ({ event, body }) => {
     if (hooks.stopping() || !event.user || seen(body.event_id)) return;
-    const done = hooks.begin();
-    try {
-      await hooks.handle({
-        text: event.text.replace(MENTION, ' '),
-        userId: event.user,
-        channel: event.channel,
-        eventId: body.event_id,
-        via: 'mention',
-        threadTs: event.thread_ts ?? event.ts,
-      });
-    } finally {
-      done();
-    }
+    hooks.submit({
+      text: event.text.replace(MENTION, ' '),
+      userId: event.user,
+      channel: event.channel,
+      eventId: body.event_id,
+      via: 'mention',
+      threadTs: event.thread_ts ?? event.ts,
+    });
   });
 
   app.message(async ({ message, body }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
     const eventId = (body as { event_id?: string }).event_id ?? message.ts;
     if (hooks.stopping() || seen(eventId)) return;
-    const done = hooks.begin();
-    try {
-      await hooks.handle({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' });
-    } finally {
-      done();
-    }
+    hooks.submit({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' });
   });
 }

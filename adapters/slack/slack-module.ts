@@ -12,6 +12,7 @@ import { renderIncidentReport } from '../../src/report/render-incident-report.js
 import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
 import { boltLogger } from './bolt-logger.js';
+import { CommandQueue } from './command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners } from './register-slack-listeners.js';
 import { SlackConversation } from './slack-conversation.js';
@@ -32,6 +33,10 @@ export interface SlackModuleOptions {
   report?: ReportSource;
 }
 
+/** Commands handled at once after their ack, and how many may wait before new ones are told "busy". */
+const COMMAND_CONCURRENCY = 8;
+const COMMAND_BACKLOG = 1_000;
+
 /** A few quick retries; what still fails goes to the outbox instead of holding the caller. */
 const DEFAULT_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
 
@@ -50,6 +55,7 @@ export class SlackModule implements DrbotModule {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly setups = new Map<string, Promise<unknown>>();
   private conversation?: SlackConversation;
+  private queue?: CommandQueue;
   private log?: Logger;
 
   constructor(private readonly options: SlackModuleOptions = {}) {}
@@ -84,9 +90,11 @@ export class SlackModule implements DrbotModule {
     this.outbox = outbox;
     const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
     this.conversation = conversation;
+    const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
+    this.queue = queue;
     registerSlackListeners(boltApp, {
-      handle: (input) => conversation.handle(input),
-      begin: () => this.begin(),
+      submit: (input) => queue.push(() => conversation.handle(input)),
+      hasRoom: () => queue.hasRoom(),
       stopping: () => this.stopping,
       lang: core.lang,
     });
@@ -111,22 +119,15 @@ export class SlackModule implements DrbotModule {
 
   /** Resolves when every command, card update and delivery started so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size || (this.queue?.size ?? 0) > 0) {
+      await this.queue?.idle();
+      await Promise.allSettled([...this.inflight]);
+    }
   }
 
   /** Delivers what waits in the outbox now (the background drainer does this on its own). */
   drainOutbox(): Promise<void> {
     return this.outbox?.drain() ?? Promise.resolve();
-  }
-
-  private begin(): () => void {
-    let finish!: () => void;
-    const p = new Promise<void>((r) => (finish = r));
-    this.inflight.add(p);
-    return () => {
-      finish();
-      this.inflight.delete(p);
-    };
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -3,7 +3,8 @@ import { consoleStart } from './console-start.js';
 import { ladderTimers } from './ladder-timers.js';
 import { openThroughRouter } from './open-through-router.js';
 import { pagesAndReports } from './pages-and-reports.js';
+import { slackAck } from './slack-ack.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, pagesAndReports];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, pagesAndReports, slackAck];

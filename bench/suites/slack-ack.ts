@@ -1,0 +1,160 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bolt from '@slack/bolt';
+import { pino } from 'pino';
+import { SlackModule } from '../../adapters/slack/slack-module.js';
+import { createHandlers } from '../../handlers/index.js';
+import { resolveActor } from '../../src/app/actor.js';
+import { buildCore } from '../../src/app/build-core.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { HttpServer } from '../../src/http/http-server.js';
+import { Router } from '../../src/router/router.js';
+import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
+import { SlackFakeApi } from './slack-fake-api.js';
+
+const REQUESTS = 2_000;
+const WARMUP = 200;
+const CONCURRENCY = 50;
+const SECRET = 'bench-signing-secret-1234';
+
+interface LoadResult {
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+/** Signed `/incident status` slash commands at concurrency 50 into drbot's Slack endpoint and into a bare Bolt app that only acks. */
+export const slackAck: BenchSuite = {
+  name: 'slack-ack',
+  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY}, loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
+  async run(): Promise<BenchRow[]> {
+    const fake = await new SlackFakeApi().start();
+    const bare = await startBareBolt(fake.url);
+    const drbot = await startDrbotSlack(fake.url);
+    try {
+      await load(bare.url, fake.url, WARMUP);
+      await load(drbot.url, fake.url, WARMUP);
+      await drbot.idle();
+      // Alternate halves so drift (GC, CPU neighbours) falls on both alike.
+      const b1 = await load(bare.url, fake.url, REQUESTS / 2);
+      const d1 = await load(drbot.url, fake.url, REQUESTS / 2);
+      await drbot.idle();
+      const d2 = await load(drbot.url, fake.url, REQUESTS / 2);
+      const b2 = await load(bare.url, fake.url, REQUESTS / 2);
+      const settleStart = performance.now();
+      await drbot.idle();
+      const settleMs = performance.now() - settleStart;
+      const b = merge(b1, b2);
+      const d = merge(d1, d2);
+      const ratio = d.throughput / b.throughput;
+      return [
+        { metric: 'bare Bolt: acks per second', value: b.throughput, unit: 'req/s' },
+        { metric: 'drbot: acks per second', value: d.throughput, unit: 'req/s' },
+        { metric: 'drbot / bare throughput', value: ratio, unit: 'ratio', goal: '>= 0.8', pass: ratio >= 0.8 },
+        { metric: 'bare Bolt: ack p50', value: b.p50, unit: 'ms' },
+        { metric: 'drbot: ack p50', value: d.p50, unit: 'ms' },
+        { metric: 'bare Bolt: ack p99', value: b.p99, unit: 'ms' },
+        { metric: 'drbot: ack p99', value: d.p99, unit: 'ms', goal: '< 100', pass: d.p99 < 100 },
+        { metric: 'drbot: answers still to send after the last ack', value: settleMs, unit: 'ms' },
+      ];
+    } finally {
+      await drbot.stop();
+      await bare.stop();
+      await fake.stop();
+    }
+  },
+};
+
+/** Combines two runs: throughput over both, percentiles over every latency. */
+function merge(a: LoadResult & { times?: number[] }, b: LoadResult & { times?: number[] }): LoadResult {
+  const times = [...(a.times ?? []), ...(b.times ?? [])];
+  const seconds = (a.times!.length / a.throughput + b.times!.length / b.throughput) || 1;
+  return { throughput: times.length / seconds, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function load(url: string, fakeUrl: string, count: number): Promise<LoadResult & { times: number[] }> {
+  const times: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const body = new URLSearchParams({
+        token: 'x',
+        team_id: 'TBENCH',
+        channel_id: 'CBENCH',
+        user_id: 'U0DEVOPS01',
+        user_name: 'kim',
+        command: '/incident',
+        text: 'status',
+        api_app_id: 'ABENCH',
+        response_url: `${fakeUrl}/response/${randomUUID()}`,
+        trigger_id: randomUUID(),
+      }).toString();
+      const ts = Math.floor(Date.now() / 1000);
+      const signature = 'v0=' + createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex');
+      const t0 = performance.now();
+      const res = await fetch(`${url}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+        body,
+      });
+      await res.arrayBuffer();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`ack was ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { throughput: count / seconds, p50: percentile(times, 50), p99: percentile(times, 99), times };
+}
+
+async function startBareBolt(fakeUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const receiver = new bolt.ExpressReceiver({ signingSecret: SECRET, processBeforeResponse: false, logLevel: bolt.LogLevel.ERROR });
+  const app = new bolt.App({ token: 'xoxb-bench', receiver, botId: 'BDRBOT', botUserId: 'UDRBOT', clientOptions: { slackApiUrl: `${fakeUrl}/api/` }, logLevel: bolt.LogLevel.ERROR });
+  app.command('/incident', async ({ ack }) => {
+    await ack();
+  });
+  const server = (await receiver.start(0)) as Server;
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await receiver.stop();
+    },
+  };
+}
+
+async function startDrbotSlack(fakeUrl: string): Promise<{ url: string; idle(): Promise<void>; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'drbot-bench-slack-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fakeUrl}/api/` };
+  delete env.SLACK_APP_TOKEN;
+  const config = loadConfig(env);
+  const log = pino({ level: 'silent' });
+  const core = await buildCore(config, log);
+  const router = new Router(core, createHandlers());
+  // One open incident, so `status` renders a whole card.
+  await router.dispatch('/incident open type1 full bench', resolveActor(core.contacts, 'console', 'Kim DevOps'));
+  const http = new HttpServer(log);
+  const slack = new SlackModule({ env });
+  await slack.start({ core, router, http, config });
+  http.seal();
+  const port = await http.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    idle: async () => {
+      await slack.idle();
+      await core.events.settled();
+    },
+    stop: async () => {
+      await slack.stop(Date.now() + 5_000);
+      await http.close();
+      await core.store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
