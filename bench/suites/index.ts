@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../bench-suite.js';
+import { agentRoundtrip } from './agent-roundtrip.js';
 import { consoleStart } from './console-start.js';
 import { ladderTimers } from './ladder-timers.js';
 import { openThroughRouter } from './open-through-router.js';
@@ -7,4 +8,4 @@ import { slackAck } from './slack-ack.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, pagesAndReports, slackAck];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck];

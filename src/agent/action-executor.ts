@@ -53,7 +53,12 @@ export class ActionExecutor {
       log?.warn({ reason: why }, 'request refused: bad parameters');
       return refusal('bad-params', `${request.action} parameters: ${why}`);
     }
-    this.ledger.start(request.requestId, this.tools.now());
+    // Host changes are on disk before they run and before their result goes out. Read-only probes
+    // join the same group commit without waiting for it: the id is refused as a duplicate from this
+    // moment on, and a probe run again after a crash changes nothing.
+    const mutates = ACTION_CATALOG[action.name].mutates;
+    const durable = (p: Promise<void>) => (mutates ? p : (p.catch((err: unknown) => log?.error({ err }, 'could not record the request in the ledger')), Promise.resolve()));
+    await durable(this.ledger.start(request.requestId, this.tools.now()));
     const controller = new AbortController();
     const timeoutMs = Math.min(request.timeoutMs, action.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
@@ -74,7 +79,7 @@ export class ActionExecutor {
     } finally {
       clearTimeout(timer);
     }
-    this.ledger.finish(request.requestId, this.tools.now(), result);
+    await durable(this.ledger.finish(request.requestId, this.tools.now(), result));
     log?.info({ status: result.status, refused: result.refused }, 'request finished');
     return result;
   }

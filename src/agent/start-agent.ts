@@ -28,7 +28,7 @@ export function startAgent(config: AgentConfig, transport: AgentTransport, optio
     executor,
     stop: async () => {
       await client.stop();
-      ledger.close();
+      await ledger.close();
     },
   };
 }
