@@ -157,6 +157,8 @@ export class Scheduler {
   }
 
   private async sleep(ms: number): Promise<void> {
+    // stop() may land while a pass is awaiting the store, after its abort had nothing to wake: do not start a new sleep.
+    if (this.stopping) return;
     const controller = new AbortController();
     this.sleeper = controller;
     this.sleeping = true;
