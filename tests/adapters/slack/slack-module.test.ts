@@ -198,4 +198,37 @@ describe('Slack module over signed HTTP requests', () => {
     const reply = h.fake.callsOf('chat.postMessage').find((c) => c.args.thread_ts === '1790000001.000100');
     expect(reply).toBeDefined();
   });
+
+  it('ticks a checklist item chosen from the card\'s menu', async () => {
+    h = await startSlackHarness();
+    const id = await openIncident(h);
+    const [card] = h.fake.callsOf('chat.postMessage');
+    const menu = blocksOf(card!.args).flatMap((b) => (b.elements ?? []) as { type?: string; options?: { value: string }[] }[]).find((e) => e.type === 'static_select');
+    const choice = menu!.options!.find((o) => o.value.endsWith(' backup-check')) ?? menu!.options![0]!;
+    expect(await h.click(choice.value, SLACK_USERS.kim, { menu: true })).toBe(200);
+    await h.settle();
+    const item = choice.value.split(' ').at(-1)!;
+    expect((await h.core.store.incidents.checklist(id)).map((t) => t.itemId)).toContain(item);
+  });
+
+  it('posts ops-channel views and user notices to the configured Slack channels', async () => {
+    h = await startSlackHarness({ opsChannel: 'C0OPS0001', noticeChannels: ['C0ANN0001'] });
+    await h.core.ops.post({ summary: 'weekly check: all fine', blocks: [{ type: 'text', text: 'weekly check: all fine' }] });
+    const [post] = h.fake.callsOf('chat.postMessage');
+    expect(post!.args).toMatchObject({ channel: 'C0OPS0001', text: 'weekly check: all fine' });
+    const view = { summary: 'Routing ML is down', blocks: [{ type: 'text' as const, text: 'Routing ML is down' }] };
+    const deliveries = await h.core.notices.post({ kind: 'outage', incidentId: 'INC-20261124-001', lang: 'en', subject: 'down', text: 'Routing ML is down', view });
+    expect(deliveries).toEqual([expect.objectContaining({ channel: 'slack', ok: true })]);
+    expect(h.fake.callsOf('chat.postMessage').at(-1)!.args).toMatchObject({ channel: 'C0ANN0001' });
+  });
+
+  it('gives an incident opened elsewhere (console, Teams) its Slack channel and card too', async () => {
+    h = await startSlackHarness({ opsChannel: 'C0OPS0001' });
+    const reply = await h.core.router.dispatch('/incident open type4 full', h.core.as('Park DevOps'));
+    await h.settle();
+    expect(h.fake.callsOf('conversations.create')[0]!.args.name).toBe(`inc-20261124-type4-001`);
+    const [card] = h.fake.callsOf('chat.postMessage');
+    expect(card!.args.channel).toBe('CINC1');
+    expect(buttonValues(card!.args)).toContain(`/incident ack ${reply.incidentId}`);
+  });
 });

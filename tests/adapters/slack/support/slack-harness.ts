@@ -24,7 +24,7 @@ export interface SlackHarness {
   /** Posts a signed `/incident` slash command; resolves with the HTTP status once acknowledged. */
   slash(text: string, user: string, options?: SignOptions & { triggerId?: string; channel?: string }): Promise<number>;
   /** Posts a signed block_actions payload for a click on a button with this value. */
-  click(value: string, user: string, options?: SignOptions & { actionTs?: string }): Promise<number>;
+  click(value: string, user: string, options?: SignOptions & { actionTs?: string; menu?: boolean }): Promise<number>;
   /** Waits until every command and delivery in flight is done. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -44,7 +44,7 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 
 /** Starts the harness; `env` adds or overrides Slack variables (e.g. SLACK_APP_TOKEN for Socket Mode). */
 export async function startSlackHarness(
-  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string } = {},
+  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string; noticeChannels?: string[] } = {},
 ): Promise<SlackHarness> {
   const fake = await new FakeSlackApi().start();
   const core = await buildTestCore({ agents: options.agents });
@@ -56,7 +56,12 @@ export async function startSlackHarness(
     ...options.env,
   };
   const base = loadConfig(env);
-  const config = { ...base, lang: 'en' as const, slack: { createChannels: options.createChannels ?? true, opsChannel: options.opsChannel } };
+  const config = {
+    ...base,
+    lang: 'en' as const,
+    slack: { createChannels: options.createChannels ?? true, opsChannel: options.opsChannel },
+    notices: { ...base.notices, slackChannels: options.noticeChannels ?? [] },
+  };
   const http = new HttpServer(pino({ level: 'silent' }));
   const app: AppContext = { core, router: core.router, http, config };
   const slack = new SlackModule({
@@ -92,7 +97,7 @@ export async function startSlackHarness(
     fake,
     url,
     slash: (text, user, o = {}) => post(new URLSearchParams(slashCommandPayload(fake, text, user, o)).toString(), o),
-    click: (value, user, o = {}) => post(new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, value, user, o.actionTs)) }).toString(), o),
+    click: (value, user, o = {}) => post(new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, value, user, o.actionTs, o.menu)) }).toString(), o),
     settle: async () => {
       await slack.idle();
       await core.events.settled();
@@ -126,7 +131,10 @@ export function slashCommandPayload(fake: FakeSlackApi, text: string, user: stri
 }
 
 /** A block_actions payload for a click on one of drbot's buttons. */
-export function blockActionsPayload(fake: FakeSlackApi, value: string, user: string, actionTs = `${Date.now() / 1000}`): Record<string, unknown> {
+export function blockActionsPayload(fake: FakeSlackApi, value: string, user: string, actionTs = `${Date.now() / 1000}`, menu = false): Record<string, unknown> {
+  const action = menu
+    ? { type: 'static_select', action_id: 'drbot:menu', block_id: 'b2', selected_option: { text: { type: 'plain_text', text: 'item' }, value }, action_ts: actionTs }
+    : { type: 'button', action_id: 'drbot:3', block_id: 'b1', text: { type: 'plain_text', text: 'Approve' }, value, action_ts: actionTs };
   return {
     type: 'block_actions',
     team: { id: 'TFAKE', domain: 'fake' },
@@ -138,6 +146,6 @@ export function blockActionsPayload(fake: FakeSlackApi, value: string, user: str
     channel: { id: 'CINC1', name: 'inc' },
     message: { type: 'message', ts: '1790000000.000001', text: 'card' },
     response_url: fake.responseUrl(randomUUID()),
-    actions: [{ type: 'button', action_id: 'drbot:3', block_id: 'b1', text: { type: 'plain_text', text: 'Approve' }, value, action_ts: actionTs }],
+    actions: [action],
   };
 }
