@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { DestinationStream } from 'pino';
 import { ConsoleAdapter } from '../../adapters/console/console-adapter.js';
 import { createHandlers } from '../../handlers/index.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
@@ -22,6 +23,8 @@ export interface StartOptions {
   input?: Readable;
   output?: Writable;
   log?: Logger;
+  /** Where the logger drbot creates writes its JSON lines (default stderr); ignored when `log` is given. */
+  logDestination?: DestinationStream;
   clock?: Clock;
   store?: Store;
   agents?: AgentPort;
@@ -49,7 +52,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
   const consoleMode = options.console ?? !hasPlatformCredentials(env);
   const log =
     options.log ??
-    createLogger({ level: env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), secrets: secretsFromEnv(env) });
+    createLogger({ level: env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), secrets: secretsFromEnv(env), destination: options.logDestination });
   // The SQLite file belongs to one drbot at a time; the pid file also tells `drbot restore` that it is in use.
   const lock = !options.store && !config.databaseUrl ? DataDirLock.acquire(config.dataDir, 'drbot') : undefined;
   let core: Awaited<ReturnType<typeof buildCore>>;

@@ -1,61 +1,75 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { scrubSecrets } from './scrub-secrets.js';
 
 export type { Logger } from 'pino';
 
-/** Field paths pino blanks out wherever they appear, so no token or password reaches a log line. */
-export const REDACT_PATHS = [
+const SECRET_FIELDS = [
   'token',
-  '*.token',
-  '*.*.token',
+  'botToken',
+  'appToken',
+  'accessToken',
+  'refreshToken',
   'password',
-  '*.password',
-  '*.*.password',
-  'secret',
-  '*.secret',
-  'signingSecret',
-  '*.signingSecret',
-  'authorization',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers["x-slack-signature"]',
-  'connectionString',
-  '*.connectionString',
-  'databaseUrl',
-  '*.databaseUrl',
   'appPassword',
-  '*.appPassword',
+  'secret',
+  'signingSecret',
+  'clientSecret',
+  'apiKey',
+  'routingKey',
+  'authorization',
+  'cookie',
+  'connectionString',
+  'databaseUrl',
+  'smtpUrl',
 ];
 
-/** Creates the process logger: JSON lines to `destination` (stderr by default) with secrets redacted. */
+/** Field paths pino blanks out wherever they appear, so no token or password reaches a log line. */
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-slack-signature"]',
+  '*.headers["set-cookie"]',
+];
+
+/**
+ * Creates the process logger: JSON lines to `destination` (stderr by default). Secret fields are
+ * redacted by name, and every finished line is scrubbed of the given secret values and of anything
+ * shaped like a credential (URL passwords, Slack tokens, bearer tokens) — also inside error messages.
+ */
 export function createLogger(options: { level?: string; destination?: DestinationStream; secrets?: string[] } = {}): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
+  const out = options.destination ?? pino.destination(2);
+  const scrub = scrubSecrets(options.secrets ?? []);
+  const destination: DestinationStream = { write: (line: string) => out.write(scrub(line)) };
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       base: { app: 'drbot' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      ...(secrets.length ? { hooks: { logMethod: scrubSecrets(secrets) } } : {}),
     },
-    options.destination ?? pino.destination(2),
+    destination,
   );
 }
 
-/** Masks known secret values wherever they appear in a log call's string arguments. */
-function scrubSecrets(secrets: string[]) {
-  return function (this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void) {
-    const clean = (args as unknown[]).map((a) => (typeof a === 'string' ? maskAll(a, secrets) : a));
-    method.apply(this, clean);
-  };
-}
-
-function maskAll(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('[redacted]');
-  return out;
-}
-
-/** Secret values taken from the environment, for scrubbing free text. */
+/** Secret values taken from the environment, for scrubbing free text; URL passwords are listed on their own too. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const names = Object.keys(env).filter((k) => /TOKEN|SECRET|PASSWORD|DATABASE_URL|SMTP_URL|CONNECTION_STRING/i.test(k));
-  return names.map((k) => env[k] ?? '').filter(Boolean);
+  const names = Object.keys(env).filter((k) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|DATABASE_URL|SMTP_URL|WEBHOOK_URL|CONNECTION_STRING/i.test(k));
+  const values = names.map((k) => env[k] ?? '').filter(Boolean);
+  const passwords = values.flatMap((v) => {
+    try {
+      const password = new URL(v).password;
+      return password ? [password, safeDecode(password)] : [];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set([...values, ...passwords])];
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
