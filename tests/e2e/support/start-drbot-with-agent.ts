@@ -17,8 +17,8 @@ export interface DrbotWithAgent {
   dispatch(line: string, actor: Actor): Promise<string>;
 }
 
-/** Writes drbot.yaml and agent.yaml under `dir` and starts drbot with its embedded agent over a real WebSocket. */
-export async function startDrbotWithAgent(dir: string, agentConfig: Record<string, unknown>): Promise<DrbotWithAgent> {
+/** Writes drbot.yaml and agent.yaml under `dir` and starts drbot with its embedded agent (a real WebSocket, or in memory when `port` is taken). */
+export async function startDrbotWithAgent(dir: string, agentConfig: Record<string, unknown>, options: { port?: number } = {}): Promise<DrbotWithAgent> {
   const root = packageRoot();
   mkdirSync(join(dir, 'config'), { recursive: true });
   const agentPath = join(dir, 'config', 'agent.yaml');
@@ -26,7 +26,7 @@ export async function startDrbotWithAgent(dir: string, agentConfig: Record<strin
   const drbotPath = join(dir, 'config', 'drbot.yaml');
   writeFileSync(
     drbotPath,
-    stringify({ lang: 'en', runbook: join(root, 'runbooks/routing-ml.yaml'), contacts: join(root, 'config/contacts.yaml'), dataDir: join(dir, 'data'), reportsDir: join(dir, 'reports'), port: 0, embeddedAgent: { enabled: true, config: agentPath } }),
+    stringify({ lang: 'en', runbook: join(root, 'runbooks/routing-ml.yaml'), contacts: join(root, 'config/contacts.yaml'), dataDir: join(dir, 'data'), reportsDir: join(dir, 'reports'), port: options.port ?? 0, embeddedAgent: { enabled: true, config: agentPath } }),
   );
   let printed = '';
   const output = new Writable({

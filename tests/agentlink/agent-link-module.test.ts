@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDrbotWithAgent, type DrbotWithAgent } from '../e2e/support/start-drbot-with-agent.js';
+
+let dir: string;
+let h: DrbotWithAgent | undefined;
+let blocker: Server | undefined;
+
+afterEach(async () => {
+  await h?.drbot.stop(2_000);
+  h = undefined;
+  blocker?.close();
+  blocker = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function agentConfig() {
+  return {
+    id: 'routing-ml',
+    stateDir: join(dir, 'agent-state'),
+    demoHost: join(dir, 'host'),
+    snapshotDir: join(dir, 'snapshots'),
+    logs: { backend: join(dir, 'host/logs/backend.log') },
+    processes: { uvicorn: { match: ['uvicorn', 'no-such-port-drbot-test'] } },
+    ports: [8000],
+    portMap: { 8000: 1 },
+    targets: { backend: { url: 'http://127.0.0.1:1/api/health', timeoutMs: 500 } },
+  };
+}
+
+describe('AgentLinkModule in console mode', () => {
+  it('falls back to an in-memory link when the HTTP port is taken, and diagnoses a new incident at once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drbot-agentlink-'));
+    blocker = createServer();
+    await new Promise<void>((r) => blocker!.listen(0, '0.0.0.0', () => r()));
+    const busy = (blocker.address() as { port: number }).port;
+    h = await startDrbotWithAgent(dir, agentConfig(), { port: busy });
+    expect(h.drbot.port).toBeUndefined();
+    expect(h.drbot.app.core.agents.presence('routing-ml').online).toBe(true);
+    expect(existsSync(join(dir, 'host/logs/backend.log'))).toBe(true); // the demo host was laid out
+
+    await h.dispatch('/incident open type1', h.as('Kim DevOps'));
+    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
+    const timeline = await h.drbot.app.core.store.incidents.timeline(incident!.id);
+    const summary = timeline.filter((e) => e.kind === 'diagnostics');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.text).toContain('❌ check-process');
+    expect(summary[0]!.text).toContain('❌ check-port-8000');
+    expect(summary[0]!.text).toContain('❌ check-health');
+    const ticks = (await h.drbot.app.core.store.incidents.checklist(incident!.id)).map((t) => t.itemId);
+    expect(ticks).toContain('log-snapshot');
+    expect(h.output()).toContain(`${incident!.id} diagnostics`);
+  }, 30_000);
+
+  it('starts without the embedded agent when its config is invalid: no diagnostics, the card says the host is offline', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drbot-agentlink-'));
+    h = await startDrbotWithAgent(dir, { ...agentConfig(), id: 'Not A Valid Id' });
+    expect(h.drbot.app.core.agents.presence('routing-ml').online).toBe(false);
+    const reply = await h.dispatch('/incident open type1', h.as('Kim DevOps'));
+    expect(reply).toContain('routing-ml offline');
+    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
+    expect((await h.drbot.app.core.store.incidents.timeline(incident!.id)).some((e) => e.kind === 'diagnostics')).toBe(false);
+  }, 30_000);
+});
