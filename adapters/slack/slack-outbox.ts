@@ -48,7 +48,7 @@ export class SlackOutbox {
       return 'sent';
     } catch (err) {
       if (isPermanentSlackError(err)) {
-        this.log.error({ err: describe(err), kind: op.kind }, 'Slack refused a delivery for good; dropped');
+        this.log.error({ err: describe(err), kind: op.kind, ...incidentOf(op) }, 'Slack refused a delivery for good; dropped');
         return 'dropped';
       }
       return this.enqueue(op, describe(err));
@@ -91,7 +91,7 @@ export class SlackOutbox {
 
   private async enqueue(op: SlackOp, reason: string): Promise<SubmitResult> {
     await this.outbox.enqueue({ platform: PLATFORM, kind: op.kind, payload: op, dedupeKey: opDedupeKey(op) }, this.core.clock.now());
-    this.log.warn({ kind: op.kind, reason }, 'Slack delivery queued in the outbox');
+    this.log.warn({ kind: op.kind, reason, ...incidentOf(op) }, 'Slack delivery queued in the outbox');
     this.wake.abort();
     return 'queued';
   }
@@ -117,18 +117,18 @@ export class SlackOutbox {
     try {
       await this.perform(parsed.data);
       await this.outbox.delivered(item.id, this.core.clock.now());
-      this.log.info({ outboxId: item.id, kind: item.kind, attempts: item.attempts + 1 }, 'outbox delivery made');
+      this.log.info({ outboxId: item.id, kind: item.kind, attempts: item.attempts + 1, ...incidentOf(parsed.data) }, 'outbox delivery made');
       return true;
     } catch (err) {
       const reason = describe(err);
       if (isPermanentSlackError(err) || item.attempts + 1 >= this.policy.maxAttempts) {
         await this.outbox.dropped(item.id, reason, this.core.clock.now());
-        this.log.error({ outboxId: item.id, kind: item.kind, reason }, 'outbox delivery given up');
+        this.log.error({ outboxId: item.id, kind: item.kind, reason, ...incidentOf(parsed.data) }, 'outbox delivery given up');
         return true;
       }
       const delay = Math.min(this.policy.maxRetryMs, this.policy.firstRetryMs * 2 ** Math.min(20, item.attempts));
       await this.outbox.failed(item.id, reason, this.core.clock.now() + delay);
-      this.log.warn({ outboxId: item.id, kind: item.kind, reason, retryInMs: delay }, 'Slack still cannot take the outbox delivery');
+      this.log.warn({ outboxId: item.id, kind: item.kind, reason, retryInMs: delay, ...incidentOf(parsed.data) }, 'Slack still cannot take the outbox delivery');
       return false;
     }
   }
@@ -152,4 +152,9 @@ export class SlackOutbox {
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; data?: { error?: string }; statusCode?: number };
   return [e?.code, e?.data?.error ?? e?.statusCode, e?.message].filter(Boolean).join(' ').slice(0, 500) || String(err);
+}
+
+/** The incident a delivery is about, as a log field (every log line about an incident carries its id). */
+function incidentOf(op: SlackOp): { incidentId?: string } {
+  return 'incidentId' in op && op.incidentId ? { incidentId: op.incidentId } : {};
 }
