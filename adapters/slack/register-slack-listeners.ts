@@ -87,7 +87,8 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
   });
 
   app.message(async ({ message, body }) => {
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
+    // drbot's own DMs (pages) come back as message events; only people's messages are commands.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user || ('bot_id' in message && message.bot_id)) return;
     const eventId = (body as { event_id?: string }).event_id ?? message.ts;
     if (hooks.stopping() || seen(eventId)) return;
     hooks.submit({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' });

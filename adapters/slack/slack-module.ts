@@ -12,6 +12,7 @@ import { renderIncidentReport } from '../../src/report/render-incident-report.js
 import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
 import { boltLogger } from './bolt-logger.js';
+import { checkBotToken } from './check-bot-token.js';
 import { CommandQueue } from './command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners } from './register-slack-listeners.js';
@@ -78,7 +79,9 @@ export class SlackModule implements DrbotModule {
       http.app.use(express.router);
       receiver = express;
     }
-    const boltApp = new App({ token: settings.botToken, receiver, logger, clientOptions, ignoreSelf: true });
+    // Bolt would otherwise call auth.test itself, and a failure there nobody awaits would end the process.
+    const identity = await checkBotToken(settings.botToken, { ...clientOptions, logger }, log);
+    const boltApp = new App({ token: settings.botToken, ...identity, tokenVerificationEnabled: false, receiver, logger, clientOptions, ignoreSelf: true });
     boltApp.error(async (err) => {
       log.error({ err: { message: err.message, code: err.code } }, 'Slack event failed');
     });

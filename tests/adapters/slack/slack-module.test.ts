@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
+import { FakeSlackApi } from './support/fake-slack-api.js';
 import { SLACK_USERS, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
 
 /** An agent whose runs wait until released, so a second click arrives while the first is still running. */
@@ -230,5 +231,11 @@ describe('Slack module over signed HTTP requests', () => {
     const [card] = h.fake.callsOf('chat.postMessage');
     expect(card!.args.channel).toBe('CINC1');
     expect(buttonValues(card!.args)).toContain(`/incident ack ${reply.incidentId}`);
+  });
+
+  it('refuses to start with a bot token Slack rejects, naming the variable to fix', async () => {
+    const fake = await new FakeSlackApi().start();
+    fake.refusals.set('auth.test', 'invalid_auth');
+    await expect(startSlackHarness({ fake })).rejects.toThrow(/SLACK_BOT_TOKEN \(invalid_auth\)/);
   });
 });

@@ -44,9 +44,9 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 
 /** Starts the harness; `env` adds or overrides Slack variables (e.g. SLACK_APP_TOKEN for Socket Mode). */
 export async function startSlackHarness(
-  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string; noticeChannels?: string[] } = {},
+  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string; noticeChannels?: string[]; fake?: FakeSlackApi } = {},
 ): Promise<SlackHarness> {
-  const fake = await new FakeSlackApi().start();
+  const fake = options.fake ?? (await new FakeSlackApi().start());
   const core = await buildTestCore({ agents: options.agents });
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -70,7 +70,13 @@ export async function startSlackHarness(
     outboxPolicy: { firstRetryMs: 5_000, maxRetryMs: 60_000, maxAttempts: 100, idlePollMs: 30_000 },
     ...options.slack,
   });
-  await slack.start(app);
+  try {
+    await slack.start(app);
+  } catch (err) {
+    await core.close();
+    await fake.stop();
+    throw err;
+  }
   http.seal();
   const port = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
