@@ -21,6 +21,7 @@ interface Connection {
 }
 
 interface Pending {
+  request: ActionRequest;
   host: string;
   socket?: LinkSocket;
   resolve(result: ActionResult): void;
@@ -56,6 +57,8 @@ export class AgentHub implements AgentPort {
   private readonly heartbeatMs: number;
   private readonly graceMs: number;
   private sweeper?: NodeJS.Timeout;
+  private readonly progressListeners: ((request: ActionRequest, line: string) => void)[] = [];
+  private readonly settledListeners: ((request: ActionRequest) => void)[] = [];
 
   constructor(private readonly options: AgentHubOptions) {
     for (const a of options.agents) this.allow(a.id, a.tokenSha256);
@@ -74,6 +77,16 @@ export class AgentHub implements AgentPort {
     const expected = this.tokens.get(id);
     const got = Buffer.from(sha256Hex(token), 'hex');
     return expected !== undefined && expected.length === got.length && timingSafeEqual(expected, got);
+  }
+
+  /** Subscribes to every progress line of every request (the agent link streams them to the incident's timeline). */
+  onProgress(listener: (request: ActionRequest, line: string) => void): void {
+    this.progressListeners.push(listener);
+  }
+
+  /** Subscribes to the end of every request (its result arrived, or it was declared unknown). */
+  onSettled(listener: (request: ActionRequest) => void): void {
+    this.settledListeners.push(listener);
   }
 
   /** Loads last-seen times from the store (agents are offline until they connect again). */
@@ -159,10 +172,11 @@ export class AgentHub implements AgentPort {
     return new Promise<ActionResult>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(request.requestId);
+        for (const l of this.settledListeners) l(request);
         resolve({ status: 'unknown', summary: `no result within ${Math.round((request.timeoutMs + this.graceMs) / 1000)} s; outcome unknown (request ${request.requestId}, not re-run)`, output: '' });
       }, request.timeoutMs + this.graceMs);
       timer.unref();
-      this.pending.set(request.requestId, { host: request.host, socket: conn.socket, resolve, onProgress, timer });
+      this.pending.set(request.requestId, { request, host: request.host, socket: conn.socket, resolve, onProgress, timer });
       this.send(conn.socket, { type: 'run', request });
     });
   }
@@ -202,9 +216,13 @@ export class AgentHub implements AgentPort {
       case 'heartbeat':
         this.persist(conn.id, conn.host, true, conn.lastSeenAt);
         return;
-      case 'progress':
-        this.pending.get(msg.requestId)?.onProgress?.(msg.line);
+      case 'progress': {
+        const p = this.pending.get(msg.requestId);
+        if (!p) return;
+        p.onProgress?.(msg.line);
+        for (const l of this.progressListeners) l(p.request, msg.line);
         return;
+      }
       case 'result':
         this.settle(msg.requestId, toResult(msg.result));
         return;
@@ -224,6 +242,7 @@ export class AgentHub implements AgentPort {
     if (!p) return;
     this.pending.delete(requestId);
     clearTimeout(p.timer);
+    for (const l of this.settledListeners) l(p.request);
     p.resolve(result);
   }
 

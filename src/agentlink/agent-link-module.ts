@@ -7,11 +7,15 @@ import { seedDemoHost } from '../agent/demo-host.js';
 import { startAgent, type RunningAgent } from '../agent/start-agent.js';
 import type { Step } from '../runbook/pack-schema.js';
 import { AgentHub, sha256Hex } from './agent-hub.js';
+import type { ActionRequest } from './agent-port.js';
 import { AGENT_PATH } from './agent-protocol.js';
 import { memoryLinkPair } from './memory-link.js';
 
 /** How long the diagnostics of a just-opened incident wait for the embedded agent's first connection. */
 const EMBEDDED_WAIT_MS = 5_000;
+/** Progress lines of long steps (retraining) are posted to the incident at most this often. */
+const PROGRESS_EVERY_MS = 5_000;
+const PROGRESS_LINES = 10;
 
 /**
  * The agent link inside drbot: serves `/agent` on the shared HTTP server, runs the type's
@@ -26,22 +30,27 @@ export class AgentLinkModule implements DrbotModule {
   private hub?: AgentHub;
   private readonly work = new Set<Promise<unknown>>();
   private stopping = false;
+  private app?: AppContext;
+  private readonly progress = new Map<string, { request: ActionRequest; lines: string[]; dropped: number }>();
+  private progressTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: { embeddedConfigPath?: string } = {}) {}
 
   async start(app: AppContext): Promise<void> {
+    this.app = app;
     const hub = app.core.agents;
     if (hub instanceof AgentHub) {
       this.hub = hub;
+      hub.onProgress((request, line) => this.bufferProgress(request, line));
+      hub.onSettled((request) => {
+        if (this.progress.has(request.requestId)) this.track(this.flushProgress(request.requestId));
+      });
       await hub.load();
       hub.attach(app.http.server, AGENT_PATH);
     }
     app.core.events.onIncident((e) => {
       if (e.change !== 'opened' || this.stopping) return;
-      const job = this.diagnoseOpened(app, e.incidentId);
-      this.work.add(job);
-      void job.finally(() => this.work.delete(job));
-      return job;
+      return this.track(this.diagnoseOpened(app, e.incidentId));
     });
     if (this.options.embeddedConfigPath && hub instanceof AgentHub) await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
   }
@@ -55,9 +64,50 @@ export class AgentLinkModule implements DrbotModule {
     this.stopping = true;
     // diagnostics of an incident opened just before shutdown finish first (bounded by the deadline)
     await Promise.race([Promise.allSettled([...this.work]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    clearTimeout(this.progressTimer);
+    await this.flushProgress();
     await this.embedded?.stop();
     this.embedded = undefined;
     await this.hub?.close();
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.work.add(job);
+    void job.finally(() => this.work.delete(job)).catch(() => undefined);
+    return job;
+  }
+
+  /** Keeps a progress line of a long step; they go to the incident's timeline in batches. */
+  private bufferProgress(request: ActionRequest, line: string): void {
+    if (!request.incidentId || !line.trim()) return;
+    const buf = this.progress.get(request.requestId) ?? { request, lines: [], dropped: 0 };
+    buf.lines.push(line);
+    if (buf.lines.length > PROGRESS_LINES) {
+      buf.lines.shift();
+      buf.dropped++;
+    }
+    this.progress.set(request.requestId, buf);
+    this.progressTimer ??= setTimeout(() => {
+      this.progressTimer = undefined;
+      void this.flushProgress();
+    }, PROGRESS_EVERY_MS);
+    this.progressTimer.unref();
+  }
+
+  private async flushProgress(requestId?: string): Promise<void> {
+    const app = this.app;
+    const batches = requestId ? [this.progress.get(requestId)!] : [...this.progress.values()];
+    if (requestId) this.progress.delete(requestId);
+    else this.progress.clear();
+    if (!app) return;
+    for (const { request, lines, dropped } of batches) {
+      const incident = await app.core.store.incidents.get(request.incidentId!);
+      if (!incident) continue;
+      const more = dropped ? (app.core.lang === 'ko' ? `(앞의 ${dropped}줄 생략)\n` : `(${dropped} earlier lines left out)\n`) : '';
+      await app.router.incidents
+        .record(incident, SYSTEM_ACTOR, 'step', `⏳ ${request.action}:\n${more}${lines.join('\n')}`, { request: request.requestId, progress: true })
+        .catch((err: unknown) => app.core.log.error({ err, incidentId: incident.id }, 'could not post step progress'));
+    }
   }
 
   /** Runs the type's diagnostics and the log snapshot for a new incident; StepRunner posts the one summary. */

@@ -55,6 +55,28 @@ describe('AgentLinkModule in console mode', () => {
     expect(h.output()).toContain(`${incident!.id} diagnostics`);
   }, 30_000);
 
+  it('streams the progress lines of a long step (retraining) into the incident timeline', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drbot-agentlink-'));
+    const script = 'for (let i = 1; i <= 12; i++) console.log(`epoch ${i}/12 loss ${(1 / i).toFixed(3)}`)';
+    h = await startDrbotWithAgent(dir, {
+      ...agentConfig(),
+      retrain: { recipe: { command: process.execPath, args: ['-e', script, '{dataset}', '{name}'] }, datasets: { training: join(dir, 'host/data/training_dataset.csv') } },
+    });
+    await h.dispatch('/incident open type5', h.as('Kim DevOps'));
+    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
+    await h.dispatch(`/incident approve ${incident!.id} retrain-model`, h.as('Kim DevOps'));
+    let progress: string[] = [];
+    for (let i = 0; i < 100 && !progress.length; i++) {
+      progress = (await h.drbot.app.core.store.incidents.timeline(incident!.id)).filter((e) => e.text.startsWith('⏳ retrain_model')).map((e) => e.text);
+      if (!progress.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toContain('(2 earlier lines left out)');
+    expect(progress[0]).toContain('epoch 12/12 loss 0.083');
+    const runs = await h.drbot.app.core.store.incidents.stepRuns(incident!.id);
+    expect(runs.find((r) => r.stepId === 'retrain-model')).toMatchObject({ status: 'ok' });
+  }, 30_000);
+
   it('starts without the embedded agent when its config is invalid: no diagnostics, the card says the host is offline', async () => {
     dir = mkdtempSync(join(tmpdir(), 'drbot-agentlink-'));
     h = await startDrbotWithAgent(dir, { ...agentConfig(), id: 'Not A Valid Id' });
