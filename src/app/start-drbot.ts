@@ -6,6 +6,7 @@ import type { AgentPort } from '../agentlink/agent-port.js';
 import type { Clock } from '../clock/clock.js';
 import { loadConfig, type DrbotConfig } from '../config/load-config.js';
 import { HttpServer } from '../http/http-server.js';
+import { operationalHealthChecks } from '../http/operational-health-checks.js';
 import { createLogger, secretsFromEnv, type Logger } from '../logging/create-logger.js';
 import { ConsoleOpsChannel } from '../notify/console-ops-channel.js';
 import { ConsolePageSender } from '../notify/console-page-sender.js';
@@ -71,7 +72,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
       return { ok: true };
     },
   });
-  http.addHealthCheck({ name: 'agents', critical: false, check: async () => agentsHealth(core.agents.list()) });
+  for (const check of operationalHealthChecks(core)) http.addHealthCheck(check);
   const app: AppContext = { core, router, http, config };
   const modules = [...(await modulesFor(config, { console: consoleMode })), ...(options.modules ?? [])];
   const started: DrbotModule[] = [];
@@ -124,11 +125,4 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     await stop(0);
     throw err;
   }
-}
-
-/** Agents connected: fine when every known agent is online (or none is configured). */
-function agentsHealth(agents: { host: string; online: boolean }[]): { ok: boolean; detail: string } {
-  if (!agents.length) return { ok: true, detail: 'no agent configured' };
-  const offline = agents.filter((a) => !a.online).map((a) => a.host);
-  return offline.length ? { ok: false, detail: `offline: ${offline.join(', ')}` } : { ok: true, detail: `${agents.length} connected` };
 }

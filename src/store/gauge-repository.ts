@@ -18,12 +18,17 @@ export class GaugeRepository {
 
   /** Messages in the outbox not yet delivered, per platform. */
   async outboxDepth(): Promise<Map<string, number>> {
+    return new Map([...(await this.outboxBacklog())].map(([platform, b]) => [platform, b.count]));
+  }
+
+  /** Undelivered outbox messages per platform, with when the oldest of them was queued. */
+  async outboxBacklog(): Promise<Map<string, { count: number; oldestAt: number }>> {
     const rows = await this.db
       .selectFrom('outbox')
-      .select(['platform', (eb) => eb.fn.countAll().as('n')])
+      .select(['platform', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
       .where('delivered_at', 'is', null)
       .groupBy('platform')
       .execute();
-    return new Map(rows.map((r) => [r.platform, Number(r.n)]));
+    return new Map(rows.map((r) => [r.platform, { count: Number(r.n), oldestAt: Number(r.oldest) }]));
   }
 }

@@ -108,20 +108,38 @@ describe.each(storeBackends())('/metrics and /healthz on $name', (backend) => {
     expect(sampleValue(await scrape(base), 'drbot_open_incidents', { type: '4' })).toBe(0);
   });
 
-  it('/healthz is healthy, degraded while the agent is offline, and 503 once the store is unreachable', async () => {
+  it('/healthz is healthy, degraded while an agent is offline or a platform stops taking deliveries, and 503 once the store is unreachable', async () => {
     const agents = new ScriptedAgentPort();
-    const { base } = await start(agents);
+    const { base, clock } = await start(agents);
     let res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ok',
-      checks: { store: { ok: true, critical: true }, agents: { ok: true, critical: false, detail: '1 connected' } },
+      checks: {
+        store: { ok: true, critical: true },
+        agents: { ok: true, critical: false, detail: '1 connected' },
+        'platform-links': { ok: true, critical: false, detail: 'no delivery waiting' },
+      },
     });
 
     agents.online = false;
     res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'degraded', checks: { agents: { ok: false, detail: 'offline: routing-ml' } } });
+    agents.online = true;
+
+    // A delivery Slack has not taken for a while: the link is down, drbot itself is fine.
+    const queued = clock.now();
+    await store.db
+      .insertInto('outbox')
+      .values({ platform: 'slack', kind: 'dm', dedupe_key: null, payload: '{}', created_at: queued, next_attempt_at: queued, attempts: 1, last_error: 'http 500', delivered_at: null })
+      .execute();
+    res = await fetch(`${base}/healthz`);
+    expect(await res.json()).toMatchObject({ status: 'ok', checks: { 'platform-links': { ok: true, detail: 'slack: 1 waiting, oldest 0 min' } } });
+    await clock.advance(6 * MIN);
+    res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'degraded', checks: { 'platform-links': { ok: false, detail: 'slack: 1 waiting, oldest 6 min' } } });
 
     await store.close();
     res = await fetch(`${base}/healthz`);
