@@ -31,6 +31,8 @@ export interface ChannelSettings {
  */
 export class SlackDelivery {
   private readonly lanes = new Map<string, Promise<unknown>>();
+  /** Card refreshes waiting in each incident's lane: all but the last are skipped (it renders the newest state). */
+  private readonly cardsWaiting = new Map<string, number>();
 
   constructor(
     private readonly core: Core,
@@ -44,8 +46,16 @@ export class SlackDelivery {
   /** Performs one delivery; throws the Web API error when Slack cannot take it now. */
   perform(op: SlackOp): Promise<void> {
     switch (op.kind) {
-      case 'card':
-        return this.inLane(op.incidentId, () => this.card(op.incidentId, op.fallbackChannel));
+      case 'card': {
+        const id = op.incidentId;
+        this.cardsWaiting.set(id, (this.cardsWaiting.get(id) ?? 0) + 1);
+        return this.inLane(id, () => {
+          const waiting = this.cardsWaiting.get(id)! - 1;
+          if (waiting) this.cardsWaiting.set(id, waiting);
+          else this.cardsWaiting.delete(id);
+          return waiting > 0 ? Promise.resolve() : this.card(id, op.fallbackChannel);
+        });
+      }
       case 'thread':
         return this.inLane(op.incidentId, async () => {
           const thread = await this.ensureThread(op.incidentId, op.fallbackChannel);

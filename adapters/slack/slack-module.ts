@@ -108,6 +108,8 @@ export class SlackModule implements DrbotModule {
     core.events.onIncident((e) => this.onIncident(core, config.slack.opsChannel, e));
     core.events.onTimeline((e) => this.onTimeline(core, config.slack.opsChannel, e));
     outbox.start();
+    // Cards of incidents that changed (or opened) while Slack was off are brought up to date.
+    void this.track(this.refreshOpenCards(core, config.slack.opsChannel));
     if (this.socketMode) await boltApp.start();
     log.info({ mode: this.socketMode ? 'socket' : 'http', path: this.socketMode ? undefined : '/slack/events' }, 'Slack adapter started');
   }
@@ -169,6 +171,16 @@ export class SlackModule implements DrbotModule {
         await outbox.submit({ kind: 'thread', incidentId: entry.incidentId, text: timelineLine(entry, core.timeZone), fallbackChannel });
       })(),
     );
+  }
+
+  private async refreshOpenCards(core: Core, opsChannel: string | undefined): Promise<void> {
+    try {
+      for (const incident of await core.store.incidents.list(['open'], 50)) {
+        await this.outbox?.submit({ kind: 'card', incidentId: incident.id, fallbackChannel: opsChannel });
+      }
+    } catch (err) {
+      this.log?.warn({ err }, 'could not refresh the cards of open incidents at start');
+    }
   }
 
   /** Where the card goes when no channel can be created: where the command was typed, else the ops channel. */

@@ -238,4 +238,21 @@ describe('Slack module over signed HTTP requests', () => {
     fake.refusals.set('auth.test', 'invalid_auth');
     await expect(startSlackHarness({ fake })).rejects.toThrow(/SLACK_BOT_TOKEN \(invalid_auth\)/);
   });
+
+  it('shows who approved a destructive step first and runs it only after a second, different person approves', async () => {
+    const agents = new ScriptedAgentPort();
+    h = await startSlackHarness({ agents });
+    const id = await openIncident(h, 'open type4 full');
+    const approve = `/incident approve ${id} remove-all-containers`;
+    await h.click(approve, SLACK_USERS.kim);
+    await h.settle();
+    expect(String(h.fake.callsOf('chat.update').at(-1)!.args.blocks)).toContain('approved by Kim DevOps — needs a second, different person');
+    await h.click(approve, SLACK_USERS.kim);
+    await h.settle();
+    expect(String(h.fake.callsOf('response_url').at(-1)!.args.text)).toMatch(/second, different person must approve/);
+    expect(agents.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(0);
+    await h.click(approve, SLACK_USERS.park);
+    await h.settle();
+    expect(agents.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(1);
+  });
 });

@@ -80,4 +80,27 @@ describe('Slack outbox', () => {
     const rows = await h.core.store.db.selectFrom('outbox').selectAll().where('kind', '=', 'thread').execute();
     expect(rows[0]!.last_error).toMatch(/^dropped: .*channel_not_found/);
   });
+
+  it('delivers what waited in the outbox after a restart, and brings the open cards up to date', async () => {
+    h = await startSlackHarness();
+    expect(await h.slash('open type5 full', SLACK_USERS.kim)).toBe(200);
+    await h.settle();
+    const [incident] = await h.core.store.incidents.list(['open'], 1);
+    h.fake.down = true;
+    await h.slash(`note ${incident!.id} written while Slack was down`, SLACK_USERS.kim);
+    await h.settle();
+    expect(await undelivered(h)).toHaveLength(2);
+
+    h.fake.down = false;
+    const before = h.fake.calls.length;
+    await h.restart();
+    await h.core.clock.advance(61_000);
+    await h.slack.drainOutbox();
+    await h.settle();
+    expect(await undelivered(h)).toHaveLength(0);
+    const after = h.fake.calls.slice(before).filter((c) => c.status === 200);
+    expect(after.some((c) => c.method === 'chat.postMessage' && String(c.args.text).endsWith('written while Slack was down'))).toBe(true);
+    expect(after.some((c) => c.method === 'chat.update')).toBe(true);
+    expect(h.fake.callsOf('conversations.create')).toHaveLength(1);
+  });
 });

@@ -25,6 +25,8 @@ export interface SlackHarness {
   slash(text: string, user: string, options?: SignOptions & { triggerId?: string; channel?: string }): Promise<number>;
   /** Posts a signed block_actions payload for a click on a button with this value. */
   click(value: string, user: string, options?: SignOptions & { actionTs?: string; menu?: boolean }): Promise<number>;
+  /** Stops the Slack module as a shutdown would and starts a new one over the same store (a restart). */
+  restart(): Promise<void>;
   /** Waits until every command and delivery in flight is done. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -64,12 +66,14 @@ export async function startSlackHarness(
   };
   const http = new HttpServer(pino({ level: 'silent' }));
   const app: AppContext = { core, router: core.router, http, config };
-  const slack = new SlackModule({
-    env,
-    retryConfig: { retries: 2, minTimeout: 5, maxTimeout: 20, factor: 2 },
-    outboxPolicy: { firstRetryMs: 5_000, maxRetryMs: 60_000, maxAttempts: 100, idlePollMs: 30_000 },
-    ...options.slack,
-  });
+  const newModule = () =>
+    new SlackModule({
+      env,
+      retryConfig: { retries: 2, minTimeout: 5, maxTimeout: 20, factor: 2 },
+      outboxPolicy: { firstRetryMs: 5_000, maxRetryMs: 60_000, maxAttempts: 100, idlePollMs: 30_000 },
+      ...options.slack,
+    });
+  let slack = newModule();
   try {
     await slack.start(app);
   } catch (err) {
@@ -97,11 +101,17 @@ export async function startSlackHarness(
     return res.status;
   };
 
-  return {
+  const harness: SlackHarness = {
     core,
     slack,
     fake,
     url,
+    restart: async () => {
+      await slack.stop(Date.now() + 2_000);
+      slack = newModule();
+      await slack.start({ core, router: core.router, http: new HttpServer(pino({ level: 'silent' })), config });
+      harness.slack = slack;
+    },
     slash: (text, user, o = {}) => post(new URLSearchParams(slashCommandPayload(fake, text, user, o)).toString(), o),
     click: (value, user, o = {}) => post(new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, value, user, o.actionTs, o.menu)) }).toString(), o),
     settle: async () => {
@@ -116,6 +126,7 @@ export async function startSlackHarness(
       await fake.stop();
     },
   };
+  return harness;
 }
 
 /** The fields Slack posts for a slash command. */
