@@ -16,7 +16,7 @@ describe('a damaged database at start, and the backup that repairs it (real proc
     return { code: exit.code, stdout: p.stdout, stderr: p.stderr };
   };
 
-  it('backs up a running drbot, refuses to restore under it, refuses to start on a damaged file with the restore command, and starts again once restored', async () => {
+  it('refuses a second drbot on the same DATA_DIR, backs up a running drbot, refuses to restore under it, refuses to start on a damaged file with the restore command, and starts again once restored', async () => {
     const live = new DrbotProcess([], env);
     await live.waitFor(/drbot ready/);
     for (const type of ['type1', 'type2', 'type4']) {
@@ -24,6 +24,10 @@ describe('a damaged database at start, and the backup that repairs it (real proc
       live.send(`/incident open ${type} partial drill`);
       await live.waitFor(/Opened INC-\d{8}-\d{3}/, mark);
     }
+    const second = await run([]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`drbot (pid ${live.child.pid}`);
+    expect(second.stderr).toContain(`is using ${dataDir}`);
     const backup = await run(['backup', backupFile]);
     expect(backup).toMatchObject({ code: 0, stdout: expect.stringContaining('(integrity check passed, 3 incidents)') });
     const underLive = await run(['restore', backupFile]);
