@@ -1,11 +1,13 @@
 import { copyFile } from 'node:fs/promises';
-import Docker from 'dockerode';
-import { execa } from 'execa';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import type { CommandResult, HostTools, RunOptions } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
 
 /** Runs an executable with an argument array through execa (never a shell), streaming lines when asked. */
 export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+  // loaded on first use: drbot's console start should not pay for it
+  const { execa } = await import('execa');
   const child = execa(command, args, {
     cwd: options.cwd,
     env: options.env,
@@ -43,7 +45,8 @@ export function createHostTools(config: AgentConfig, overrides: Partial<HostTool
   let docker: Docker | undefined;
   return {
     run: runCommand,
-    docker: () => (docker ??= new Docker({ socketPath: config.docker?.socketPath ?? '/var/run/docker.sock' })),
+    // dockerode is loaded on first use (it is CommonJS, so synchronously): most probes never need it
+    docker: () => (docker ??= new (createRequire(import.meta.url)('dockerode') as typeof Docker)({ socketPath: config.docker?.socketPath ?? '/var/run/docker.sock' })),
     fetch: globalThis.fetch.bind(globalThis),
     copyFile: (src, dst) => copyFile(src, dst),
     procRoot: '/proc',
