@@ -3,9 +3,10 @@ import { agentRoundtrip } from './agent-roundtrip.js';
 import { consoleStart } from './console-start.js';
 import { ladderTimers } from './ladder-timers.js';
 import { openThroughRouter } from './open-through-router.js';
+import { operations } from './operations.js';
 import { pagesAndReports } from './pages-and-reports.js';
 import { slackAck } from './slack-ack.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck, operations];
