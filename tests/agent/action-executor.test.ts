@@ -19,8 +19,8 @@ function executor(b: AgentConfigBuilder) {
   return new ActionExecutor(config, createHostTools(config), ledger);
 }
 
-afterEach(() => {
-  for (const l of ledgers) l.close();
+afterEach(async () => {
+  for (const l of ledgers) await l.close();
   ledgers = [];
   host?.cleanup();
 });
@@ -88,8 +88,8 @@ describe('ActionExecutor refusals', () => {
     host = anAgentConfig().file('logs/backend.log', 'line\n');
     const config = host.build();
     const crashed = new RequestLedger(config.stateDir);
-    crashed.start('req-crashed', Date.now()); // the agent died before writing the end
-    crashed.close();
+    await crashed.start('req-crashed', Date.now()); // the agent died before writing the end
+    await crashed.close();
     const ex = executor(host);
     expect(ex.status('req-crashed')).toEqual({ state: 'unknown' });
     expect(await ex.execute(aRequest('log_tail', { log: 'backend' }, { requestId: 'req-crashed' }))).toMatchObject({ refused: 'duplicate', status: 'unknown' });

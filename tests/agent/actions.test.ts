@@ -27,8 +27,8 @@ afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
-afterEach(() => {
-  ledger?.close();
+afterEach(async () => {
+  await ledger?.close();
   ledger = undefined;
   host?.cleanup();
 });

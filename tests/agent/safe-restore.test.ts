@@ -32,8 +32,8 @@ function executorWith(copy: (src: string, dst: string) => Promise<void>) {
 
 const restoreModels = () => aRequest('restore_dir', { dir: 'models', from: 'previous' }, { approvalId: 'apr-model' });
 
-afterEach(() => {
-  ledger?.close();
+afterEach(async () => {
+  await ledger?.close();
   ledger = undefined;
   host?.cleanup();
 });
