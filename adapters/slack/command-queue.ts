@@ -1,12 +1,15 @@
 /**
- * Work that comes after an acknowledgement, run a few at a time and started from `setImmediate`,
- * so incoming requests are read and acknowledged before queued work continues (Slack wants its
- * ack within 3 s; the answer may follow). Bounded: when it is full, callers say "busy" instead.
+ * Work that comes after an acknowledgement: at most one task starts per event-loop turn (from
+ * `setImmediate`), so under a burst the requests that arrived in a turn are all read and
+ * acknowledged before the next command runs (Slack wants its ack within 3 s; the answer may
+ * follow). A few run at once, as commands may wait minutes for an agent. Bounded: when full,
+ * callers answer "busy" instead of queueing without end.
  */
 export class CommandQueue {
   private readonly waiting: (() => Promise<void>)[] = [];
   private active = 0;
   private idleWaiters: (() => void)[] = [];
+  private ticking = false;
 
   constructor(
     private readonly concurrency: number,
@@ -39,18 +42,21 @@ export class CommandQueue {
   }
 
   private pump(): void {
-    while (this.active < this.concurrency && this.waiting.length) {
-      const task = this.waiting.shift()!;
+    if (this.ticking || !this.waiting.length || this.active >= this.concurrency) return;
+    this.ticking = true;
+    setImmediate(() => {
+      this.ticking = false;
+      const task = this.waiting.shift();
+      if (!task) return;
       this.active++;
-      setImmediate(() => {
-        task()
-          .catch(this.onError)
-          .finally(() => {
-            this.active--;
-            this.pump();
-            if (this.size === 0) for (const r of this.idleWaiters.splice(0)) r();
-          });
-      });
-    }
+      task()
+        .catch(this.onError)
+        .finally(() => {
+          this.active--;
+          this.pump();
+          if (this.size === 0) for (const r of this.idleWaiters.splice(0)) r();
+        });
+      this.pump();
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import bolt from '@slack/bolt';
 import { pino } from 'pino';
 import { SlackModule } from '../../adapters/slack/slack-module.js';
@@ -15,6 +15,7 @@ import { HttpServer } from '../../src/http/http-server.js';
 import { Router } from '../../src/router/router.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
 import { SlackFakeApi } from './slack-fake-api.js';
+import type { LoadOrder } from './slack-load-worker.js';
 
 const REQUESTS = 2_000;
 const WARMUP = 200;
@@ -30,7 +31,7 @@ interface LoadResult {
 /** Signed `/incident status` slash commands at concurrency 50 into drbot's Slack endpoint and into a bare Bolt app that only acks. */
 export const slackAck: BenchSuite = {
   name: 'slack-ack',
-  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY}, loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
+  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY} from a worker thread, loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
   async run(): Promise<BenchRow[]> {
     const fake = await new SlackFakeApi().start();
     const bare = await startBareBolt(fake.url);
@@ -76,41 +77,21 @@ function merge(a: LoadResult & { times?: number[] }, b: LoadResult & { times?: n
   return { throughput: times.length / seconds, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
+/** Runs one load in a worker thread (see slack-load-worker.ts). */
 async function load(url: string, fakeUrl: string, count: number): Promise<LoadResult & { times: number[] }> {
-  const times: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const body = new URLSearchParams({
-        token: 'x',
-        team_id: 'TBENCH',
-        channel_id: 'CBENCH',
-        user_id: 'U0DEVOPS01',
-        user_name: 'kim',
-        command: '/incident',
-        text: 'status',
-        api_app_id: 'ABENCH',
-        response_url: `${fakeUrl}/response/${randomUUID()}`,
-        trigger_id: randomUUID(),
-      }).toString();
-      const ts = Math.floor(Date.now() / 1000);
-      const signature = 'v0=' + createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex');
-      const t0 = performance.now();
-      const res = await fetch(`${url}/slack/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
-        body,
-      });
-      await res.arrayBuffer();
-      times.push(performance.now() - t0);
-      if (res.status !== 200) throw new Error(`ack was ${res.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return { throughput: count / seconds, p50: percentile(times, 50), p99: percentile(times, 99), times };
+  const order: LoadOrder = { url, responseBase: fakeUrl, secret: SECRET, count, concurrency: CONCURRENCY };
+  const worker = new Worker(new URL('./slack-load-worker.js', import.meta.url), { workerData: order });
+  try {
+    const result = await new Promise<{ ok: boolean; times?: number[]; ms?: number; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (!result.ok || !result.times || result.ms === undefined) throw new Error(`load failed: ${result.error}`);
+    const { times, ms } = result;
+    return { throughput: count / (ms / 1000), p50: percentile(times, 50), p99: percentile(times, 99), times };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 async function startBareBolt(fakeUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
