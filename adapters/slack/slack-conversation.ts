@@ -4,7 +4,7 @@ import { resolveActor } from '../../src/app/actor.js';
 import type { AppContext } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { Reply, View } from '../../src/views/view.js';
-import { renderBlockKit } from './render-block-kit.js';
+import { renderBlockKit, type SlackMessage } from './render-block-kit.js';
 import type { SlackDelivery } from './slack-delivery.js';
 
 /** Where a line of text came from in Slack, and how to answer it. */
@@ -96,8 +96,8 @@ export class SlackConversation {
     return incident?.dedupeKey === key;
   }
 
-  private async send(input: SlackInput, message: { blocks: object[]; text: string }, ephemeral: boolean): Promise<void> {
-    const blocks = message.blocks as never;
+  private async send(input: SlackInput, message: SlackMessage, ephemeral: boolean): Promise<void> {
+    const { blocks } = message;
     if (input.respond) {
       await input.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks });
       return;

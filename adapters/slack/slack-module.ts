@@ -3,6 +3,8 @@ import type { App as BoltApp, Receiver } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { AppContext, DrbotModule } from '../../src/app/drbot-module.js';
 import type { Core } from '../../src/app/core.js';
+import { realSleep } from '../../src/clock/clock.js';
+import { ConfigError } from '../../src/errors/drbot-error.js';
 import type { IncidentChanged } from '../../src/incident/incident-events.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
@@ -12,6 +14,7 @@ import { renderIncidentReport } from '../../src/report/render-incident-report.js
 import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
 import { boltLogger } from './bolt-logger.js';
+import { slackErrorCode } from './slack-error.js';
 import { checkBotToken } from './check-bot-token.js';
 import { CommandQueue } from './command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
@@ -30,6 +33,8 @@ export interface SlackModuleOptions {
   /** Web API retries for 5xx and network errors (429s always wait for Retry-After). */
   retryConfig?: RetryOptions;
   outboxPolicy?: OutboxPolicy;
+  /** First wait before connecting Socket Mode again when Slack was unreachable at start (doubles up to a minute). */
+  socketRetryMs?: number;
   /** Renders the report uploaded on close; by default the post-incident report (src/report). */
   report?: ReportSource;
 }
@@ -58,6 +63,8 @@ export class SlackModule implements DrbotModule {
   private conversation?: SlackConversation;
   private queue?: CommandQueue;
   private log?: Logger;
+  private readonly stopSignal = new AbortController();
+  private reconnecting?: Promise<void>;
 
   constructor(private readonly options: SlackModuleOptions = {}) {}
 
@@ -102,6 +109,8 @@ export class SlackModule implements DrbotModule {
       lang: core.lang,
     });
 
+    // Before anything runs in the background: a refused app token ends the start with nothing left running.
+    if (this.socketMode) await this.connectSocket(boltApp, log);
     core.chat.register(new SlackPageSender(outbox));
     if (config.slack.opsChannel) core.ops.register(new SlackOpsChannel(outbox, config.slack.opsChannel));
     if (config.notices.slackChannels.length) core.notices.register(new SlackNoticeChannel(outbox, config.notices.slackChannels));
@@ -110,12 +119,13 @@ export class SlackModule implements DrbotModule {
     outbox.start();
     // Cards of incidents that changed (or opened) while Slack was off are brought up to date.
     void this.track(this.refreshOpenCards(core, config.slack.opsChannel));
-    if (this.socketMode) await boltApp.start();
     log.info({ mode: this.socketMode ? 'socket' : 'http', path: this.socketMode ? undefined : '/slack/events' }, 'Slack adapter started');
   }
 
   async stop(deadline: number): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
+    await this.reconnecting;
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     await this.outbox?.stop();
     // Bolt's stop does not wait for the socket to close; the client's own disconnect does.
@@ -171,6 +181,36 @@ export class SlackModule implements DrbotModule {
         await outbox.submit({ kind: 'thread', incidentId: entry.incidentId, text: timelineLine(entry, core.timeZone), fallbackChannel });
       })(),
     );
+  }
+
+  /**
+   * Connects Socket Mode. An app token Slack refuses stops the start, naming the variable; Slack
+   * being unreachable does not: drbot starts and keeps trying in the background.
+   */
+  private async connectSocket(app: BoltApp, log: Logger): Promise<void> {
+    try {
+      await app.start();
+      return;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code) throw new ConfigError(`Slack refused SLACK_APP_TOKEN (${code})`, 'check SLACK_APP_TOKEN: an App-Level Token (xapp-…) with connections:write, and Socket Mode turned on for the app');
+      log.warn({ err: (err as Error).message }, 'Socket Mode could not connect to Slack; retrying in the background');
+    }
+    this.reconnecting = (async () => {
+      let wait = this.options.socketRetryMs ?? 5_000;
+      while (!this.stopping) {
+        await realSleep(wait, this.stopSignal.signal);
+        if (this.stopping) return;
+        try {
+          await app.start();
+          log.info('Socket Mode connected');
+          return;
+        } catch (err) {
+          wait = Math.min(60_000, wait * 2);
+          log.warn({ err: (err as Error).message, retryInMs: wait }, 'Socket Mode still cannot connect to Slack');
+        }
+      }
+    })();
   }
 
   private async refreshOpenCards(core: Core, opsChannel: string | undefined): Promise<void> {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { FakeSlackApi } from './support/fake-slack-api.js';
 import { slashCommandPayload, SLACK_USERS, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
 
 let h: SlackHarness | undefined;
@@ -27,5 +28,19 @@ describe('Slack over Socket Mode', () => {
     h = await startSlackHarness({ env: { SLACK_APP_TOKEN: 'xapp-1-test-app-token' } });
     const res = await fetch(`${h.url}/slack/events`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(404);
+  });
+
+  it('refuses to start with an app token Slack rejects, naming the variable to fix', async () => {
+    const fake = await new FakeSlackApi().start();
+    fake.refusals.set('apps.connections.open', 'invalid_auth');
+    await expect(startSlackHarness({ fake, env: { SLACK_APP_TOKEN: 'xapp-1-revoked' } })).rejects.toThrow(/SLACK_APP_TOKEN \(invalid_auth\)/);
+  });
+
+  it('starts while Slack is unreachable and connects once it answers', async () => {
+    const fake = await new FakeSlackApi().start();
+    fake.fail('apps.connections.open', 500, { times: 3 });
+    h = await startSlackHarness({ fake, env: { SLACK_APP_TOKEN: 'xapp-1-test-app-token' }, slack: { socketRetryMs: 20 } });
+    await fake.whenConnected();
+    expect(fake.calls.filter((c) => c.method === 'apps.connections.open').map((c) => c.status)).toEqual([500, 500, 500, 200]);
   });
 });
