@@ -84,8 +84,19 @@ export function matchProcesses(all: readonly ProcessInfo[], match: string | read
   return all.filter((p) => p.pid !== selfPid && wanted.every((m) => p.argv.some((a) => a.includes(m))));
 }
 
-/** TCP sockets in LISTEN state, from `/proc/net/tcp` and `/proc/net/tcp6`. */
-export async function listeningSockets(procRoot: string): Promise<ListeningSocket[]> {
+const inFlight = new Map<string, Promise<ListeningSocket[]>>();
+
+/** TCP sockets in LISTEN state, from `/proc/net/tcp` and `/proc/net/tcp6`; concurrent callers share one read. */
+export function listeningSockets(procRoot: string): Promise<ListeningSocket[]> {
+  let read = inFlight.get(procRoot);
+  if (!read) {
+    read = readListeningSockets(procRoot).finally(() => inFlight.delete(procRoot));
+    inFlight.set(procRoot, read);
+  }
+  return read;
+}
+
+async function readListeningSockets(procRoot: string): Promise<ListeningSocket[]> {
   const out: ListeningSocket[] = [];
   const texts = await Promise.all(['net/tcp', 'net/tcp6'].map((f) => readProcAsync(join(procRoot, f))));
   for (const text of texts) {

@@ -1,4 +1,4 @@
-import { close, existsSync, fsync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
+import { close, existsSync, fsync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { WireResult } from '../agentlink/agent-protocol.js';
@@ -30,8 +30,11 @@ export class RequestLedger {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'executed-requests.jsonl');
+    let torn = false;
     if (existsSync(file)) {
-      for (const raw of readFileSync(file, 'utf8').split('\n')) {
+      const text = readFileSync(file, 'utf8');
+      torn = text.length > 0 && !text.endsWith('\n');
+      for (const raw of text.split('\n')) {
         if (!raw.trim()) continue;
         try {
           const line = JSON.parse(raw) as Line;
@@ -42,6 +45,8 @@ export class RequestLedger {
       }
     }
     this.fd = openSync(file, 'a');
+    // end a torn line so the next record starts on a line of its own
+    if (torn) writeSync(this.fd, '\n');
   }
 
   /** True when the id was ever accepted (finished, running or cut short). */

@@ -115,11 +115,11 @@ export class AgentHub implements AgentPort {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws)));
     });
-    this.sweeper ??= setInterval(() => this.sweep(), this.heartbeatMs).unref();
   }
 
   /** Takes an authenticated link from agent `id` (the WebSocket route and the in-memory embedded link call this). */
   accept(id: string, socket: LinkSocket): void {
+    this.sweeper ??= setInterval(() => this.sweep(), this.heartbeatMs).unref();
     let conn: Connection | undefined;
     socket.onMessage((text) => {
       let msg: AgentMessage;

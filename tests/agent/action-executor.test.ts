@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -125,5 +125,25 @@ describe('ActionExecutor runs', () => {
     expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(64 * 1024);
     expect(capped.startsWith('[output truncated')).toBe(true);
     expect(capped.endsWith('THE END')).toBe(true);
+  });
+});
+
+describe('RequestLedger', () => {
+  it('survives a torn last line from a crash mid-write, keeping every complete record', async () => {
+    host = anAgentConfig();
+    const dir = host.path('state');
+    const first = new RequestLedger(dir);
+    await first.start('req-a', 1);
+    await first.finish('req-a', 2, { status: 'ok', summary: 'fine', output: '' });
+    await first.close();
+    appendFileSync(join(dir, 'executed-requests.jsonl'), '{"id":"req-b","pha');
+    const again = new RequestLedger(dir);
+    ledgers.push(again);
+    expect(again.lookup('req-a')).toMatchObject({ state: 'done', result: { summary: 'fine' } });
+    expect(again.has('req-b')).toBe(false);
+    await again.start('req-c', 3);
+    const third = new RequestLedger(dir);
+    ledgers.push(third);
+    expect(third.has('req-c')).toBe(true);
   });
 });

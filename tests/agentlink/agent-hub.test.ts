@@ -141,3 +141,33 @@ describe('AgentHub over the in-memory link', () => {
     expect(again.summary).toContain('never run twice');
   });
 });
+
+describe('AgentHub heartbeats', () => {
+  it('closes a link that stops sending heartbeats and marks the agent offline', async () => {
+    const [hubEnd, agentEnd] = memoryLinkPair();
+    let closed = false;
+    agentEnd.onClose(() => (closed = true));
+    hub.accept('routing-ml', hubEnd);
+    agentEnd.send(JSON.stringify({ type: 'hello', host: 'routing-ml', version: 'test', actions: [] }));
+    for (let i = 0; i < 50 && !hub.presence('routing-ml').online; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hub.presence('routing-ml').online).toBe(true);
+    // a silent agent: three heartbeat intervals (200 ms each here) pass without a message
+    for (let i = 0; i < 200 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
+    expect(hub.presence('routing-ml').online).toBe(false);
+    expect(logLines.some((l) => l.includes('missed three heartbeats'))).toBe(true);
+  });
+
+  it('closes a link whose first message is not a hello, and one that sends garbage', async () => {
+    for (const first of [JSON.stringify({ type: 'heartbeat' }), 'not json']) {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      let closed = false;
+      agentEnd.onClose(() => (closed = true));
+      hub.accept('routing-ml', hubEnd);
+      agentEnd.send(first);
+      for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(closed).toBe(true);
+      expect(hub.presence('routing-ml').online).toBe(false);
+    }
+  });
+});
