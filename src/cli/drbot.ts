@@ -45,11 +45,20 @@ async function serve(): Promise<number> {
   const drbot = await startDrbot();
   let exiting = false;
   const shutdown = async (signal: string) => {
-    if (exiting) return;
+    if (exiting) {
+      // A second signal while stopping: the operator wants out now (every change is one transaction, so nothing is half-written).
+      drbot.app.core.log.warn({ signal }, 'second signal: exiting without waiting for the shutdown to finish');
+      process.exit(1);
+    }
     exiting = true;
     drbot.app.core.log.info({ signal }, 'shutting down');
-    await drbot.stop(10_000);
-    process.exit(0);
+    try {
+      await drbot.stop(10_000);
+      process.exit(0);
+    } catch (err) {
+      drbot.app.core.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

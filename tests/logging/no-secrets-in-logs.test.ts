@@ -64,8 +64,11 @@ describe('logs of a full scripted incident', () => {
       entries.push(e);
     });
     const until = async (what: string, cond: () => boolean) => {
-      for (let i = 0; i < 4000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-      if (!cond()) throw new Error(`gave up waiting for ${what}`);
+      const limit = Date.now() + 30_000;
+      while (!cond()) {
+        if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
     };
     const slash = async (text: string, user: string) => {
       const body = new URLSearchParams(slashCommandPayload(fake, text, user)).toString();
@@ -84,10 +87,16 @@ describe('logs of a full scripted incident', () => {
       await until('the incident to open', () => entries.some((e) => e.kind === 'opened'));
       const id = entries.find((e) => e.kind === 'opened')!.incidentId;
       await until('the level-0 page', () => entries.some((e) => e.kind === 'page' && e.data?.level === 0));
+      // Slack is answered first and the command runs after: wait for each one's effect before the next.
+      const has = (kind: TimelineEntry['kind'], match: (e: TimelineEntry) => boolean = () => true) => () => entries.some((e) => e.kind === kind && match(e));
       await slash(`ack ${id}`, SLACK_USERS.kim);
+      await until('the ack', has('ack'));
       // Someone pastes credentials into the incident: the timeline keeps what they typed, the logs must not.
       await slash(`note ${id} tried ${env.SMTP_URL} and db password ${dbPassword}`, SLACK_USERS.kim);
+      await until('the note', has('note'));
+      const diagnosed = entries.filter((e) => e.kind === 'diagnostics').length;
       await slash(`diag ${id}`, SLACK_USERS.kim);
+      await until('the diagnostics', () => entries.filter((e) => e.kind === 'diagnostics').length > diagnosed);
       // Slack goes down for the level-1 page: the fallbacks (SMTP, webhook) fail too and say so in the logs.
       fake.down = true;
       await clock.advance(31 * MIN);
@@ -96,6 +105,7 @@ describe('logs of a full scripted incident', () => {
       await slash(`approve ${id} restart-predictor`, SLACK_USERS.kim);
       await until('the recovery step', () => entries.some((e) => e.kind === 'step' && e.data?.step === 'restart-predictor'));
       await slash(`resolve ${id} predictor restarted`, SLACK_USERS.kim);
+      await until('the incident to resolve', has('status', (e) => e.data?.status === 'resolved'));
       await slash(`close ${id}`, SLACK_USERS.kim);
       await until('the incident to close', () => entries.some((e) => e.kind === 'status' && e.data?.status === 'closed'));
     } finally {
@@ -115,5 +125,5 @@ describe('logs of a full scripted incident', () => {
     const aboutAnIncident = capture.records().filter((r) => Number(r.level) >= 30 && /INC-\d{8}-\d{3}/.test(JSON.stringify(r)));
     expect(aboutAnIncident.length).toBeGreaterThan(5);
     expect(aboutAnIncident.filter((r) => typeof r.incidentId !== 'string').map((r) => r.msg)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
