@@ -51,8 +51,11 @@ describe('graceful stop', () => {
   }
 
   const until = async (what: string, cond: () => boolean) => {
-    for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-    if (!cond()) throw new Error(`gave up waiting for ${what}`);
+    const limit = Date.now() + 30_000;
+    while (!cond()) {
+      if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
 
   it('refuses new commands at once, finishes the one in flight, then closes the store with everything written', async () => {
@@ -87,7 +90,7 @@ describe('graceful stop', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 30_000);
 
   it('stops at the deadline when a command never finishes, and says so in the log', async () => {
     const agents = new GatedAgentPort('compose_service_restart');
@@ -100,5 +103,5 @@ describe('graceful stop', () => {
     await drbot.stop(100);
     expect(capture.records().some((r) => r.msg === 'commands still running at the shutdown deadline; their transactions roll back whole')).toBe(true);
     agents.letGo();
-  });
+  }, 30_000);
 });
