@@ -47,5 +47,6 @@ describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
     expect((await outbox.pending('slack')).map((m) => m.id)).toEqual([a]);
     const gauges = new GaugeRepository(store.db);
     expect(Object.fromEntries(await gauges.outboxDepth())).toEqual({ slack: 1, teams: 1 });
+    expect(Object.fromEntries(await gauges.outboxBacklog())).toEqual({ slack: { count: 1, oldestAt: T0 }, teams: { count: 1, oldestAt: T0 } });
   });
 });
