@@ -50,6 +50,7 @@ export class AgentClient {
   private stopped = false;
   private attempt = 0;
   private heartbeat?: NodeJS.Timeout;
+  private lastHeard = 0;
   private retry?: NodeJS.Timeout;
   private readyResolve!: () => void;
   /** Resolves once drbot has welcomed the agent the first time. */
@@ -128,10 +129,21 @@ export class AgentClient {
       this.options.log?.warn('drbot sent a malformed message; ignored');
       return;
     }
+    this.lastHeard = Date.now();
+    if (msg.type === 'heartbeat') return;
     if (msg.type === 'welcome') {
       this.attempt = 0;
       clearInterval(this.heartbeat);
-      this.heartbeat = setInterval(() => this.send(socket, { type: 'heartbeat' }), msg.heartbeatMs);
+      const every = msg.heartbeatMs;
+      this.heartbeat = setInterval(() => {
+        // drbot answers every heartbeat; three unanswered ones mean the link is dead even if TCP has not noticed
+        if (Date.now() - this.lastHeard > 3 * every) {
+          this.options.log?.warn('drbot stopped answering heartbeats; reconnecting');
+          socket.close(1001, 'heartbeat timeout');
+          return;
+        }
+        this.send(socket, { type: 'heartbeat' });
+      }, every);
       this.heartbeat.unref?.();
       this.options.log?.info({ host: this.options.host }, 'connected to drbot');
       this.readyResolve();

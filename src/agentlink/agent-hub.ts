@@ -214,6 +214,7 @@ export class AgentHub implements AgentPort {
   private handle(conn: Connection, msg: AgentMessage): void {
     switch (msg.type) {
       case 'heartbeat':
+        this.send(conn.socket, { type: 'heartbeat' });
         this.persist(conn.id, conn.host, true, conn.lastSeenAt);
         return;
       case 'progress': {

@@ -29,6 +29,8 @@ export type WireResult = z.infer<typeof WireResult>;
 /** Messages from drbot to an agent. */
 export const HubMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), heartbeatMs: z.number().int().positive() }),
+  /** Answer to the agent's heartbeat, so the agent notices a link that went silent. */
+  z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('run'), request: WireRequest }),
   /** Asks what became of a request sent before the link dropped; never runs it. */
   z.object({ type: z.literal('query'), requestId: z.string() }),

@@ -15,6 +15,8 @@ export class WsLinkSocket implements LinkSocket {
 
   close(code = 1000, reason = ''): void {
     this.ws.close(code, reason);
+    // a dead peer never completes the closing handshake: drop the connection after a moment
+    setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
   onMessage(listener: (text: string) => void): void {

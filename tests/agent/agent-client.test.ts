@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
+import type { LinkSocket } from '../../src/agentlink/agent-protocol.js';
+import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
+import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+
+let host: AgentConfigBuilder;
+let agent: RunningAgent | undefined;
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  host.cleanup();
+});
+
+/** A drbot stand-in that welcomes the agent and then, unlike drbot, never answers its heartbeats. */
+function silentDrbot(hubEnds: LinkSocket[]) {
+  return async () => {
+    const [hubEnd, agentEnd] = memoryLinkPair();
+    hubEnds.push(hubEnd);
+    hubEnd.onMessage((text) => {
+      if ((JSON.parse(text) as { type: string }).type === 'hello') hubEnd.send(JSON.stringify({ type: 'welcome', heartbeatMs: 30 }));
+    });
+    return agentEnd;
+  };
+}
+
+describe('AgentClient', () => {
+  it('says hello with its host and the actions it implements', async () => {
+    host = anAgentConfig().with({ host: 'routing-ml-prod' });
+    const hellos: unknown[] = [];
+    agent = startAgent(host.build(), async () => {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      hubEnd.onMessage((text) => {
+        hellos.push(JSON.parse(text));
+        hubEnd.send(JSON.stringify({ type: 'welcome', heartbeatMs: 60_000 }));
+      });
+      return agentEnd;
+    });
+    await agent.client.ready;
+    expect(hellos[0]).toMatchObject({ type: 'hello', host: 'routing-ml-prod', actions: expect.arrayContaining(['log_tail', 'restore_dir', 'compose_service_restart']) });
+    expect(agent.client.connected).toBe(true);
+  });
+
+  it('drops a link whose drbot stopped answering heartbeats and connects again', async () => {
+    host = anAgentConfig();
+    const links: LinkSocket[] = [];
+    agent = startAgent(host.build(), silentDrbot(links));
+    await agent.client.ready;
+    for (let i = 0; i < 300 && links.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    expect(links[0]!.open).toBe(false);
+  });
+
+  it('keeps retrying when drbot cannot be reached', async () => {
+    host = anAgentConfig();
+    let attempts = 0;
+    agent = startAgent(host.build(), async () => {
+      attempts++;
+      throw new Error('ECONNREFUSED');
+    });
+    for (let i = 0; i < 300 && attempts < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(agent.client.connected).toBe(false);
+  });
+});
