@@ -4,6 +4,8 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // DATABASE_URL is for the PostgreSQL tests only (they read DRBOT_TEST_DATABASE_URL); see the file.
+  setupFiles: ['<rootDir>/tests/support/isolate-database-url.ts'],
 };
 export default {
   projects: [

@@ -13,8 +13,11 @@ export interface StoreBackend {
   dispose(): Promise<void>;
 }
 
-/** The PostgreSQL URL the suite uses (CI: postgres://postgres@127.0.0.1:5432/test), or undefined. */
-export const DATABASE_URL = process.env.DATABASE_URL || undefined;
+/**
+ * The PostgreSQL URL the suite uses (CI exports DATABASE_URL=postgres://postgres@127.0.0.1:5432/test;
+ * tests/support/isolate-database-url.ts moves it to DRBOT_TEST_DATABASE_URL), or undefined.
+ */
+export const DATABASE_URL = process.env.DRBOT_TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 
 /** A fresh in-memory SQLite store per `open()`. */
 export function sqliteBackend(): StoreBackend {
