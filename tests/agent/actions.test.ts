@@ -1,4 +1,6 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
@@ -64,10 +66,19 @@ describe('diagnostics against this machine', () => {
     }
   });
 
-  it('process_running reads argv from /proc and finds this jest process by its script', async () => {
-    host = anAgentConfig().with({ processes: { node: { match: 'node' }, ghost: { match: 'no-such-process-drbot' } } });
-    expect((await run('process_running', { name: 'ghost' })).status).toBe('fail');
-    expect(await run('process_running', { name: 'sshd-not-configured' })).toMatchObject({ refused: 'not-allowed' });
+  it('process_running reads argv from /proc: finds a running process by its arguments, fails when none runs', async () => {
+    const marker = `drbot-probe-${process.pid}`;
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', marker], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    try {
+      host = anAgentConfig().with({ processes: { probe: { match: ['-e', marker] }, ghost: { match: 'no-such-process-drbot' } } });
+      const found = await run('process_running', { name: 'probe' });
+      expect(found).toMatchObject({ status: 'ok', data: { pids: [child.pid] } });
+      expect((await run('process_running', { name: 'ghost' })).status).toBe('fail');
+      expect(await run('process_running', { name: 'sshd-not-configured' })).toMatchObject({ refused: 'not-allowed' });
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('list_dir lists newest first and env_present masks the value', async () => {
