@@ -117,7 +117,8 @@ export class Router {
     try {
       const handler = this.handlers[command.verb] as Handler<Verb>;
       const reply = await handler(ctx);
-      log.info({ refused: reply.refused ?? false, incidentId: reply.incidentId ?? id }, 'command handled');
+      // The child logger already carries a typed id; add the one the reply names (open) only when it does not, so the key is not written twice.
+      log.info({ refused: reply.refused ?? false, ...(!id && reply.incidentId ? { incidentId: reply.incidentId } : {}) }, 'command handled');
       return done(command.verb, reply);
     } catch (err) {
       const errorId = randomUUID().slice(0, 8);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHandlers } from '../../handlers/index.js';
 import { createLogger, secretsFromEnv } from '../../src/logging/create-logger.js';
+import { Router } from '../../src/router/router.js';
+import { buildTestCore } from '../support/test-core.js';
 import { LogCapture } from './log-capture.js';
 
 const ENV = {
@@ -64,5 +67,20 @@ describe('createLogger', () => {
     const log = createLogger({ level: 'info', destination: capture, secrets: ['abc'] });
     log.info({ incidentId: 'INC-20261124-001', url: 'http://127.0.0.1:3000/healthz' }, 'the abc of incident handling');
     expect(capture.records()[0]).toMatchObject({ incidentId: 'INC-20261124-001', url: 'http://127.0.0.1:3000/healthz', msg: 'the abc of incident handling' });
+  });
+});
+
+describe('router log lines', () => {
+  it('name the incident once per line, also for open (whose id only the reply knows)', async () => {
+    const capture = new LogCapture();
+    const core = await buildTestCore();
+    const router = new Router({ ...core, log: createLogger({ level: 'info', destination: capture }) }, createHandlers());
+    const id = (await router.dispatch('/incident open type1 full predictor down', core.as('Kim DevOps'))).incidentId!;
+    await router.dispatch(`/incident ack ${id}`, core.as('Kim DevOps'));
+    const handled = capture.lines.filter((l) => l.includes('"command handled"'));
+    expect(handled).toHaveLength(2);
+    for (const line of handled) expect(line.split('"incidentId"')).toHaveLength(2);
+    expect(capture.records().filter((r) => r.msg === 'command handled').map((r) => r.incidentId)).toEqual([id, id]);
+    await core.close();
   });
 });
