@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, StoreUnavailableError } from '../../src/errors/drbot-error.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
+import { describeConnectionError, PostgresStore } from '../../src/store/postgres-store.js';
 import { redactDatabaseUrl } from '../../src/store/redact-database-url.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
+import { describeOnPostgres, dropSchemas, uniqueSchema } from './store-backends.js';
 
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -48,9 +48,7 @@ describe('PostgresStore connection errors', () => {
   });
 });
 
-if (!DATABASE_URL) process.stderr.write('\n[store suite] PostgreSQL server checks NOT RUN in store/postgres-store.test.ts: DATABASE_URL is unset\n');
-
-describe.each(DATABASE_URL ? [DATABASE_URL] : [])('PostgresStore against %s', (url) => {
+describeOnPostgres('PostgresStore against a PostgreSQL server', (url) => {
   it('says which database is missing and how to create it', async () => {
     const u = new URL(url);
     u.pathname = '/drbot_no_such_db';
@@ -86,5 +84,23 @@ describe.each(DATABASE_URL ? [DATABASE_URL] : [])('PostgresStore against %s', (u
     } finally {
       await dropSchemas(url, [schema]);
     }
+  });
+});
+
+describe('describeConnectionError', () => {
+  const target = 'postgres://drbot@db.internal:6543/drbot';
+  it.each([
+    ['28P01', 'password authentication failed for user "drbot"', /refused the login/, /check the user and password in DATABASE_URL/],
+    ['3D000', 'database "drbot" does not exist', /does not exist/, /createdb -h db\.internal -p 6543 drbot/],
+    ['42501', 'permission denied for database drbot', /denied access/, /grant the DATABASE_URL user CONNECT and CREATE/],
+    ['ENOTFOUND', 'getaddrinfo ENOTFOUND db.internal', /host .* is unknown/, /fix the host name/],
+    ['57P03', 'the database system is starting up', /shutting down or starting up/, /wait for the server/],
+    [undefined, 'Connection terminated due to connection timeout', /no answer/, /network path and firewall/],
+  ])('maps %s to a message and what to fix', (code, message, expectedMessage, expectedHint) => {
+    const err = describeConnectionError(Object.assign(new Error(message), { code }), target);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(err.message).toMatch(expectedMessage);
+    expect(err.message).toContain(target);
+    expect(err.hint).toMatch(expectedHint);
   });
 });

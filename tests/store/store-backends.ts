@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { describe } from '@jest/globals';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -107,4 +108,17 @@ export async function expectUniqueViolation(promise: Promise<unknown>): Promise<
   if (error === undefined) throw new Error('expected a unique-constraint violation, but the write succeeded');
   const message = String((error as { message?: unknown }).message ?? error);
   if (!/unique|duplicate/i.test(message)) throw new Error(`expected a unique-constraint violation, got: ${message}`);
+}
+
+/**
+ * Registers a describe block that needs a PostgreSQL server; without DATABASE_URL it registers
+ * nothing and says loudly that these tests did not run (never a silent green).
+ */
+export function describeOnPostgres(name: string, fn: (url: string) => void): void {
+  if (DATABASE_URL) {
+    const url = DATABASE_URL;
+    describe(name, () => fn(url));
+    return;
+  }
+  process.stderr.write(`\n[store suite] "${name}" NOT RUN in ${testFileName()}: DATABASE_URL is unset (CI sets postgres://postgres@127.0.0.1:5432/test)\n`);
 }
