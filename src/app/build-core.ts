@@ -28,7 +28,7 @@ export async function buildCore(config: DrbotConfig, log: Logger, overrides: { c
   const pack = loadRunbookPack(config.runbookPath);
   const timeZone = config.timeZone || pack.timeZone;
   const contacts = new ContactDirectory(loadContacts(config.contactsPath), timeZone, new Set(config.holidays));
-  const store = overrides.store ?? (await openStore(config));
+  const store = overrides.store ?? (await openStore(config, (err) => log.warn({ err: err.message }, 'a PostgreSQL connection dropped while idle; the next query reconnects')));
   const chat = new ChatPager();
   const notify = createNotifyChannels(config, chat, pack);
   log.info({ pageChannels: notify.pageChannels, noticeChannels: notify.notices.channels() }, 'page and notice channels set up');

@@ -8,11 +8,14 @@ export interface StoreLocation {
   databaseUrl?: string;
 }
 
+/** Told when a pooled PostgreSQL connection drops while idle (the next query reconnects). */
+export type IdleErrorListener = (err: Error) => void;
+
 /** Opens the configured store, migrated and ready. */
-export async function openStore(location: StoreLocation): Promise<Store> {
+export async function openStore(location: StoreLocation, onIdleError?: IdleErrorListener): Promise<Store> {
   if (location.databaseUrl) {
     const { PostgresStore } = await import('./postgres-store.js');
-    return PostgresStore.open(location.databaseUrl);
+    return PostgresStore.open(location.databaseUrl, { onIdleError });
   }
   return SqliteStore.open(join(location.dataDir, 'drbot.sqlite'));
 }

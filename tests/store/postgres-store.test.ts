@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { ErrorCode, StoreUnavailableError } from '../../src/errors/drbot-error.js';
 import { describeConnectionError, PostgresStore } from '../../src/store/postgres-store.js';
 import { redactDatabaseUrl } from '../../src/store/redact-database-url.js';
@@ -70,6 +71,28 @@ describeOnPostgres('PostgresStore against a PostgreSQL server', (url) => {
       await store.close();
       await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
     } finally {
+      await dropSchemas(url, [schema]);
+    }
+  });
+
+  it('survives the server dropping an idle connection: it says so and the next query reconnects', async () => {
+    const schema = uniqueSchema();
+    const dropped: Error[] = [];
+    const store = await PostgresStore.open(url, { schema, max: 1, onIdleError: (err) => dropped.push(err) });
+    try {
+      const { rows } = await store.pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await admin.end();
+      for (const limit = Date.now() + 10_000; !dropped.length; ) {
+        if (Date.now() > limit) throw new Error('the pool never reported the dropped connection');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(dropped[0]?.message).toMatch(/terminat/i);
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      await store.close();
       await dropSchemas(url, [schema]);
     }
   });
