@@ -17,11 +17,12 @@ export async function runBackup(args: string[], env: NodeJS.ProcessEnv): Promise
   if (args.length !== 1 || !args[0]) return { code: 2, text: t('사용법: drbot backup <파일>', 'usage: drbot backup <file>') };
   const dest = args[0];
   if (config.databaseUrl) {
+    const schema = config.databaseSchema ? ` --schema=${config.databaseSchema}` : '';
     return {
       code: 1,
       text: t(
-        `DATABASE_URL이 설정되어 있어 PostgreSQL을 씁니다. drbot backup은 SQLite용이므로 PostgreSQL 도구로 백업하세요:\n  pg_dump --format=custom --file=${dest} "$DATABASE_URL"\n복원:\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ${dest}`,
-        `DATABASE_URL is set, so drbot uses PostgreSQL. drbot backup covers the SQLite store; back PostgreSQL up with its own tools:\n  pg_dump --format=custom --file=${dest} "$DATABASE_URL"\nRestore with:\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ${dest}`,
+        `DATABASE_URL이 설정되어 있어 PostgreSQL을 씁니다. drbot backup은 SQLite용이므로 PostgreSQL 도구로 백업하세요:\n  pg_dump --format=custom${schema} --file=${dest} "$DATABASE_URL"\n복원:\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ${dest}`,
+        `DATABASE_URL is set, so drbot uses PostgreSQL. drbot backup covers the SQLite store; back PostgreSQL up with its own tools:\n  pg_dump --format=custom${schema} --file=${dest} "$DATABASE_URL"\nRestore with:\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ${dest}`,
       ),
     };
   }

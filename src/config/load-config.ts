@@ -14,6 +14,8 @@ export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts
   dataDir: string;
   reportsDir: string;
   databaseUrl?: string;
+  /** PostgreSQL schema for drbot's tables (`DATABASE_SCHEMA`); the connection's default schema when unset. */
+  databaseSchema?: string;
   timeScale: number;
   clockEpoch?: number;
   embeddedAgentConfigPath: string;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
     dataDir: env.DATA_DIR ? cwdAbs(env.DATA_DIR) : abs(file.dataDir),
     reportsDir: env.REPORTS_DIR ? cwdAbs(env.REPORTS_DIR) : abs(file.reportsDir),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
     timeScale,
     clockEpoch,
     embeddedAgentConfigPath: abs(file.embeddedAgent.config),

@@ -6,6 +6,8 @@ import type { Store } from './store.js';
 export interface StoreLocation {
   dataDir: string;
   databaseUrl?: string;
+  /** PostgreSQL schema to keep the tables in (created if missing). */
+  databaseSchema?: string;
 }
 
 /** Told when a pooled PostgreSQL connection drops while idle (the next query reconnects). */
@@ -15,7 +17,7 @@ export type IdleErrorListener = (err: Error) => void;
 export async function openStore(location: StoreLocation, onIdleError?: IdleErrorListener): Promise<Store> {
   if (location.databaseUrl) {
     const { PostgresStore } = await import('./postgres-store.js');
-    return PostgresStore.open(location.databaseUrl, { onIdleError });
+    return PostgresStore.open(location.databaseUrl, { onIdleError, schema: location.databaseSchema });
   }
   return SqliteStore.open(join(location.dataDir, 'drbot.sqlite'));
 }

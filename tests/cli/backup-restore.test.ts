@@ -200,6 +200,7 @@ describe('drbot backup and restore', () => {
     const r = runRestore(['/backups/drbot.dump'], env);
     expect(r.text).toContain('pg_restore --clean --if-exists --dbname="$DATABASE_URL" /backups/drbot.dump');
     expect(b.text + r.text).not.toContain('hunter2-secret');
+    expect((await runBackup(['/backups/drbot.dump'], { ...env, DATABASE_SCHEMA: 'drbot_ops' })).text).toContain('pg_dump --format=custom --schema=drbot_ops --file=/backups/drbot.dump "$DATABASE_URL"');
   });
 
   it('explains its usage and a missing database', async () => {

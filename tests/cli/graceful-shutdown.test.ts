@@ -2,12 +2,37 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { LOCK_FILE } from '../../src/store/data-dir-lock.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 import { aDrbotHome, DrbotProcess } from './drbot-process.js';
 
+/** Where the real process keeps its state, and how the test reads it back. */
+interface Engine {
+  name: string;
+  env: Record<string, string>;
+  open(dataDir: string): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+function engines(): Engine[] {
+  const sqlite: Engine = { name: 'SQLite', env: {}, open: (dataDir) => SqliteStore.open(join(dataDir, 'drbot.sqlite')), dispose: async () => {} };
+  if (!DATABASE_URL) {
+    process.stderr.write('\n[store suite] SIGTERM on PostgreSQL NOT RUN in cli/graceful-shutdown.test.ts: DATABASE_URL is unset\n');
+    return [sqlite];
+  }
+  const url = DATABASE_URL;
+  const schema = uniqueSchema('drbot_sigterm');
+  return [
+    sqlite,
+    { name: 'PostgreSQL', env: { DATABASE_URL: url, DATABASE_SCHEMA: schema }, open: () => PostgresStore.open(url, { schema, max: 2 }), dispose: () => dropSchemas(url, [schema]) },
+  ];
+}
+
 /** Everything about one incident that must survive a restart. */
-async function incidentState(dataDir: string, id: string) {
-  const store = await SqliteStore.open(join(dataDir, 'drbot.sqlite'));
+async function incidentState(engine: Engine, dataDir: string, id: string) {
+  const store = await engine.open(dataDir);
   try {
     return {
       incident: await store.incidents.get(id),
@@ -21,15 +46,20 @@ async function incidentState(dataDir: string, id: string) {
   }
 }
 
-describe('SIGTERM during a scripted incident (real process)', () => {
+describe.each(engines())('SIGTERM during a scripted incident (real process, $name)', (engine) => {
   const { home, dataDir, configPath } = aDrbotHome();
-  const env = { DATA_DIR: dataDir, DRBOT_CONFIG: configPath, PORT: '0', DRBOT_LANG: 'en', LOG_LEVEL: 'info' };
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const env = { DATA_DIR: dataDir, DRBOT_CONFIG: configPath, PORT: '0', DRBOT_LANG: 'en', LOG_LEVEL: 'info', ...engine.env };
+  const sqlite = engine.name === 'SQLite';
+  afterAll(async () => {
+    await engine.dispose();
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('stops cleanly, loses nothing, and the restarted drbot carries on with the same incident, approvals and timers', async () => {
     const first = new DrbotProcess([], env);
     await first.waitFor(/drbot ready/);
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    // One SQLite file belongs to one drbot (pid file); PostgreSQL is shared by design.
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(sqlite);
 
     first.send('/incident open type4 full containers down');
     const id = (await first.waitFor(/Opened (INC-\d{8}-\d{3})/))[1]!;
@@ -49,7 +79,7 @@ describe('SIGTERM during a scripted incident (real process)', () => {
     expect(first.stderr).toContain('"msg":"shutting down"');
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
 
-    const before = await incidentState(dataDir, id);
+    const before = await incidentState(engine, dataDir, id);
     expect(before.incident).toMatchObject({ id, status: 'open', type: 4, scope: 'full', note: 'containers down' });
     const byStep = Object.fromEntries(before.approvals.map((a) => [a.stepId, a]));
     expect(byStep['compose-down']).toMatchObject({ status: 'approved', firstBy: 'Kim DevOps', needsTwo: false });
@@ -77,7 +107,7 @@ describe('SIGTERM during a scripted incident (real process)', () => {
     await second.waitFor(/compose-down was already approved \(Kim DevOps\); it does not run twice/, mark);
     expect(await second.signal('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    const after = await incidentState(dataDir, id);
+    const after = await incidentState(engine, dataDir, id);
     expect(after.incident).toEqual(before.incident);
     expect(after.approvals).toEqual(before.approvals);
     expect(after.timers).toEqual(before.timers);
