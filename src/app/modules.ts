@@ -32,7 +32,5 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
   // Last, so platform page senders are registered before overdue timers fire on start.
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());
-  void config;
-  void options;
   return modules;
 }

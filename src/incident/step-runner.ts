@@ -8,6 +8,9 @@ import type { Approval, Incident, StepRun } from './incident.js';
 import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 
+/** A step approved again within this time of its last approved run is taken as a double click, not a new run. */
+export const RERUN_GUARD_MS = 60_000;
+
 /** What became of one step execution. */
 export interface StepExecution {
   step: Step;
@@ -76,7 +79,11 @@ export class StepRunner {
     const ttl = this.core.pack.approvalTtlMinutes * 60_000;
     const entries: Parameters<IncidentService['announce']>[2] = [];
     const decided = await this.core.store.transaction(async (tx): Promise<Outcome<ApproveResult>> => {
-      const live = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id && (a.status === 'pending' || a.status === 'approved'));
+      const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
+      // A click that arrives just after the first click's run finished is the same intent, not a new one.
+      const justUsed = ofStep.find((a) => a.status === 'used' && now - (a.secondAt ?? a.firstAt) < RERUN_GUARD_MS);
+      if (justUsed) return ok({ approval: justUsed, waitingForSecond: false, duplicate: true });
+      const live = ofStep.filter((a) => a.status === 'pending' || a.status === 'approved');
       for (const stale of live.filter((a) => a.expiresAt <= now)) await tx.incidents.saveApproval({ ...stale, status: 'expired' });
       const current = live.find((a) => a.expiresAt > now);
       if (current?.status === 'approved') return ok({ approval: current, waitingForSecond: false, duplicate: true });

@@ -47,6 +47,17 @@ describe('/incident approve', () => {
     expect([replyText(a), replyText(b)].some((t) => t.includes('already approved'))).toBe(true);
   });
 
+  it('takes a click that arrives after the first run finished as the same click, and allows a deliberate re-run later', async () => {
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps'));
+    const late = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend')));
+    expect(late).toContain('does not run twice');
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
+    await core.clock.advance(61_000);
+    await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend'));
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(2);
+  });
+
   it('needs two different people for a destructive step', async () => {
     await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
     const first = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps')));
