@@ -8,6 +8,7 @@ const common = {
   setupFiles: ['<rootDir>/tests/support/isolate-database-url.ts'],
 };
 export default {
+  reporters: ['default', '<rootDir>/tests/support/plain-summary-reporter.cjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
