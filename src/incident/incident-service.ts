@@ -75,12 +75,14 @@ export class IncidentService {
               scope: input.scope,
             }),
           ];
-          for (const item of TICKED_ON_OPEN) await tx.incidents.tick(incident.id, item, input.actor.name, now);
-          for (const rung of pack.ladder) await tx.timers.schedule(incident.id, TIMER.ladder(rung.level), now + rung.afterMinutes * 60_000, { level: rung.level });
-          await tx.timers.schedule(incident.id, TIMER.rtoWarning, now + (pack.rto.goalMinutes - 60) * 60_000);
-          await tx.timers.schedule(incident.id, TIMER.rtoGoal, now + pack.rto.goalMinutes * 60_000);
-          await tx.timers.schedule(incident.id, TIMER.rtoLimit, now + pack.rto.limitMinutes * 60_000);
-          await tx.timers.schedule(incident.id, TIMER.quiet, now + QUIET_MINUTES * 60_000);
+          await tx.incidents.tickMany(incident.id, TICKED_ON_OPEN, input.actor.name, now);
+          await tx.timers.scheduleNew(incident.id, [
+            ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: now + rung.afterMinutes * 60_000, payload: { level: rung.level } })),
+            { kind: TIMER.rtoWarning, dueAt: now + (pack.rto.goalMinutes - 60) * 60_000 },
+            { kind: TIMER.rtoGoal, dueAt: now + pack.rto.goalMinutes * 60_000 },
+            { kind: TIMER.rtoLimit, dueAt: now + pack.rto.limitMinutes * 60_000 },
+            { kind: TIMER.quiet, dueAt: now + QUIET_MINUTES * 60_000 },
+          ]);
           return { incident, created: true, entries };
         });
         if (result.created) this.announce(result.incident.id, 'opened', result.entries);

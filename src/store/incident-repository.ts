@@ -216,6 +216,16 @@ export class IncidentRepository {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** Ticks several items at once, skipping those already ticked. */
+  async tickMany(incidentId: string, itemIds: readonly string[], by: string, at: number): Promise<void> {
+    if (!itemIds.length) return;
+    await this.db
+      .insertInto('checklist')
+      .values(itemIds.map((item) => ({ incident_id: incidentId, item_id: item, done_by: by, done_at: at })))
+      .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing())
+      .execute();
+  }
+
   /** Ticked items of an incident's checklists. */
   async checklist(incidentId: string): Promise<ChecklistTick[]> {
     const rows = await this.db.selectFrom('checklist').selectAll().where('incident_id', '=', incidentId).orderBy('done_at').execute();

@@ -33,6 +33,26 @@ export class TimerRepository {
       .execute();
   }
 
+  /** Creates the timers of a new incident in one statement (they cannot exist yet). */
+  async scheduleNew(incidentId: string, timers: readonly { kind: string; dueAt: number; payload?: Record<string, unknown> }[]): Promise<void> {
+    if (!timers.length) return;
+    await this.db
+      .insertInto('timers')
+      .values(
+        timers.map((t) => ({
+          incident_id: incidentId,
+          kind: t.kind,
+          due_at: t.dueAt,
+          payload: JSON.stringify(t.payload ?? {}),
+          claimed_by: null,
+          claimed_until: null,
+          fired_at: null,
+          cancelled_at: null,
+        })),
+      )
+      .execute();
+  }
+
   /** Cancels every unfired timer of an incident. */
   async cancelForIncident(incidentId: string, at: number): Promise<number> {
     const res = await this.db

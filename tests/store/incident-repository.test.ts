@@ -120,6 +120,19 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     ]);
   });
 
+  it('ticks several items at once, keeping the earlier tick of an item already done', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    await store.incidents.tick(a.id, 'record-time', 'Park DevOps', TUESDAY_10_KST);
+    await store.incidents.tickMany(a.id, ['record-time', 'identify-type'], 'Kim DevOps', TUESDAY_10_KST + MIN);
+    await store.incidents.tickMany(a.id, [], 'Kim DevOps', TUESDAY_10_KST + MIN);
+    expect(await store.incidents.checklist(a.id)).toEqual([
+      { itemId: 'record-time', doneBy: 'Park DevOps', doneAt: TUESDAY_10_KST },
+      { itemId: 'identify-type', doneBy: 'Kim DevOps', doneAt: TUESDAY_10_KST + MIN },
+    ]);
+  });
+
   it('stores approvals, updates them, and lets only one run use an approval', async () => {
     await fresh();
     const a = anIncident().seq(1).build();

@@ -29,6 +29,20 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
     expect((await store.timers.forIncident('')).map((t) => t.kind)).toEqual(['weekly-check']);
   });
 
+  it("creates a new incident's timers in one statement", async () => {
+    await fresh();
+    await store.timers.scheduleNew(INC, [
+      { kind: 'ladder-0', dueAt: TUESDAY_10_KST, payload: { level: 0 } },
+      { kind: 'quiet', dueAt: TUESDAY_10_KST + 30 * MIN },
+    ]);
+    await store.timers.scheduleNew(INC, []);
+    expect((await store.timers.forIncident(INC)).map((t) => [t.kind, t.dueAt, t.payload])).toEqual([
+      ['ladder-0', TUESDAY_10_KST, { level: 0 }],
+      ['quiet', TUESDAY_10_KST + 30 * MIN, {}],
+    ]);
+    await expect(store.timers.scheduleNew(INC, [{ kind: 'quiet', dueAt: TUESDAY_10_KST }])).rejects.toBeDefined();
+  });
+
   it('moves an unfired timer instead of adding a second one, and revives a cancelled one', async () => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-2', TUESDAY_10_KST + 60 * MIN, { level: 2 });
