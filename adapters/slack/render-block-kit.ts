@@ -1,5 +1,6 @@
 import type { Block as SlackApiBlock } from '@slack/web-api';
-import type { Block, ListItem, Mark, View, ViewAction } from '../../src/views/view.js';
+import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
+import { MARK_SIGNS } from '../../src/views/render-text.js';
 
 /** Block Kit limits this renderer keeps to (Slack rejects the whole message otherwise). */
 export const BLOCK_KIT_LIMITS = {
@@ -31,16 +32,6 @@ export interface SlackMessage {
 /** Prefix of every action id drbot renders; clicks with it are commands. */
 export const ACTION_PREFIX = 'drbot:';
 
-const MARKS: Record<Mark, string> = {
-  ok: '✅',
-  warn: '⚠️',
-  fail: '❌',
-  pending: '⏳',
-  running: '🔄',
-  done: '☑️',
-  todo: '⬜',
-  info: '•',
-};
 
 /** Escapes the three characters Slack's mrkdwn treats as markup. */
 export function escapeMrkdwn(text: string): string {
@@ -106,7 +97,7 @@ function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
 }
 
 function listLine(item: ListItem): string {
-  const head = `${item.mark ? MARKS[item.mark] : '•'} ${escapeMrkdwn(item.text)}`;
+  const head = `${item.mark ? MARK_SIGNS[item.mark] : '•'} ${escapeMrkdwn(item.text)}`;
   return item.detail ? `${head}\n${item.detail.split('\n').map((l) => `      _${escapeMrkdwn(l)}_`).join('\n')}` : head;
 }
 

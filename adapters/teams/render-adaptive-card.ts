@@ -1,4 +1,5 @@
-import type { Block, ListItem, Mark, View, ViewAction } from '../../src/views/view.js';
+import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
+import { MARK_SIGNS } from '../../src/views/render-text.js';
 
 /** An Adaptive Card as JSON (schema 1.5, what Teams renders). */
 export interface AdaptiveCardJson {
@@ -12,7 +13,6 @@ export interface AdaptiveCardJson {
 /** The attachment content type Teams expects for an Adaptive Card. */
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-const MARKS: Record<Mark, string> = { ok: '✅', warn: '⚠️', fail: '❌', pending: '⏳', running: '🔄', done: '☑️', todo: '⬜', info: '•' };
 
 type Element = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>): Element[] {
 }
 
 function renderItem(item: ListItem): Element {
-  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARKS[item.mark] + ' ' : '• '}${item.text}`, wrap: true, spacing: 'Small' }];
+  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARK_SIGNS[item.mark] + ' ' : '• '}${item.text}`, wrap: true, spacing: 'Small' }];
   if (item.detail) items.push({ type: 'TextBlock', text: item.detail, isSubtle: true, size: 'Small', fontType: 'Monospace', wrap: true, spacing: 'None' });
   if (item.action) items.push({ type: 'ActionSet', spacing: 'Small', actions: [renderAction(item.action)] });
   return { type: 'Container', spacing: 'Small', items };

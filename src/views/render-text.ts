@@ -1,13 +1,14 @@
 import type { Block, Mark, View } from './view.js';
 
-const MARKS: Record<Mark, string> = {
+/** The sign shown for each mark, the same on every platform. */
+export const MARK_SIGNS: Record<Mark, string> = {
   ok: '✅',
   warn: '⚠️',
   fail: '❌',
   pending: '⏳',
   running: '🔄',
-  done: '☑',
-  todo: '☐',
+  done: '☑️',
+  todo: '⬜',
   info: '•',
 };
 
@@ -30,7 +31,7 @@ function renderBlock(block: Block): string[] {
     case 'list': {
       const lines = block.title ? ['', `[${block.title}]`] : [];
       for (const item of block.items) {
-        lines.push(`  ${item.mark ? MARKS[item.mark] + ' ' : '- '}${item.text}`);
+        lines.push(`  ${item.mark ? MARK_SIGNS[item.mark] + ' ' : '- '}${item.text}`);
         if (item.detail) lines.push(...item.detail.split('\n').map((l) => `      ${l}`));
         if (item.action) lines.push(`      → ${item.action.command}`);
       }
