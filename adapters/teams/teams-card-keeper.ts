@@ -3,12 +3,16 @@ import type { Core } from '../../src/app/core.js';
 import { formatTime } from '../../src/i18n/format-time.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
+import { renderIncidentReport } from '../../src/report/render-incident-report.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { incidentCard } from '../../src/views/incident-card.js';
 import { viewActivity } from './reply-activities.js';
 import type { TeamsConversations } from './teams-conversations.js';
 
 const PLATFORM = 'teams';
+
+/** Teams refuses activities much over 28 KB; a longer report is cut here and points to its file. */
+export const TEAMS_REPORT_MAX_CHARS = 24_000;
 
 /**
  * Keeps one incident card per incident on Teams: posted once (to the ops conversation when
@@ -67,6 +71,27 @@ export class TeamsCardKeeper {
       if (!reference) return;
       const text = `\`${formatTime(entry.at, this.core.timeZone)}\` **${entry.actor}** · ${entry.kind}: ${entry.text}`;
       await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text, textFormat: 'markdown' }]);
+    });
+  }
+
+  /**
+   * Posts the post-incident report under the incident's card. Bots cannot drop files into a Teams
+   * channel without Microsoft Graph, so the report goes in as a Markdown message; one too long for
+   * Teams is cut and says where the whole file is.
+   */
+  postReport(incidentId: string): Promise<void> {
+    return this.enqueue(incidentId, async () => {
+      const thread = await this.threads.get(incidentId, PLATFORM);
+      if (!thread) return;
+      const reference = await this.conversations.conversation(thread.channel);
+      const incident = await this.core.store.incidents.get(incidentId);
+      if (!reference || !incident) return;
+      let markdown = await renderIncidentReport(this.core, incident);
+      if (markdown.length > TEAMS_REPORT_MAX_CHARS) {
+        const where = this.core.lang === 'ko' ? `… (잘림: 전체 보고서는 ${this.core.reportsDir}에 있습니다)` : `… (cut: the whole report is in ${this.core.reportsDir})`;
+        markdown = markdown.slice(0, TEAMS_REPORT_MAX_CHARS) + `\n\n${where}`;
+      }
+      await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text: markdown, textFormat: 'markdown' }]);
     });
   }
 

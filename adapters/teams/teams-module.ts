@@ -61,6 +61,7 @@ export class TeamsModule implements DrbotModule {
       if (this.stopping) return;
       if (change === 'opened' && app.config.teams.opsConversation) await keeper.ensureCard(incidentId);
       else await keeper.refresh(incidentId);
+      if (change === 'closed') await keeper.postReport(incidentId);
     });
     app.core.events.onTimeline(async (entry) => {
       if (!this.stopping) await keeper.postTimeline(entry);

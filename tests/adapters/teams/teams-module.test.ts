@@ -41,6 +41,22 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     expect(cardText(card)).toContain(`"command":"/incident approve ${ID} restore-db-from-yesterday"`);
   });
 
+  it('posts the post-incident report under the card when the incident is closed', async () => {
+    await h.post(h.activity().inChannel().mentioning('incident open type2').build());
+    const cardId = h.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.body.attachments)!.answeredId!;
+    await h.post(h.activity().inChannel().mentioning(`incident resolve ${ID} backup restored`).build());
+    const thread = `${OPS_CHANNEL};messageid=${cardId}`;
+    const reportPosts = () => h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId === thread && String(c.body.text).startsWith('# Incident Report'));
+    expect(reportPosts()).toHaveLength(0);
+    await h.post(h.activity().inChannel().mentioning(`incident close ${ID}`).build());
+    await h.core.events.settled();
+    expect(reportPosts()).toHaveLength(1);
+    const text = String(reportPosts()[0]!.body.text);
+    expect(text).toContain(ID);
+    expect(text).toContain('backup restored');
+    expect(reportPosts()[0]!.body.textFormat).toBe('markdown');
+  });
+
   it('accepts the same grammar without the slash and in personal chat without a mention', async () => {
     await h.post(h.activity().from(TEAMS_USERS.lee).inPersonalChat().saying('incident open type1').build());
     expect((await h.core.store.incidents.get(ID))?.openedBy).toBe('Lee Backend');
