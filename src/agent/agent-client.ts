@@ -15,11 +15,11 @@ export class AgentAuthRejected extends Error {
   }
 }
 
-/** The WebSocket transport: connects to drbot's `/agent` (ws:// or wss://) with the agent id and token in the upgrade headers. */
-export function wsTransport(url: string, id: string, token: string): AgentTransport {
+/** The WebSocket transport: connects to drbot's `/agent` (ws:// or wss://, trusting `ca` too) with the agent id and token in the upgrade headers. */
+export function wsTransport(url: string, id: string, token: string, tls: { ca?: Buffer } = {}): AgentTransport {
   return () =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: 1024 * 1024, ...(tls.ca ? { ca: tls.ca } : {}) });
       ws.once('open', () => resolve(new WsLinkSocket(ws)));
       ws.once('unexpected-response', (_req, res) => {
         reject(res.statusCode === 401 || res.statusCode === 403 ? new AgentAuthRejected(res.statusCode) : new Error(`drbot answered HTTP ${res.statusCode} instead of upgrading`));

@@ -36,6 +36,8 @@ export const AgentConfigFile = z
         url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'ws:// or wss:// URL'),
         /** Environment variable holding the token (never the token itself). */
         tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('DRBOT_AGENT_TOKEN'),
+        /** PEM file of the CA (or self-signed certificate) to trust for a wss:// URL, besides the system's. */
+        ca: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

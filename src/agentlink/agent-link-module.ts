@@ -165,7 +165,9 @@ export class AgentLinkModule implements DrbotModule {
         server.off('listening', onListening);
         void launch(memory).then(resolve);
       };
-      if (server.listening) onListening();
+      // Over TLS the certificate names drbot's public host, not 127.0.0.1: the in-process agent uses the in-memory link.
+      if (app.http.tls) void launch(memory).then(resolve);
+      else if (server.listening) onListening();
       else {
         server.once('listening', onListening);
         server.once('error', onError);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { ConsoleAdapter } from '../../adapters/console/console-adapter.js';
@@ -5,6 +6,7 @@ import { createHandlers } from '../../handlers/index.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { Clock } from '../clock/clock.js';
 import { loadConfig, type DrbotConfig } from '../config/load-config.js';
+import { ConfigError } from '../errors/drbot-error.js';
 import { HttpServer } from '../http/http-server.js';
 import { operationalHealthChecks } from '../http/operational-health-checks.js';
 import { createLogger, secretsFromEnv, type Logger } from '../logging/create-logger.js';
@@ -64,7 +66,7 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     throw err;
   }
   const router = new Router(core, createHandlers());
-  const http = new HttpServer(log);
+  const http = new HttpServer(log, config.tls ? readTlsFiles(config.tls) : undefined);
   http.addHealthCheck({
     name: 'store',
     check: async () => {
@@ -126,3 +128,16 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     throw err;
   }
 }
+
+/** Reads the TLS certificate and key; a missing or unreadable file stops the start and names it. */
+function readTlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: 'cert' | 'key') => {
+    try {
+      return readFileSync(tls[what]);
+    } catch (err) {
+      throw new ConfigError(`tls.${what}: cannot read ${tls[what]}: ${(err as Error).message}`, 'point tls.cert/tls.key (or DRBOT_TLS_CERT/DRBOT_TLS_KEY) at readable PEM files');
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
+}
+

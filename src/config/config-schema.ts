@@ -13,6 +13,8 @@ export const DrbotConfigFile = z
     port: z.number().int().min(0).max(65535).default(3000),
     /** Public holidays (YYYY-MM-DD, in the configured time zone) on which working-hours contacts are not paged. */
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD')).default([]),
+    /** Serve HTTPS (and `wss://` for agents) with this certificate and key (PEM files); DRBOT_TLS_CERT / DRBOT_TLS_KEY override. */
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
     /** Agents allowed to connect: id and the SHA-256 (hex) of its token. */
     agents: z
       .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, '64 hex characters') }).strict())

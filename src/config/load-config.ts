@@ -7,7 +7,9 @@ import { DrbotConfigFile } from './config-schema.js';
 import { packageRoot } from './package-root.js';
 
 /** The resolved configuration: the file's settings, environment overrides, absolute paths and secrets. */
-export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts' | 'dataDir' | 'reportsDir'> {
+export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts' | 'dataDir' | 'reportsDir' | 'tls'> {
+  /** Certificate and key files (absolute paths) when drbot serves HTTPS. */
+  tls?: { cert: string; key: string };
   configPath: string;
   runbookPath: string;
   contactsPath: string;
@@ -62,8 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
     if (Number.isNaN(clockEpoch)) throw new ConfigError(`DRBOT_CLOCK_EPOCH must be an ISO time or epoch milliseconds, got "${env.DRBOT_CLOCK_EPOCH}"`);
   }
 
+  if (Boolean(env.DRBOT_TLS_CERT) !== Boolean(env.DRBOT_TLS_KEY)) {
+    throw new ConfigError('DRBOT_TLS_CERT and DRBOT_TLS_KEY go together: set both (PEM certificate and key files) or neither');
+  }
+  const tls = env.DRBOT_TLS_CERT && env.DRBOT_TLS_KEY
+    ? { cert: cwdAbs(env.DRBOT_TLS_CERT), key: cwdAbs(env.DRBOT_TLS_KEY) }
+    : file.tls
+      ? { cert: abs(file.tls.cert), key: abs(file.tls.key) }
+      : undefined;
+
   return {
     ...file,
+    tls,
     lang,
     port,
     configPath,

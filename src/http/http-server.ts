@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import express, { type Express } from 'express';
 import type { Logger } from '../logging/create-logger.js';
 
@@ -17,10 +18,17 @@ export class HttpServer {
   private readonly checks: HealthCheck[] = [];
   private listening = false;
 
-  constructor(private readonly log: Logger) {
+  /** True when the server speaks HTTPS (and so `wss://` for agents). */
+  readonly tls: boolean;
+
+  constructor(
+    private readonly log: Logger,
+    tls?: { cert: Buffer; key: Buffer },
+  ) {
     this.app = express();
     this.app.disable('x-powered-by');
-    this.server = createServer(this.app);
+    this.tls = tls !== undefined;
+    this.server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, this.app) : createServer(this.app);
     this.app.get('/healthz', async (_req, res) => {
       const results = await Promise.all(
         this.checks.map(async (c) => {
