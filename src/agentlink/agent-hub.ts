@@ -59,6 +59,7 @@ export class AgentHub implements AgentPort {
   private sweeper?: NodeJS.Timeout;
   private readonly progressListeners: ((request: ActionRequest, line: string) => void)[] = [];
   private readonly settledListeners: ((request: ActionRequest) => void)[] = [];
+  private readonly connectedListeners: ((host: string) => void)[] = [];
 
   constructor(private readonly options: AgentHubOptions) {
     for (const a of options.agents) this.allow(a.id, a.tokenSha256);
@@ -87,6 +88,31 @@ export class AgentHub implements AgentPort {
   /** Subscribes to the end of every request (its result arrived, or it was declared unknown). */
   onSettled(listener: (request: ActionRequest) => void): void {
     this.settledListeners.push(listener);
+  }
+
+  /** Subscribes to agents connecting (after the welcome), e.g. to settle runs a drbot restart orphaned. */
+  onConnected(listener: (host: string) => void): void {
+    this.connectedListeners.push(listener);
+  }
+
+  /**
+   * Asks the host's agent what became of a request sent by an earlier drbot process (it crashed or
+   * restarted mid-run); never runs it. Resolves with the recorded result, or `unknown` when the
+   * agent never finished it.
+   */
+  requery(request: ActionRequest): Promise<ActionResult> {
+    const conn = this.byHost.get(request.host);
+    if (!conn || !conn.socket.open) return Promise.reject(new AgentOfflineError(request.host));
+    if (this.pending.has(request.requestId)) return Promise.reject(new Error(`request ${request.requestId} is already in flight`));
+    return new Promise<ActionResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(request.requestId);
+        resolve({ status: 'unknown', summary: `the agent did not say what became of request ${request.requestId}; outcome unknown, not re-run`, output: '' });
+      }, request.timeoutMs + this.graceMs);
+      timer.unref();
+      this.pending.set(request.requestId, { request, host: request.host, socket: conn.socket, resolve, timer });
+      this.send(conn.socket, { type: 'query', requestId: request.requestId });
+    });
   }
 
   /** Loads last-seen times from the store (agents are offline until they connect again). */
@@ -208,6 +234,7 @@ export class AgentHub implements AgentPort {
         this.send(socket, { type: 'query', requestId });
       }
     }
+    for (const l of this.connectedListeners) l(host);
     return conn;
   }
 

@@ -46,6 +46,13 @@ export class AgentLinkModule implements DrbotModule {
         if (this.progress.has(request.requestId)) this.track(this.flushProgress(request.requestId));
       });
       await hub.load();
+      // Runs an earlier drbot process left "running" are settled by asking the agent, never re-run.
+      const startedAt = app.core.clock.now();
+      hub.onConnected((host) => {
+        void this.track(
+          app.router.steps.settleOrphans(host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => app.core.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
+        );
+      });
       hub.attach(app.http.server, AGENT_PATH);
     }
     app.core.events.onIncident((e) => {

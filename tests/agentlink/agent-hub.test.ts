@@ -142,6 +142,29 @@ describe('AgentHub over the in-memory link', () => {
   });
 });
 
+describe('AgentHub.requery (runs an earlier drbot process left running)', () => {
+  it('returns what the agent recorded for a request it already ran, without running it again, and unknown for one it never got', async () => {
+    await connectAgent();
+    const first = await hub.run({ ...aRequest('log_tail', { log: 'backend', lines: 1 }), requestId: 'req-before-crash' });
+    const settled: string[] = [];
+    hub.onConnected((h) => settled.push(h));
+    const again = await hub.requery({ ...aRequest('log_tail', { log: 'backend', lines: 1 }), requestId: 'req-before-crash' });
+    expect(again).toMatchObject({ status: first.status, summary: first.summary, output: first.output });
+    const never = await hub.requery({ ...aRequest('log_tail', { log: 'backend' }), requestId: 'req-never-sent' });
+    expect(never.status).toBe('unknown');
+    expect(never.summary).toContain('not re-run');
+    // a fresh connection is announced to onConnected listeners
+    await agent!.stop();
+    agent = undefined;
+    await connectAgent();
+    expect(settled).toEqual(['routing-ml']);
+  });
+
+  it('refuses to requery when no agent serves the host', async () => {
+    await expect(hub.requery(aRequest('log_tail', { log: 'backend' }))).rejects.toBeInstanceOf(AgentOfflineError);
+  });
+});
+
 describe('AgentHub heartbeats', () => {
   it('closes a link that stops sending heartbeats and marks the agent offline', async () => {
     const [hubEnd, agentEnd] = memoryLinkPair();
