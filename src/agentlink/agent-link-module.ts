@@ -4,6 +4,7 @@ import type { AppContext, DrbotModule } from '../app/drbot-module.js';
 import { loadAgentConfig, type AgentConfig } from '../agent/agent-config.js';
 import { wsTransport, type AgentTransport } from '../agent/agent-client.js';
 import { seedDemoHost } from '../agent/demo-host.js';
+import { settleOrphanRuns } from '../incident/settle-orphan-runs.js';
 import { startAgent, type RunningAgent } from '../agent/start-agent.js';
 import type { Step } from '../runbook/pack-schema.js';
 import { AgentHub, sha256Hex } from './agent-hub.js';
@@ -50,7 +51,7 @@ export class AgentLinkModule implements DrbotModule {
       const startedAt = app.core.clock.now();
       hub.onConnected((host) => {
         void this.track(
-          app.router.steps.settleOrphans(host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => app.core.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
+          settleOrphanRuns(app.core, app.router.steps, app.router.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => app.core.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
         );
       });
       hub.attach(app.http.server, AGENT_PATH);

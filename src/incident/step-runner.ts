@@ -1,4 +1,4 @@
-import { AgentOfflineError, type ActionRequest, type ActionResult } from '../agentlink/agent-port.js';
+import { AgentOfflineError, type ActionResult } from '../agentlink/agent-port.js';
 import type { Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import { formatTime } from '../i18n/format-time.js';
@@ -253,52 +253,6 @@ export class StepRunner {
     }
     if (step.action === 'log_snapshot' && result.status === 'ok') await this.incidents.tick(incident, actor, 'log-snapshot');
     return execution;
-  }
-
-  /**
-   * Settles step runs an earlier drbot process left `running` (it crashed or restarted mid-run) by
-   * asking the host's agent what became of each request; nothing is re-run. Only runs started before
-   * `startedBefore` are touched, so this process's own runs are never mistaken for orphans.
-   */
-  async settleOrphans(host: string, startedBefore: number, requery: (request: ActionRequest) => Promise<ActionResult>): Promise<number> {
-    const { store, clock } = this.core;
-    let settled = 0;
-    for (const run of await store.incidents.runningStepRuns()) {
-      if (run.startedAt >= startedBefore) continue;
-      const incident = await store.incidents.get(run.incidentId);
-      if (!incident || incident.host !== host) continue;
-      const located = findStep(this.typeOf(incident), run.stepId);
-      let result: ActionResult;
-      try {
-        result = await requery({
-          requestId: run.requestId,
-          host,
-          action: run.action,
-          params: located?.step.params ?? {},
-          incidentId: incident.id,
-          approvalId: run.approvalId,
-          timeoutMs: 30_000,
-        });
-      } catch {
-        continue; // in flight in this process after all, or the agent went away again: the next connection retries
-      }
-      await store.incidents.finishStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() });
-      settled++;
-      const mark = result.status === 'ok' ? '✅' : result.status === 'warn' ? '⚠️' : result.status === 'fail' ? '❌' : '❔';
-      await this.incidents.record(
-        incident,
-        { platform: 'system', userId: 'drbot', name: 'drbot', roles: [] },
-        'step',
-        this.t(`${mark} ${run.stepId} (drbot 재시작 전에 보낸 요청, 다시 실행하지 않음): ${result.summary}`, `${mark} ${run.stepId} (sent before drbot restarted, not re-run): ${result.summary}`),
-        { step: run.stepId, status: result.status, request: run.requestId, approval: run.approvalId, orphan: true },
-      );
-      if (located?.step.mutates && result.status === 'ok' && incident.status === 'open') {
-        const actor = { platform: 'system' as const, userId: 'drbot', name: run.requestedBy, roles: [] };
-        await this.incidents.tick(incident, actor, 'recovery-executed');
-        await this.healthCheck(incident, actor);
-      }
-    }
-    return settled;
   }
 
   /** Runs the type's health check step; ticks "health check passed" only when it passes. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port.js';
+import { settleOrphanRuns } from '../../src/incident/settle-orphan-runs.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 
@@ -19,7 +20,7 @@ async function anOrphan(requestId: string, stepId: string, action: string, start
   await core.store.incidents.insertStepRun({ requestId, incidentId: ID, stepId, action, requestedBy: 'Lee Backend', startedAt, status: 'running', summary: '', output: '', approvalId: `apr-${requestId}` });
 }
 
-describe('StepRunner.settleOrphans', () => {
+describe('settleOrphanRuns', () => {
   it('asks the agent what became of runs a crashed drbot left running, records it, and never re-runs them', async () => {
     const startedAt = core.clock.now();
     await anOrphan('run-1', 'restart-predictor', 'compose_service_restart', startedAt - 1);
@@ -29,7 +30,7 @@ describe('StepRunner.settleOrphans', () => {
       'run-1': { status: 'ok', summary: 'predictor: 1 container(s) restarted and running', output: '' },
       'run-2': { status: 'unknown', summary: 'the agent has no finished record; outcome unknown, not re-run', output: '' },
     };
-    const settled = await core.router.steps.settleOrphans('routing-ml', startedAt, async (request) => {
+    const settled = await settleOrphanRuns(core, core.router.steps, core.router.incidents, 'routing-ml', startedAt, async (request) => {
       asked.push(request);
       return answers[request.requestId]!;
     });
@@ -56,7 +57,7 @@ describe('StepRunner.settleOrphans', () => {
     const startedAt = core.clock.now();
     await anOrphan('run-mine', 'restart-predictor', 'compose_service_restart', startedAt);
     await anOrphan('run-old', 'restart-predictor', 'compose_service_restart', startedAt - 5);
-    const settled = await core.router.steps.settleOrphans('routing-ml', startedAt, async () => {
+    const settled = await settleOrphanRuns(core, core.router.steps, core.router.incidents, 'routing-ml', startedAt, async () => {
       throw new Error('agent went away');
     });
     expect(settled).toBe(0);

@@ -1,0 +1,67 @@
+import type { ActionRequest, ActionResult } from '../agentlink/agent-port.js';
+import type { Actor } from '../app/actor.js';
+import type { Core } from '../app/core.js';
+import { findStep } from '../runbook/find-step.js';
+import type { IncidentService } from './incident-service.js';
+import type { StepRunner } from './step-runner.js';
+
+const MARKS: Record<ActionResult['status'], string> = { ok: '✅', warn: '⚠️', fail: '❌', unknown: '❔' };
+
+/**
+ * Settles step runs an earlier drbot process left `running` (it crashed or restarted mid-run) by
+ * asking the host's agent what became of each request; nothing is re-run. Only runs started before
+ * `startedBefore` are touched, so this process's own runs are never mistaken for orphans. A
+ * successful host change then gets the same follow-up as a live one: "recovery executed" and the
+ * type's health check.
+ */
+export async function settleOrphanRuns(
+  core: Core,
+  steps: StepRunner,
+  incidents: IncidentService,
+  host: string,
+  startedBefore: number,
+  requery: (request: ActionRequest) => Promise<ActionResult>,
+): Promise<number> {
+  const { store, clock } = core;
+  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  let settled = 0;
+  for (const run of await store.incidents.runningStepRuns()) {
+    if (run.startedAt >= startedBefore) continue;
+    const incident = await store.incidents.get(run.incidentId);
+    if (!incident || incident.host !== host) continue;
+    const located = findStep(steps.typeOf(incident), run.stepId);
+    let result: ActionResult;
+    try {
+      result = await requery({
+        requestId: run.requestId,
+        host,
+        action: run.action,
+        params: located?.step.params ?? {},
+        incidentId: incident.id,
+        approvalId: run.approvalId,
+        timeoutMs: 30_000,
+      });
+    } catch {
+      continue; // in flight in this process after all, or the agent went away again: the next connection retries
+    }
+    await store.incidents.finishStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() });
+    settled++;
+    const drbot: Actor = { platform: 'system', userId: 'drbot', name: 'drbot', roles: [] };
+    await incidents.record(
+      incident,
+      drbot,
+      'step',
+      t(
+        `${MARKS[result.status]} ${run.stepId} (drbot 재시작 전에 보낸 요청, 다시 실행하지 않음): ${result.summary}`,
+        `${MARKS[result.status]} ${run.stepId} (sent before drbot restarted, not re-run): ${result.summary}`,
+      ),
+      { step: run.stepId, status: result.status, request: run.requestId, approval: run.approvalId, orphan: true },
+    );
+    if (located?.step.mutates && result.status === 'ok' && incident.status === 'open') {
+      const requester: Actor = { platform: 'system', userId: 'drbot', name: run.requestedBy, roles: [] };
+      await incidents.tick(incident, requester, 'recovery-executed');
+      await steps.healthCheck(incident, requester);
+    }
+  }
+  return settled;
+}
