@@ -60,6 +60,7 @@ export class AgentHub implements AgentPort {
   private readonly progressListeners: ((request: ActionRequest, line: string) => void)[] = [];
   private readonly settledListeners: ((request: ActionRequest) => void)[] = [];
   private readonly connectedListeners: ((host: string) => void)[] = [];
+  private shuttingDown = false;
 
   constructor(private readonly options: AgentHubOptions) {
     for (const a of options.agents) this.allow(a.id, a.tokenSha256);
@@ -172,7 +173,8 @@ export class AgentHub implements AgentPort {
       this.byHost.delete(conn.host);
       this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt });
       this.persist(conn.id, conn.host, false, conn.lastSeenAt);
-      this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
+      if (this.shuttingDown) this.options.log.info({ agentId: conn.id, host: conn.host }, 'agent disconnected while drbot stops');
+      else this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
       for (const p of this.pending.values()) if (p.socket === conn.socket) p.socket = undefined;
     });
   }
@@ -207,8 +209,14 @@ export class AgentHub implements AgentPort {
     });
   }
 
+  /** drbot is stopping: agents leaving from now on are expected, not warnings. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
   /** Closes every link and stops the heartbeat sweeper; pending requests end as unknown. */
   async close(): Promise<void> {
+    this.shuttingDown = true;
     if (this.sweeper) clearInterval(this.sweeper);
     const conns = [...this.byHost.values()];
     this.byHost.clear();

@@ -74,6 +74,8 @@ export class AgentLinkModule implements DrbotModule {
     await Promise.race([Promise.allSettled([...this.work]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     clearTimeout(this.progressTimer);
     await this.flushProgress();
+    // drbot is the one leaving: links closing from here on are expected, not warnings.
+    this.hub?.beginShutdown();
     await this.embedded?.stop();
     this.embedded = undefined;
     await this.hub?.close();
