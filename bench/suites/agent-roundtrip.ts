@@ -106,6 +106,21 @@ export const agentRoundtrip: BenchSuite = {
           solo.get(step.id)!.push(performance.now() - t);
         }
       }
+      // the same bundle executed in-process: separates the probes' own concurrency from the link's cost
+      const localWalls: number[] = [];
+      const localSolo = new Map<string, number[]>(type1.diagnostics.map((s) => [s.id, []]));
+      for (let b = 0; b < BUNDLES; b++) {
+        const t0 = performance.now();
+        await Promise.all(type1.diagnostics.map((step) => local.execute(request(step.action, step.params))));
+        localWalls.push(performance.now() - t0);
+        for (const step of type1.diagnostics) {
+          const t = performance.now();
+          await local.execute(request(step.action, step.params));
+          localSolo.get(step.id)!.push(performance.now() - t);
+        }
+      }
+      const localSlowest = Math.max(...[...localSolo.values()].map((xs) => percentile(xs, 50)));
+      rows.push({ metric: 'Type 1 bundle / slowest probe, in-process (no link)', value: percentile(localWalls, 50) / localSlowest, unit: '×' });
       const slowest = Math.max(...[...solo.values()].map((xs) => percentile(xs, 50)));
       const ratio = percentile(walls, 50) / slowest;
       rows.push(
