@@ -6,6 +6,7 @@ import { formatTime } from '../../src/i18n/format-time.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Reply } from '../../src/views/view.js';
+import { translator } from '../../src/i18n/lang.js';
 
 /**
  * Console mode: one command per line from stdin, replies on stdout, the same grammar as Slack
@@ -49,7 +50,7 @@ export class ConsoleAdapter {
 
   /** Handles one line: identity switches here, everything else through the router. */
   async handle(line: string): Promise<Reply | undefined> {
-    const t = (ko: string, en: string) => (this.app.core.lang === 'ko' ? ko : en);
+    const t = translator(this.app.core.lang);
     const iam = /^\/?(iam|whoami)\b\s*(.*)$/i.exec(line);
     if (iam) {
       const name = iam[2]!.trim();

@@ -3,6 +3,7 @@ import type { ChatPageSender, PageRequest } from '../../src/notify/pager.js';
 import type { View } from '../../src/views/view.js';
 import { viewActivity } from './reply-activities.js';
 import { NoTeamsConversationError, type TeamsConversations } from './teams-conversations.js';
+import { translator } from '../../src/i18n/lang.js';
 
 /** Pages a person in their personal chat with drbot on Teams, from the reference stored when they installed or messaged it. */
 export class TeamsPageSender implements ChatPageSender {
@@ -26,7 +27,7 @@ export class TeamsPageSender implements ChatPageSender {
 /** The page as a small card: who is paged for what, the summary, and buttons to acknowledge or see the incident. */
 function pageView(request: PageRequest): View {
   const { incident, level, contact, summary, lang } = request;
-  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const t = translator(lang);
   const title = t(`호출: ${incident.id} (에스컬레이션 ${level}단계)`, `Page: ${incident.id} (escalation level ${level})`);
   return {
     key: `page:${incident.id}:${level}:${contact.name}`,

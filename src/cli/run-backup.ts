@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import { DrbotError } from '../errors/drbot-error.js';
 import { backupSqlite } from '../store/backup-sqlite.js';
 import { SQLITE_FILE } from '../store/restore-sqlite.js';
+import { translator } from '../i18n/lang.js';
 
 /** What a CLI subcommand prints and its exit code. */
 export interface CliResult {
@@ -13,7 +14,7 @@ export interface CliResult {
 /** `drbot backup FILE`: an online copy of the SQLite store, or pg_dump guidance on PostgreSQL. */
 export async function runBackup(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const config = loadConfig(env);
-  const t = (ko: string, en: string) => (config.lang === 'ko' ? ko : en);
+  const t = translator(config.lang);
   if (args.length !== 1 || !args[0]) return { code: 2, text: t('사용법: drbot backup <파일>', 'usage: drbot backup <file>') };
   const dest = args[0];
   if (config.databaseUrl) {

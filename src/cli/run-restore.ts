@@ -1,11 +1,12 @@
 import { loadConfig } from '../config/load-config.js';
 import { restoreSqlite } from '../store/restore-sqlite.js';
 import type { CliResult } from './run-backup.js';
+import { translator } from '../i18n/lang.js';
 
 /** `drbot restore FILE`: checks the backup, refuses while drbot runs on DATA_DIR, keeps the current file aside and copies the backup in. */
 export function runRestore(args: string[], env: NodeJS.ProcessEnv, now = new Date()): CliResult {
   const config = loadConfig(env);
-  const t = (ko: string, en: string) => (config.lang === 'ko' ? ko : en);
+  const t = translator(config.lang);
   if (args.length !== 1 || !args[0]) return { code: 2, text: t('사용법: drbot restore <백업 파일>', 'usage: drbot restore <backup-file>') };
   const backup = args[0];
   if (config.databaseUrl) {

@@ -3,6 +3,7 @@ import { formatDuration } from '../i18n/format-duration.js';
 import type { Incident, StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import type { Store } from '../store/store.js';
+import { translator } from '../i18n/lang.js';
 
 const MAX_STEPS = 6;
 
@@ -12,7 +13,7 @@ const MAX_STEPS = 6;
  */
 export async function pageSummary(core: Pick<Core, 'pack' | 'lang' | 'agents'>, store: Store, incident: Incident, now: number, headline?: string): Promise<string> {
   const { pack, lang } = core;
-  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const t = translator(lang);
   const type = pack.types.find((x) => x.id === incident.type);
   const rto = rtoState(incident, pack, now);
   const runs = await store.incidents.stepRuns(incident.id);

@@ -4,6 +4,7 @@ import type { TimelineEntry } from '../incident/incident.js';
 import type { PageJob } from '../scheduler/timer-work.js';
 import { DeliveryRepository } from '../store/delivery-repository.js';
 import type { Store } from '../store/store.js';
+import { translator } from '../i18n/lang.js';
 
 /**
  * After a page reached nobody (every channel of that person failed), reserves a page for the next
@@ -12,7 +13,7 @@ import type { Store } from '../store/store.js';
  * once per level: people with a deliveries row for the level are skipped.
  */
 export async function reserveNextPagee(core: Pick<Core, 'contacts' | 'clock' | 'lang'>, tx: Store, failed: PageJob): Promise<{ next?: PageJob; entry: TimelineEntry }> {
-  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  const t = translator(core.lang);
   const now = core.clock.now();
   const deliveries = new DeliveryRepository(tx.db);
   const tried = new Set((await deliveries.forLevel(failed.incident.id, failed.level)).map((d) => d.person));

@@ -16,3 +16,8 @@ export function pick(lang: Lang, text: Localized): string {
 export function l(ko: string, en: string): Localized {
   return { ko, en };
 }
+
+/** A `t(ko, en)` function for one language, for call sites that phrase many messages. */
+export function translator(lang: Lang): (ko: string, en: string) => string {
+  return (ko, en) => (lang === 'ko' ? ko : en);
+}

@@ -8,6 +8,7 @@ import { canTransition, type ImpactScope, type Incident, type IncidentStatus, ty
 import type { IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
 import { ok, refuse, type Outcome } from './outcome.js';
+import { translator } from '../i18n/lang.js';
 
 /** Checklist items the engine ticks by itself when an incident opens. */
 const TICKED_ON_OPEN = ['record-time', 'identify-type', 'impact-scope'];
@@ -278,7 +279,7 @@ export class IncidentService {
   }
 
   private t(ko: string, en: string): string {
-    return this.core.lang === 'ko' ? ko : en;
+    return translator(this.core.lang)(ko, en);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { ActionRequest, ActionResult } from '../agentlink/agent-port.js';
-import type { Actor } from '../app/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import { findStep } from '../runbook/find-step.js';
 import type { IncidentService } from './incident-service.js';
 import type { StepRunner } from './step-runner.js';
+import { translator } from '../i18n/lang.js';
 
 const MARKS: Record<ActionResult['status'], string> = { ok: '✅', warn: '⚠️', fail: '❌', unknown: '❔' };
 
@@ -23,7 +24,7 @@ export async function settleOrphanRuns(
   requery: (request: ActionRequest) => Promise<ActionResult>,
 ): Promise<number> {
   const { store, clock } = core;
-  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  const t = translator(core.lang);
   let settled = 0;
   for (const run of await store.incidents.runningStepRuns()) {
     if (run.startedAt >= startedBefore) continue;
@@ -46,10 +47,9 @@ export async function settleOrphanRuns(
     }
     await store.incidents.finishStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() });
     settled++;
-    const drbot: Actor = { platform: 'system', userId: 'drbot', name: 'drbot', roles: [] };
     await incidents.record(
       incident,
-      drbot,
+      SYSTEM_ACTOR,
       'step',
       t(
         `${MARKS[result.status]} ${run.stepId} (drbot 재시작 전에 보낸 요청, 다시 실행하지 않음): ${result.summary}`,
@@ -58,7 +58,7 @@ export async function settleOrphanRuns(
       { step: run.stepId, status: result.status, request: run.requestId, approval: run.approvalId, orphan: true },
     );
     if (located?.step.mutates && result.status === 'ok' && incident.status === 'open') {
-      const requester: Actor = { platform: 'system', userId: 'drbot', name: run.requestedBy, roles: [] };
+      const requester: Actor = { ...SYSTEM_ACTOR, name: run.requestedBy };
       await incidents.tick(incident, requester, 'recovery-executed');
       await steps.healthCheck(incident, requester);
     }

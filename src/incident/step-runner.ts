@@ -7,6 +7,7 @@ import type { FaultType, Step } from '../runbook/pack-schema.js';
 import type { Approval, Incident, StepRun } from './incident.js';
 import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
+import { translator } from '../i18n/lang.js';
 
 /** A step approved again within this time of its last approved run is taken as a double click, not a new run. */
 export const RERUN_GUARD_MS = 60_000;
@@ -266,6 +267,6 @@ export class StepRunner {
   }
 
   private t(ko: string, en: string): string {
-    return this.core.lang === 'ko' ? ko : en;
+    return translator(this.core.lang)(ko, en);
   }
 }

@@ -5,6 +5,7 @@ import type { IncidentService } from '../incident/incident-service.js';
 import { ok, refuse, type Outcome } from '../incident/outcome.js';
 import type { NoticeDelivery, NoticeKind, UserNotice } from './notice-channel.js';
 import { composeUserNotice } from './user-notice.js';
+import { translator } from '../i18n/lang.js';
 
 /** The checklist item each notice ticks. */
 export const NOTICE_CHECKLIST_ITEM: Record<NoticeKind, string> = { outage: 'user-notice', recovered: 'user-notice-recovered' };
@@ -30,7 +31,7 @@ export async function sendUserNotice(
   kind: NoticeKind,
   text: string,
 ): Promise<Outcome<SentUserNotice>> {
-  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  const t = translator(core.lang);
   if (kind === 'outage' && incident.status !== 'open') {
     return refuse(`${incident.id}은(는) 진행 중이 아닙니다 (${incident.status}). 복구 안내는 \`recovered\`를 쓰세요.`, `${incident.id} is not open (${incident.status}); for the recovery notice use \`recovered\`.`);
   }

@@ -1,6 +1,7 @@
 import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { Lang } from '../i18n/lang.js';
+import { translator } from '../i18n/lang.js';
 import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { Approval, StepRun, StepRunStatus } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
@@ -36,7 +37,7 @@ const TIMELINE_KINDS = new Set(['opened', 'ack', 'assign', 'escalate', 'page', '
 export function formatIncidentReport(input: ReportInput): string {
   const { snapshot: snap, pack, lang, timeZone } = input;
   const { incident, type } = snap;
-  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const t = translator(lang);
   const at = (ms: number) => formatTime(ms, timeZone);
   const hm = (ms: number) => at(ms).slice(11);
   const rto = rtoState(incident, pack, snap.now);

@@ -9,6 +9,7 @@ import { IncidentService } from '../incident/incident-service.js';
 import { ReportFileRepository } from '../store/report-file-repository.js';
 import { renderIncidentReport } from './render-incident-report.js';
 import { reportDate } from './report-date.js';
+import { translator } from '../i18n/lang.js';
 
 /** A report as written to disk. */
 export interface WrittenReport {
@@ -77,7 +78,7 @@ export class IncidentReportWriter {
       markdown = await renderIncidentReport(this.core, incident);
       await replaceFile(path, markdown);
     }
-    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    const t = translator(this.core.lang);
     await this.incidents.record(incident, actor, 'report', created ? t(`사후 보고서 작성: ${shownPath}`, `post-incident report written: ${shownPath}`) : t(`사후 보고서 갱신: ${shownPath}`, `post-incident report updated: ${shownPath}`), {
       path: shownPath,
       created,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
-import { pick } from '../i18n/lang.js';
+import { pick, translator } from '../i18n/lang.js';
 import { IncidentService } from '../incident/incident-service.js';
 import { StepRunner } from '../incident/step-runner.js';
 import { textReply, type Reply } from '../views/view.js';
@@ -85,7 +85,7 @@ export class Router {
   private async run(line: string, actor: Actor, origin: CommandOrigin): Promise<Reply> {
     const started = performance.now();
     const lang = this.core.lang;
-    const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+    const t = translator(lang);
     const tokens = tokenize(line);
     const done = (verb: string, reply: Reply, outcome?: 'ok' | 'refused' | 'error') => {
       this.observer(verb, outcome ?? (reply.refused ? 'refused' : 'ok'), performance.now() - started);
@@ -135,7 +135,7 @@ export class Router {
   }
 
   private denied(access: Access, actor: Actor): string | undefined {
-    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    const t = translator(this.core.lang);
     if (access === 'anyone') return undefined;
     if (!actor.roles.length) {
       return t(

@@ -5,6 +5,7 @@ import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { ChecklistItem } from '../runbook/pack-schema.js';
 import type { Mark, View } from '../views/view.js';
+import { translator } from '../i18n/lang.js';
 
 /** Which recurring check: weekly (Monday 10:00) or monthly (the 1st). */
 export type CheckSchedule = 'weekly' | 'monthly';
@@ -98,13 +99,13 @@ export class ScheduledChecks {
   }
 
   private t(ko: string, en: string): string {
-    return this.core.lang === 'ko' ? ko : en;
+    return translator(this.core.lang)(ko, en);
   }
 }
 
 /** The results as a notice for the ops channel: one line per item, failed items offering an incident. */
 export function checkReportView(report: CheckReport, core: Pick<Core, 'lang' | 'timeZone'>): View {
-  const t = (ko: string, en: string) => (core.lang === 'ko' ? ko : en);
+  const t = translator(core.lang);
   const counts = { ok: 0, warn: 0, fail: 0 };
   for (const i of report.items) counts[i.mark]++;
   const late = report.lateMs ? t(` (${formatDuration(report.lateMs, core.lang)} 늦게 실행)`, ` (ran ${formatDuration(report.lateMs, core.lang)} late)`) : '';

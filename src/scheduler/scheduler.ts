@@ -15,6 +15,7 @@ import { quietTimer } from './quiet-timer.js';
 import { rtoAlarmTimer } from './rto-alarm-timer.js';
 import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-work.js';
 import { isBusyError, writeTransaction, writeTransactionRetrying } from './write-transaction.js';
+import { translator } from '../i18n/lang.js';
 
 /** Tuning of the loop; every value is in the core clock's milliseconds unless said otherwise. */
 export interface SchedulerOptions {
@@ -224,7 +225,7 @@ export class Scheduler {
       row,
       now,
       lateMs,
-      t: (ko, en) => (core.lang === 'ko' ? ko : en),
+      t: translator(core.lang),
       entry: async (incidentId, kind, text, data) => {
         const entry = await tx.incidents.appendTimeline({ incidentId, at: now, actor: SYSTEM_ACTOR.name, kind, text, data });
         entries.push(entry);
@@ -307,7 +308,7 @@ export class Scheduler {
   /** Records how one page went: its deliveries row and a timeline line by drbot. */
   private async recordPage(tx: Store, job: PageJob, result: PageResult): Promise<TimelineEntry> {
     const now = this.core.clock.now();
-    const t = (ko: string, en: string) => (this.core.lang === 'ko' ? ko : en);
+    const t = translator(this.core.lang);
     await new DeliveryRepository(tx.db).finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
     const who = `${job.contact.name} (${job.role})`;
     const text = result.ok

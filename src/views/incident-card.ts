@@ -1,6 +1,7 @@
 import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { Lang } from '../i18n/lang.js';
+import { translator } from '../i18n/lang.js';
 import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
@@ -26,7 +27,7 @@ export type CardDetail = 'full' | 'compact';
 /** Builds the incident card: status, RTO clock, ladder, checklists, diagnostics, recovery steps and their commands. */
 export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: Lang, detail: CardDetail = 'full'): View {
   const { incident, type } = snap;
-  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const t = translator(lang);
   const rto = rtoState(incident, pack, snap.now);
   const lastRun = latestRuns(snap.runs);
   const ticked = new Set(snap.ticks.map((x) => x.itemId));
@@ -134,7 +135,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
 
 /** The button for one step: approve (with a confirm dialog) for host-changing steps, run otherwise. */
 export function stepAction(incidentId: string, step: Step, lang: Lang, host: string): ViewAction {
-  const t = (ko: string, en: string) => (lang === 'ko' ? ko : en);
+  const t = translator(lang);
   if (!step.mutates) return { label: step.action === 'manual' ? t(`완료: ${step.id}`, `Done: ${step.id}`) : t(`실행: ${step.id}`, `Run ${step.id}`), command: `/incident run ${incidentId} ${step.id}` };
   const params = Object.entries(step.params).map(([k, v]) => `${k}=${v}`).join(' ');
   return {
