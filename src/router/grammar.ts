@@ -64,6 +64,14 @@ function idAndStep(verb: 'approve' | 'run') {
   };
 }
 
+/** Parser of a verb whose only argument is an optional incident id. */
+function onlyOptionalId(verb: 'status' | 'ack' | 'escalate' | 'close' | 'report') {
+  return (args: string[]): Command | Localized => {
+    const { id, rest } = optionalId(args);
+    return noMore(rest, { verb, id });
+  };
+}
+
 /** The grammar of `/incident …`, one entry per verb, in the order `help` lists them. */
 export const GRAMMAR: readonly VerbSpec[] = [
   {
@@ -102,10 +110,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident status [id]',
     summary: l('상태, RTO, 체크리스트, 복구 단계', 'status, RTO clock, checklists, recovery steps'),
     access: 'anyone',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'status', id });
-    },
+    parse: onlyOptionalId('status'),
   },
   {
     verb: 'diag',
@@ -158,20 +163,14 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident ack [id]',
     summary: l('담당 확인 (에스컬레이션은 계속)', 'acknowledge (the ladder keeps climbing)'),
     access: 'contact',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'ack', id });
-    },
+    parse: onlyOptionalId('ack'),
   },
   {
     verb: 'escalate',
     usage: '/incident escalate [id]',
     summary: l('다음 에스컬레이션 단계 즉시 호출', 'page the next ladder rung now'),
     access: 'contact',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'escalate', id });
-    },
+    parse: onlyOptionalId('escalate'),
   },
   {
     verb: 'assign',
@@ -228,20 +227,14 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident close [id]',
     summary: l('복구된 인시던트 종료', 'close a resolved incident'),
     access: ['devops', 'cto'],
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'close', id });
-    },
+    parse: onlyOptionalId('close'),
   },
   {
     verb: 'report',
     usage: '/incident report [id]',
     summary: l('사후 보고서 다시 만들기 (재발 방지 대책·교훈 유지)', 're-render the post-incident report (keeps prevention and lessons)'),
     access: 'contact',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'report', id });
-    },
+    parse: onlyOptionalId('report'),
   },
   {
     verb: 'cancel',
