@@ -110,14 +110,28 @@ PY
 
 # 3. podman API service on $SOCK ---------------------------------------------------------------
 ping() { curl -fsS --max-time 2 --unix-socket "$SOCK" http://d/_ping 2>/dev/null | grep -qx OK; }
+# A service started from a checkout that was deleted since still answers _ping, but conmon then
+# fails ("Failed to get working directory") and every container start breaks: restart it.
+if [ -f "$SOCK_DIR/podman-service.pid" ]; then
+  old_pid=$(cat "$SOCK_DIR/podman-service.pid")
+  if [ -d "/proc/$old_pid" ] && readlink "/proc/$old_pid/cwd" | grep -q ' (deleted)$'; then
+    log "podman service $old_pid runs in a deleted directory; restarting it"
+    kill "$old_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -d "/proc/$old_pid" ] || break; sleep 0.1; done
+  fi
+fi
 if ping; then
   log "podman service already answering on $SOCK"
 else
   mkdir -p "$SOCK_DIR"
   rm -f "$SOCK"
   log "starting podman system service on $SOCK (log: $SOCK_DIR/podman-service.log)"
-  setsid nohup podman system service --time=0 "unix://$SOCK" >"$SOCK_DIR/podman-service.log" 2>&1 </dev/null &
-  echo $! >"$SOCK_DIR/podman-service.pid"
+  # started from / so it outlives whichever checkout ran this script
+  (
+    cd /
+    setsid nohup podman system service --time=0 "unix://$SOCK" >"$SOCK_DIR/podman-service.log" 2>&1 </dev/null &
+    echo $! >"$SOCK_DIR/podman-service.pid"
+  )
   for _ in $(seq 1 100); do ping && break; sleep 0.2; done
   if ! ping; then
     log "podman service did not answer within 20s; log tail:"; tail -n 30 "$SOCK_DIR/podman-service.log" >&2 || true; exit 1
