@@ -4,8 +4,8 @@ import { AGENT_ID_HEADER, HubMessage, type AgentMessage, type LinkSocket } from 
 import { WsLinkSocket } from '../agentlink/ws-link-socket.js';
 import type { ActionExecutor } from './action-executor.js';
 
-/** Opens one link to drbot (a WebSocket, or an in-memory pair); rejects when it cannot. */
-export type AgentTransport = () => Promise<LinkSocket>;
+/** Opens one link to drbot (a WebSocket, or an in-memory pair); rejects when it cannot, or when `signal` aborts the attempt. */
+export type AgentTransport = (signal?: AbortSignal) => Promise<LinkSocket>;
 
 /** Thrown by the WebSocket transport when drbot refuses the agent's id or token. */
 export class AgentAuthRejected extends Error {
@@ -17,10 +17,20 @@ export class AgentAuthRejected extends Error {
 
 /** The WebSocket transport: connects to drbot's `/agent` (ws:// or wss://, trusting `ca` too) with the agent id and token in the upgrade headers. */
 export function wsTransport(url: string, id: string, token: string, tls: { ca?: Buffer } = {}): AgentTransport {
-  return () =>
+  return (signal) =>
     new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new Error('agent stopping'));
       const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: 1024 * 1024, ...(tls.ca ? { ca: tls.ca } : {}) });
-      ws.once('open', () => resolve(new WsLinkSocket(ws)));
+      // stopping mid-connect drops the half-open connection at once instead of waiting for the handshake timeout
+      const abort = () => {
+        ws.terminate();
+        reject(new Error('agent stopping'));
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      ws.once('open', () => {
+        signal?.removeEventListener('abort', abort);
+        resolve(new WsLinkSocket(ws));
+      });
       ws.once('unexpected-response', (_req, res) => {
         reject(res.statusCode === 401 || res.statusCode === 403 ? new AgentAuthRejected(res.statusCode) : new Error(`drbot answered HTTP ${res.statusCode} instead of upgrading`));
         ws.terminate();
@@ -29,21 +39,32 @@ export function wsTransport(url: string, id: string, token: string, tls: { ca?: 
     });
 }
 
+/** Reconnect delays when agent.yaml does not set them: half a second first, at most 30 s. */
+export const DEFAULT_BACKOFF_MS = { min: 500, max: 30_000 };
+
+/** Delay before reconnect attempt `attempt` (0-based): `min·2^attempt`, jittered ±50 %, capped at `max`. */
+export function reconnectDelay(attempt: number, backoff: { min: number; max: number }, random: () => number): number {
+  const base = Math.min(backoff.max, backoff.min * 2 ** Math.min(attempt, 52));
+  return Math.round(Math.min(backoff.max, base * (0.5 + random())));
+}
+
 /** Options of the client loop. */
 export interface AgentClientOptions {
   host: string;
   version: string;
   actions: string[];
   log?: Logger;
-  /** First and longest reconnect delay (jittered ±50 %). */
+  /** First reconnect delay and the cap: each attempt doubles the delay, jittered ±50 % and never above `max`. */
   backoffMs?: { min: number; max: number };
   random?: () => number;
 }
 
 /**
  * The agent's side of the link: says hello, sends heartbeats, runs what drbot asks through the
- * executor, answers re-queries from the ledger, and reconnects with exponential backoff and jitter.
- * Results go out on whichever link is up when they finish; drbot re-queries what it missed.
+ * executor, answers re-queries from the ledger, and reconnects with exponential backoff and jitter
+ * for as long as drbot is away. The pending reconnect keeps the process alive (an agent whose
+ * drbot restarts must still be there when it is back). Results go out on whichever link is up when
+ * they finish; drbot re-queries what it missed.
  */
 export class AgentClient {
   private socket?: LinkSocket;
@@ -52,6 +73,7 @@ export class AgentClient {
   private heartbeat?: NodeJS.Timeout;
   private lastHeard = 0;
   private retry?: NodeJS.Timeout;
+  private connecting?: AbortController;
   private readyResolve!: () => void;
   /** Resolves once drbot has welcomed the agent the first time. */
   readonly ready: Promise<void> = new Promise((r) => (this.readyResolve = r));
@@ -77,6 +99,7 @@ export class AgentClient {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    this.connecting?.abort();
     clearInterval(this.heartbeat);
     this.socket?.close(1000, 'agent stopping');
     await Promise.allSettled([...this.inflight]);
@@ -85,12 +108,16 @@ export class AgentClient {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     let socket: LinkSocket;
+    const connecting = (this.connecting = new AbortController());
     try {
-      socket = await this.transport();
+      socket = await this.transport(connecting.signal);
     } catch (err) {
-      this.options.log?.warn({ err: (err as Error).message, attempt: this.attempt }, 'cannot reach drbot; retrying');
-      this.scheduleReconnect();
+      if (this.stopped) return;
+      const delay = this.scheduleReconnect();
+      this.options.log?.warn({ err: (err as Error).message, failedAttempts: this.attempt, retryInMs: delay }, 'cannot reach drbot; retrying');
       return;
+    } finally {
+      if (this.connecting === connecting) this.connecting = undefined;
     }
     if (this.stopped) {
       socket.close(1000, 'agent stopping');
@@ -104,21 +131,20 @@ export class AgentClient {
       this.heartbeat = undefined;
       this.socket = undefined;
       if (!this.stopped) {
-        this.options.log?.warn('link to drbot closed; reconnecting');
-        this.scheduleReconnect();
+        const delay = this.scheduleReconnect();
+        this.options.log?.warn({ retryInMs: delay }, 'link to drbot closed; reconnecting');
       }
     });
     this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions });
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    const { min, max } = this.options.backoffMs ?? { min: 500, max: 30_000 };
-    const base = Math.min(max, min * 2 ** this.attempt);
-    const delay = Math.round(base * (0.5 + (this.options.random ?? Math.random)()));
+  /** Arms the next attempt and returns its delay. The timer is deliberately not unref'd: it is what keeps a waiting agent process alive. */
+  private scheduleReconnect(): number {
+    const delay = reconnectDelay(this.attempt, this.options.backoffMs ?? DEFAULT_BACKOFF_MS, this.options.random ?? Math.random);
     this.attempt++;
+    clearTimeout(this.retry);
     this.retry = setTimeout(() => void this.connect(), delay);
-    this.retry.unref?.();
+    return delay;
   }
 
   private onMessage(socket: LinkSocket, text: string): void {

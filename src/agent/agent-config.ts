@@ -12,7 +12,10 @@ const Port = z.number().int().min(1).max(65535);
 const Match = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const NameMap = <T extends z.ZodType>(value: T) => z.record(Name, value).default({});
 
-/** A command the agent may run: an executable and an argument array (never a shell string). `{param}` args are replaced by validated values. */
+/**
+ * A command the agent may run: an executable and an argument array (never a shell string). `{param}`
+ * args are replaced by validated values.
+ */
 const Recipe = z
   .object({
     command: Path,
@@ -38,6 +41,12 @@ export const AgentConfigFile = z
         tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('DRBOT_AGENT_TOKEN'),
         /** PEM file of the CA (or self-signed certificate) to trust for a wss:// URL, besides the system's. */
         ca: z.string().min(1).optional(),
+        /** Reconnect backoff: the first delay and the cap (seconds; doubled per attempt, jittered ±50 %). */
+        reconnect: z
+          .object({ minSeconds: z.number().positive().default(0.5), maxSeconds: z.number().positive().default(30) })
+          .strict()
+          .refine((r) => r.minSeconds <= r.maxSeconds, 'minSeconds must not be above maxSeconds')
+          .default({ minSeconds: 0.5, maxSeconds: 30 }),
       })
       .strict()
       .optional(),

@@ -1,25 +1,42 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createLogger } from '../logging/create-logger.js';
 import { ConfigError, DrbotError, toDrbotError } from '../errors/drbot-error.js';
 import { wsTransport } from './agent-client.js';
 import { loadAgentConfig } from './agent-config.js';
 import { startAgent } from './start-agent.js';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 
 const USAGE = `usage: drbot-agent --config agent.yaml
   Connects out to drbot (agent.yaml drbot.url), authenticates with the agent id and the token in
   the environment variable named by drbot.tokenEnv (default DRBOT_AGENT_TOKEN), and runs only the
-  actions and parameters agent.yaml allows.`;
+  actions and parameters agent.yaml allows. Runs until SIGTERM or SIGINT, reconnecting for as long
+  as drbot is away.`;
+
+/** Resolves with the first SIGTERM or SIGINT; listening from the start means a signal during startup still ends the agent cleanly. */
+function firstStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
 
 /** The `drbot-agent` command line. */
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const stopSignal = firstStopSignal();
+  let args: { config?: string; help?: boolean };
+  try {
+    args = parseArgs({ args: argv, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (err) {
+    process.stderr.write(`drbot-agent: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  const at = argv.indexOf('--config');
-  const path = at >= 0 ? argv[at + 1] : undefined;
+  const path = args.config;
   if (!path) {
     process.stderr.write(USAGE + '\n');
     return 2;
@@ -33,13 +50,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token] });
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
-  const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), { log });
+  const { minSeconds, maxSeconds } = config.drbot.reconnect;
+  const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), { log, backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 } });
   log.info({ id: config.id, host: config.host, url: config.drbot.url }, 'drbot-agent started');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  const signal = await stopSignal;
+  log.info({ signal }, 'drbot-agent stopping');
+  // a second signal while requests finish: the operator wants out now
+  const now = () => {
+    log.warn('second signal: exiting without waiting for running requests');
+    process.exit(1);
+  };
+  process.once('SIGTERM', now);
+  process.once('SIGINT', now);
   await agent.stop();
   return 0;
 }

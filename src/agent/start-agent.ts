@@ -18,10 +18,10 @@ export interface RunningAgent {
 }
 
 /** Assembles an agent (host tools, durable request ledger, executor) and starts connecting through `transport`. */
-export function startAgent(config: AgentConfig, transport: AgentTransport, options: { log?: Logger; tools?: Partial<HostTools> } = {}): RunningAgent {
+export function startAgent(config: AgentConfig, transport: AgentTransport, options: { log?: Logger; tools?: Partial<HostTools>; backoffMs?: { min: number; max: number } } = {}): RunningAgent {
   const ledger = new RequestLedger(config.stateDir);
   const executor = new ActionExecutor(config, createHostTools(config, options.tools), ledger, options.log);
-  const client = new AgentClient(executor, transport, { host: config.host, version: AGENT_VERSION, actions: [...AGENT_ACTIONS.keys()], log: options.log });
+  const client = new AgentClient(executor, transport, { host: config.host, version: AGENT_VERSION, actions: [...AGENT_ACTIONS.keys()], log: options.log, backoffMs: options.backoffMs });
   client.start();
   return {
     client,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { reconnectDelay } from '../../src/agent/agent-client.js';
 import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
 import type { LinkSocket } from '../../src/agentlink/agent-protocol.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
@@ -62,5 +63,32 @@ describe('AgentClient', () => {
     for (let i = 0; i < 300 && attempts < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(agent.client.connected).toBe(false);
+  });
+
+  it('stop() abandons a connect attempt in progress instead of waiting for it', async () => {
+    host = anAgentConfig();
+    let aborted = false;
+    let attempts = 0;
+    agent = startAgent(host.build(), (signal) => {
+      attempts++;
+      return new Promise((_, reject) => signal?.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted')))));
+    });
+    await agent.stop();
+    agent = undefined;
+    expect(aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(attempts).toBe(1);
+  });
+});
+
+describe('reconnectDelay', () => {
+  const backoff = { min: 500, max: 30_000 };
+  it('doubles per attempt with ±50 % jitter and never goes above the cap', () => {
+    expect(reconnectDelay(0, backoff, () => 0)).toBe(250);
+    expect(reconnectDelay(0, backoff, () => 0.999)).toBe(750);
+    expect(reconnectDelay(3, backoff, () => 0.5)).toBe(4000);
+    expect(reconnectDelay(10, backoff, () => 0.999)).toBe(30_000);
+    expect(reconnectDelay(10, backoff, () => 0)).toBe(15_000);
+    expect(reconnectDelay(5000, backoff, () => 0.5)).toBe(30_000);
   });
 });

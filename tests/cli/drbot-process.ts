@@ -7,15 +7,15 @@ import { packageRoot } from '../../src/config/package-root.js';
 /** The built CLI; `npm test` builds it first (`npm run build` when running jest alone). */
 export const DRBOT_BIN = join(packageRoot(), 'dist/src/cli/drbot.js');
 
-/** A directory with a config that keeps drbot to itself: no embedded agent, the shipped pack and contacts. */
-export function aDrbotHome(): { home: string; dataDir: string; configPath: string } {
+/** A directory with a config that keeps drbot to itself: no embedded agent, the shipped pack and contacts (plus `extra` YAML lines). */
+export function aDrbotHome(extra: string[] = []): { home: string; dataDir: string; configPath: string } {
   const root = packageRoot();
   const home = mkdtempSync(join(tmpdir(), 'drbot-proc-'));
   mkdirSync(join(home, 'config'));
   const configPath = join(home, 'config/drbot.yaml');
   writeFileSync(
     configPath,
-    [`runbook: ${join(root, 'runbooks/routing-ml.yaml')}`, `contacts: ${join(root, 'config/contacts.yaml')}`, 'lang: en', 'embeddedAgent:', '  enabled: false', ''].join('\n'),
+    [`runbook: ${join(root, 'runbooks/routing-ml.yaml')}`, `contacts: ${join(root, 'config/contacts.yaml')}`, 'lang: en', 'embeddedAgent:', '  enabled: false', ...extra, ''].join('\n'),
   );
   return { home, dataDir: join(home, 'data'), configPath };
 }
