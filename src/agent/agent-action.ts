@@ -16,7 +16,10 @@ export interface CommandResult {
 /** Options for running one command (an executable and an argument array, never a shell string). */
 export interface RunOptions {
   cwd?: string;
+  /** The recipe's own variables; the child gets these, PATH and `passEnv`, never the agent's whole environment. */
   env?: Record<string, string>;
+  /** Names of the agent's environment variables the recipe passes through. */
+  passEnv?: readonly string[];
   signal?: AbortSignal;
   /** Called with each output line as it arrives (long-running recipes). */
   onLine?: (line: string) => void;

@@ -10,11 +10,13 @@ const Path = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
 /** What a process's argv must contain: one string, or several that must all appear. */
 const Match = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const NameMap = <T extends z.ZodType>(value: T) => z.record(Name, value).default({});
 
 /**
  * A command the agent may run: an executable and an argument array (never a shell string). `{param}`
- * args are replaced by validated values.
+ * args are replaced by validated values. The child's environment is PATH, the agent's variables
+ * named in `passEnv`, and `env` — nothing else is inherited.
  */
 const Recipe = z
   .object({
@@ -22,6 +24,7 @@ const Recipe = z
     args: z.array(z.string()).default([]),
     cwd: Path.optional(),
     env: z.record(z.string(), z.string()).default({}),
+    passEnv: z.array(EnvName).default([]),
   })
   .strict();
 export type Recipe = z.infer<typeof Recipe>;

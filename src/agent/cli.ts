@@ -48,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`drbot-agent: environment variable ${config.drbot.tokenEnv} (the agent token) is not set\n`);
     return 2;
   }
+  // Read once, then gone: nothing the agent starts (or reports through env_present) can see it.
+  delete process.env[config.drbot.tokenEnv];
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token] });
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
   const { minSeconds, maxSeconds } = config.drbot.reconnect;

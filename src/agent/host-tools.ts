@@ -3,14 +3,16 @@ import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import type { CommandResult, HostTools, RunOptions } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
+import { childEnv } from './child-env.js';
 
-/** Runs an executable with an argument array through execa (never a shell), streaming lines when asked. */
+/** Runs an executable with an argument array through execa (never a shell) in an explicit environment (see childEnv), streaming lines when asked. */
 export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   // loaded on first use: drbot's console start should not pay for it
   const { execa } = await import('execa');
   const child = execa(command, args, {
     cwd: options.cwd,
-    env: options.env,
+    env: childEnv(options.env, options.passEnv),
+    extendEnv: false,
     cancelSignal: options.signal,
     reject: false,
     shell: false,

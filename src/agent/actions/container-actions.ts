@@ -165,7 +165,7 @@ export const composeUpBuild = defineAction({
     if (service) allowedService(ctx, service);
     const recipe = ctx.config.compose;
     if (!recipe) return { status: 'fail', summary: 'compose recipe is not configured on this agent', output: '' };
-    const opts = { cwd: recipe.cwd, env: recipe.env, signal: ctx.signal, onLine: (l: string) => ctx.progress(l) };
+    const opts = { cwd: recipe.cwd, env: recipe.env, passEnv: recipe.passEnv, signal: ctx.signal, onLine: (l: string) => ctx.progress(l) };
     const build = await ctx.tools.run(recipe.command, [...recipe.args, 'build', ...(no_cache ? ['--no-cache'] : []), ...(service ? [service] : [])], opts);
     if (build.failed) return { status: 'fail', summary: `build failed (exit ${build.exitCode})`, output: build.stdout + build.stderr };
     const up = await ctx.tools.run(recipe.command, [...recipe.args, 'up', '-d', ...(service ? [service] : [])], opts);

@@ -58,6 +58,7 @@ export const retrainModel = defineAction({
     const r = await ctx.tools.run(retrain.recipe.command, fillArgs(retrain.recipe.args, { dataset: path, name }), {
       cwd: retrain.recipe.cwd,
       env: retrain.recipe.env,
+      passEnv: retrain.recipe.passEnv,
       signal: ctx.signal,
       onLine: (line) => ctx.progress(line),
     });

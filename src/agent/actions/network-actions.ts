@@ -122,7 +122,7 @@ export const firewallRules = defineAction({
   timeoutMs: 15_000,
   async run({ source }, ctx) {
     const recipe = allowed(ctx.config.firewall.sources, source, 'firewall source');
-    const r = await ctx.tools.run(recipe.command, recipe.args, { cwd: recipe.cwd, env: recipe.env, signal: ctx.signal });
+    const r = await ctx.tools.run(recipe.command, recipe.args, { cwd: recipe.cwd, env: recipe.env, passEnv: recipe.passEnv, signal: ctx.signal });
     return r.failed
       ? { status: 'warn', summary: `${source}: could not read the rules (exit ${r.exitCode}): ${r.stderr.split('\n')[0] ?? ''}`, output: r.stdout + r.stderr }
       : { status: 'ok', summary: `${source}: ${r.stdout.split('\n').filter(Boolean).length} line(s)`, output: r.stdout };
@@ -138,7 +138,7 @@ export const firewallAllow = defineAction({
     allowedPort(ctx.config.firewall.allowPorts, port, 'firewall port');
     const recipe = ctx.config.firewall.allow;
     if (!recipe) return { status: 'fail', summary: 'firewall.allow recipe is not configured on this agent', output: '' };
-    const r = await ctx.tools.run(recipe.command, fillArgs(recipe.args, { port: String(port) }), { cwd: recipe.cwd, env: recipe.env, signal: ctx.signal });
+    const r = await ctx.tools.run(recipe.command, fillArgs(recipe.args, { port: String(port) }), { cwd: recipe.cwd, env: recipe.env, passEnv: recipe.passEnv, signal: ctx.signal });
     return { status: r.failed ? 'fail' : 'ok', summary: r.failed ? `allow ${port}: failed (exit ${r.exitCode})` : `allow ${port}: done`, output: r.stdout + r.stderr };
   },
 });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { allowed, allowedPort, defineAction, hostPort, type ActionContext } from '../agent-action.js';
+import { childEnv } from '../child-env.js';
 import { listeningSockets, listProcesses, matchProcesses, socketOwners } from '../proc-table.js';
 import { probeHealth } from './network-actions.js';
 
@@ -112,7 +113,7 @@ export const processRestart = defineAction({
     const fd = openSync(restart.log, 'a');
     let pid: number | undefined;
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, ...restart.recipe.env };
+      const env = childEnv(restart.recipe.env, restart.recipe.passEnv);
       const child = spawn(restart.recipe.command, restart.recipe.args, { cwd: restart.recipe.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
       const spawned = await new Promise<Error | undefined>((resolve) => {
         child.once('spawn', () => resolve(undefined));
