@@ -6,13 +6,15 @@ import { createLogger } from '../logging/create-logger.js';
 import { ConfigError, DrbotError, toDrbotError } from '../errors/drbot-error.js';
 import { wsTransport } from './agent-client.js';
 import { loadAgentConfig } from './agent-config.js';
+import { checkAgentTransport } from './check-agent-transport.js';
 import { startAgent } from './start-agent.js';
 
-const USAGE = `usage: drbot-agent --config agent.yaml
+const USAGE = `usage: drbot-agent --config agent.yaml [--insecure-transport]
   Connects out to drbot (agent.yaml drbot.url), authenticates with the agent id and the token in
   the environment variable named by drbot.tokenEnv (default DRBOT_AGENT_TOKEN), and runs only the
   actions and parameters agent.yaml allows. Runs until SIGTERM or SIGINT, reconnecting for as long
-  as drbot is away.`;
+  as drbot is away.
+  --insecure-transport  allow plain ws:// to drbot on another machine (the token travels in clear)`;
 
 /** Resolves with the first SIGTERM or SIGINT; listening from the start means a signal during startup still ends the agent cleanly. */
 function firstStopSignal(): Promise<NodeJS.Signals> {
@@ -25,9 +27,9 @@ function firstStopSignal(): Promise<NodeJS.Signals> {
 /** The `drbot-agent` command line. */
 async function main(argv: string[]): Promise<number> {
   const stopSignal = firstStopSignal();
-  let args: { config?: string; help?: boolean };
+  let args: { config?: string; 'insecure-transport'?: boolean; help?: boolean };
   try {
-    args = parseArgs({ args: argv, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+    args = parseArgs({ args: argv, options: { config: { type: 'string' }, 'insecure-transport': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
   } catch (err) {
     process.stderr.write(`drbot-agent: ${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -42,7 +44,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadAgentConfig(path);
-  if (!config.drbot) throw new ConfigError(`${path} has no drbot.url`, 'add drbot: { url: ws://drbot-host:3000/agent } (wss:// when drbot serves TLS; drbot.ca trusts a private CA)');
+  if (!config.drbot) throw new ConfigError(`${path} has no drbot.url`, 'add drbot: { url: wss://drbot-host:3000/agent } (drbot serves TLS with tls.cert/tls.key; drbot.ca trusts a private CA)');
+  const insecure = args['insecure-transport'] === true;
+  checkAgentTransport(config.drbot.url, insecure);
   const token = process.env[config.drbot.tokenEnv];
   if (!token) {
     process.stderr.write(`drbot-agent: environment variable ${config.drbot.tokenEnv} (the agent token) is not set\n`);
@@ -51,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   // Read once, then gone: nothing the agent starts (or reports through env_present) can see it.
   delete process.env[config.drbot.tokenEnv];
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token] });
+  if (insecure && new URL(config.drbot.url).protocol === 'ws:') log.warn({ url: config.drbot.url }, '--insecure-transport: the agent token travels in clear to drbot; use wss:// on any network you do not control');
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
   const { minSeconds, maxSeconds } = config.drbot.reconnect;
   const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), { log, backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 } });
