@@ -41,6 +41,16 @@ export class ActionExecutor {
   /** Runs one request (or refuses it) and resolves with the result; never throws. */
   async execute(request: WireRequest, onProgress: (line: string) => void = () => {}): Promise<WireResult> {
     const log = this.log?.child({ requestId: request.requestId, action: request.action, incidentId: request.incidentId });
+    try {
+      return await this.executeChecked(request, onProgress, log);
+    } catch (err) {
+      // a bug, not an outcome: say so instead of taking the agent down
+      log?.error({ err }, 'request failed unexpectedly');
+      return { status: 'unknown', summary: `${request.action.slice(0, 64)}: the agent failed unexpectedly (${(err as Error).message}); check the host before running it again`, output: '' };
+    }
+  }
+
+  private async executeChecked(request: WireRequest, onProgress: (line: string) => void, log: Logger | undefined): Promise<WireResult> {
     const refused = this.check(request);
     if (refused) {
       log?.warn({ refused: refused.refused, reason: refused.summary }, 'request refused');
@@ -57,8 +67,17 @@ export class ActionExecutor {
     // join the same group commit without waiting for it: the id is refused as a duplicate from this
     // moment on, and a probe run again after a crash changes nothing.
     const mutates = ACTION_CATALOG[action.name].mutates;
-    const durable = (p: Promise<void>) => (mutates ? p : (p.catch((err: unknown) => log?.error({ err }, 'could not record the request in the ledger')), Promise.resolve()));
-    await durable(this.ledger.start(request.requestId, this.tools.now()));
+    const started = this.ledger.start(request.requestId, this.tools.now());
+    if (mutates) {
+      try {
+        await started;
+      } catch (err) {
+        const result = refusal('ledger-unavailable', `${request.action} was not run: the agent cannot record request ${request.requestId} in its ledger (${(err as Error).message}), so it could not promise to run it only once. Free space or fix the disk under stateDir, then approve the step again`);
+        log?.error({ err }, 'request refused: the ledger cannot be written');
+        this.ledger.finish(request.requestId, this.tools.now(), result).catch(() => undefined);
+        return result;
+      }
+    } else started.catch((err: unknown) => log?.error({ err }, 'could not record the request in the ledger'));
     const controller = new AbortController();
     const timeoutMs = Math.min(request.timeoutMs, action.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
@@ -79,7 +98,12 @@ export class ActionExecutor {
     } finally {
       clearTimeout(timer);
     }
-    await durable(this.ledger.finish(request.requestId, this.tools.now(), result));
+    try {
+      await this.ledger.finish(request.requestId, this.tools.now(), result);
+    } catch (err) {
+      log?.error({ err }, 'could not record the result in the ledger');
+      if (mutates) result = { ...result, summary: `${result.summary} (not recorded in the agent's ledger: ${(err as Error).message}; after a restart of the agent this request reads as unknown)` };
+    }
     log?.info({ status: result.status, refused: result.refused }, 'request finished');
     return result;
   }

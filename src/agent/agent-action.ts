@@ -70,7 +70,7 @@ export function defineAction<S extends z.ZodType>(action: { name: ActionName; pa
 }
 
 /** Why the agent refuses a request before running anything. */
-export type RefusalCode = 'unknown-action' | 'bad-params' | 'not-allowed' | 'needs-approval' | 'duplicate';
+export type RefusalCode = 'unknown-action' | 'bad-params' | 'not-allowed' | 'needs-approval' | 'duplicate' | 'ledger-unavailable';
 
 /** Thrown by an action when a parameter names something the agent config does not allow; nothing was changed. */
 export class ActionRefused extends Error {

@@ -1,52 +1,87 @@
-import { close, existsSync, fsync, mkdirSync, openSync, readFileSync, write, writeSync } from 'node:fs';
-import { promisify } from 'node:util';
+import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import type { WireResult } from '../agentlink/agent-protocol.js';
+import { ConfigError } from '../errors/drbot-error.js';
+import { eachLineOfFile } from './each-line-of-file.js';
 
 /** Where a request id stands in the ledger. */
 export type LedgerState = { state: 'running' } | { state: 'done'; result: WireResult } | { state: 'unknown' };
 
 type Line = { id: string; phase: 'start'; at: number } | { id: string; phase: 'end'; at: number; result: WireResult };
 
-const KEPT_OUTPUT = 8 * 1024;
-const writeAsync = promisify(write);
-const fsyncAsync = promisify(fsync);
-const closeAsync = promisify(close);
+/** Where a line sits in the ledger file. */
+interface Span {
+  offset: number;
+  length: number;
+}
+
+/** In memory: running, a recent result, the place of an older result in the file, or unknown. */
+type Slot = { state: 'running' } | { state: 'done'; result: WireResult; span?: Span; lost?: boolean } | { state: 'on-disk'; span: Span } | { state: 'unknown' };
+
+/** The file operations the ledger uses (node:fs by default); tests pass one whose writes really fail. */
+export type LedgerFs = Pick<typeof nodeFs, 'mkdirSync' | 'openSync' | 'readSync' | 'writeSync' | 'fstatSync' | 'write' | 'fsync' | 'close'>;
+
+/** Options of the ledger. */
+export interface RequestLedgerOptions {
+  fs?: LedgerFs;
+  /** How many finished requests keep their result in memory (default {@link RESIDENT_RESULTS}). */
+  residentResults?: number;
+}
+
+/** Results of this many most recent requests stay in memory; older ones are read back from the file when asked for. */
+export const RESIDENT_RESULTS = 1000;
+
+/** Output kept per result, in the file and in memory (the tail). */
+export const KEPT_OUTPUT = 8 * 1024;
+
+/** A ledger line could not be written or flushed (disk full, I/O error): the record is not durable. */
+export class LedgerWriteError extends Error {
+  constructor(
+    readonly file: string,
+    reason: NodeJS.ErrnoException,
+  ) {
+    super(`cannot write the request ledger ${file}: ${reason.message}`, { cause: reason });
+    this.name = 'LedgerWriteError';
+  }
+}
 
 /**
  * The agent's memory of every request id it has accepted: an append-only JSON-lines file, fsynced
  * after each line, so an id is never run twice across reconnects, retries and restarts. A `start`
  * without an `end` means the agent died mid-run: its outcome is unknown and it is not run again.
  * Lines written while an fsync is in flight share the next one (group commit), so concurrent
- * diagnostics do not queue behind each other's disk flushes.
+ * diagnostics do not queue behind each other's disk flushes. Memory is bounded: every id stays
+ * indexed (its file position), but only the most recent results are held; the rest are read back.
+ * A write that fails rejects that record's promise and leaves the ledger usable.
  */
 export class RequestLedger {
-  private readonly entries = new Map<string, LedgerState>();
+  private readonly entries = new Map<string, Slot>();
+  /** Ids whose result is in memory, least recently finished first. */
+  private readonly resident = new Set<string>();
+  private readonly fs: LedgerFs;
+  private readonly limit: number;
+  private readonly file: string;
   private readonly fd: number;
-  private readonly running = new Set<string>();
-  private queue: { line: string; done: (err?: unknown) => void }[] = [];
+  private end: number;
+  /** A failed write may have left part of a line: the next write starts on a fresh line. */
+  private torn = false;
+  private queue: { line: string; done: (err?: LedgerWriteError, span?: Span) => void }[] = [];
   private flushing?: Promise<void>;
 
-  constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'executed-requests.jsonl');
-    let torn = false;
-    if (existsSync(file)) {
-      const text = readFileSync(file, 'utf8');
-      torn = text.length > 0 && !text.endsWith('\n');
-      for (const raw of text.split('\n')) {
-        if (!raw.trim()) continue;
-        try {
-          const line = JSON.parse(raw) as Line;
-          this.entries.set(line.id, line.phase === 'end' ? { state: 'done', result: line.result } : { state: 'unknown' });
-        } catch {
-          // a torn last line from a crash mid-write: that request's start or end is lost, its neighbours are not
-        }
-      }
+  constructor(dir: string, options: RequestLedgerOptions = {}) {
+    this.fs = options.fs ?? nodeFs;
+    this.limit = options.residentResults ?? RESIDENT_RESULTS;
+    this.file = join(dir, 'executed-requests.jsonl');
+    try {
+      this.fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      this.fd = this.fs.openSync(this.file, 'a+', 0o600);
+      if (!this.fs.fstatSync(this.fd).isFile()) throw new Error('not a regular file');
+    } catch (err) {
+      throw new ConfigError(`cannot open the request ledger ${this.file}: ${(err as Error).message}`, 'make stateDir in agent.yaml a directory the agent user can write');
     }
-    this.fd = openSync(file, 'a');
-    // end a torn line so the next record starts on a line of its own
-    if (torn) writeSync(this.fd, '\n');
+    const { size, torn } = eachLineOfFile(this.fd, (raw, offset) => this.load(raw, offset), this.fs.readSync);
+    this.end = size;
+    this.torn = torn;
   }
 
   /** True when the id was ever accepted (finished, running or cut short). */
@@ -56,34 +91,106 @@ export class RequestLedger {
 
   /** What became of a request id (`unknown` when it was never seen or was cut short by a crash). */
   lookup(id: string): LedgerState {
-    if (this.running.has(id)) return { state: 'running' };
-    return this.entries.get(id) ?? { state: 'unknown' };
+    const slot = this.entries.get(id);
+    if (!slot) return { state: 'unknown' };
+    if (slot.state === 'done') return { state: 'done', result: slot.result };
+    if (slot.state === 'on-disk') {
+      const line = this.readLine(slot.span);
+      return line?.phase === 'end' && line.id === id ? { state: 'done', result: line.result } : { state: 'unknown' };
+    }
+    return slot;
+  }
+
+  /** How many results are held in memory (at most the resident limit, plus results still being written). */
+  get residentCount(): number {
+    return this.resident.size;
   }
 
   /** Records that a request starts; the id counts as seen at once, and the promise resolves once that is on disk. */
   start(id: string, at: number): Promise<void> {
+    this.forget(id);
     this.entries.set(id, { state: 'running' });
-    this.running.add(id);
-    return this.append({ id, phase: 'start', at });
+    return this.append({ id, phase: 'start', at }).then(() => undefined);
   }
 
-  /** Records how a request ended (resolves once on disk). */
+  /** Records how a request ended (resolves once on disk; rejects with LedgerWriteError when it could not be written). */
   finish(id: string, at: number, result: WireResult): Promise<void> {
-    const kept = { ...result, output: result.output.length > KEPT_OUTPUT ? result.output.slice(-KEPT_OUTPUT) : result.output, data: undefined };
-    this.running.delete(id);
-    this.entries.set(id, { state: 'done', result });
-    return this.append({ id, phase: 'end', at, result: kept });
+    const kept: WireResult = { ...result, output: tail(result.output), data: undefined };
+    const slot: Slot & { state: 'done' } = { state: 'done', result: kept };
+    this.forget(id);
+    this.entries.set(id, slot);
+    this.resident.add(id);
+    this.evict();
+    return this.append({ id, phase: 'end', at, result: kept }).then(
+      (span) => {
+        slot.span = span;
+        this.evict();
+      },
+      (err: unknown) => {
+        slot.lost = true;
+        this.evict();
+        throw err;
+      },
+    );
   }
 
   /** Waits for pending lines, then closes the file. */
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
-    await closeAsync(this.fd);
+    await new Promise<void>((resolve) => this.fs.close(this.fd, () => resolve()));
   }
 
-  private append(line: Line): Promise<void> {
+  private load(raw: Buffer, offset: number): void {
+    let line: Line;
+    try {
+      line = JSON.parse(raw.toString('utf8')) as Line;
+    } catch {
+      return; // a torn line from a crash mid-write: that request's start or end is lost, its neighbours are not
+    }
+    if (typeof line?.id !== 'string') return;
+    this.forget(line.id);
+    if (line.phase !== 'end') {
+      this.entries.set(line.id, { state: 'unknown' });
+      return;
+    }
+    this.entries.set(line.id, { state: 'done', result: line.result, span: { offset, length: raw.length } });
+    this.resident.add(line.id);
+    this.evict();
+  }
+
+  private forget(id: string): void {
+    this.resident.delete(id);
+  }
+
+  /** Moves the oldest results out of memory: written ones to their file position, lost ones to unknown (as a restart would see them). */
+  private evict(): void {
+    for (const id of this.resident) {
+      if (this.resident.size <= this.limit) return;
+      const slot = this.entries.get(id);
+      if (slot?.state !== 'done') {
+        this.resident.delete(id);
+        continue;
+      }
+      if (slot.span) this.entries.set(id, { state: 'on-disk', span: slot.span });
+      else if (slot.lost) this.entries.set(id, { state: 'unknown' });
+      else return; // still being written: its position is not known yet
+      this.resident.delete(id);
+    }
+  }
+
+  private readLine(span: Span): Line | undefined {
+    try {
+      const buf = Buffer.alloc(span.length);
+      this.fs.readSync(this.fd, buf, 0, span.length, span.offset);
+      return JSON.parse(buf.toString('utf8')) as Line;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private append(line: Line): Promise<Span> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: JSON.stringify(line) + '\n', done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ line: JSON.stringify(line) + '\n', done: (err, span) => (err ? reject(err) : resolve(span!)) });
       this.flushing ??= this.flush();
     });
   }
@@ -92,14 +199,38 @@ export class RequestLedger {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
+      const lead = this.torn ? '\n' : '';
+      const text = lead + batch.map((b) => b.line).join('');
+      const start = this.end;
       try {
-        await writeAsync(this.fd, batch.map((b) => b.line).join(''));
-        await fsyncAsync(this.fd);
-        for (const b of batch) b.done();
+        const bytesWritten = await new Promise<number>((resolve, reject) => this.fs.write(this.fd, text, null, 'utf8', (err, n) => (err ? reject(err) : resolve(n))));
+        const expected = Buffer.byteLength(text);
+        if (bytesWritten !== expected) throw Object.assign(new Error(`short write: ${bytesWritten} of ${expected} bytes`), { code: 'ENOSPC' });
+        await new Promise<void>((resolve, reject) => this.fs.fsync(this.fd, (err) => (err ? reject(err) : resolve())));
+        this.end = start + expected;
+        this.torn = false;
+        let at = start + Buffer.byteLength(lead);
+        for (const b of batch) {
+          const length = Buffer.byteLength(b.line);
+          b.done(undefined, { offset: at, length: length - 1 });
+          at += length;
+        }
       } catch (err) {
-        for (const b of batch) b.done(err);
+        // part of the batch may be in the file: end it before the next line, and find where the file ends now
+        this.torn = true;
+        try {
+          this.end = this.fs.fstatSync(this.fd).size;
+        } catch {
+          // keep the last known end; the next successful write corrects nothing but its own span
+        }
+        const failure = new LedgerWriteError(this.file, err as NodeJS.ErrnoException);
+        for (const b of batch) b.done(failure);
       }
     }
     this.flushing = undefined;
   }
+}
+
+function tail(output: string): string {
+  return output.length > KEPT_OUTPUT ? output.slice(-KEPT_OUTPUT) : output;
 }

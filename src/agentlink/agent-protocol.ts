@@ -22,7 +22,7 @@ export const WireResult = z.object({
   output: z.string(),
   data: z.unknown().optional(),
   /** Set when the agent refused to run the request at all (and why, as a code). */
-  refused: z.enum(['unknown-action', 'bad-params', 'not-allowed', 'needs-approval', 'duplicate']).optional(),
+  refused: z.enum(['unknown-action', 'bad-params', 'not-allowed', 'needs-approval', 'duplicate', 'ledger-unavailable']).optional(),
 });
 export type WireResult = z.infer<typeof WireResult>;
 

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { appendFileSync, readFileSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ActionExecutor, capOutput } from '../../src/agent/action-executor.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
+import { RequestLedger, type LedgerFs } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
 
@@ -93,6 +94,34 @@ describe('ActionExecutor refusals', () => {
     const ex = executor(host);
     expect(ex.status('req-crashed')).toEqual({ state: 'unknown' });
     expect(await ex.execute(aRequest('log_tail', { log: 'backend' }, { requestId: 'req-crashed' }))).toMatchObject({ refused: 'duplicate', status: 'unknown' });
+  });
+});
+
+describe('ActionExecutor with a ledger it cannot write', () => {
+  it('refuses a host change with the reason when the disk is full, runs nothing, and keeps serving', async () => {
+    host = anAgentConfig().file('backup/a.accdb', 'backup').file('db/routing.accdb', 'live').file('logs/backend.log', 'line\n');
+    const config = host.build();
+    const devFull = openSync('/dev/full', 'w');
+    const full = { on: true };
+    type Cb = (err: NodeJS.ErrnoException | null, n: number) => void;
+    const write = (fd: number, text: string, pos: null, enc: BufferEncoding, cb: Cb) => nodeFs.write(full.on ? devFull : fd, text, pos, enc, cb);
+    const ledger = new RequestLedger(config.stateDir, { fs: { ...nodeFs, write } as unknown as LedgerFs });
+    ledgers.push(ledger);
+    const ex = new ActionExecutor(config, createHostTools(config), ledger);
+    try {
+      const r = await ex.execute(aRequest('restore_file', { file: 'access_db', from: 'latest' }, { approvalId: 'apr-1' }));
+      expect(r).toMatchObject({ status: 'fail', refused: 'ledger-unavailable' });
+      expect(r.summary).toContain('ENOSPC');
+      expect(r.summary).toContain('was not run');
+      expect(readFileSync(host.path('db/routing.accdb'), 'utf8')).toBe('live');
+      // read-only probes still run (running one twice changes nothing)
+      expect(await ex.execute(aRequest('log_tail', { log: 'backend' }))).toMatchObject({ status: 'ok', output: 'line' });
+      full.on = false;
+      expect(await ex.execute(aRequest('restore_file', { file: 'access_db', from: 'latest' }, { approvalId: 'apr-2' }))).toMatchObject({ status: 'ok' });
+      expect(readFileSync(host.path('db/routing.accdb'), 'utf8')).toBe('backup');
+    } finally {
+      closeSync(devFull);
+    }
   });
 });
 

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import * as nodeFs from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LedgerWriteError, RequestLedger, type LedgerFs } from '../../src/agent/request-ledger.js';
+
+let dirs: string[] = [];
+let fds: number[] = [];
+afterEach(() => {
+  for (const fd of fds) closeSync(fd);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+  fds = [];
+});
+
+function stateDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'drbot-ledger-'));
+  dirs.push(d);
+  return d;
+}
+
+type WriteCb = (err: NodeJS.ErrnoException | null, written: number) => void;
+
+/** node:fs whose ledger writes go to /dev/full (the kernel answers ENOSPC, as on a full disk) while `full.on` is set. */
+function diskThatFills(): { fs: LedgerFs; full: { on: boolean } } {
+  const devFull = openSync('/dev/full', 'w');
+  fds.push(devFull);
+  const full = { on: false };
+  const write = (fd: number, text: string, position: null, encoding: BufferEncoding, cb: WriteCb) => nodeFs.write(full.on ? devFull : fd, text, position, encoding, cb);
+  return { fs: { ...nodeFs, write } as unknown as LedgerFs, full };
+}
+
+const ok = (summary: string) => ({ status: 'ok' as const, summary, output: '' });
+
+describe('RequestLedger write errors', () => {
+  it('rejects a record the disk refuses with the reason, and keeps working once there is space again', async () => {
+    const dir = stateDir();
+    const { fs, full } = diskThatFills();
+    const ledger = new RequestLedger(dir, { fs });
+    await ledger.start('req-1', 1);
+    full.on = true;
+    const refused = ledger.start('req-2', 2);
+    await expect(refused).rejects.toBeInstanceOf(LedgerWriteError);
+    await expect(refused).rejects.toThrow(/ENOSPC/);
+    full.on = false;
+    await ledger.finish('req-1', 3, ok('done after the disk filled up'));
+    await ledger.close();
+
+    const reread = new RequestLedger(dir);
+    expect(reread.lookup('req-1')).toMatchObject({ state: 'done', result: { summary: 'done after the disk filled up' } });
+    expect(reread.has('req-2')).toBe(false);
+    await reread.close();
+  });
+
+  it('starts a fresh line after a write that left part of a line behind', async () => {
+    const dir = stateDir();
+    let half = false;
+    const write = (fd: number, text: string, position: null, encoding: BufferEncoding, cb: WriteCb) => {
+      if (!half) return nodeFs.write(fd, text, position, encoding, cb);
+      // the kernel took half of the line, then the device gave up
+      nodeFs.writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
+      cb(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' }), 0);
+    };
+    const ledger = new RequestLedger(dir, { fs: { ...nodeFs, write } as unknown as LedgerFs });
+    half = true;
+    await expect(ledger.start('req-torn', 1)).rejects.toThrow(/EIO/);
+    half = false;
+    await ledger.start('req-after', 2);
+    await ledger.finish('req-after', 3, ok('fine'));
+    await ledger.close();
+    const reread = new RequestLedger(dir);
+    expect(reread.lookup('req-after')).toMatchObject({ state: 'done', result: { summary: 'fine' } });
+    await reread.close();
+  });
+});
+
+describe('RequestLedger memory bound', () => {
+  it('keeps only the most recent results in memory and reads older ones back from the file', async () => {
+    const dir = stateDir();
+    const ledger = new RequestLedger(dir, { residentResults: 10 });
+    for (let i = 0; i < 25; i++) {
+      await ledger.start(`req-${i}`, i);
+      await ledger.finish(`req-${i}`, i, { status: 'ok', summary: `result ${i}`, output: 'x'.repeat(20_000) + `end ${i}` });
+    }
+    expect(ledger.residentCount).toBe(10);
+    // an evicted result is still known (never run twice) and read back from disk, its output cut to the tail
+    expect(ledger.has('req-0')).toBe(true);
+    const old = ledger.lookup('req-0');
+    expect(old).toMatchObject({ state: 'done', result: { summary: 'result 0' } });
+    expect(old.state === 'done' && old.result.output.endsWith('end 0')).toBe(true);
+    expect(old.state === 'done' && old.result.output.length).toBe(8 * 1024);
+    expect(ledger.lookup('req-24')).toMatchObject({ state: 'done', result: { summary: 'result 24' } });
+    await ledger.close();
+
+    const reread = new RequestLedger(dir, { residentResults: 10 });
+    expect(reread.residentCount).toBe(10);
+    expect(reread.lookup('req-3')).toMatchObject({ state: 'done', result: { summary: 'result 3' } });
+    await reread.close();
+    expect(readFileSync(join(dir, 'executed-requests.jsonl'), 'utf8').trim().split('\n')).toHaveLength(50);
+  });
+});
