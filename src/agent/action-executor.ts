@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { OUTPUT_CAP_BYTES, type WireRequest, type WireResult } from '../agentlink/agent-protocol.js';
+import { OUTPUT_CAP_BYTES, SUMMARY_CAP_CHARS, type WireRequest, type WireResult } from '../agentlink/agent-protocol.js';
 import { ACTION_CATALOG, isKnownAction } from './action-catalog.js';
 import { ActionRefused, type HostTools, type RefusalCode } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
@@ -16,6 +16,11 @@ export function capOutput(text: string, cap = OUTPUT_CAP_BYTES): string {
   if (buf.length <= cap) return text;
   const note = `[output truncated: last ${Math.round(cap / 1024)} kB of ${buf.length} bytes]\n`;
   return note + buf.subarray(buf.length - cap + Buffer.byteLength(note)).toString('utf8').replace(/^\uFFFD+/, '');
+}
+
+/** Clips a summary to what drbot accepts (the link would be closed for a longer one). */
+function fitForWire(result: WireResult): WireResult {
+  return result.summary.length > SUMMARY_CAP_CHARS ? { ...result, summary: `${result.summary.slice(0, SUMMARY_CAP_CHARS - 20)} … [summary cut]` } : result;
 }
 
 const refusal = (code: RefusalCode, summary: string): WireResult => ({ status: 'fail', summary: `refused: ${summary}`, output: '', refused: code });
@@ -42,7 +47,7 @@ export class ActionExecutor {
   async execute(request: WireRequest, onProgress: (line: string) => void = () => {}): Promise<WireResult> {
     const log = this.log?.child({ requestId: request.requestId, action: request.action, incidentId: request.incidentId });
     try {
-      return await this.executeChecked(request, onProgress, log);
+      return fitForWire(await this.executeChecked(request, onProgress, log));
     } catch (err) {
       // a bug, not an outcome: say so instead of taking the agent down
       log?.error({ err }, 'request failed unexpectedly');

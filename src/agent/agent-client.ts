@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
-import { AGENT_ID_HEADER, HubMessage, type AgentMessage, type LinkSocket } from '../agentlink/agent-protocol.js';
+import { AGENT_ID_HEADER, MAX_MESSAGE_CHARS, parseHubMessage, type AgentMessage, type HubMessage, type LinkSocket } from '../agentlink/agent-protocol.js';
 import { WsLinkSocket } from '../agentlink/ws-link-socket.js';
 import type { ActionExecutor } from './action-executor.js';
 
@@ -20,7 +20,7 @@ export function wsTransport(url: string, id: string, token: string, tls: { ca?: 
   return (signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new Error('agent stopping'));
-      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: 1024 * 1024, ...(tls.ca ? { ca: tls.ca } : {}) });
+      const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, [AGENT_ID_HEADER]: id }, handshakeTimeout: 10_000, maxPayload: MAX_MESSAGE_CHARS, ...(tls.ca ? { ca: tls.ca } : {}) });
       // stopping mid-connect drops the half-open connection at once instead of waiting for the handshake timeout
       const abort = () => {
         ws.terminate();
@@ -150,9 +150,9 @@ export class AgentClient {
   private onMessage(socket: LinkSocket, text: string): void {
     let msg: HubMessage;
     try {
-      msg = HubMessage.parse(JSON.parse(text));
-    } catch {
-      this.options.log?.warn('drbot sent a malformed message; ignored');
+      msg = parseHubMessage(text);
+    } catch (err) {
+      this.options.log?.warn({ reason: (err as Error).message }, 'drbot sent a malformed message; ignored');
       return;
     }
     this.lastHeard = Date.now();

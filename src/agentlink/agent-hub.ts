@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AgentRepository } from '../store/agent-repository.js';
 import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from './agent-port.js';
-import { AGENT_ID_HEADER, AGENT_PATH, AgentMessage, type HubMessage, type LinkSocket, type WireResult } from './agent-protocol.js';
+import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WireResult } from './agent-protocol.js';
 import { WsLinkSocket } from './ws-link-socket.js';
 
 /** SHA-256 (hex) of a token: what drbot's config stores instead of the token. */
@@ -52,7 +52,7 @@ export class AgentHub implements AgentPort {
   private readonly known = new Map<string, { host: string; lastSeenAt?: number }>();
   private readonly byHost = new Map<string, Connection>();
   private readonly pending = new Map<string, Pending>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_CHARS });
   private readonly now: () => number;
   private readonly heartbeatMs: number;
   private readonly graceMs: number;
@@ -151,10 +151,11 @@ export class AgentHub implements AgentPort {
     socket.onMessage((text) => {
       let msg: AgentMessage;
       try {
-        msg = AgentMessage.parse(JSON.parse(text));
-      } catch {
-        this.options.log.warn({ agentId: id }, 'agent sent a malformed message; closing the link');
-        socket.close(1008, 'malformed message');
+        msg = parseAgentMessage(text);
+      } catch (err) {
+        const reason = err instanceof MalformedMessage ? err.message : 'malformed message';
+        this.options.log.warn({ agentId: id, reason }, 'agent sent a malformed message; closing the link');
+        socket.close(err instanceof MalformedMessage ? err.closeCode : 1008, reason.slice(0, 120));
         return;
       }
       if (!conn) {

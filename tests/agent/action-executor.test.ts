@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ActionExecutor, capOutput } from '../../src/agent/action-executor.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger, type LedgerFs } from '../../src/agent/request-ledger.js';
+import { SUMMARY_CAP_CHARS, parseAgentMessage } from '../../src/agentlink/agent-protocol.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
 
@@ -146,6 +147,16 @@ describe('ActionExecutor runs', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('clips a summary longer than drbot accepts, so the result is not refused by the hub', async () => {
+    host = anAgentConfig();
+    for (let i = 0; i < 30; i++) host.file(`models/v${String(i).padStart(2, '0')}-${'long-version-name-'.repeat(10)}/model.pkl`, 'm');
+    const r = await executor(host).execute(aRequest('restore_dir', { dir: 'models', from: 'missing' }, { approvalId: 'apr-1' }));
+    expect(r.status).toBe('fail');
+    expect(r.summary.length).toBeLessThanOrEqual(SUMMARY_CAP_CHARS);
+    expect(r.summary.endsWith('[summary cut]')).toBe(true);
+    expect(parseAgentMessage(JSON.stringify({ type: 'result', requestId: 'r', result: r })).type).toBe('result');
   });
 
   it('caps output at 64 kB, keeping the end', () => {

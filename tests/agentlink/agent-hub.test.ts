@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { WebSocket } from 'ws';
 import { AgentAuthRejected, wsTransport, type AgentTransport } from '../../src/agent/agent-client.js';
 import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
 import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
@@ -179,6 +180,24 @@ describe('AgentHub heartbeats', () => {
     expect(closed).toBe(true);
     expect(hub.presence('routing-ml').online).toBe(false);
     expect(logLines.some((l) => l.includes('missed three heartbeats'))).toBe(true);
+  });
+
+  it('closes a link that sends a result nested deeper than the protocol allows, and keeps serving', async () => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${TOKEN}`, 'x-drbot-agent-id': 'routing-ml' } });
+    const welcomed = new Promise((r) => ws.once('message', r));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'hello', host: 'routing-ml', version: 'test', actions: [] }));
+    await welcomed;
+    const closed = new Promise<[number, string]>((r) => ws.once('close', (code, reason) => r([code, reason.toString()])));
+    const depth = 500_000;
+    ws.send(`{"type":"result","requestId":"req-x","result":{"status":"ok","summary":"","output":"","data":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    const [code, reason] = await closed;
+    expect(code).toBe(1008);
+    expect(reason).toContain('nested deeper than 32 levels');
+    expect(logLines.some((l) => l.includes('nested deeper than 32 levels'))).toBe(true);
+    // the hub still serves the next agent
+    await connectAgent();
+    expect((await hub.run(aRequest('log_tail', { log: 'backend', lines: 1 }))).status).toBe('warn');
   });
 
   it('closes a link whose first message is not a hello, and one that sends garbage', async () => {
