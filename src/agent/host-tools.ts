@@ -4,9 +4,20 @@ import type Docker from 'dockerode';
 import type { CommandResult, HostTools, RunOptions } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
 import { childEnv } from './child-env.js';
+import { TailBuffer } from './tail-buffer.js';
 
-/** Runs an executable with an argument array through execa (never a shell) in an explicit environment (see childEnv), streaming lines when asked. */
-export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+/** Bytes of each of a child's output streams kept (the tail); the rest is counted and dropped. */
+export const CHILD_OUTPUT_CAP_BYTES = 1024 * 1024;
+
+/** A line streamed to `onLine` is cut at this many characters (a child that never prints a newline still streams). */
+const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * Runs an executable with an argument array through execa (never a shell) in an explicit environment
+ * (see childEnv), streaming lines when asked. Each output stream keeps its last 1 MiB (a note says
+ * what was cut), however much it prints.
+ */
+export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}, cap = CHILD_OUTPUT_CAP_BYTES): Promise<CommandResult> {
   // loaded on first use: drbot's console start should not pay for it
   const { execa } = await import('execa');
   const child = execa(command, args, {
@@ -18,14 +29,24 @@ export async function runCommand(command: string, args: readonly string[], optio
     shell: false,
     stdin: 'ignore',
     all: false,
+    // execa would buffer up to 100 MB and kill the child past its maxBuffer; the tails below keep the end instead
+    buffer: false,
   });
+  const stdout = new TailBuffer(cap);
+  const stderr = new TailBuffer(cap);
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   if (options.onLine) {
     const onLine = options.onLine;
     let partial = '';
     const feed = (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
-      for (const l of lines) onLine(l);
+      for (const l of lines) onLine(l.slice(0, MAX_LINE_CHARS));
+      while (partial.length > MAX_LINE_CHARS) {
+        onLine(partial.slice(0, MAX_LINE_CHARS));
+        partial = partial.slice(MAX_LINE_CHARS);
+      }
     };
     child.stdout?.on('data', feed);
     child.stderr?.on('data', feed);
@@ -33,11 +54,14 @@ export async function runCommand(command: string, args: readonly string[], optio
   }
   const r = await child;
   const exitCode = r.exitCode ?? -1;
-  const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+  // no exit code: it could not start, or was killed; say why ahead of what it printed
+  const noExit = r.failed && r.exitCode === undefined;
+  const why = noExit ? `${(r as { code?: string }).code ?? ''} ${r.shortMessage}`.trim() : '';
+  const err = stderr.text('stderr');
   return {
-    exitCode: r.failed && r.exitCode === undefined ? -1 : exitCode,
-    stdout: typeof r.stdout === 'string' ? r.stdout : '',
-    stderr: r.failed && r.exitCode === undefined ? `${(r as { code?: string }).code ?? ''} ${r.shortMessage}`.trim() : stderr,
+    exitCode: noExit ? -1 : exitCode,
+    stdout: stdout.text('stdout'),
+    stderr: why && err ? `${why}\n${err}` : why || err,
     failed: r.failed,
   };
 }

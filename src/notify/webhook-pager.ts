@@ -1,3 +1,4 @@
+import { readCappedBody } from '../http/read-capped-body.js';
 import type { Contact } from '../contacts/contact-schema.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { ChannelPager } from './fallback-pager.js';
@@ -51,7 +52,7 @@ export class WebhookPager implements ChannelPager {
     const via = this.options.format === 'pagerduty-v2' ? 'pagerduty' : 'webhook';
     try {
       const res = await this.fetch(this.options.url, { method: 'POST', headers, body, signal: request.signal });
-      const answer = (await res.text().catch(() => '')).slice(0, 200);
+      const answer = (await readCappedBody(res, 1024).catch(() => ({ text: '' }))).text.slice(0, 200);
       if (!res.ok) return { ok: false, channel: 'webhook', via, detail: `webhook ${this.host} answered HTTP ${res.status}${answer ? ': ' + answer : ''}` };
       return { ok: true, channel: 'webhook', via, detail: `webhook ${this.host} for ${request.contact.name} (HTTP ${res.status})` };
     } catch (err) {

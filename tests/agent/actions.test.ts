@@ -8,6 +8,7 @@ import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { snapshotName } from '../../src/agent/actions/log-snapshot.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
+import { startEndlessBodyServer } from '../support/endless-body-server.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
 
@@ -63,6 +64,20 @@ describe('diagnostics against this machine', () => {
       expect(await run('http_health', { target: 'backend' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('status "degraded"') });
     } finally {
       healthBody = '{"status":"ok"}';
+    }
+  });
+
+  it('http_health reads at most 4 kB of an answer that never ends, and says so', async () => {
+    const endless = await startEndlessBodyServer();
+    try {
+      host = anAgentConfig().with({ targets: { backend: { url: endless.url, timeoutMs: 60_000 } } });
+      const r = await run('http_health', { target: 'backend' });
+      expect(r).toMatchObject({ status: 'fail', summary: expect.stringContaining('body is over 4096 bytes') });
+      expect(Buffer.byteLength(r.output)).toBeLessThanOrEqual(4096);
+      await endless.clientHungUp;
+      expect(endless.finished()).toBe(false);
+    } finally {
+      await endless.close();
     }
   });
 

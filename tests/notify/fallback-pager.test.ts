@@ -7,6 +7,7 @@ import { buildTestCore, type TestCore } from '../support/test-core.js';
 import { aPageRequest } from './support/a-page-request.js';
 import { FailingSlackSender } from './support/failing-slack-sender.js';
 import { startLocalSmtpServer, type LocalSmtpServer } from './support/local-smtp-server.js';
+import { startEndlessBodyServer } from '../support/endless-body-server.js';
 import { startLocalWebhookReceiver, type LocalWebhookReceiver } from './support/local-webhook-receiver.js';
 
 const SECRET = 'whsec-test-0123456789';
@@ -140,6 +141,22 @@ describe('FallbackPager over a real SMTP server and a signature-checking webhook
 
     expect(result.ok).toBe(false);
     expect(result.detail).toBe('no channel reached Park DevOps: chat: no chat platform knows this person; email: email is not set up (SMTP_URL); webhook: no webhook is set up (DRBOT_WEBHOOK_URL)');
+  });
+});
+
+describe('WebhookPager answers', () => {
+  it('reads only the start of an error answer that never ends, and reports the HTTP status', async () => {
+    const endless = await startEndlessBodyServer(503);
+    try {
+      const pager = new WebhookPager({ url: endless.url, secret: SECRET, format: 'drbot' }, core.pack);
+      const result = await pager.page(await aPageRequest(core).to('Kim DevOps').build());
+      expect(result).toMatchObject({ ok: false, channel: 'webhook' });
+      expect(result.detail).toMatch(/answered HTTP 503: \[{199}/);
+      await endless.clientHungUp;
+      expect(endless.finished()).toBe(false);
+    } finally {
+      await endless.close();
+    }
   });
 });
 

@@ -4,16 +4,20 @@ import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { allowed, allowedPort, defineAction, fillArgs, hostPort, type ActionContext } from '../agent-action.js';
+import { readCappedBody } from '../../http/read-capped-body.js';
 import { listeningSockets } from '../proc-table.js';
 
 const PortParam = z.coerce.number().int().min(1).max(65535);
 
-/** GETs a health URL with a timeout; healthy means HTTP 200 with JSON `{"status":"ok"}`. */
+/** How much of a health answer is read; the rest is never downloaded. */
+export const HEALTH_BODY_CAP_BYTES = 4096;
+
+/** GETs a health URL with a timeout; healthy means HTTP 200 with JSON `{"status":"ok"}` (the body is read up to 4 kB). */
 export async function probeHealth(ctx: ActionContext, url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string; body: string }> {
   const started = ctx.tools.now();
   try {
     const res = await ctx.tools.fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
-    const body = (await res.text()).slice(0, 4096);
+    const { text: body, cut } = await readCappedBody(res, HEALTH_BODY_CAP_BYTES);
     let status: unknown;
     try {
       status = (JSON.parse(body) as { status?: unknown }).status;
@@ -22,7 +26,8 @@ export async function probeHealth(ctx: ActionContext, url: string, timeoutMs: nu
     }
     const ms = ctx.tools.now() - started;
     if (res.status === 200 && status === 'ok') return { ok: true, detail: `HTTP 200 status ok in ${ms} ms`, body };
-    return { ok: false, detail: `HTTP ${res.status}${status === undefined ? ', body is not {"status":"ok"}' : `, status "${String(status)}"`}`, body };
+    const why = status === undefined ? (cut ? `, body is over ${HEALTH_BODY_CAP_BYTES} bytes (not read further)` : ', body is not {"status":"ok"}') : `, status "${String(status).slice(0, 64)}"`;
+    return { ok: false, detail: `HTTP ${res.status}${why}`, body };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     return { ok: false, detail: e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.cause?.code ?? e.message}`, body: '' };
