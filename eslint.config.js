@@ -13,6 +13,14 @@ const platformSdks = {
   patterns: [{ group: ['@slack/*', 'botbuilder*', 'botframework-*'], message: 'Platform SDKs belong in adapters/<platform>/ only.' }],
 };
 
+const database = {
+  paths: [{ name: 'kysely', message: 'Only src/store may use Kysely: everything else goes through the Store port (its repositories and writeTransaction).' }],
+  patterns: [{ group: ['kysely/*'], message: 'Only src/store may use Kysely.' }],
+};
+
+/** Both fences in one rule option (flat config replaces a rule's options per file, it does not merge them). */
+const fences = (...sets) => ({ paths: sets.flatMap((s) => s.paths), patterns: sets.flatMap((s) => s.patterns) });
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'bench/results/'] },
   js.configs.recommended,
@@ -21,8 +29,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', platformSdks],
+      'no-restricted-imports': ['error', fences(platformSdks, database)],
     },
   },
-  { files: ['adapters/**', 'tests/adapters/**', 'tests/e2e/**', 'bench/**'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['adapters/**', 'tests/adapters/**', 'tests/e2e/**', 'bench/**'], rules: { 'no-restricted-imports': ['error', database] } },
+  { files: ['src/store/**'], rules: { 'no-restricted-imports': ['error', platformSdks] } },
 );

@@ -5,7 +5,7 @@ import type { ListItem } from '../src/views/view.js';
 
 /** Lists the host agents drbot knows, online or offline, with when each was last heard from. */
 export const agents: Handler<'agents'> = async (ctx) => {
-  const { core } = ctx;
+  const { runtime: core } = ctx;
   const all = core.agents.list();
   if (!all.length) {
     const text = ctx.t(

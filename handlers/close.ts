@@ -6,11 +6,11 @@ export const close: Handler<'close'> = async (ctx) => {
   let id = ctx.command.id;
   if (!id) {
     // "[id] may be left out" — for close, the one resolved incident is the natural default.
-    const resolved = await ctx.core.store.incidents.list(['resolved'], 10);
+    const resolved = await ctx.runtime.store.incidents.list(['resolved'], 10);
     if (resolved.length === 1) id = resolved[0]!.id;
   }
   return withIncident(ctx, id, async (incident) => {
-    const r = await ctx.incidents.close(incident, ctx.actor);
+    const r = await ctx.runtime.incidents.close(incident, ctx.actor);
     if (!r.ok) return refusal(ctx, r.reason);
     return confirmWithCard(ctx, incident.id, ctx.t(`${incident.id} 종료.`, `${incident.id} closed.`));
   });

@@ -5,7 +5,7 @@ import { refusal, withIncident } from './with-incident.js';
 /** Runs the incident type's read-only diagnostics (or one of them) and shows ok / warn / fail per step. */
 export const diag: Handler<'diag'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
-    const r = await ctx.steps.diagnose(incident, ctx.actor, ctx.command.step);
+    const r = await ctx.runtime.steps.diagnose(incident, ctx.actor, ctx.command.step);
     if (!r.ok) return refusal(ctx, r.reason);
     if (r.value.every((x) => x.offline)) {
       const text = ctx.t(

@@ -5,7 +5,7 @@ import type { ListItem } from '../src/views/view.js';
 
 /** Lists open incidents (or all of them) with their type, age and ladder rung. */
 export const list: Handler<'list'> = async (ctx) => {
-  const { core } = ctx;
+  const { runtime: core } = ctx;
   const incidents = await core.store.incidents.list(ctx.command.all ? undefined : ['open'], 100);
   if (!incidents.length) {
     const text = ctx.command.all ? ctx.t('인시던트가 없습니다.', 'No incidents yet.') : ctx.t('열린 인시던트가 없습니다.', 'No open incidents.');

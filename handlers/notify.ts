@@ -6,7 +6,7 @@ import { refusal, withIncident } from './with-incident.js';
 /** Posts the outage or recovery notice to the users' channels and ticks the checklist's "사용자 알림" item. */
 export const notify: Handler<'notify'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident): Promise<Reply> => {
-    const r = await sendUserNotice(ctx.core, ctx.incidents, incident, ctx.actor, ctx.command.kind, ctx.command.text);
+    const r = await sendUserNotice(ctx.runtime, ctx.runtime.incidents, incident, ctx.actor, ctx.command.kind, ctx.command.text);
     if (!r.ok) return refusal(ctx, r.reason);
     const { notice, deliveries, delivered } = r.value;
     const item = NOTICE_CHECKLIST_ITEM[ctx.command.kind];

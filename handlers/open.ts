@@ -3,9 +3,9 @@ import { cardView } from './with-incident.js';
 
 /** Opens an incident of a fault type and shows its runbook; a retried platform event returns the same incident. */
 export const open: Handler<'open'> = async (ctx) => {
-  const { command, core, actor, origin } = ctx;
+  const { command, runtime: core, actor, origin } = ctx;
   const type = core.pack.types.find((t) => t.id === command.type)!;
-  const { incident, created } = await ctx.incidents.open({
+  const { incident, created } = await ctx.runtime.incidents.open({
     type,
     scope: command.scope,
     note: command.note,

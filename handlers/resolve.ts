@@ -5,10 +5,10 @@ import { confirmWithCard, refusal, withIncident } from './with-incident.js';
 /** Marks the incident recovered with its cause: stops the RTO clock, the ladder and the reminders. */
 export const resolve: Handler<'resolve'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
-    const r = await ctx.incidents.resolve(incident, ctx.actor, ctx.command.cause);
+    const r = await ctx.runtime.incidents.resolve(incident, ctx.actor, ctx.command.cause);
     if (!r.ok) return refusal(ctx, r.reason);
     const down = formatDuration((r.value.resolvedAt ?? 0) - r.value.openedAt, ctx.lang);
-    const goalMet = (r.value.resolvedAt ?? 0) - r.value.openedAt <= ctx.core.pack.rto.goalMinutes * 60_000;
+    const goalMet = (r.value.resolvedAt ?? 0) - r.value.openedAt <= ctx.runtime.pack.rto.goalMinutes * 60_000;
     return confirmWithCard(
       ctx,
       incident.id,

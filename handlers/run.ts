@@ -5,7 +5,7 @@ import { cardView, refusal, withIncident } from './with-incident.js';
 /** Runs a step: a diagnostic, a manual step marked done, or an approved recovery step. */
 export const run: Handler<'run'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
-    const r = await ctx.steps.run(incident, ctx.actor, ctx.command.step);
+    const r = await ctx.runtime.steps.run(incident, ctx.actor, ctx.command.step);
     if (!r.ok) return refusal(ctx, r.reason);
     const items = describeExecution(ctx, incident.id, r.value);
     return {

@@ -7,16 +7,16 @@ import { textReply, type Reply, type View } from '../src/views/view.js';
 
 /** Resolves the incident a command names (or the only open one) and runs `fn` with it; otherwise explains. */
 export async function withIncident(ctx: ServiceContext, id: string | undefined, fn: (incident: Incident) => Promise<Reply>): Promise<Reply> {
-  const found = await ctx.incidents.target(id);
+  const found = await ctx.runtime.incidents.target(id);
   if (!found.ok) return textReply(pick(ctx.lang, found.reason), { private: true, refused: true });
   return fn(found.value);
 }
 
 /** The incident's card, re-read from the store so it shows what was just committed. */
 export async function cardView(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full'): Promise<View> {
-  const incident = await ctx.core.store.incidents.get(incidentId);
+  const incident = await ctx.runtime.store.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} vanished`);
-  return incidentCard(await loadIncidentSnapshot(ctx.core, incident), ctx.core.pack, ctx.lang, detail);
+  return incidentCard(await loadIncidentSnapshot(ctx.runtime, incident), ctx.runtime.pack, ctx.lang, detail);
 }
 
 /** A short confirmation line followed by the refreshed card. */

@@ -22,10 +22,10 @@ export class ConsoleAdapter {
     private readonly output: Writable,
     initialUser?: string,
   ) {
-    const { contacts } = app.core;
+    const { contacts } = app.runtime;
     const name = initialUser ?? contacts.withRole('devops')[0]?.name ?? contacts.all()[0]?.name ?? 'console';
     this.actor = resolveActor(contacts, 'console', name, name);
-    app.core.events.onTimeline((entry) => this.onTimeline(entry));
+    app.runtime.events.onTimeline((entry) => this.onTimeline(entry));
   }
 
   /** Who the console is acting as. */
@@ -50,12 +50,12 @@ export class ConsoleAdapter {
 
   /** Handles one line: identity switches here, everything else through the router. */
   async handle(line: string): Promise<Reply | undefined> {
-    const t = translator(this.app.core.lang);
+    const t = translator(this.app.runtime.lang);
     const iam = /^\/?(iam|whoami)\b\s*(.*)$/i.exec(line);
     if (iam) {
       const name = iam[2]!.trim();
       if (iam[1]!.toLowerCase() === 'iam' && name) {
-        const next = resolveActor(this.app.core.contacts, 'console', name, name);
+        const next = resolveActor(this.app.runtime.contacts, 'console', name, name);
         if (!next.contact) {
           this.print(t(`연락처에 "${name.slice(0, 40)}"이(가) 없습니다.`, `No contact named "${name.slice(0, 40)}".`));
           return undefined;
@@ -73,6 +73,6 @@ export class ConsoleAdapter {
   private onTimeline(entry: TimelineEntry): void {
     // Commands already print their own answer; show what drbot does on its own.
     if (entry.actor !== 'drbot') return;
-    this.print(`[${formatTime(entry.at, this.app.core.timeZone)}] ${entry.incidentId} ${entry.kind}: ${entry.text}`);
+    this.print(`[${formatTime(entry.at, this.app.runtime.timeZone)}] ${entry.incidentId} ${entry.kind}: ${entry.text}`);
   }
 }

@@ -42,7 +42,7 @@ export class SlackConversation {
 
   /** Dispatches the text and answers; never throws. */
   async handle(input: SlackInput): Promise<void> {
-    const { core, router } = this.app;
+    const { runtime: core, router } = this.app;
     const actor = resolveActor(core.contacts, 'slack', input.userId, input.userName);
     const key = `slack:${input.eventId}`;
     if (input.via === 'click') {
@@ -70,7 +70,7 @@ export class SlackConversation {
     if (!hidden && reply.incidentId && (await this.openedBy(reply.incidentId, key))) {
       await this.setups.get(reply.incidentId)?.catch(() => undefined);
       const thread = await this.delivery.threadOf(reply.incidentId);
-      const ko = this.app.core.lang === 'ko';
+      const ko = this.app.runtime.lang === 'ko';
       const line = thread
         ? ko
           ? `${reply.incidentId} 인시던트 채널: <#${thread.channel}>`
@@ -92,7 +92,7 @@ export class SlackConversation {
   }
 
   private async openedBy(incidentId: string, key: string): Promise<boolean> {
-    const incident = await this.app.core.store.incidents.get(incidentId);
+    const incident = await this.app.runtime.store.incidents.get(incidentId);
     return incident?.dedupeKey === key;
   }
 

@@ -8,8 +8,6 @@ import { ConfigError } from '../../src/errors/drbot-error.js';
 import type { IncidentChanged } from '../../src/incident/incident-events.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
-import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
-import { OutboxRepository } from '../../src/store/outbox-repository.js';
 import { renderIncidentReport } from '../../src/report/render-incident-report.js';
 import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
@@ -53,6 +51,8 @@ const DEFAULT_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, ma
  */
 export class SlackModule implements DrbotModule {
   readonly name = 'slack';
+  /** Commands arrive once the adapter serves: what reacts to their changes (the report writer) is subscribed first. */
+  readonly after = ['reports'];
   private bolt?: BoltApp;
   private outbox?: SlackOutbox;
   private socketMode = false;
@@ -69,7 +69,7 @@ export class SlackModule implements DrbotModule {
   constructor(private readonly options: SlackModuleOptions = {}) {}
 
   async start(app: AppContext): Promise<void> {
-    const { core, http, config } = app;
+    const { runtime: core, http, config } = app;
     const settings = slackSettings(this.options.env ?? config.env);
     const log = core.log.child({ module: 'slack' });
     this.log = log;
@@ -94,9 +94,9 @@ export class SlackModule implements DrbotModule {
     });
     this.bolt = boltApp;
 
-    const threads = new IncidentThreadRepository(core.store.db);
+    const threads = core.store.threads;
     const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
-    const outbox = new SlackOutbox(core, new OutboxRepository(core.store.db), (op) => delivery.perform(op), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
+    const outbox = new SlackOutbox(core, core.store.outbox, (op) => delivery.perform(op), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
     const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
     this.conversation = conversation;

@@ -30,7 +30,7 @@ export class TeamsCardKeeper {
     private readonly conversations: TeamsConversations,
     private readonly opsConversation?: string,
   ) {
-    this.threads = new IncidentThreadRepository(core.store.db);
+    this.threads = core.store.threads;
   }
 
   /** Posts the incident's card unless it already has one; `here` is the conversation to use when no ops conversation is configured. */

@@ -40,7 +40,7 @@ export class TeamsConversations {
     private readonly store: Store,
     private readonly clock: Clock,
   ) {
-    this.refs = new ConversationRefRepository(store.db);
+    this.refs = store.conversationRefs;
   }
 
   /** Stores how to reach the activity's conversation and, in a personal chat, the person. */

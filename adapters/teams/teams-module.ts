@@ -22,6 +22,8 @@ export const TEAMS_ENDPOINT = '/api/messages';
  */
 export class TeamsModule implements DrbotModule {
   readonly name = 'teams';
+  /** Commands arrive once the adapter serves: what reacts to their changes (the report writer) is subscribed first. */
+  readonly after = ['reports'];
   private app?: AppContext;
   private log?: Logger;
   private conversations?: TeamsConversations;
@@ -32,7 +34,7 @@ export class TeamsModule implements DrbotModule {
 
   async start(app: AppContext): Promise<void> {
     this.app = app;
-    const log = (this.log = app.core.log.child({ module: 'teams' }));
+    const log = (this.log = app.runtime.log.child({ module: 'teams' }));
     this.settings = teamsSettings(app.config.env);
     if (this.settings.mode === 'off') {
       log.info('Teams is off (set MicrosoftAppId to serve /api/messages)');
@@ -51,19 +53,19 @@ export class TeamsModule implements DrbotModule {
     adapter.onTurnError = async (_context, err) => {
       log.error({ err }, 'Teams turn failed');
     };
-    const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.core.store, app.core.clock));
-    const keeper = (this.keeper = new TeamsCardKeeper(app.core, conversations, app.config.teams.opsConversation));
-    app.core.chat.register(new TeamsPageSender(conversations));
-    if (app.config.notices.teamsConversations.length) app.core.notices.register(new TeamsNoticeChannel(conversations, app.config.notices.teamsConversations));
-    if (app.config.teams.opsConversation) app.core.ops.register(new TeamsOpsChannel(conversations, app.config.teams.opsConversation));
+    const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.runtime.store, app.runtime.clock));
+    const keeper = (this.keeper = new TeamsCardKeeper(app.runtime, conversations, app.config.teams.opsConversation));
+    app.runtime.chat.register(new TeamsPageSender(conversations));
+    if (app.config.notices.teamsConversations.length) app.runtime.notices.register(new TeamsNoticeChannel(conversations, app.config.notices.teamsConversations));
+    if (app.config.teams.opsConversation) app.runtime.ops.register(new TeamsOpsChannel(conversations, app.config.teams.opsConversation));
 
-    app.core.events.onIncident(async ({ incidentId, change }) => {
+    app.runtime.events.onIncident(async ({ incidentId, change }) => {
       if (this.stopping) return;
       if (change === 'opened' && app.config.teams.opsConversation) await keeper.ensureCard(incidentId);
       else await keeper.refresh(incidentId);
       if (change === 'closed') await keeper.postReport(incidentId);
     });
-    app.core.events.onTimeline(async (entry) => {
+    app.runtime.events.onTimeline(async (entry) => {
       if (!this.stopping) await keeper.postTimeline(entry);
     });
 
@@ -95,7 +97,7 @@ export class TeamsModule implements DrbotModule {
   async idle(): Promise<void> {
     do {
       await Promise.allSettled([...this.inFlight]);
-      await this.app?.core.events.settled();
+      await this.app?.runtime.events.settled();
       await this.keeper?.idle();
     } while (this.inFlight.size);
   }
@@ -115,7 +117,7 @@ export class TeamsModule implements DrbotModule {
   }
 
   private async runCommand(here: Partial<ConversationReference>, activity: Activity, line: string): Promise<void> {
-    const { core, router } = this.app!;
+    const { runtime: core, router } = this.app!;
     const actor = teamsActor(core.contacts, activity.from);
     const reply = await router.dispatch(line, actor, { eventId: activity.id, channel: here.conversation?.id });
     const cards = reply.views.filter(isIncidentCard);

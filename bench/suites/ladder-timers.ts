@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { resolveActor } from '../../src/app/actor.js';
-import { buildCore } from '../../src/app/build-core.js';
+import { buildRuntime } from '../../src/app/build-runtime.js';
 import type { Core } from '../../src/app/core.js';
 import { NoAgentPort } from '../../src/agentlink/agent-port.js';
 import { realSleep, type Clock } from '../../src/clock/clock.js';
@@ -52,7 +52,7 @@ async function openSpread(core: Core, setup: SetClock): Promise<void> {
   const actor = resolveActor(core.contacts, 'console', 'Kim DevOps');
   const types = core.pack.types;
   for (let start = 0; start < INCIDENTS; start += 500) {
-    await core.store.transaction(async (tx) => {
+    await core.store.writeTransaction(async (tx) => {
       const service = new IncidentService({ ...core, store: tx, clock: setup });
       for (let i = start; i < Math.min(INCIDENTS, start + 500); i++) {
         setup.at = T0 + Math.floor((i * WINDOW_MS) / INCIDENTS);
@@ -76,7 +76,7 @@ export const ladderTimers: BenchSuite = {
     const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en' });
     const log = pino({ level: 'silent' });
     const setup = new SetClock(T0);
-    const core = await buildCore(config, log, { clock: setup, agents: new NoAgentPort() });
+    const core = await buildRuntime(config, log, { clock: setup, agents: new NoAgentPort() });
     let pages = 0;
     core.chat.register(new ConsolePageSender(() => pages++));
 
@@ -91,13 +91,9 @@ export const ladderTimers: BenchSuite = {
     scheduler.start();
     await realSleep(WINDOW_MS / SCALE + 1_000);
     await scheduler.stop(Date.now() + 10_000);
-    const fired = await core.store.db
-      .selectFrom('deliveries')
-      .innerJoin('timers', (j) => j.onRef('timers.incident_id', '=', 'deliveries.incident_id').on('timers.kind', '=', 'ladder-0'))
-      .select(['deliveries.at', 'timers.due_at'])
-      .where('deliveries.level', '=', 0)
-      .execute();
-    const lateness = fired.map((r) => (Number(r.at) - Number(r.due_at)) / SCALE);
+    const ladder0Due = new Map((await core.store.tableRows('timers')).filter((t) => t.kind === 'ladder-0').map((t) => [t.incident_id, Number(t.due_at)]));
+    const fired = (await core.store.tableRows('deliveries')).filter((d) => d.level === 0 && ladder0Due.has(d.incident_id));
+    const lateness = fired.map((r) => (Number(r.at) - ladder0Due.get(r.incident_id)!) / SCALE);
     await core.store.close();
 
     // Restart: a new store connection and scheduler, with time frozen where 1,000 timers are overdue

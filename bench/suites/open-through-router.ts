@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createHandlers } from '../../handlers/index.js';
 import { resolveActor } from '../../src/app/actor.js';
-import { buildCore } from '../../src/app/build-core.js';
+import { buildRuntime } from '../../src/app/build-runtime.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { Router } from '../../src/router/router.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
@@ -17,7 +17,7 @@ export const openThroughRouter: BenchSuite = {
   description: `${COUNT} × "/incident open typeN" through the router into a SQLite file (WAL)`,
   async run(): Promise<BenchRow[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'drbot-bench-open-'));
-    const core = await buildCore(loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en' }), pino({ level: 'silent' }));
+    const core = await buildRuntime(loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en' }), pino({ level: 'silent' }));
     const router = new Router(core, createHandlers());
     const actor = resolveActor(core.contacts, 'console', 'Kim DevOps');
     const times: number[] = [];

@@ -7,14 +7,13 @@ import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { createHandlers } from '../../handlers/index.js';
 import { resolveActor, SYSTEM_ACTOR } from '../../src/app/actor.js';
-import { buildCore } from '../../src/app/build-core.js';
+import { buildRuntime } from '../../src/app/build-runtime.js';
 import type { ActionResult, AgentPort, AgentPresence } from '../../src/agentlink/agent-port.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { realSleep } from '../../src/clock/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Contact } from '../../src/contacts/contact-schema.js';
 import type { ChatPageSender, PageRequest } from '../../src/notify/pager.js';
-import { IncidentReportWriter } from '../../src/report/incident-report-writer.js';
 import { Router } from '../../src/router/router.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
 
@@ -96,7 +95,7 @@ export const pagesAndReports: BenchSuite = {
     const slackPort = await listen(slackApi);
     const clock = new SetClock(Date.UTC(2026, 10, 24, 1, 0));
     const config = loadConfig({ ...process.env, DATA_DIR: join(dir, 'data'), REPORTS_DIR: join(dir, 'reports'), SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DRBOT_LANG: 'ko', DRBOT_WEBHOOK_URL: '' });
-    const core = await buildCore(config, pino({ level: 'silent' }), { clock, agents: new HealthyAgent() });
+    const core = await buildRuntime(config, pino({ level: 'silent' }), { clock, agents: new HealthyAgent() });
     core.chat.register(new DownSlack(`http://127.0.0.1:${slackPort}/api/chat.postMessage`));
     const router = new Router(core, createHandlers());
     const kim = resolveActor(core.contacts, 'console', 'Kim DevOps');
@@ -129,7 +128,7 @@ export const pagesAndReports: BenchSuite = {
       await router.dispatch(`/incident resolve ${incident.id} bench`, kim);
       await core.events.settled();
       const resolved = (await core.store.incidents.get(incident.id))!;
-      const writer = new IncidentReportWriter(core);
+      const writer = core.reports;
       const renderMs: number[] = [];
       let size = 0;
       for (let i = 0; i < RENDERS; i++) {

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { SlackModule } from '../../adapters/slack/slack-module.js';
 import { createHandlers } from '../../handlers/index.js';
 import { resolveActor } from '../../src/app/actor.js';
-import { buildCore } from '../../src/app/build-core.js';
+import { buildRuntime } from '../../src/app/build-runtime.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { HttpServer } from '../../src/http/http-server.js';
 import { Router } from '../../src/router/router.js';
@@ -116,13 +116,13 @@ async function startDrbotSlack(fakeUrl: string): Promise<{ url: string; idle(): 
   delete env.SLACK_APP_TOKEN;
   const config = loadConfig(env);
   const log = pino({ level: 'silent' });
-  const core = await buildCore(config, log);
+  const core = await buildRuntime(config, log);
   const router = new Router(core, createHandlers());
   // One open incident, so `status` renders a whole card.
   await router.dispatch('/incident open type1 full bench', resolveActor(core.contacts, 'console', 'Kim DevOps'));
   const http = new HttpServer(log);
   const slack = new SlackModule({ env });
-  await slack.start({ core, router, http, config });
+  await slack.start({ runtime: core, router, http, config });
   http.seal();
   const port = await http.listen(0, '127.0.0.1');
   return {

@@ -39,8 +39,9 @@ export class AgentLinkModule implements DrbotModule {
 
   async start(app: AppContext): Promise<void> {
     this.app = app;
-    const hub = app.core.agents;
-    if (hub instanceof AgentHub) {
+    const { runtime } = app;
+    const hub = runtime.hub;
+    if (hub) {
       this.hub = hub;
       hub.onProgress((request, line) => this.bufferProgress(request, line));
       hub.onSettled((request) => {
@@ -48,19 +49,19 @@ export class AgentLinkModule implements DrbotModule {
       });
       await hub.load();
       // Runs an earlier drbot process left "running" are settled by asking the agent, never re-run.
-      const startedAt = app.core.clock.now();
+      const startedAt = runtime.clock.now();
       hub.onConnected((host) => {
         void this.track(
-          settleOrphanRuns(app.core, app.router.steps, app.router.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => app.core.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
+          settleOrphanRuns(runtime, runtime.steps, runtime.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => runtime.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
         );
       });
       hub.attach(app.http.server, AGENT_PATH);
     }
-    app.core.events.onIncident((e) => {
+    runtime.events.onIncident((e) => {
       if (e.change !== 'opened' || this.stopping) return;
       return this.track(this.diagnoseOpened(app, e.incidentId));
     });
-    if (this.options.embeddedConfigPath && hub instanceof AgentHub) await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
+    if (this.options.embeddedConfigPath && hub) await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
   }
 
   /** Waits (a few seconds at most) for the embedded agent's first connection, so the first incident card already shows it online. */
@@ -111,23 +112,23 @@ export class AgentLinkModule implements DrbotModule {
     else this.progress.clear();
     if (!app) return;
     for (const { request, lines, dropped } of batches) {
-      const incident = await app.core.store.incidents.get(request.incidentId!);
+      const incident = await app.runtime.store.incidents.get(request.incidentId!);
       if (!incident) continue;
-      const more = dropped ? (app.core.lang === 'ko' ? `(앞의 ${dropped}줄 생략)\n` : `(${dropped} earlier lines left out)\n`) : '';
-      await app.router.incidents
+      const more = dropped ? (app.runtime.lang === 'ko' ? `(앞의 ${dropped}줄 생략)\n` : `(${dropped} earlier lines left out)\n`) : '';
+      await app.runtime.incidents
         .record(incident, SYSTEM_ACTOR, 'step', `⏳ ${request.action}:\n${more}${lines.join('\n')}`, { request: request.requestId, progress: true })
-        .catch((err: unknown) => app.core.log.error({ err, incidentId: incident.id }, 'could not post step progress'));
+        .catch((err: unknown) => app.runtime.log.error({ err, incidentId: incident.id }, 'could not post step progress'));
     }
   }
 
   /** Runs the type's diagnostics and the log snapshot for a new incident; StepRunner posts the one summary. */
   private async diagnoseOpened(app: AppContext, incidentId: string): Promise<void> {
     await this.ready();
-    const incident = await app.core.store.incidents.get(incidentId);
+    const incident = await app.runtime.store.incidents.get(incidentId);
     if (!incident || incident.status !== 'open') return;
-    const steps = app.router.steps;
-    if (!app.core.agents.presence(incident.host).online) return;
-    const item = app.core.pack.checklists.immediate.find((i) => i.action === 'log_snapshot');
+    const steps = app.runtime.steps;
+    if (!app.runtime.agents.presence(incident.host).online) return;
+    const item = app.runtime.pack.checklists.immediate.find((i) => i.action === 'log_snapshot');
     const snapshot: Step = {
       id: item?.id ?? 'log-snapshot',
       title: item?.text ?? { ko: '로그 스냅샷', en: 'Log snapshot' },
@@ -143,7 +144,7 @@ export class AgentLinkModule implements DrbotModule {
   }
 
   private async startEmbedded(app: AppContext, hub: AgentHub, configPath: string): Promise<void> {
-    const { log } = app.core;
+    const { log } = app.runtime;
     let config: AgentConfig;
     try {
       config = loadAgentConfig(configPath);

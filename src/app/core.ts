@@ -11,29 +11,34 @@ import type { ChatPager, Pager } from '../notify/pager.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { Store } from '../store/store.js';
 
-/** Everything the handlers and services need, passed in once (tests build it with fakes). */
+/**
+ * The values and ports every service is made from: built once by `buildRuntime`, never changed
+ * afterwards. Services take this (not the whole `Runtime`), so no service depends on another
+ * except through its constructor.
+ */
 export interface Core {
-  lang: Lang;
-  timeZone: string;
-  pack: RunbookPack;
-  contacts: ContactDirectory;
-  store: Store;
-  clock: Clock;
-  agents: AgentPort;
-  events: IncidentEvents;
-  log: Logger;
+  readonly lang: Lang;
+  readonly timeZone: string;
+  readonly pack: RunbookPack;
+  readonly contacts: ContactDirectory;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The host agents, already timed for `/metrics` when metrics are on. */
+  readonly agents: AgentPort;
+  readonly events: IncidentEvents;
+  readonly log: Logger;
   /** Chat page senders by platform; adapters register theirs when they start. */
-  chat: ChatPager;
+  readonly chat: ChatPager;
   /** The port the ladder pages through (chat first; email and webhook fallbacks when configured). */
-  pager: Pager;
+  readonly pager: Pager;
   /** User-facing notice channels (Slack, Teams, email); adapters register theirs when they start. */
-  notices: NoticeBoard;
+  readonly notices: NoticeBoard;
   /** The team's ops channel (scheduled-check results); console, Slack and Teams register theirs. */
-  ops: OpsChannels;
+  readonly ops: OpsChannels;
   /** Directory of the post-incident reports (`REPORTS_DIR`). */
-  reportsDir: string;
-  /** Where timer lateness and agent round trips are reported (`/metrics`); unset when metrics are off. */
-  metrics?: Metrics;
+  readonly reportsDir: string;
+  /** Where command latency, pages, timer lateness and agent round trips are reported (`/metrics`); unset when metrics are off. */
+  readonly metrics?: Metrics;
   /** Random unique id (approvals, request ids). */
   newId(): string;
 }

@@ -8,11 +8,9 @@ export function hasPlatformCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.SLACK_BOT_TOKEN || env.MicrosoftAppId || env.DRBOT_TEAMS_INSECURE === '1');
 }
 
-/** The modules drbot runs for this configuration, in start order. */
+/** The modules drbot runs for this configuration; `startOrder` orders them by what each declares it needs. */
 export async function modulesFor(config: DrbotConfig, options: { console: boolean }): Promise<DrbotModule[]> {
-  const modules: DrbotModule[] = [];
-  // First, so an incident resolved while the rest starts still gets its report.
-  modules.push(new ReportModule());
+  const modules: DrbotModule[] = [new ReportModule()];
   // Loaded only when configured: botbuilder is heavy and the console should start fast.
   if (teamsConfigured(config.env)) {
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');
@@ -23,13 +21,10 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
     const { SlackModule } = await import('../../adapters/slack/slack-module.js');
     modules.push(new SlackModule());
   }
-  // The agent link (and, in console mode, the embedded demo agent) before the scheduler.
   const { AgentLinkModule } = await import('../agentlink/agent-link-module.js');
   modules.push(new AgentLinkModule({ embeddedConfigPath: options.console && config.embeddedAgent.enabled ? config.embeddedAgentConfigPath : undefined }));
-  // After the agent link (it needs the hub itself), before the scheduler (it reports timer lateness).
   const { MetricsModule } = await import('../metrics/metrics-module.js');
   modules.push(new MetricsModule());
-  // Last, so platform page senders are registered before overdue timers fire on start.
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());
   return modules;

@@ -15,8 +15,9 @@ import { ConsolePageSender } from '../notify/console-page-sender.js';
 import { Router } from '../router/router.js';
 import { DataDirLock } from '../store/data-dir-lock.js';
 import type { Store } from '../store/store.js';
-import { buildCore } from './build-core.js';
+import { buildRuntime, type RuntimeOverrides } from './build-runtime.js';
 import type { AppContext, DrbotModule } from './drbot-module.js';
+import { startOrder } from './start-order.js';
 import { hasPlatformCredentials, modulesFor } from './modules.js';
 
 /** How to start drbot; everything has a production default, tests pass fakes. */
@@ -31,6 +32,8 @@ export interface StartOptions {
   clock?: Clock;
   store?: Store;
   agents?: AgentPort;
+  /** Metrics (default on); `false` leaves them out. */
+  metrics?: RuntimeOverrides['metrics'];
   /** Extra modules (tests). */
   modules?: DrbotModule[];
   /** Force console mode on or off. */
@@ -58,32 +61,32 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     createLogger({ level: env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), secrets: secretsFromEnv(env), destination: options.logDestination });
   // The SQLite file belongs to one drbot at a time; the pid file also tells `drbot restore` that it is in use.
   const lock = !options.store && !config.databaseUrl ? DataDirLock.acquire(config.dataDir, 'drbot') : undefined;
-  let core: Awaited<ReturnType<typeof buildCore>>;
+  let runtime: Awaited<ReturnType<typeof buildRuntime>>;
   try {
-    core = await buildCore(config, log, { clock: options.clock, store: options.store, agents: options.agents });
+    runtime = await buildRuntime(config, log, { clock: options.clock, store: options.store, agents: options.agents, metrics: options.metrics });
   } catch (err) {
     lock?.release();
     throw err;
   }
-  const router = new Router(core, createHandlers());
+  const router = new Router(runtime, createHandlers());
   const http = new HttpServer(log, config.tls ? readTlsFiles(config.tls) : undefined);
   http.addHealthCheck({
     name: 'store',
     check: async () => {
-      await core.store.ping();
+      await runtime.store.ping();
       return { ok: true };
     },
   });
-  for (const check of operationalHealthChecks(core)) http.addHealthCheck(check);
-  const app: AppContext = { core, router, http, config };
-  const modules = [...(await modulesFor(config, { console: consoleMode })), ...(options.modules ?? [])];
+  for (const check of operationalHealthChecks(runtime)) http.addHealthCheck(check);
+  const app: AppContext = Object.freeze({ runtime, router, http, config });
+  const modules = startOrder([...(await modulesFor(config, { console: consoleMode })), ...(options.modules ?? [])]);
   const started: DrbotModule[] = [];
   const output = options.output ?? process.stdout;
   const consoleAdapter = consoleMode ? new ConsoleAdapter(app, output, env.DRBOT_USER) : undefined;
   if (consoleAdapter) {
     // The console reaches everyone: pages print as `PAGE → …` lines, check results as notices.
-    core.chat.register(new ConsolePageSender((line) => consoleAdapter.print(line)));
-    core.ops.register(new ConsoleOpsChannel((text) => consoleAdapter.print(text)));
+    runtime.chat.register(new ConsolePageSender((line) => consoleAdapter.print(line)));
+    runtime.ops.register(new ConsoleOpsChannel((text) => consoleAdapter.print(text)));
   }
 
   let stopped = false;
@@ -102,8 +105,8 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
       }
     }
     await http.close();
-    await core.events.settled();
-    await core.store.close();
+    await runtime.events.settled();
+    await runtime.store.close();
     lock?.release();
   };
 

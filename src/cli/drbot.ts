@@ -47,16 +47,16 @@ async function serve(): Promise<number> {
   const shutdown = async (signal: string) => {
     if (exiting) {
       // A second signal while stopping: the operator wants out now (every change is one transaction, so nothing is half-written).
-      drbot.app.core.log.warn({ signal }, 'second signal: exiting without waiting for the shutdown to finish');
+      drbot.app.runtime.log.warn({ signal }, 'second signal: exiting without waiting for the shutdown to finish');
       process.exit(1);
     }
     exiting = true;
-    drbot.app.core.log.info({ signal }, 'shutting down');
+    drbot.app.runtime.log.info({ signal }, 'shutting down');
     try {
       await drbot.stop(10_000);
       process.exit(0);
     } catch (err) {
-      drbot.app.core.log.error({ err }, 'shutdown failed');
+      drbot.app.runtime.log.error({ err }, 'shutdown failed');
       process.exit(1);
     }
   };
@@ -73,7 +73,7 @@ async function serve(): Promise<number> {
     await drbot.stop(10_000);
     return 0;
   }
-  drbot.app.core.log.info({ port: drbot.port }, 'drbot serving until SIGTERM');
+  drbot.app.runtime.log.info({ port: drbot.port }, 'drbot serving until SIGTERM');
   return new Promise<number>(() => {});
 }
 

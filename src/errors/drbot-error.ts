@@ -5,6 +5,8 @@ export enum ErrorCode {
   RunbookInvalid = 'RUNBOOK_INVALID',
   StoreUnavailable = 'STORE_UNAVAILABLE',
   StoreCorrupt = 'STORE_CORRUPT',
+  StoreBusy = 'STORE_BUSY',
+  UniqueViolation = 'UNIQUE_VIOLATION',
   AgentUnavailable = 'AGENT_UNAVAILABLE',
   AgentRefused = 'AGENT_REFUSED',
   PlatformAuth = 'PLATFORM_AUTH',
@@ -49,6 +51,20 @@ export class StoreUnavailableError extends DrbotError {
 export class StoreCorruptError extends DrbotError {
   constructor(message: string, hint: string) {
     super(ErrorCode.StoreCorrupt, message, hint);
+  }
+}
+
+/** SQLite's write lock was held by another connection past the busy timeout; the caller may retry. */
+export class StoreBusyError extends DrbotError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.StoreBusy, message, 'another drbot process holds the database write lock; retry', { cause });
+  }
+}
+
+/** A write clashed with a unique key another writer took first (both engines); the caller may pick another key. */
+export class UniqueViolationError extends DrbotError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.UniqueViolation, message, undefined, { cause });
   }
 }
 

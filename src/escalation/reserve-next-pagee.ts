@@ -2,7 +2,6 @@ import { SYSTEM_ACTOR } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import type { TimelineEntry } from '../incident/incident.js';
 import type { PageJob } from '../scheduler/timer-work.js';
-import { DeliveryRepository } from '../store/delivery-repository.js';
 import type { Store } from '../store/store.js';
 import { translator } from '../i18n/lang.js';
 
@@ -15,7 +14,7 @@ import { translator } from '../i18n/lang.js';
 export async function reserveNextPagee(core: Pick<Core, 'contacts' | 'clock' | 'lang'>, tx: Store, failed: PageJob): Promise<{ next?: PageJob; entry: TimelineEntry }> {
   const t = translator(core.lang);
   const now = core.clock.now();
-  const deliveries = new DeliveryRepository(tx.db);
+  const deliveries = tx.deliveries;
   const tried = new Set((await deliveries.forLevel(failed.incident.id, failed.level)).map((d) => d.person));
   const assigned = failed.incident.assignments[failed.role];
   const candidates = core.contacts

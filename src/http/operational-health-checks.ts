@@ -1,6 +1,5 @@
 import type { Core } from '../app/core.js';
 import { formatDuration } from '../i18n/format-duration.js';
-import { GaugeRepository } from '../store/gauge-repository.js';
 import type { HealthCheck } from './http-server.js';
 
 /** Deliveries waiting longer than this mean a platform link is down. */
@@ -12,7 +11,7 @@ export const OUTBOX_STALE_MS = 5 * 60_000;
  * waiting in the outbox for longer than five minutes. Platform modules may add their own.
  */
 export function operationalHealthChecks(core: Core): HealthCheck[] {
-  const gauges = new GaugeRepository(core.store.db);
+  const gauges = core.store.gauges;
   return [
     {
       name: 'agents',

@@ -44,7 +44,7 @@ export class IncidentService {
     const { store, clock, pack, timeZone } = this.core;
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await store.transaction(async (tx) => {
+        const result = await store.writeTransaction(async (tx) => {
           if (input.dedupeKey) {
             const existing = await tx.incidents.findByDedupeKey(input.dedupeKey);
             if (existing) return { incident: existing, created: false, entries: [] as TimelineEntry[] };
@@ -137,7 +137,7 @@ export class IncidentService {
     if (!next) return refuse('이미 에스컬레이션 최상위 단계입니다.', 'The ladder is already at its top rung.');
     const now = this.core.clock.now();
     const entries: TimelineEntry[] = [];
-    await this.core.store.transaction(async (tx) => {
+    await this.core.store.writeTransaction(async (tx) => {
       await tx.timers.schedule(incident.id, TIMER.ladder(next.level), now, { level: next.level, manual: true, by: actor.name });
       entries.push(await this.append(tx, incident, actor, 'escalate', this.t(`${actor.name}: ${next.level}단계(${next.title.ko})로 즉시 에스컬레이션`, `${actor.name}: escalate now to level ${next.level} (${next.title.en})`), { level: next.level }));
     });
@@ -182,7 +182,7 @@ export class IncidentService {
   async tick(incident: Incident, actor: Actor, itemId: string): Promise<boolean> {
     const entries: TimelineEntry[] = [];
     const item = allChecklistItems(this.core.pack).find((i) => i.item.id === itemId);
-    const ticked = await this.core.store.transaction(async (tx) => {
+    const ticked = await this.core.store.writeTransaction(async (tx) => {
       const fresh = await tx.incidents.tick(incident.id, itemId, actor.name, this.core.clock.now());
       if (fresh) entries.push(await this.append(tx, incident, actor, 'checklist', `☑ ${item ? item.item.text[this.core.lang] : itemId}`, { item: itemId }));
       return fresh;
@@ -222,7 +222,7 @@ export class IncidentService {
 
   /** Appends one entry in its own transaction and announces it. */
   async record(incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>): Promise<TimelineEntry> {
-    const entry = await this.core.store.transaction((tx) => this.append(tx, incident, actor, kind, text, data));
+    const entry = await this.core.store.writeTransaction((tx) => this.append(tx, incident, actor, kind, text, data));
     this.announce(incident.id, 'updated', [entry]);
     return entry;
   }
@@ -262,7 +262,7 @@ export class IncidentService {
     change?: IncidentStatus,
   ): Promise<Outcome<Incident>> {
     const entries: TimelineEntry[] = [];
-    const outcome = await this.core.store.transaction(async (tx): Promise<Outcome<Incident>> => {
+    const outcome = await this.core.store.writeTransaction(async (tx): Promise<Outcome<Incident>> => {
       const current = await tx.incidents.get(incident.id);
       if (!current) return refuse(`인시던트 ${incident.id}이(가) 없습니다.`, `No incident ${incident.id}.`);
       if (change && !canTransition(current.status, change)) {

@@ -79,7 +79,7 @@ export class StepRunner {
     const now = this.core.clock.now();
     const ttl = this.core.pack.approvalTtlMinutes * 60_000;
     const entries: Parameters<IncidentService['announce']>[2] = [];
-    const decided = await this.core.store.transaction(async (tx): Promise<Outcome<ApproveResult>> => {
+    const decided = await this.core.store.writeTransaction(async (tx): Promise<Outcome<ApproveResult>> => {
       const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
       // A click that arrives just after the first click's run finished is the same intent, not a new one.
       const justUsed = ofStep.find((a) => a.status === 'used' && now - (a.secondAt ?? a.firstAt) < RERUN_GUARD_MS);

@@ -2,7 +2,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { TimelineEntry } from '../incident/incident.js';
 import type { Logger } from '../logging/create-logger.js';
-import { GaugeRepository } from '../store/gauge-repository.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from './metrics.js';
 
@@ -28,7 +27,7 @@ export class DrbotMetrics implements Metrics {
 
   constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    const gauges = new GaugeRepository(sources.store.db);
+    const gauges = sources.store.gauges;
     new Gauge({
       name: 'drbot_store_up',
       help: 'Whether the store answered at this scrape (1) or not (0).',

@@ -5,7 +5,7 @@ import type { Metrics } from './metrics.js';
 export class TimedAgentPort implements AgentPort {
   constructor(
     readonly inner: AgentPort,
-    private readonly metrics: Metrics,
+    private readonly metrics: Pick<Metrics, 'observeAgentRoundTrip'>,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

@@ -5,8 +5,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import type { Incident } from '../incident/incident.js';
-import { IncidentService } from '../incident/incident-service.js';
-import { ReportFileRepository } from '../store/report-file-repository.js';
+import type { IncidentService } from '../incident/incident-service.js';
 import { renderIncidentReport } from './render-incident-report.js';
 import { reportDate } from './report-date.js';
 import { translator } from '../i18n/lang.js';
@@ -33,11 +32,10 @@ export const REPORT_CHECKLIST_ITEM = 'report-written';
  * replaced atomically (write, then rename), so a crash never leaves half a report.
  */
 export class IncidentReportWriter {
-  private readonly incidents: IncidentService;
-
-  constructor(private readonly core: Core) {
-    this.incidents = new IncidentService(core);
-  }
+  constructor(
+    private readonly core: Core,
+    private readonly incidents: IncidentService,
+  ) {}
 
   /** Writes the report when an incident is resolved, and again when it is closed (the final version). */
   subscribe(): void {
@@ -91,8 +89,8 @@ export class IncidentReportWriter {
     const date = reportDate(incident, this.core.timeZone);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.core.store.transaction(async (tx) => {
-          const files = new ReportFileRepository(tx.db);
+        return await this.core.store.writeTransaction(async (tx) => {
+          const files = tx.reportFiles;
           const existing = await files.fileOf(incident.id);
           if (existing) return existing;
           for (let n = 1; ; n++) {

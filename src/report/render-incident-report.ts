@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Core } from '../app/core.js';
 import type { Incident } from '../incident/incident.js';
 import { loadIncidentSnapshot } from '../incident/incident-snapshot.js';
-import { ReportFileRepository } from '../store/report-file-repository.js';
 import { formatIncidentReport } from './format-incident-report.js';
 import { parseKeptSections, type KeptSections } from './kept-sections.js';
 
@@ -19,7 +18,7 @@ export async function renderIncidentReport(core: Core, incident: Incident): Prom
 
 /** The kept sections of an incident's existing report file; none when it has no file yet (or it was deleted). */
 export async function readKeptSections(core: Core, incidentId: string): Promise<KeptSections> {
-  const file = await new ReportFileRepository(core.store.db).fileOf(incidentId);
+  const file = await core.store.reportFiles.fileOf(incidentId);
   if (!file) return {};
   try {
     return parseKeptSections(await readFile(join(core.reportsDir, file), 'utf8'));

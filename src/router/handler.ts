@@ -1,8 +1,6 @@
 import type { Actor } from '../app/actor.js';
-import type { Core } from '../app/core.js';
+import type { Runtime } from '../app/runtime.js';
 import type { Lang } from '../i18n/lang.js';
-import type { IncidentService } from '../incident/incident-service.js';
-import type { StepRunner } from '../incident/step-runner.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Reply } from '../views/view.js';
 import type { CommandOf, Verb } from './command.js';
@@ -15,15 +13,14 @@ export interface CommandOrigin {
   channel?: string;
 }
 
-/** The small context every handler gets: the command, who asked, where, and the services. */
+/** The small context every handler gets: the command, who asked, where, and the runtime. */
 export interface HandlerContext<V extends Verb = Verb> {
   command: CommandOf<V>;
   actor: Actor;
   origin: CommandOrigin;
   lang: Lang;
-  core: Core;
-  incidents: IncidentService;
-  steps: StepRunner;
+  /** The services and ports (the incident service, the step runner, the store …). */
+  runtime: Runtime;
   /** Logger tagged with the command and, when known, the incident id. */
   log: Logger;
   /** Picks the message in the context's language. */

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../app/actor.js';
-import type { Core } from '../app/core.js';
+import type { Runtime } from '../app/runtime.js';
 import { pick, translator } from '../i18n/lang.js';
-import { IncidentService } from '../incident/incident-service.js';
-import { StepRunner } from '../incident/step-runner.js';
 import { textReply, type Reply } from '../views/view.js';
 import { Command, type Verb } from './command.js';
 import { GRAMMAR, isParseError, verbSpec, type Access, type VerbSpec } from './grammar.js';
 import type { CommandOrigin, Handler, HandlerContext, HandlerTable } from './handler.js';
 import { tokenize } from './tokenize.js';
-
-/** Observes each command (metrics): verb (or `invalid`), outcome and duration. */
-export type CommandObserver = (verb: string, outcome: 'ok' | 'refused' | 'error', ms: number) => void;
 
 /**
  * Turns a line of text from any platform into a typed command, checks who may run it, and calls
@@ -19,29 +14,18 @@ export type CommandObserver = (verb: string, outcome: 'ok' | 'refused' | 'error'
  * an error id that is in the log.
  */
 export class Router {
-  readonly incidents: IncidentService;
-  readonly steps: StepRunner;
-  private observer: CommandObserver = () => {};
   private closing = false;
   private readonly inFlight = new Set<Promise<Reply>>();
 
   constructor(
-    private readonly core: Core,
+    private readonly runtime: Runtime,
     private readonly handlers: HandlerTable,
     private readonly grammar: readonly VerbSpec[] = GRAMMAR,
-  ) {
-    this.incidents = new IncidentService(core);
-    this.steps = new StepRunner(core, this.incidents);
-  }
+  ) {}
 
   /** The verbs that have a handler, in grammar order. */
   verbs(): VerbSpec[] {
     return this.grammar.filter((v) => this.handlers[v.verb]);
-  }
-
-  /** Sets the command observer (metrics). */
-  observe(observer: CommandObserver): void {
-    this.observer = observer;
   }
 
   /** False once drbot is shutting down: adapters may stop offering work; dispatch answers with a refusal. */
@@ -69,8 +53,8 @@ export class Router {
   /** Parses and runs one command line as `actor`. */
   async dispatch(line: string, actor: Actor, origin: CommandOrigin = {}): Promise<Reply> {
     if (this.closing) {
-      const text = this.core.lang === 'ko' ? 'drbot이 종료 중입니다. 잠시 후 다시 시도하세요 (아무것도 바뀌지 않았습니다).' : 'drbot is shutting down; try again in a moment (nothing was changed).';
-      this.observer('shutdown', 'refused', 0);
+      const text = this.runtime.lang === 'ko' ? 'drbot이 종료 중입니다. 잠시 후 다시 시도하세요 (아무것도 바뀌지 않았습니다).' : 'drbot is shutting down; try again in a moment (nothing was changed).';
+      this.runtime.metrics?.observeCommand('shutdown', 'refused', 0);
       return textReply(text, { private: true, refused: true });
     }
     const run = this.run(line, actor, origin);
@@ -84,11 +68,11 @@ export class Router {
 
   private async run(line: string, actor: Actor, origin: CommandOrigin): Promise<Reply> {
     const started = performance.now();
-    const lang = this.core.lang;
+    const lang = this.runtime.lang;
     const t = translator(lang);
     const tokens = tokenize(line);
     const done = (verb: string, reply: Reply, outcome?: 'ok' | 'refused' | 'error') => {
-      this.observer(verb, outcome ?? (reply.refused ? 'refused' : 'ok'), performance.now() - started);
+      this.runtime.metrics?.observeCommand(verb, outcome ?? (reply.refused ? 'refused' : 'ok'), performance.now() - started);
       return reply;
     };
     if (!tokens.ok) {
@@ -103,7 +87,7 @@ export class Router {
       const shown = tokens.verb.slice(0, 40);
       return done('invalid', textReply(t(`알 수 없는 명령 "${shown}". \`/incident help\`로 명령 목록을 보세요.`, `Unknown command "${shown}". Type \`/incident help\` for the list.`), { private: true, refused: true }));
     }
-    const parsed = spec.parse(tokens.args, this.core.pack);
+    const parsed = spec.parse(tokens.args, this.runtime.pack);
     if (isParseError(parsed)) return done(spec.verb, textReply(`${pick(lang, parsed)}\n${t('사용법', 'Usage')}: ${spec.usage}`, { private: true, refused: true }));
     const checked = Command.safeParse(parsed);
     if (!checked.success) return done(spec.verb, textReply(`${t('사용법', 'Usage')}: ${spec.usage}`, { private: true, refused: true }));
@@ -112,8 +96,8 @@ export class Router {
     if (denied) return done(spec.verb, textReply(denied, { private: true, refused: true }));
 
     const id = 'id' in command ? command.id : undefined;
-    const log = this.core.log.child({ verb: command.verb, actor: actor.name, platform: actor.platform, ...(id ? { incidentId: id } : {}) });
-    const ctx: HandlerContext = { command, actor, origin, lang, core: this.core, incidents: this.incidents, steps: this.steps, log, t };
+    const log = this.runtime.log.child({ verb: command.verb, actor: actor.name, platform: actor.platform, ...(id ? { incidentId: id } : {}) });
+    const ctx: HandlerContext = { command, actor, origin, lang, runtime: this.runtime, log, t };
     try {
       const handler = this.handlers[command.verb] as Handler<Verb>;
       const reply = await handler(ctx);
@@ -135,7 +119,7 @@ export class Router {
   }
 
   private denied(access: Access, actor: Actor): string | undefined {
-    const t = translator(this.core.lang);
+    const t = translator(this.runtime.lang);
     if (access === 'anyone') return undefined;
     if (!actor.roles.length) {
       return t(

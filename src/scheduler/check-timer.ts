@@ -1,6 +1,6 @@
 import type { Core } from '../app/core.js';
 import type { Store } from '../store/store.js';
-import { checkReportView, nextCheckAt, ScheduledChecks, type CheckSchedule } from './scheduled-checks.js';
+import { checkReportView, nextCheckAt, type CheckSchedule, type ScheduledChecks } from './scheduled-checks.js';
 import type { TimerContext, TimerHandler, TimerWork } from './timer-work.js';
 
 const SCHEDULES: readonly CheckSchedule[] = ['weekly', 'monthly'];
@@ -23,8 +23,7 @@ export async function armCheckTimers(core: Pick<Core, 'pack' | 'timeZone' | 'clo
  * time. Missed runs (drbot down) run once, late, and say so. A crash mid-run repeats the run
  * after the lease: a check report may be posted twice, never lost.
  */
-export function checkTimer(core: Core): TimerHandler {
-  const checks = new ScheduledChecks(core);
+export function checkTimer(core: Core, checks: ScheduledChecks): TimerHandler {
   return {
     handles: (kind) => SCHEDULES.some((s) => checkTimerKind(s) === kind),
     describe: (row, t) => t(`정기 점검 (${row.kind})`, `scheduled check (${row.kind})`),

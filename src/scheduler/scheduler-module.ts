@@ -5,24 +5,21 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 /** Runs the durable timer loop (ladder, RTO alarms, quiet reminders, weekly and monthly checks) for drbot's lifetime. */
 export class SchedulerModule implements DrbotModule {
   readonly name = 'scheduler';
+  /** Overdue timers fire on the first pass: the platforms' page senders and the agents must be there by then. */
+  readonly after = ['slack', 'teams', 'agent-link'];
   private scheduler?: Scheduler;
 
   constructor(private readonly options: SchedulerOptions = {}) {}
 
-  /** The running scheduler (tests wait on it). */
-  get current(): Scheduler | undefined {
-    return this.scheduler;
-  }
-
   async start(app: AppContext): Promise<void> {
-    const { core } = app;
-    await armCheckTimers(core, core.store);
-    const scheduler = new Scheduler(core, { ...this.options, handlers: [...(this.options.handlers ?? []), checkTimer(core)] });
+    const { runtime } = app;
+    await armCheckTimers(runtime, runtime.store);
+    const scheduler = new Scheduler(runtime, { ...this.options, handlers: [...(this.options.handlers ?? []), checkTimer(runtime, runtime.checks)] });
     // Opening an incident or escalating writes timers due now: wake the loop instead of waiting.
-    core.events.onIncident(() => scheduler.wake());
+    runtime.events.onIncident(() => scheduler.wake());
     this.scheduler = scheduler;
     scheduler.start();
-    core.log.info({ owner: scheduler.owner }, 'scheduler started');
+    runtime.log.info({ owner: scheduler.owner }, 'scheduler started');
   }
 
   async stop(deadline: number): Promise<void> {

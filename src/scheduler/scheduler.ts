@@ -7,14 +7,14 @@ import { formatTime } from '../i18n/format-time.js';
 import type { TimelineEntry } from '../incident/incident.js';
 import type { PageResult } from '../notify/pager.js';
 import { reserveNextPagee } from '../escalation/reserve-next-pagee.js';
-import { DeliveryRepository } from '../store/delivery-repository.js';
 import type { Store } from '../store/store.js';
 import type { TimerRow } from '../store/timer-repository.js';
 import { ladderTimer } from './ladder-timer.js';
 import { quietTimer } from './quiet-timer.js';
 import { rtoAlarmTimer } from './rto-alarm-timer.js';
 import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-work.js';
-import { isBusyError, writeTransaction, writeTransactionRetrying } from './write-transaction.js';
+import { StoreBusyError } from '../errors/drbot-error.js';
+import { writeTransactionRetrying } from '../store/write-transaction-retrying.js';
 import { translator } from '../i18n/lang.js';
 
 /** Tuning of the loop; every value is in the core clock's milliseconds unless said otherwise. */
@@ -177,9 +177,9 @@ export class Scheduler {
     const { core } = this;
     let claimed: { row: TimerRow; work: TimerWork; entries: TimelineEntry[] } | undefined;
     try {
-      claimed = await writeTransaction(core.store, async (tx) => {
+      claimed = await core.store.writeTransaction(async (tx) => {
         const now = core.clock.now();
-        const row = await tx.timers.claim(id, now, this.owner, now + this.leaseMs, tx.dialect);
+        const row = await tx.timers.claim(id, now, this.owner, now + this.leaseMs);
         if (!row) return undefined;
         core.metrics?.observeTimerLateness(now - row.dueAt);
         const entries: TimelineEntry[] = [];
@@ -205,7 +205,7 @@ export class Scheduler {
         return r;
       });
     } catch (err) {
-      if (isBusyError(err)) return false;
+      if (err instanceof StoreBusyError) return false;
       core.log.error({ err, timerId: id }, 'timer failed to fire; it is retried when its lease runs out');
       await writeTransactionRetrying(core.store, (tx) => tx.timers.extendClaim(id, this.owner, core.clock.now() + this.leaseMs)).catch(() => undefined);
       return false;
@@ -221,7 +221,7 @@ export class Scheduler {
     return {
       core,
       tx,
-      deliveries: new DeliveryRepository(tx.db),
+      deliveries: tx.deliveries,
       row,
       now,
       lateMs,
@@ -309,7 +309,7 @@ export class Scheduler {
   private async recordPage(tx: Store, job: PageJob, result: PageResult): Promise<TimelineEntry> {
     const now = this.core.clock.now();
     const t = translator(this.core.lang);
-    await new DeliveryRepository(tx.db).finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
+    await tx.deliveries.finish(job.incident.id, job.level, job.contact.name, { status: result.ok ? 'sent' : 'failed', channel: result.via ?? result.channel ?? 'chat', detail: result.detail });
     const who = `${job.contact.name} (${job.role})`;
     const text = result.ok
       ? t(`📟 ${who} 호출 (${result.via ?? result.channel}) — ${job.summary.split('\n')[0]}`, `📟 paged ${who} via ${result.via ?? result.channel} — ${job.summary.split('\n')[0]}`)

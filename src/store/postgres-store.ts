@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../errors/drbot-error.js';
 import { migrateToLatest } from './migrations.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 import type { Database } from './schema.js';
-import { KyselyStore } from './store.js';
+import { KyselyStore } from './kysely-store.js';
 
 // bigint columns hold epoch milliseconds, well inside Number's safe range; COUNT(*) is bigint too.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));

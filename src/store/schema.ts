@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Times are epoch milliseconds; JSON columns are text; booleans are 0/1 — the same on SQLite and PostgreSQL. */
 export interface IncidentsTable {
@@ -149,3 +149,9 @@ export interface Database {
   agents: AgentsTable;
   meta: MetaTable;
 }
+
+/** The name of one of drbot's tables. */
+export type TableName = keyof Database;
+
+/** One row of a table as read back (generated columns filled in). */
+export type TableRow<T extends TableName> = Selectable<Database[T]>;

@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { StoreCorruptError } from '../errors/drbot-error.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
-import { KyselyStore } from './store.js';
+import { KyselyStore } from './kysely-store.js';
 
 /** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
 export class SqliteStore extends KyselyStore {

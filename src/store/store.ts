@@ -1,48 +1,46 @@
-import type { Kysely } from 'kysely';
-import { IncidentRepository } from './incident-repository.js';
+import type { AgentRepository } from './agent-repository.js';
+import type { ConversationRefRepository } from './conversation-ref-repository.js';
+import type { DeliveryRepository } from './delivery-repository.js';
+import type { GaugeRepository } from './gauge-repository.js';
+import type { IncidentRepository } from './incident-repository.js';
+import type { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
-import type { Database } from './schema.js';
-import { TimerRepository } from './timer-repository.js';
+import type { OutboxRepository } from './outbox-repository.js';
+import type { ReportFileRepository } from './report-file-repository.js';
+import type { TableName, TableRow } from './schema.js';
+import type { TimerRepository } from './timer-repository.js';
 
-/** The persistence port: repositories over one database, and transactions that span them. */
+/**
+ * The persistence port: drbot's repositories over one database, and one way to make several
+ * changes at once. No query builder or connection leaves `src/store/`; what a caller needs is a
+ * repository method.
+ */
 export interface Store {
+  /** Which engine holds the data (`drbot backup` and diagnostics name it). */
   readonly dialect: Dialect;
-  /** The query builder (the transaction's, inside `transaction`), for repositories defined elsewhere. */
-  readonly db: Kysely<Database>;
   readonly incidents: IncidentRepository;
   readonly timers: TimerRepository;
-  /** Runs `fn` in one transaction; nested calls join the outer one. */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  readonly deliveries: DeliveryRepository;
+  readonly outbox: OutboxRepository;
+  /** Where each incident's card lives on each platform. */
+  readonly threads: IncidentThreadRepository;
+  readonly conversationRefs: ConversationRefRepository;
+  readonly agents: AgentRepository;
+  /** What `/metrics` and `/healthz` read on each scrape. */
+  readonly gauges: GaugeRepository;
+  readonly reportFiles: ReportFileRepository;
+  /**
+   * Runs `fn` in one transaction that holds the write lock from its first statement: `BEGIN
+   * IMMEDIATE` on SQLite (a deferred transaction that reads first can fail to upgrade when another
+   * process wrote in between), an ordinary transaction on PostgreSQL (timer claims lock their rows
+   * with SKIP LOCKED). Nested calls join the outer transaction. A unique-key clash surfaces as
+   * `UniqueViolationError`, a SQLite write lock held past the busy timeout as `StoreBusyError`.
+   */
+  writeTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Every row of one table, oldest first, as stored (diagnostics, and tests that prove nothing changed). */
+  tableRows<T extends TableName>(table: T): Promise<TableRow<T>[]>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   /** Closes the connection(s). */
   close(): Promise<void>;
-}
-
-/** The Store over any Kysely dialect; SQLite and PostgreSQL stores differ only in how they connect. */
-export class KyselyStore implements Store {
-  readonly incidents: IncidentRepository;
-  readonly timers: TimerRepository;
-
-  constructor(
-    readonly db: Kysely<Database>,
-    readonly dialect: Dialect,
-    private readonly inTransaction = false,
-  ) {
-    this.incidents = new IncidentRepository(db);
-    this.timers = new TimerRepository(db);
-  }
-
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
-  }
-
-  async ping(): Promise<void> {
-    await this.db.selectFrom('meta').select('key').limit(1).execute();
-  }
-
-  async close(): Promise<void> {
-    if (!this.inTransaction) await this.db.destroy();
-  }
 }

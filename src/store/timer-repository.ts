@@ -17,7 +17,10 @@ export interface TimerRow {
 
 /** Timers keyed by (incident, kind); the incident id is '' for timers that belong to no incident. */
 export class TimerRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Creates the timer or moves an unfired one to a new due time. */
   async schedule(incidentId: string, kind: string, dueAt: number, payload: Record<string, unknown> = {}): Promise<void> {
@@ -102,7 +105,7 @@ export class TimerRepository {
    * (fired, cancelled, moved later, or held by a live claim). Call inside a write transaction; on
    * PostgreSQL the row is locked with SKIP LOCKED so a concurrent claimer moves on instead of waiting.
    */
-  async claim(id: number, now: number, owner: string, leaseUntil: number, dialect: Dialect): Promise<TimerRow | undefined> {
+  async claim(id: number, now: number, owner: string, leaseUntil: number): Promise<TimerRow | undefined> {
     const row = await this.db
       .selectFrom('timers')
       .selectAll()
@@ -111,7 +114,7 @@ export class TimerRepository {
       .where('cancelled_at', 'is', null)
       .where('due_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
+      .$if(this.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
       .executeTakeFirst();
     if (!row) return undefined;
     const res = await this.db

@@ -11,7 +11,6 @@ import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { AgentOfflineError } from '../../src/agentlink/agent-port.js';
 import type { LinkSocket } from '../../src/agentlink/agent-protocol.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
-import { AgentRepository } from '../../src/store/agent-repository.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { aRequest } from '../agent/a-request.js';
@@ -36,7 +35,7 @@ beforeEach(async () => {
     },
   });
   store = await SqliteStore.open(':memory:');
-  hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: pino({ level: 'info' }, sink), repository: new AgentRepository(store.db), heartbeatMs: 200 });
+  hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: pino({ level: 'info' }, sink), repository: store.agents, heartbeatMs: 200 });
   server = createServer((_req, res) => res.writeHead(404).end());
   hub.attach(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -80,7 +79,7 @@ describe('AgentHub over a real WebSocket', () => {
     expect(r.status).toBe('warn');
     expect(r.output).toContain('ERROR model load failed');
 
-    const rows = await new AgentRepository(store.db).all();
+    const rows = await store.agents.all();
     expect(rows).toEqual([expect.objectContaining({ id: 'routing-ml', host: 'routing-ml', connected: true })]);
 
     await agent!.stop();

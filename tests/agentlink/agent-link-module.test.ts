@@ -39,18 +39,18 @@ describe('AgentLinkModule in console mode', () => {
     const busy = (blocker.address() as { port: number }).port;
     h = await startDrbotWithAgent(dir, agentConfig(), { port: busy });
     expect(h.drbot.port).toBeUndefined();
-    expect(h.drbot.app.core.agents.presence('routing-ml').online).toBe(true);
+    expect(h.drbot.app.runtime.agents.presence('routing-ml').online).toBe(true);
     expect(existsSync(join(dir, 'host/logs/backend.log'))).toBe(true); // the demo host was laid out
 
     await h.dispatch('/incident open type1', h.as('Kim DevOps'));
-    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
-    const timeline = await h.drbot.app.core.store.incidents.timeline(incident!.id);
+    const [incident] = await h.drbot.app.runtime.store.incidents.list(['open']);
+    const timeline = await h.drbot.app.runtime.store.incidents.timeline(incident!.id);
     const summary = timeline.filter((e) => e.kind === 'diagnostics');
     expect(summary).toHaveLength(1);
     expect(summary[0]!.text).toContain('❌ check-process');
     expect(summary[0]!.text).toContain('❌ check-port-8000');
     expect(summary[0]!.text).toContain('❌ check-health');
-    const ticks = (await h.drbot.app.core.store.incidents.checklist(incident!.id)).map((t) => t.itemId);
+    const ticks = (await h.drbot.app.runtime.store.incidents.checklist(incident!.id)).map((t) => t.itemId);
     expect(ticks).toContain('log-snapshot');
     expect(h.output()).toContain(`${incident!.id} diagnostics`);
   }, 30_000);
@@ -63,27 +63,27 @@ describe('AgentLinkModule in console mode', () => {
       retrain: { recipe: { command: process.execPath, args: ['-e', script, '{dataset}', '{name}'] }, datasets: { training: join(dir, 'host/data/training_dataset.csv') } },
     });
     await h.dispatch('/incident open type5', h.as('Kim DevOps'));
-    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
+    const [incident] = await h.drbot.app.runtime.store.incidents.list(['open']);
     await h.dispatch(`/incident approve ${incident!.id} retrain-model`, h.as('Kim DevOps'));
     let progress: string[] = [];
     for (let i = 0; i < 100 && !progress.length; i++) {
-      progress = (await h.drbot.app.core.store.incidents.timeline(incident!.id)).filter((e) => e.text.startsWith('⏳ retrain_model')).map((e) => e.text);
+      progress = (await h.drbot.app.runtime.store.incidents.timeline(incident!.id)).filter((e) => e.text.startsWith('⏳ retrain_model')).map((e) => e.text);
       if (!progress.length) await new Promise((r) => setTimeout(r, 20));
     }
     expect(progress).toHaveLength(1);
     expect(progress[0]).toContain('(2 earlier lines left out)');
     expect(progress[0]).toContain('epoch 12/12 loss 0.083');
-    const runs = await h.drbot.app.core.store.incidents.stepRuns(incident!.id);
+    const runs = await h.drbot.app.runtime.store.incidents.stepRuns(incident!.id);
     expect(runs.find((r) => r.stepId === 'retrain-model')).toMatchObject({ status: 'ok' });
   }, 30_000);
 
   it('starts without the embedded agent when its config is invalid: no diagnostics, the card says the host is offline', async () => {
     dir = mkdtempSync(join(tmpdir(), 'drbot-agentlink-'));
     h = await startDrbotWithAgent(dir, { ...agentConfig(), id: 'Not A Valid Id' });
-    expect(h.drbot.app.core.agents.presence('routing-ml').online).toBe(false);
+    expect(h.drbot.app.runtime.agents.presence('routing-ml').online).toBe(false);
     const reply = await h.dispatch('/incident open type1', h.as('Kim DevOps'));
     expect(reply).toContain('routing-ml offline');
-    const [incident] = await h.drbot.app.core.store.incidents.list(['open']);
-    expect((await h.drbot.app.core.store.incidents.timeline(incident!.id)).some((e) => e.kind === 'diagnostics')).toBe(false);
+    const [incident] = await h.drbot.app.runtime.store.incidents.list(['open']);
+    expect((await h.drbot.app.runtime.store.incidents.timeline(incident!.id)).some((e) => e.kind === 'diagnostics')).toBe(false);
   }, 30_000);
 });

@@ -10,7 +10,6 @@ import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { startDrbot } from '../../src/app/start-drbot.js';
 import { packageRoot } from '../../src/config/package-root.js';
 import { HttpServer } from '../../src/http/http-server.js';
-import { AgentRepository } from '../../src/store/agent-repository.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { aRequest } from '../agent/a-request.js';
@@ -32,7 +31,7 @@ let port: number;
 
 beforeEach(async () => {
   store = await SqliteStore.open(':memory:');
-  hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: silent, repository: new AgentRepository(store.db), heartbeatMs: 200 });
+  hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: silent, repository: store.agents, heartbeatMs: 200 });
   http = new HttpServer(silent, { cert, key });
   hub.attach(http.server);
   port = await http.listen(0, '127.0.0.1');
@@ -85,7 +84,7 @@ describe('drbot serving HTTPS', () => {
         req.end();
       });
       expect(JSON.parse(body).checks.store.ok).toBe(true);
-      expect(drbot.app.core.agents.presence('routing-ml').online).toBe(true);
+      expect(drbot.app.runtime.agents.presence('routing-ml').online).toBe(true);
     } finally {
       await drbot.stop(1000);
       (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });

@@ -108,8 +108,11 @@ describe('drbot backup and restore', () => {
         const missing = Array.from({ length: committedBefore }, (_, i) => i + 1).filter((s) => !seqs.has(s));
         expect(missing).toEqual([]);
         // Whole transactions only: every incident in the copy has its timeline entry and its timer.
-        const withoutEntry = await store.db.selectFrom('incidents').select('id').where('id', 'not in', store.db.selectFrom('timeline').select('incident_id')).execute();
-        const withoutTimer = await store.db.selectFrom('incidents').select('id').where('id', 'not in', store.db.selectFrom('timers').select('incident_id')).execute();
+        const ids = (await store.tableRows('incidents')).map((r) => ({ id: r.id }));
+        const withEntry = new Set((await store.tableRows('timeline')).map((r) => r.incident_id));
+        const withTimer = new Set((await store.tableRows('timers')).map((r) => r.incident_id));
+        const withoutEntry = ids.filter((r) => !withEntry.has(r.id));
+        const withoutTimer = ids.filter((r) => !withTimer.has(r.id));
         expect(withoutEntry).toEqual([]);
         expect(withoutTimer).toEqual([]);
       } finally {

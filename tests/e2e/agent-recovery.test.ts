@@ -33,17 +33,17 @@ async function ourUvicorns(): Promise<number[]> {
 }
 
 async function runsOf(incidentId: string): Promise<Map<string, StepRun>> {
-  const runs = await h.drbot.app.core.store.incidents.stepRuns(incidentId);
+  const runs = await h.drbot.app.runtime.store.incidents.stepRuns(incidentId);
   return new Map(runs.map((r) => [r.stepId, r]));
 }
 
 async function ticked(incidentId: string): Promise<string[]> {
-  return (await h.drbot.app.core.store.incidents.checklist(incidentId)).map((t) => t.itemId);
+  return (await h.drbot.app.runtime.store.incidents.checklist(incidentId)).map((t) => t.itemId);
 }
 
 async function openIncident(type: number): Promise<string> {
   await h.dispatch(`/incident open type${type}`, h.as('Kim DevOps'));
-  const [incident] = (await h.drbot.app.core.store.incidents.list(['open'])).filter((i) => i.type === type);
+  const [incident] = (await h.drbot.app.runtime.store.incidents.list(['open'])).filter((i) => i.type === type);
   return incident!.id;
 }
 
@@ -73,7 +73,7 @@ beforeAll(async () => {
     },
   });
   expect(h.drbot.port).toBeGreaterThan(0);
-  expect(h.drbot.app.core.agents.presence('routing-ml').online).toBe(true);
+  expect(h.drbot.app.runtime.agents.presence('routing-ml').online).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -117,7 +117,7 @@ describe('Type 1: uvicorn killed, restarted after approval', () => {
 
     // the same request id sent again (a retry after a dropped link, a second drbot process) is refused by the agent
     const pidsBefore = await ourUvicorns();
-    const again = await h.drbot.app.core.agents.run({ requestId: after.get('restart-backend-local')!.requestId, host: 'routing-ml', action: 'process_restart', params: { process: 'backend' }, approvalId: 'apr-retry', timeoutMs: 30_000 });
+    const again = await h.drbot.app.runtime.agents.run({ requestId: after.get('restart-backend-local')!.requestId, host: 'routing-ml', action: 'process_restart', params: { process: 'backend' }, approvalId: 'apr-retry', timeoutMs: 30_000 });
     expect(again.summary).toContain('never run twice');
     expect(await ourUvicorns()).toEqual(pidsBefore);
     await h.dispatch(`/incident resolve ${id} uvicorn restarted`, h.as('Kim DevOps'));
@@ -142,7 +142,7 @@ describe('Type 4: predictor container stopped, restarted after approval', () => 
     expect(after.get('restart-predictor')).toMatchObject({ status: 'ok', summary: 'predictor: 1 container(s) restarted and running' });
     expect((await container.inspect()).State.Running).toBe(true);
     expect(await ticked(api)).toContain('recovery-executed');
-    const seen = await h.drbot.app.core.agents.run({ requestId: `req-e2e-${process.pid}`, host: 'routing-ml', action: 'containers', params: { all: true }, timeoutMs: 10_000 });
+    const seen = await h.drbot.app.runtime.agents.run({ requestId: `req-e2e-${process.pid}`, host: 'routing-ml', action: 'containers', params: { all: true }, timeoutMs: 10_000 });
     expect(seen.output).toMatch(/predictor\s+running/);
   }, 90_000);
 });

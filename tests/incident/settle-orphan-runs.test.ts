@@ -30,7 +30,7 @@ describe('settleOrphanRuns', () => {
       'run-1': { status: 'ok', summary: 'predictor: 1 container(s) restarted and running', output: '' },
       'run-2': { status: 'unknown', summary: 'the agent has no finished record; outcome unknown, not re-run', output: '' },
     };
-    const settled = await settleOrphanRuns(core, core.router.steps, core.router.incidents, 'routing-ml', startedAt, async (request) => {
+    const settled = await settleOrphanRuns(core, core.steps, core.incidents, 'routing-ml', startedAt, async (request) => {
       asked.push(request);
       return answers[request.requestId]!;
     });
@@ -57,7 +57,7 @@ describe('settleOrphanRuns', () => {
     const startedAt = core.clock.now();
     await anOrphan('run-mine', 'restart-predictor', 'compose_service_restart', startedAt);
     await anOrphan('run-old', 'restart-predictor', 'compose_service_restart', startedAt - 5);
-    const settled = await settleOrphanRuns(core, core.router.steps, core.router.incidents, 'routing-ml', startedAt, async () => {
+    const settled = await settleOrphanRuns(core, core.steps, core.incidents, 'routing-ml', startedAt, async () => {
       throw new Error('agent went away');
     });
     expect(settled).toBe(0);

@@ -60,7 +60,7 @@ describe('logs of a full scripted incident', () => {
     const agents = new ScriptedAgentPort().answer('http_health', { status: 'ok', summary: 'healthy' });
     const drbot = await startDrbot({ env, clock, store, agents, logDestination: capture });
     const entries: TimelineEntry[] = [];
-    drbot.app.core.events.onTimeline((e) => {
+    drbot.app.runtime.events.onTimeline((e) => {
       entries.push(e);
     });
     const until = async (what: string, cond: () => boolean) => {
@@ -79,7 +79,7 @@ describe('logs of a full scripted incident', () => {
         body,
       });
       expect(res.status).toBe(200);
-      await drbot.app.core.events.settled();
+      await drbot.app.runtime.events.settled();
     };
 
     try {

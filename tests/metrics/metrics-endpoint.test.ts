@@ -41,7 +41,7 @@ describe.each(storeBackends())('/metrics and /healthz on $name', (backend) => {
     });
     const base = `http://127.0.0.1:${drbot.port}`;
     const pages: TimelineEntry[] = [];
-    drbot.app.core.events.onTimeline((e) => {
+    drbot.app.runtime.events.onTimeline((e) => {
       if (e.kind === 'page') pages.push(e);
     });
     return { drbot, clock, base, pages, kim: drbot.console!.currentActor };
@@ -84,10 +84,8 @@ describe.each(storeBackends())('/metrics and /healthz on $name', (backend) => {
       if (Date.now() > limit) throw new Error('the late timer never showed in drbot_timer_lateness_seconds');
       await new Promise((r) => setTimeout(r, 5));
     }
-    await store.db
-      .insertInto('outbox')
-      .values({ platform: 'slack', kind: 'post', dedupe_key: null, payload: '{}', created_at: clock.now(), next_attempt_at: clock.now(), attempts: 1, last_error: 'rate limited', delivered_at: null })
-      .execute();
+    const rateLimited = (await store.outbox.enqueue({ platform: 'slack', kind: 'post', payload: {} }, clock.now()))!;
+    await store.outbox.failed(rateLimited, 'rate limited', clock.now());
 
     const m = await scrape(base);
     expect(sampleValue(m, 'drbot_open_incidents', { type: '4' })).toBe(1);
@@ -133,10 +131,8 @@ describe.each(storeBackends())('/metrics and /healthz on $name', (backend) => {
 
     // A delivery Slack has not taken for a while: the link is down, drbot itself is fine.
     const queued = clock.now();
-    await store.db
-      .insertInto('outbox')
-      .values({ platform: 'slack', kind: 'dm', dedupe_key: null, payload: '{}', created_at: queued, next_attempt_at: queued, attempts: 1, last_error: 'http 500', delivered_at: null })
-      .execute();
+    const failing = (await store.outbox.enqueue({ platform: 'slack', kind: 'dm', payload: {} }, queued))!;
+    await store.outbox.failed(failing, 'http 500', queued);
     res = await fetch(`${base}/healthz`);
     expect(await res.json()).toMatchObject({ status: 'ok', checks: { 'platform-links': { ok: true, detail: 'slack: 1 waiting, oldest 0 min' } } });
     await clock.advance(6 * MIN);

@@ -4,7 +4,7 @@ import type { Metrics } from '../../src/metrics/metrics.js';
 import { TimedAgentPort } from '../../src/metrics/timed-agent-port.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 
-class RecordingMetrics implements Metrics {
+class RecordingMetrics implements Pick<Metrics, 'observeTimerLateness' | 'observeAgentRoundTrip'> {
   readonly trips: [string, number, string | undefined][] = [];
   observeTimerLateness(): void {}
   observeAgentRoundTrip(action: string, ms: number, status?: string): void {

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { ChatPager } from '../../src/notify/pager.js';
+import type { RunbookPack } from '../../src/runbook/pack-schema.js';
 import { FallbackPager } from '../../src/notify/fallback-pager.js';
 import { SmtpMailer } from '../../src/notify/smtp-mailer.js';
 import { SmtpPager } from '../../src/notify/smtp-pager.js';
@@ -20,17 +22,18 @@ beforeEach(async () => {
   smtp = await startLocalSmtpServer();
   hook = await startLocalWebhookReceiver(SECRET);
   slack = await FailingSlackSender.start('http-500');
-  h = await schedulerHarness({}, {}, { console: false });
-  h.core.chat.register(slack);
   mailer = new SmtpMailer(smtp.url, { from: 'drbot <drbot@example.com>', timeoutMs: 10_000 });
-  h.core.pager = new FallbackPager(
-    {
-      chat: h.core.chat,
-      email: new SmtpPager(mailer, h.core.pack),
-      webhook: new WebhookPager({ url: hook.url, secret: SECRET, format: 'drbot' }, h.core.pack),
-    },
-    { deadlineMs: 10_000 },
-  );
+  const pager = (chat: ChatPager, pack: RunbookPack) =>
+    new FallbackPager(
+      {
+        chat,
+        email: new SmtpPager(mailer, pack),
+        webhook: new WebhookPager({ url: hook.url, secret: SECRET, format: 'drbot' }, pack),
+      },
+      { deadlineMs: 10_000 },
+    );
+  h = await schedulerHarness({ pager }, {}, { console: false });
+  h.core.chat.register(slack);
 });
 afterEach(async () => {
   await h.close();

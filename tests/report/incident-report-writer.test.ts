@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IncidentReportWriter } from '../../src/report/incident-report-writer.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
@@ -28,7 +27,7 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drbot-reports-'));
   core = await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), reportsDir: join(dir, 'docs/incident_reports') });
-  new IncidentReportWriter(core).subscribe();
+  core.reports.subscribe();
 });
 afterEach(async () => {
   await core.close();
@@ -147,7 +146,7 @@ describe('reports a stop left unwritten', () => {
     const { id } = await runScriptedIncident(quiet);
     expect((await quiet.store.incidents.checklist(id)).map((t) => t.itemId)).not.toContain('report-written');
 
-    const writer = new IncidentReportWriter(core);
+    const writer = core.reports;
     expect((await writer.writeMissing()).map((r) => r.incidentId)).toEqual([id]);
     expect(await readFile(join(core.reportsDir, '2026-11-24.md'), 'utf8')).toContain(id);
     expect(await writer.writeMissing()).toEqual([]);

@@ -29,7 +29,7 @@ describe('drbot as started', () => {
       output,
       log: pino({ level: 'silent' }),
     });
-    const pager = drbot.app.core.pager;
+    const pager = drbot.app.runtime.pager;
     expect(pager).toBeInstanceOf(FallbackPager);
     expect((pager as FallbackPager).configured()).toEqual(['chat', 'email']);
 

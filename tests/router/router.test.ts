@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Router } from '../../src/router/router.js';
+import { parsePrometheusText, sampleValue } from '../metrics/parse-prometheus-text.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 
@@ -28,16 +29,18 @@ describe('Router', () => {
     expect(replyText(await router.dispatch('/incident list', core.as('Kim DevOps')))).toContain('Unknown command "list"');
   });
 
-  it('reports each command to the observer with its outcome', async () => {
-    const seen: [string, string][] = [];
-    core.router.observe((verb, outcome) => seen.push([verb, outcome]));
-    await core.router.dispatch('/incident list', core.as('Kim DevOps'));
-    await core.router.dispatch('/incident nonsense', core.as('Kim DevOps'));
-    await core.router.dispatch('/incident status INC-20991231-001', core.as('Kim DevOps'));
-    expect(seen).toEqual([
-      ['list', 'ok'],
-      ['invalid', 'refused'],
-      ['status', 'refused'],
-    ]);
+  it("reports each command to the runtime's metrics with its outcome", async () => {
+    const measured = await buildTestCore({ metrics: true });
+    try {
+      await measured.router.dispatch('/incident list', measured.as('Kim DevOps'));
+      await measured.router.dispatch('/incident nonsense', measured.as('Kim DevOps'));
+      await measured.router.dispatch('/incident status INC-20991231-001', measured.as('Kim DevOps'));
+      const families = parsePrometheusText((await measured.metrics!.exposition()).text);
+      const count = (verb: string, outcome: string) => sampleValue(families, 'drbot_command_duration_seconds_count', { verb, outcome });
+      expect([count('list', 'ok'), count('invalid', 'refused'), count('status', 'refused')]).toEqual([1, 1, 1]);
+      expect(count('list', 'refused')).toBeUndefined();
+    } finally {
+      await measured.close();
+    }
   });
 });

@@ -55,10 +55,10 @@ describe('catch-up after downtime', () => {
     // A scheduler that crashed at 10:30 right after committing its claim of ladder-1 (page reserved, not sent).
     await h.clock.advance(30 * MIN);
     const ladder1 = (await h.core.store.timers.forIncident(inc.id)).find((t) => t.kind === 'ladder-1')!;
-    await h.core.store.transaction(async (tx) => {
-      await tx.timers.claim(ladder1.id, h.clock.now(), 'crashed-host:123', h.clock.now() + 5 * MIN, 'sqlite');
+    await h.core.store.writeTransaction(async (tx) => {
+      await tx.timers.claim(ladder1.id, h.clock.now(), 'crashed-host:123', h.clock.now() + 5 * MIN);
       await tx.timers.setPayload(ladder1.id, { ...ladder1.payload, reservedAt: h.clock.now() });
-      await tx.db.insertInto('deliveries').values({ incident_id: inc.id, level: 1, person: 'Lee Backend', channel: 'chat', status: 'pending', detail: '', at: h.clock.now() }).execute();
+      expect(await tx.deliveries.reserve(inc.id, 1, 'Lee Backend', h.clock.now())).toBe(true);
     });
     await h.restart();
     expect(pagedPeople(await h.deliveries(inc.id))).toEqual(['0:Kim DevOps:sent', '1:Lee Backend:pending']);

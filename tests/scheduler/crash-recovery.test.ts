@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { packageRoot } from '../../src/config/package-root.js';
-import { DeliveryRepository } from '../../src/store/delivery-repository.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 jest.setTimeout(90_000);
@@ -119,7 +118,7 @@ describe('crash recovery (real processes, kill -9)', () => {
     const store = await SqliteStore.open(join(dir, 'data', 'drbot.sqlite'));
     try {
       const [incident] = await store.incidents.list(undefined, 10);
-      const deliveries = await new DeliveryRepository(store.db).forIncident(incident!.id);
+      const deliveries = await store.deliveries.forIncident(incident!.id);
       const ladder = deliveries.filter((d) => d.level < 100).sort((a, b) => a.at - b.at || a.id - b.id);
       expect(ladder.map((d) => `${d.level}:${d.person}`)).toEqual(['0:Kim DevOps', '1:Lee Backend', '2:Choi Network', '3:Jung CTO']);
       // Sent, or (when a kill landed between the send and its record) unknown: never failed, never twice.

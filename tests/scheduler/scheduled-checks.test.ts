@@ -71,7 +71,7 @@ describe('scheduled checks', () => {
     core.ops.register({ post: async (view) => void posted.push(view) });
     await armCheckTimers(core, core.store);
     await armCheckTimers(core, core.store);
-    scheduler = new Scheduler(core, { handlers: [checkTimer(core)] });
+    scheduler = new Scheduler(core, { handlers: [checkTimer(core, core.checks)] });
     scheduler.start();
     await scheduler.whenIdle();
     await core.clock.advance(11 * HOUR - MIN);
@@ -85,7 +85,7 @@ describe('scheduled checks', () => {
     // Down over the next Monday: the missed run happens once, on start, and says how late it is.
     await scheduler.stop(Date.now() + 1000);
     await core.clock.advance(7 * 24 * HOUR + 2 * HOUR);
-    scheduler = new Scheduler(core, { handlers: [checkTimer(core)] });
+    scheduler = new Scheduler(core, { handlers: [checkTimer(core, core.checks)] });
     scheduler.start();
     await scheduler.whenIdle();
     // The monthly check of December 1st was missed too: it also runs once, late.

@@ -8,7 +8,7 @@ import { IncidentService } from '../../src/incident/incident-service.js';
 import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
 import type { FaultType } from '../../src/runbook/pack-schema.js';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
-import { DeliveryRepository, type Delivery } from '../../src/store/delivery-repository.js';
+import { type Delivery } from '../../src/store/delivery-repository.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 
 /** Epoch ms of a local time in Asia/Seoul (UTC+9, no DST). */
@@ -49,7 +49,7 @@ export async function schedulerHarness(
   const core = await buildTestCore(build);
   const printed: string[] = [];
   if (platforms.console) core.chat.register(new ConsolePageSender((line) => printed.push(line)));
-  const incidents = new IncidentService(core);
+  const incidents = core.incidents;
   let scheduler = new Scheduler(core, options);
   core.events.onIncident(() => scheduler.wake());
   scheduler.start();
@@ -77,7 +77,7 @@ export async function schedulerHarness(
     async advanceTo(at) {
       await harness.advance(at - core.clock.now());
     },
-    deliveries: (id) => new DeliveryRepository(core.store.db).forIncident(id),
+    deliveries: (id) => core.store.deliveries.forIncident(id),
     timeline: (id) => core.store.incidents.timeline(id),
     async restart(more = options) {
       scheduler = new Scheduler(core, more);

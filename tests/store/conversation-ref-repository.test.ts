@@ -1,5 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { ConversationRefRepository } from '../../src/store/conversation-ref-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { storeBackends } from './store-backends.js';
@@ -13,13 +12,13 @@ describe.each(storeBackends())('ConversationRefRepository on $name', (backend) =
 
   it('saves a reference as JSON, replaces it under the same key, and keeps platforms apart', async () => {
     store = await backend.open();
-    const refs = new ConversationRefRepository(store.db);
+    const refs = store.conversationRefs;
     expect(await refs.get('teams', 'ops')).toBeUndefined();
     await refs.save('teams', 'ops', { conversation: { id: '19:abc' }, serviceUrl: 'https://smba.example/' }, TUESDAY_10_KST);
     await refs.save('slack', 'ops', { channel: 'C1' }, TUESDAY_10_KST);
     await refs.save('teams', 'ops', { conversation: { id: '19:def' } }, TUESDAY_10_KST + 1);
     expect(await refs.get('teams', 'ops')).toEqual({ conversation: { id: '19:def' } });
     expect(await refs.get('slack', 'ops')).toEqual({ channel: 'C1' });
-    expect(await store.db.selectFrom('conversation_refs').select('key').execute()).toHaveLength(2);
+    expect(await store.tableRows('conversation_refs')).toHaveLength(2);
   });
 });

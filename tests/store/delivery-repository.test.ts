@@ -1,5 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { DeliveryRepository } from '../../src/store/delivery-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { storeBackends } from './store-backends.js';
@@ -15,7 +14,7 @@ describe.each(storeBackends())('DeliveryRepository on $name', (backend) => {
 
   it('reserves a page once per incident, level and person, and records how it went', async () => {
     store = await backend.open();
-    const d = new DeliveryRepository(store.db);
+    const d = store.deliveries;
     expect(await d.reserve(INC, 1, 'Lee Backend', TUESDAY_10_KST)).toBe(true);
     expect(await d.reserve(INC, 1, 'Lee Backend', TUESDAY_10_KST + 1)).toBe(false);
     expect(await d.reserve(INC, 2, 'Choi Network', TUESDAY_10_KST + 2)).toBe(true);
@@ -36,7 +35,7 @@ describe.each(storeBackends())('DeliveryRepository on $name', (backend) => {
 
   it('lets only one of concurrent reservations of the same page win', async () => {
     store = await backend.open();
-    const results = await Promise.all([1, 2, 3].map(() => store.transaction((tx) => new DeliveryRepository(tx.db).reserve(INC, 0, 'Kim DevOps', TUESDAY_10_KST))));
+    const results = await Promise.all([1, 2, 3].map(() => store.writeTransaction((tx) => tx.deliveries.reserve(INC, 0, 'Kim DevOps', TUESDAY_10_KST))));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -169,13 +169,13 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
 
   it('commits a transaction as a whole, rolls it back as a whole, and joins nested calls', async () => {
     await fresh();
-    await store.transaction(async (tx) => {
+    await store.writeTransaction(async (tx) => {
       await tx.incidents.insert(anIncident().seq(1).build());
-      await tx.transaction(async (inner) => inner.incidents.insert(anIncident().seq(2).build()));
+      await tx.writeTransaction(async (inner) => inner.incidents.insert(anIncident().seq(2).build()));
     });
     expect(await store.incidents.count()).toBe(2);
     await expect(
-      store.transaction(async (tx) => {
+      store.writeTransaction(async (tx) => {
         await tx.incidents.insert(anIncident().seq(3).build());
         await tx.timers.schedule('INC-20261124-003', 'quiet', TUESDAY_10_KST);
         throw new Error('half-way failure');

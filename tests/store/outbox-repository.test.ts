@@ -1,6 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { GaugeRepository } from '../../src/store/gauge-repository.js';
-import { OutboxRepository } from '../../src/store/outbox-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { storeBackends } from './store-backends.js';
@@ -16,7 +14,7 @@ describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
 
   it('queues messages per platform oldest first, deduplicates while undelivered, and releases the key once delivered', async () => {
     store = await backend.open();
-    const outbox = new OutboxRepository(store.db);
+    const outbox = store.outbox;
     const a = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: 'INC-1' }, dedupeKey: 'card:INC-1' }, T0);
     const b = await outbox.enqueue({ platform: 'slack', kind: 'post', payload: { text: 'hi' } }, T0 + 1);
     const dup = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: 'INC-1', v: 2 }, dedupeKey: 'card:INC-1' }, T0 + 2);
@@ -34,7 +32,7 @@ describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
 
   it('records failures with the next attempt, drops what can never go, and the gauge counts the backlog', async () => {
     store = await backend.open();
-    const outbox = new OutboxRepository(store.db);
+    const outbox = store.outbox;
     const a = (await outbox.enqueue({ platform: 'slack', kind: 'post', payload: {} }, T0))!;
     const b = (await outbox.enqueue({ platform: 'slack', kind: 'post', payload: {} }, T0))!;
     await outbox.enqueue({ platform: 'teams', kind: 'post', payload: {} }, T0);
@@ -45,7 +43,7 @@ describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
     expect(first?.lastError).toHaveLength(1000);
     await outbox.dropped(b, 'channel_not_found', T0 + 5);
     expect((await outbox.pending('slack')).map((m) => m.id)).toEqual([a]);
-    const gauges = new GaugeRepository(store.db);
+    const gauges = store.gauges;
     expect(Object.fromEntries(await gauges.outboxDepth())).toEqual({ slack: 1, teams: 1 });
     expect(Object.fromEntries(await gauges.outboxBacklog())).toEqual({ slack: { count: 1, oldestAt: T0 }, teams: { count: 1, oldestAt: T0 } });
   });

@@ -1,8 +1,4 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { AgentRepository } from '../../src/store/agent-repository.js';
-import { GaugeRepository } from '../../src/store/gauge-repository.js';
-import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
-import { ReportFileRepository } from '../../src/store/report-file-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { anIncident } from './an-incident.js';
@@ -17,7 +13,7 @@ describe.each(storeBackends())('agents, incident threads, report files and gauge
 
   it('AgentRepository keeps one row per agent with its host and last presence', async () => {
     store = await backend.open();
-    const agents = new AgentRepository(store.db);
+    const agents = store.agents;
     expect(await agents.all()).toEqual([]);
     await agents.save({ id: 'rml-1', host: 'routing-ml', connected: true, lastSeenAt: TUESDAY_10_KST });
     await agents.save({ id: 'db-1', host: 'db', connected: false });
@@ -30,7 +26,7 @@ describe.each(storeBackends())('agents, incident threads, report files and gauge
 
   it('IncidentThreadRepository keeps the first thread saved per incident and platform', async () => {
     store = await backend.open();
-    const threads = new IncidentThreadRepository(store.db);
+    const threads = store.threads;
     const first = { incidentId: 'INC-20261124-001', platform: 'slack', channel: 'C1', messageId: '1700000000.0001', createdAt: TUESDAY_10_KST };
     expect(await threads.save(first)).toEqual(first);
     expect(await threads.save({ ...first, channel: 'C2', messageId: '1700000000.0002' })).toEqual(first);
@@ -41,7 +37,7 @@ describe.each(storeBackends())('agents, incident threads, report files and gauge
 
   it('ReportFileRepository maps incidents and report files both ways and refuses a taken name', async () => {
     store = await backend.open();
-    const files = new ReportFileRepository(store.db);
+    const files = store.reportFiles;
     await files.claim('INC-20261124-001', '2026-11-24.md');
     await expectUniqueViolation(files.claim('INC-20261124-002', '2026-11-24.md'));
     await files.claim('INC-20261124-002', '2026-11-24-2.md');
@@ -56,6 +52,6 @@ describe.each(storeBackends())('agents, incident threads, report files and gauge
     await store.incidents.insert(anIncident().seq(2).ofType(2).build());
     await store.incidents.insert(anIncident().seq(3).ofType(5).build());
     await store.incidents.insert(anIncident().seq(4).ofType(5).status('resolved').build());
-    expect(Object.fromEntries(await new GaugeRepository(store.db).openIncidentsByType())).toEqual({ 2: 2, 5: 1 });
+    expect(Object.fromEntries(await store.gauges.openIncidentsByType())).toEqual({ 2: 2, 5: 1 });
   });
 });

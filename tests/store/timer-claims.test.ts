@@ -27,7 +27,7 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await store.timers.schedule('INC-20261124-002', 'ladder-1', T0 - 3 * MIN);
     await store.timers.markFired(await idOf('rto-goal'), T0);
     await store.timers.cancelForIncident('INC-20261124-002', T0);
-    await store.timers.claim(await idOf('rto-limit'), T0, 'other', T0 + 5 * MIN, store.dialect);
+    await store.timers.claim(await idOf('rto-limit'), T0, 'other', T0 + 5 * MIN);
     const due = await store.timers.due(T0, 10);
     expect(due).toEqual([
       { id: await idOf('ladder-2'), dueAt: T0 - 5 * MIN },
@@ -42,11 +42,11 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', T0, { level: 1 });
     const id = await idOf('ladder-1');
-    const first = await store.timers.claim(id, T0, 'a', T0 + 5 * MIN, store.dialect);
+    const first = await store.timers.claim(id, T0, 'a', T0 + 5 * MIN);
     expect(first).toMatchObject({ id, kind: 'ladder-1', payload: { level: 1 } });
     expect(first?.claimedBy).toBeUndefined();
-    expect(await store.timers.claim(id, T0 + MIN, 'b', T0 + 6 * MIN, store.dialect)).toBeUndefined();
-    const retaken = await store.timers.claim(id, T0 + 5 * MIN, 'b', T0 + 10 * MIN, store.dialect);
+    expect(await store.timers.claim(id, T0 + MIN, 'b', T0 + 6 * MIN)).toBeUndefined();
+    const retaken = await store.timers.claim(id, T0 + 5 * MIN, 'b', T0 + 10 * MIN);
     expect(retaken).toMatchObject({ id, claimedBy: 'a', claimedUntil: T0 + 5 * MIN });
     expect((await store.timers.forIncident(INC))[0]).toMatchObject({ claimedBy: 'b', claimedUntil: T0 + 10 * MIN });
   });
@@ -55,17 +55,19 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', T0 + MIN);
     await store.timers.schedule(INC, 'ladder-2', T0);
-    await store.timers.schedule(INC, 'ladder-3', T0);
+    // The cancelled one belongs to another incident, so cancelling it leaves the others as they are.
+    await store.timers.schedule('INC-20261124-002', 'ladder-3', T0);
     await store.timers.markFired(await idOf('ladder-2'), T0);
-    await store.db.updateTable('timers').set({ cancelled_at: T0 }).where('kind', '=', 'ladder-3').execute();
-    for (const kind of ['ladder-1', 'ladder-2', 'ladder-3']) expect(await store.timers.claim(await idOf(kind), T0, 'a', T0 + MIN, store.dialect)).toBeUndefined();
+    expect(await store.timers.cancelForIncident('INC-20261124-002', T0)).toBe(1);
+    const ids = [await idOf('ladder-1'), await idOf('ladder-2'), await idOf('ladder-3', 'INC-20261124-002')];
+    for (const id of ids) expect(await store.timers.claim(id, T0, 'a', T0 + MIN)).toBeUndefined();
   });
 
   it('lets exactly one of two concurrent transactions claim a timer', async () => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', T0);
     const id = await idOf('ladder-1');
-    const claims = await Promise.all(['a', 'b', 'c'].map((owner) => store.transaction((tx) => tx.timers.claim(id, T0, owner, T0 + 5 * MIN, tx.dialect))));
+    const claims = await Promise.all(['a', 'b', 'c'].map((owner) => store.writeTransaction((tx) => tx.timers.claim(id, T0, owner, T0 + 5 * MIN))));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
@@ -73,7 +75,7 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', T0);
     const id = await idOf('ladder-1');
-    await store.timers.claim(id, T0, 'a', T0 + 5 * MIN, store.dialect);
+    await store.timers.claim(id, T0, 'a', T0 + 5 * MIN);
     await store.timers.markFired(id, T0 + 1000);
     await store.timers.markFired(id, T0 + 2000);
     expect((await store.timers.forIncident(INC))[0]).toMatchObject({ firedAt: T0 + 1000, claimedBy: 'a' });
@@ -84,7 +86,7 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'quiet', T0, { n: 1 });
     const id = await idOf('quiet');
-    await store.timers.claim(id, T0, 'a', T0 + 5 * MIN, store.dialect);
+    await store.timers.claim(id, T0, 'a', T0 + 5 * MIN);
     await store.timers.rearm(id, T0 + 30 * MIN, { n: 2 });
     expect((await store.timers.forIncident(INC))[0]).toEqual({ id, incidentId: INC, kind: 'quiet', dueAt: T0 + 30 * MIN, payload: { n: 2 } });
     await store.timers.rearm(id, T0 + 60 * MIN);
@@ -98,11 +100,11 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', T0, { level: 1 });
     const id = await idOf('ladder-1');
-    await store.timers.claim(id, T0, 'a', T0 + MIN, store.dialect);
+    await store.timers.claim(id, T0, 'a', T0 + MIN);
     await store.timers.setPayload(id, { level: 1, reserved: ['Kim DevOps'] });
     await store.timers.extendClaim(id, 'a', T0 + 10 * MIN);
     expect((await store.timers.forIncident(INC))[0]).toMatchObject({ payload: { level: 1, reserved: ['Kim DevOps'] }, claimedBy: 'a', claimedUntil: T0 + 10 * MIN });
-    expect(await store.timers.claim(id, T0 + 5 * MIN, 'b', T0 + 15 * MIN, store.dialect)).toBeUndefined();
+    expect(await store.timers.claim(id, T0 + 5 * MIN, 'b', T0 + 15 * MIN)).toBeUndefined();
   });
 
   it('says when there is next something to do: the earliest unclaimed due time or the end of a lease', async () => {
@@ -111,7 +113,7 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await store.timers.schedule(INC, 'quiet', T0 + 30 * MIN);
     await store.timers.schedule(INC, 'ladder-1', T0);
     expect(await store.timers.nextWakeAt()).toBe(T0);
-    await store.timers.claim(await idOf('ladder-1'), T0, 'a', T0 + 5 * MIN, store.dialect);
+    await store.timers.claim(await idOf('ladder-1'), T0, 'a', T0 + 5 * MIN);
     expect(await store.timers.nextWakeAt()).toBe(T0 + 5 * MIN);
     await store.timers.markFired(await idOf('ladder-1'), T0 + MIN);
     expect(await store.timers.nextWakeAt()).toBe(T0 + 30 * MIN);

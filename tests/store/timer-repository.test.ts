@@ -61,7 +61,7 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
   it('never moves a timer that already fired', async () => {
     await fresh();
     await store.timers.schedule(INC, 'ladder-1', TUESDAY_10_KST, { level: 1 });
-    await store.db.updateTable('timers').set({ fired_at: TUESDAY_10_KST + 1000 }).where('incident_id', '=', INC).execute();
+    await store.timers.markFired((await store.timers.forIncident(INC))[0]!.id, TUESDAY_10_KST + 1000);
     await store.timers.schedule(INC, 'ladder-1', TUESDAY_10_KST + 99 * MIN, { level: 1, again: true });
     const [timer] = await store.timers.forIncident(INC);
     expect(timer).toMatchObject({ dueAt: TUESDAY_10_KST, payload: { level: 1 }, firedAt: TUESDAY_10_KST + 1000 });
@@ -73,7 +73,7 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
     await store.timers.schedule(INC, 'ladder-2', TUESDAY_10_KST + MIN);
     await store.timers.schedule(INC, 'quiet', TUESDAY_10_KST + 2 * MIN);
     await store.timers.schedule('INC-20261124-002', 'quiet', TUESDAY_10_KST);
-    await store.db.updateTable('timers').set({ fired_at: TUESDAY_10_KST }).where('incident_id', '=', INC).where('kind', '=', 'ladder-1').execute();
+    await store.timers.markFired((await store.timers.forIncident(INC)).find((t) => t.kind === 'ladder-1')!.id, TUESDAY_10_KST);
     expect(await store.timers.cancelForIncident(INC, TUESDAY_10_KST + 5 * MIN)).toBe(2);
     expect(await store.timers.cancelForIncident(INC, TUESDAY_10_KST + 6 * MIN)).toBe(0);
     const byKind = Object.fromEntries((await store.timers.forIncident(INC)).map((t) => [t.kind, t]));

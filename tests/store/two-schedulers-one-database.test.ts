@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Core } from '../../src/app/core.js';
-import { IncidentService } from '../../src/incident/incident-service.js';
 import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { DeliveryRepository } from '../../src/store/delivery-repository.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -85,7 +83,7 @@ describe.each(sharedDatabases())('two schedulers on one $name database', (db) =>
     const a = await instance();
     const b = await instance(a.core as TestCore);
     const clock = (a.core as TestCore).clock;
-    const service = new IncidentService(a.core);
+    const service = (a.core as TestCore).incidents;
     const ids: string[] = [];
     for (let i = 0; i < 15; i++) {
       const { incident } = await service.open({ type: a.core.pack.types[i % 5]!, scope: 'full', note: `n${i}`, actor: (a.core as TestCore).as('Kim DevOps') });
@@ -99,7 +97,7 @@ describe.each(sharedDatabases())('two schedulers on one $name database', (db) =>
       await Promise.all([a.scheduler.whenIdle(), b.scheduler.whenIdle()]);
     }
 
-    const deliveries = new DeliveryRepository(a.core.store.db);
+    const deliveries = a.core.store.deliveries;
     let total = 0;
     for (const id of ids) {
       const d = await deliveries.forIncident(id);

@@ -17,7 +17,7 @@ describe('renderBlockKit', () => {
   it('renders every fault type\'s full and compact card within Block Kit limits, buttons carrying their typed commands', async () => {
     const core = await buildTestCore();
     for (const type of core.pack.types) {
-      const { incident } = await core.router.incidents.open({ type, scope: 'full', note: '', actor: core.as('Kim DevOps') });
+      const { incident } = await core.incidents.open({ type, scope: 'full', note: '', actor: core.as('Kim DevOps') });
       const snap = await loadIncidentSnapshot(core, incident);
       for (const detail of ['full', 'compact'] as const) {
         const view = incidentCard(snap, core.pack, 'en', detail);

@@ -56,7 +56,7 @@ describe('Slack module over signed HTTP requests', () => {
     const [answer] = h.fake.callsOf('response_url');
     expect(answer!.args).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(answer!.args)).toContain('<#CINC1>');
-    const thread = await h.core.store.db.selectFrom('incident_threads').selectAll().execute();
+    const thread = await h.core.store.tableRows('incident_threads');
     expect(thread).toEqual([expect.objectContaining({ incident_id: id, platform: 'slack', channel: 'CINC1' })]);
   });
 
@@ -81,7 +81,7 @@ describe('Slack module over signed HTTP requests', () => {
     expect(agents.requests.map((r) => r.action)).toContain('compose_service_restart');
     const updates = h.fake.callsOf('chat.update');
     expect(updates.length).toBeGreaterThan(updatesBefore);
-    expect(updates.at(-1)!.args).toMatchObject({ channel: 'CINC1', ts: (await h.core.store.db.selectFrom('incident_threads').select('message_id').executeTakeFirst())!.message_id });
+    expect(updates.at(-1)!.args).toMatchObject({ channel: 'CINC1', ts: (await h.core.store.tableRows('incident_threads'))[0]!.message_id });
     expect(String(updates.at(-1)!.args.blocks)).toContain('✅ restart-predictor');
     const threadLines = h.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts);
     expect(threadLines.map((c) => String(c.args.text)).join('\n')).toMatch(/approv/i);
@@ -147,7 +147,7 @@ describe('Slack module over signed HTTP requests', () => {
     const attempts = h.fake.calls.filter((c) => c.method === 'chat.postMessage');
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(await h.core.store.db.selectFrom('outbox').selectAll().execute()).toHaveLength(0);
+    expect(await h.core.store.tableRows('outbox')).toHaveLength(0);
   });
 
   it('DMs the people it pages, with a link to the incident channel', async () => {

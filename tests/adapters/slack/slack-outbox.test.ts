@@ -7,7 +7,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const undelivered = (harness: SlackHarness) => harness.core.store.db.selectFrom('outbox').selectAll().where('delivered_at', 'is', null).orderBy('id').execute();
+const undelivered = async (harness: SlackHarness) => (await harness.core.store.tableRows('outbox')).filter((r) => r.delivered_at === null).sort((a, b) => a.id - b.id);
 
 describe('Slack outbox', () => {
   it('keeps card updates and thread lines while Slack is down for a minute, then delivers them in order', async () => {
@@ -44,7 +44,7 @@ describe('Slack outbox', () => {
     const lines = delivered.filter((c) => c.method === 'chat.postMessage').map((c) => String(c.args.text));
     expect(lines.map((l) => /(first|second|third)$/.exec(l)?.[1])).toEqual(['first', 'second', 'third']);
     expect(delivered.filter((c) => c.method === 'chat.update')).toHaveLength(1);
-    const rows = await h.core.store.db.selectFrom('outbox').selectAll().orderBy('id').execute();
+    const rows = (await h.core.store.tableRows('outbox')).sort((a, b) => a.id - b.id);
     expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
     expect(rows[0]!.attempts).toBeGreaterThan(1);
   });
@@ -77,7 +77,7 @@ describe('Slack outbox', () => {
     await h.core.clock.advance(61_000);
     await h.slack.drainOutbox();
     expect(await undelivered(h)).toHaveLength(0);
-    const rows = await h.core.store.db.selectFrom('outbox').selectAll().where('kind', '=', 'thread').execute();
+    const rows = (await h.core.store.tableRows('outbox')).filter((r) => r.kind === 'thread');
     expect(rows[0]!.last_error).toMatch(/^dropped: .*channel_not_found/);
   });
 

@@ -23,7 +23,7 @@ async function startBoth() {
   const base = loadConfig(env);
   const config = { ...base, lang: 'en' as const, slack: { createChannels: true }, teams: { opsConversation: OPS_CHANNEL } };
   const http = new HttpServer(core.log);
-  const app: AppContext = { core, router: core.router, http, config };
+  const app: AppContext = { runtime: core, router: core.router, http, config };
   const slack = new SlackModule({ env, retryConfig: { retries: 0 }, outboxPolicy: { firstRetryMs: 5_000, maxRetryMs: 60_000, maxAttempts: 10, idlePollMs: 30_000 } });
   const teams = new TeamsModule();
   await teams.start(app);

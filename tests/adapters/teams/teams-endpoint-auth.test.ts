@@ -8,8 +8,8 @@ afterEach(async () => {
 });
 
 const countRows = async (h: TeamsHarness) => ({
-  incidents: (await h.core.store.db.selectFrom('incidents').select('id').execute()).length,
-  refs: (await h.core.store.db.selectFrom('conversation_refs').select('key').execute()).length,
+  incidents: (await h.core.store.tableRows('incidents')).length,
+  refs: (await h.core.store.tableRows('conversation_refs')).length,
 });
 
 describe('Teams endpoint authentication', () => {

@@ -55,7 +55,7 @@ describe('Teams through startDrbot (modules.ts wiring, the real scheduler)', () 
     });
     expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('WITHOUT Bot Framework authentication') }));
 
-    const core = drbot.app.core;
+    const core = drbot.app.runtime;
     const endpoint = `http://127.0.0.1:${drbot.port}/api/messages`;
     const post = async (a: Record<string, unknown>) => (await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) })).status;
     const activity = () => new TeamsActivityBuilder(connector!.url);

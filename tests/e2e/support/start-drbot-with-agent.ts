@@ -37,14 +37,14 @@ export async function startDrbotWithAgent(dir: string, agentConfig: Record<strin
   });
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, DRBOT_CONFIG: drbotPath, DRBOT_LANG: 'en' } as NodeJS.ProcessEnv;
   const drbot = await startDrbot({ env, console: true, output, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  const as = (name: string) => resolveActor(drbot.app.core.contacts, 'console', name, name);
+  const as = (name: string) => resolveActor(drbot.app.runtime.contacts, 'console', name, name);
   return {
     drbot,
     output: () => printed,
     as,
     dispatch: async (line, actor) => {
       const reply = await drbot.app.router.dispatch(line, actor, { channel: 'console' });
-      await drbot.app.core.events.settled();
+      await drbot.app.runtime.events.settled();
       return JSON.stringify(reply);
     },
   };

@@ -65,7 +65,7 @@ export async function startSlackHarness(
     notices: { ...base.notices, slackChannels: options.noticeChannels ?? [] },
   };
   const http = new HttpServer(pino({ level: 'silent' }));
-  const app: AppContext = { core, router: core.router, http, config };
+  const app: AppContext = { runtime: core, router: core.router, http, config };
   const newModule = () =>
     new SlackModule({
       env,
@@ -109,7 +109,7 @@ export async function startSlackHarness(
     restart: async () => {
       await slack.stop(Date.now() + 2_000);
       slack = newModule();
-      await slack.start({ core, router: core.router, http: new HttpServer(pino({ level: 'silent' })), config });
+      await slack.start({ runtime: core, router: core.router, http: new HttpServer(pino({ level: 'silent' })), config });
       harness.slack = slack;
     },
     slash: (text, user, o = {}) => post(new URLSearchParams(slashCommandPayload(fake, text, user, o)).toString(), o),

@@ -37,7 +37,7 @@ export async function startTeamsHarness(
   };
   const http = new HttpServer(core.log);
   const module = new TeamsModule();
-  await module.start({ core, router: core.router, http, config });
+  await module.start({ runtime: core, router: core.router, http, config });
   http.seal();
   const port = await http.listen(0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}/api/messages`;

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { AgentHub } from '../agentlink/agent-hub.js';
+import type { AgentPort } from '../agentlink/agent-port.js';
+import type { Clock } from '../clock/clock.js';
+import { ScaledClock } from '../clock/scaled-clock.js';
+import { SystemClock } from '../clock/system-clock.js';
+import type { DrbotConfig } from '../config/load-config.js';
+import { ContactDirectory } from '../contacts/contact-directory.js';
+import type { ContactsFile } from '../contacts/contact-schema.js';
+import { loadContacts } from '../contacts/load-contacts.js';
+import { IncidentEvents } from '../incident/incident-events.js';
+import { IncidentService } from '../incident/incident-service.js';
+import { StepRunner } from '../incident/step-runner.js';
+import type { Logger } from '../logging/create-logger.js';
+import { DrbotMetrics } from '../metrics/drbot-metrics.js';
+import { TimedAgentPort } from '../metrics/timed-agent-port.js';
+import { createNotifyChannels } from '../notify/create-notify-channels.js';
+import { OpsChannels } from '../notify/ops-channel.js';
+import { ChatPager, type Pager } from '../notify/pager.js';
+import { IncidentReportWriter } from '../report/incident-report-writer.js';
+import { loadRunbookPack } from '../runbook/load-runbook-pack.js';
+import type { RunbookPack } from '../runbook/pack-schema.js';
+import { ScheduledChecks } from '../scheduler/scheduled-checks.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import type { Core } from './core.js';
+import type { Runtime } from './runtime.js';
+
+/** Picks the clock: scaled for drills (`DRBOT_TIME_SCALE`), else the system clock. */
+export function clockFor(config: Pick<DrbotConfig, 'timeScale' | 'clockEpoch'>, processStart = Date.now()): Clock {
+  return config.timeScale === 1 && config.clockEpoch === undefined ? new SystemClock() : new ScaledClock(config.timeScale, config.clockEpoch ?? processStart);
+}
+
+/** What a caller may give instead of what the configuration would make (tests: a virtual clock, in-memory SQLite, a fake agent). */
+export interface RuntimeOverrides {
+  clock?: Clock;
+  store?: Store;
+  /** Another agent port instead of the agent link (then the runtime has no `hub`). */
+  agents?: AgentPort;
+  /** The contact list itself instead of the file `config.contactsPath` names. */
+  contacts?: ContactsFile;
+  /** Another pager instead of the chat → email → webhook fallback chain the configuration sets up. */
+  pager?: (chat: ChatPager, pack: RunbookPack) => Pager;
+  /** Metrics for `/metrics` (default on, with the process metrics); `false` leaves them out. */
+  metrics?: false | { processMetrics: boolean };
+  /** Where failing incident listeners and ops-channel posts end up (default: logged). */
+  onListenerError?: (err: unknown, what: string) => void;
+}
+
+/**
+ * The composition root: loads the pack and contacts, opens the store, and makes every service once.
+ * The result is frozen; production and tests both build it here.
+ */
+export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const pack = loadRunbookPack(config.runbookPath);
+  const timeZone = config.timeZone || pack.timeZone;
+  const contacts = new ContactDirectory(overrides.contacts ?? loadContacts(config.contactsPath), timeZone, new Set(config.holidays));
+  const store = overrides.store ?? (await openStore(config, (err) => log.warn({ err: err.message }, 'a PostgreSQL connection dropped while idle; the next query reconnects')));
+  const chat = new ChatPager();
+  const notify = createNotifyChannels(config, chat, pack);
+  if (!overrides.pager) log.info({ pageChannels: notify.pageChannels, noticeChannels: notify.notices.channels() }, 'page and notice channels set up');
+  const hub = overrides.agents ? undefined : new AgentHub({ agents: config.agents, log, repository: store.agents });
+  const linked: AgentPort = overrides.agents ?? hub!;
+  const metrics =
+    overrides.metrics === false
+      ? undefined
+      : new DrbotMetrics({ store, agents: () => linked, faultTypes: pack.types.map((t) => t.id), log }, overrides.metrics ?? { processMetrics: true });
+  const onListenerError = overrides.onListenerError ?? ((err: unknown, what: string) => log.error({ err, what }, 'incident listener or ops post failed'));
+  const core: Core = Object.freeze({
+    lang: config.lang,
+    timeZone,
+    pack,
+    contacts,
+    store,
+    clock: overrides.clock ?? clockFor(config),
+    agents: metrics ? new TimedAgentPort(linked, metrics) : linked,
+    events: new IncidentEvents((err, event) => onListenerError(err, `incident listener (${event})`)),
+    log,
+    chat,
+    pager: overrides.pager ? overrides.pager(chat, pack) : notify.pager,
+    notices: notify.notices,
+    ops: new OpsChannels((err) => onListenerError(err, 'ops channel post')),
+    reportsDir: config.reportsDir,
+    metrics,
+    newId: () => randomUUID(),
+  });
+  const incidents = new IncidentService(core);
+  const steps = new StepRunner(core, incidents);
+  return Object.freeze({
+    ...core,
+    metrics,
+    hub,
+    incidents,
+    steps,
+    reports: new IncidentReportWriter(core, incidents),
+    checks: new ScheduledChecks(core),
+  });
+}

@@ -1,0 +1,26 @@
+import type { AgentHub } from '../agentlink/agent-hub.js';
+import type { IncidentService } from '../incident/incident-service.js';
+import type { StepRunner } from '../incident/step-runner.js';
+import type { DrbotMetrics } from '../metrics/drbot-metrics.js';
+import type { IncidentReportWriter } from '../report/incident-report-writer.js';
+import type { ScheduledChecks } from '../scheduler/scheduled-checks.js';
+import type { Core } from './core.js';
+
+/**
+ * Everything that exists while drbot runs, made once by `buildRuntime` and frozen: the core values
+ * and ports, and the services built from them. The router, the handlers and the modules get it and
+ * use what they need; none of them replaces a part of it.
+ */
+export interface Runtime extends Core {
+  /** The incident lifecycle (open, ack, resolve …). */
+  readonly incidents: IncidentService;
+  /** Approvals, step runs and diagnostics. */
+  readonly steps: StepRunner;
+  /** Writes post-incident reports. */
+  readonly reports: IncidentReportWriter;
+  /** The weekly and monthly checks. */
+  readonly checks: ScheduledChecks;
+  /** The agent link drbot serves at `/agent`; absent when the runtime was given another agent port (tests). */
+  readonly hub?: AgentHub;
+  readonly metrics?: DrbotMetrics;
+}

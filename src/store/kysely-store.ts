@@ -1,0 +1,76 @@
+import { sql, type Kysely } from 'kysely';
+import { AgentRepository } from './agent-repository.js';
+import { ConversationRefRepository } from './conversation-ref-repository.js';
+import { DeliveryRepository } from './delivery-repository.js';
+import { GaugeRepository } from './gauge-repository.js';
+import { IncidentRepository } from './incident-repository.js';
+import { IncidentThreadRepository } from './incident-thread-repository.js';
+import type { Dialect } from './migrations.js';
+import { OutboxRepository } from './outbox-repository.js';
+import { ReportFileRepository } from './report-file-repository.js';
+import type { Database, TableName, TableRow } from './schema.js';
+import { storeErrorOf } from './store-error.js';
+import type { Store } from './store.js';
+import { TimerRepository } from './timer-repository.js';
+
+/** The Store over any Kysely dialect; SQLite and PostgreSQL stores differ only in how they connect. */
+export class KyselyStore implements Store {
+  readonly incidents: IncidentRepository;
+  readonly timers: TimerRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly outbox: OutboxRepository;
+  readonly threads: IncidentThreadRepository;
+  readonly conversationRefs: ConversationRefRepository;
+  readonly agents: AgentRepository;
+  readonly gauges: GaugeRepository;
+  readonly reportFiles: ReportFileRepository;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly inTransaction = false,
+  ) {
+    this.incidents = new IncidentRepository(db);
+    this.timers = new TimerRepository(db, dialect);
+    this.deliveries = new DeliveryRepository(db);
+    this.outbox = new OutboxRepository(db);
+    this.threads = new IncidentThreadRepository(db);
+    this.conversationRefs = new ConversationRefRepository(db);
+    this.agents = new AgentRepository(db);
+    this.gauges = new GaugeRepository(db);
+    this.reportFiles = new ReportFileRepository(db);
+  }
+
+  async writeTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    try {
+      if (this.dialect !== 'sqlite') return await this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
+      return await this.db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(new KyselyStore(conn, 'sqlite', true));
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      });
+    } catch (err) {
+      throw storeErrorOf(err);
+    }
+  }
+
+  async tableRows<T extends TableName>(table: T): Promise<TableRow<T>[]> {
+    const rows = await sql<TableRow<T>>`select * from ${sql.table(table)}`.execute(this.db);
+    return rows.rows;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.selectFrom('meta').select('key').limit(1).execute();
+  }
+
+  async close(): Promise<void> {
+    if (!this.inTransaction) await this.db.destroy();
+  }
+}
