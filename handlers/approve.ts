@@ -1,7 +1,7 @@
 import { formatTime } from '../src/i18n/format-time.js';
 import type { Handler } from '../src/router/handler.js';
 import { describeExecution } from './describe-execution.js';
-import { cardView, refusal, withIncident } from './with-incident.js';
+import { lazyCard, refusal, withIncident } from './with-incident.js';
 
 /** Approves a recovery step; once approval is complete (two people for destructive steps) it runs on the host. */
 export const approve: Handler<'approve'> = (ctx) =>
@@ -20,9 +20,7 @@ export const approve: Handler<'approve'> = (ctx) =>
     const items = execution ? describeExecution(ctx, incident.id, execution) : [];
     return {
       incidentId: incident.id,
-      views: [
-        { summary: line, blocks: [{ type: 'text', text: line }, ...(items.length ? [{ type: 'list' as const, items }] : [])] },
-        await cardView(ctx, incident.id, 'compact'),
-      ],
+      views: [{ summary: line, blocks: [{ type: 'text', text: line }, ...(items.length ? [{ type: 'list' as const, items }] : [])] }],
+      card: lazyCard(ctx, incident.id, 'compact'),
     };
   });

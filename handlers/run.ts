@@ -1,6 +1,6 @@
 import type { Handler } from '../src/router/handler.js';
 import { describeExecution } from './describe-execution.js';
-import { cardView, refusal, withIncident } from './with-incident.js';
+import { lazyCard, refusal, withIncident } from './with-incident.js';
 
 /** Runs a step: a diagnostic, a manual step marked done, or an approved recovery step. */
 export const run: Handler<'run'> = (ctx) =>
@@ -10,6 +10,7 @@ export const run: Handler<'run'> = (ctx) =>
     const items = describeExecution(ctx, incident.id, r.value);
     return {
       incidentId: incident.id,
-      views: [{ summary: items[0]?.text ?? ctx.command.step, blocks: [{ type: 'list', items }] }, await cardView(ctx, incident.id, 'compact')],
+      views: [{ summary: items[0]?.text ?? ctx.command.step, blocks: [{ type: 'list', items }] }],
+      card: lazyCard(ctx, incident.id, 'compact'),
     };
   });

@@ -3,7 +3,7 @@ import type { Incident } from '../src/incident/incident.js';
 import { loadIncidentSnapshot } from '../src/incident/incident-snapshot.js';
 import type { ServiceContext } from '../src/router/handler.js';
 import { incidentCard, type CardDetail } from '../src/views/incident-card.js';
-import { textReply, type Reply, type View } from '../src/views/view.js';
+import { lazyView, textReply, type LazyView, type Reply } from '../src/views/view.js';
 
 /** Resolves the incident a command names (or the only open one) and runs `fn` with it; otherwise explains. */
 export async function withIncident(ctx: ServiceContext, id: string | undefined, fn: (incident: Incident) => Promise<Reply>): Promise<Reply> {
@@ -12,19 +12,21 @@ export async function withIncident(ctx: ServiceContext, id: string | undefined, 
   return fn(found.value);
 }
 
-/** The incident's card, re-read from the store so it shows what was just committed. */
-export async function cardView(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full'): Promise<View> {
-  const incident = await ctx.runtime.store.incidents.get(incidentId);
-  if (!incident) throw new Error(`incident ${incidentId} vanished`);
-  return incidentCard(await loadIncidentSnapshot(ctx.runtime, incident), ctx.runtime.pack, ctx.lang, detail);
+/**
+ * The incident's card, built only if an adapter shows it: from `committed` when the command has the
+ * incident as it just committed it, else read from the store then, so it shows what was committed.
+ */
+export function lazyCard(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full', committed?: Incident): LazyView {
+  return lazyView(`incident:${incidentId}`, async () => {
+    const incident = committed ?? (await ctx.runtime.store.incidents.get(incidentId));
+    if (!incident) throw new Error(`incident ${incidentId} vanished`);
+    return incidentCard(await loadIncidentSnapshot(ctx.runtime, incident), ctx.runtime.pack, ctx.lang, detail);
+  });
 }
 
 /** A short confirmation line followed by the refreshed card. */
-export async function confirmWithCard(ctx: ServiceContext, incidentId: string, line: string, detail: CardDetail = 'compact'): Promise<Reply> {
-  return {
-    incidentId,
-    views: [{ blocks: [{ type: 'text', text: line }], summary: line }, await cardView(ctx, incidentId, detail)],
-  };
+export function confirmWithCard(ctx: ServiceContext, incidentId: string, line: string, detail: CardDetail = 'compact', committed?: Incident): Reply {
+  return { incidentId, views: [{ blocks: [{ type: 'text', text: line }], summary: line }], card: lazyCard(ctx, incidentId, detail, committed) };
 }
 
 /** A refusal reply in the context's language. */

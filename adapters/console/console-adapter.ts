@@ -5,7 +5,7 @@ import type { AppContext } from '../../src/app/drbot-module.js';
 import { formatTime } from '../../src/i18n/format-time.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import { renderText } from '../../src/views/render-text.js';
-import type { Reply } from '../../src/views/view.js';
+import { replyViews, type Reply } from '../../src/views/view.js';
 import { translator } from '../../src/i18n/lang.js';
 
 /**
@@ -66,7 +66,7 @@ export class ConsoleAdapter {
       return undefined;
     }
     const reply = await this.app.router.dispatch(line, this.actor, { channel: 'console' });
-    this.print(reply.views.map(renderText).join('\n\n') + '\n');
+    this.print((await replyViews(reply)).map(renderText).join('\n\n') + '\n');
     return reply;
   }
 

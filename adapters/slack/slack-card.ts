@@ -1,14 +1,13 @@
 import type { Core } from '../../src/app/core.js';
-import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
+import type { Incident } from '../../src/incident/incident.js';
+import { loadIncidentSnapshot, type IncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { allChecklistItems } from '../../src/runbook/checklist-items.js';
 import { incidentCard } from '../../src/views/incident-card.js';
 import { commandMenu, renderBlockKit, type SlackMessage } from './render-block-kit.js';
 
 /** The live incident card as Block Kit: the compact card, plus a menu to tick checklist items while the incident is open. */
-export async function slackCard(core: Core, incidentId: string): Promise<SlackMessage | undefined> {
-  const incident = await core.store.incidents.get(incidentId);
-  if (!incident) return undefined;
-  const snap = await loadIncidentSnapshot(core, incident);
+export function slackCard(core: Pick<Core, 'pack' | 'lang'>, snap: IncidentSnapshot): SlackMessage {
+  const { incident } = snap;
   const view = incidentCard(snap, core.pack, core.lang, 'compact');
   const ticked = new Set(snap.ticks.map((t) => t.itemId));
   const menu =
@@ -21,4 +20,10 @@ export async function slackCard(core: Core, incidentId: string): Promise<SlackMe
         )
       : undefined;
   return renderBlockKit([view], menu ? [menu] : []);
+}
+
+/** Reads what the card shows, once: the snapshot of `known` (the incident as an event carried it) or of the stored incident. */
+export async function cardSnapshot(core: Core, incidentId: string, known?: Incident): Promise<IncidentSnapshot | undefined> {
+  const incident = known ?? (await core.store.incidents.get(incidentId));
+  return incident ? loadIncidentSnapshot(core, incident) : undefined;
 }

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { resolveActor } from '../../src/app/actor.js';
 import type { AppContext } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
-import type { Reply, View } from '../../src/views/view.js';
+import { replyViews, type Reply, type View } from '../../src/views/view.js';
 import { renderBlockKit, type SlackMessage } from './render-block-kit.js';
 import type { SlackDelivery } from './slack-delivery.js';
 
@@ -27,8 +27,6 @@ export interface SlackInput {
  * only to the asker; an `open` answers with a link to the incident channel.
  */
 export class SlackConversation {
-  /** Channel each in-flight command was typed in, by dedupe key, so the card can fall back to it. */
-  readonly origins = new Map<string, string>();
   /** Commands of clicks still being handled: a double click finds its twin here and runs nothing. */
   private readonly clicking = new Set<string>();
 
@@ -44,7 +42,6 @@ export class SlackConversation {
   async handle(input: SlackInput): Promise<void> {
     const { runtime: core, router } = this.app;
     const actor = resolveActor(core.contacts, 'slack', input.userId, input.userName);
-    const key = `slack:${input.eventId}`;
     if (input.via === 'click') {
       if (this.clicking.has(input.text)) {
         const busy = core.lang === 'ko' ? `이미 처리 중입니다: ${input.text}` : `Already being handled: ${input.text}`;
@@ -53,21 +50,19 @@ export class SlackConversation {
       }
       this.clicking.add(input.text);
     }
-    if (input.channel) this.origins.set(key, input.channel);
     try {
       const reply = await router.dispatch(input.text, actor, { eventId: input.eventId, channel: input.channel });
-      await this.answer(input, reply, key);
+      await this.answer(input, reply);
     } catch (err) {
       this.log.error({ err, via: input.via }, 'could not answer a Slack command');
     } finally {
-      this.origins.delete(key);
       if (input.via === 'click') this.clicking.delete(input.text);
     }
   }
 
-  private async answer(input: SlackInput, reply: Reply, key: string): Promise<void> {
+  private async answer(input: SlackInput, reply: Reply): Promise<void> {
     const hidden = reply.private || reply.refused;
-    if (!hidden && reply.incidentId && (await this.openedBy(reply.incidentId, key))) {
+    if (!hidden && reply.incidentId && reply.opened) {
       await this.setups.get(reply.incidentId)?.catch(() => undefined);
       const thread = await this.delivery.threadOf(reply.incidentId);
       const ko = this.app.runtime.lang === 'ko';
@@ -78,6 +73,7 @@ export class SlackConversation {
         : ko
           ? `${reply.incidentId} 열림. Slack 채널은 Slack이 응답하면 만들어집니다.`
           : `${reply.incidentId} is open; its Slack channel is made as soon as Slack answers.`;
+      // The incident channel shows the card; the answer is the line and the link to it.
       const first = reply.views[0];
       const message = renderBlockKit(first ? [first] : []);
       message.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } });
@@ -86,14 +82,9 @@ export class SlackConversation {
       return;
     }
     // A click's card refreshes in place; the click's answer shows only what the card does not.
-    const views: View[] = input.via === 'click' && !hidden ? reply.views.filter((v) => !v.key?.startsWith('incident:')) : reply.views;
+    const views: View[] = input.via === 'click' && !hidden ? reply.views : await replyViews(reply);
     if (!views.length) return;
     await this.send(input, renderBlockKit(views), hidden || input.via === 'click');
-  }
-
-  private async openedBy(incidentId: string, key: string): Promise<boolean> {
-    const incident = await this.app.runtime.store.incidents.get(incidentId);
-    return incident?.dedupeKey === key;
   }
 
   private async send(input: SlackInput, message: SlackMessage, ephemeral: boolean): Promise<void> {

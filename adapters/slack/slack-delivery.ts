@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Core } from '../../src/app/core.js';
-import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
+import type { Incident } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { IncidentThread, IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { incidentChannelName } from './incident-channel-name.js';
 import { escapeMrkdwn } from './render-block-kit.js';
-import { slackCard } from './slack-card.js';
+import { cardSnapshot, slackCard } from './slack-card.js';
 import { slackErrorCode } from './slack-error.js';
 import type { SlackOp } from './slack-op.js';
 
@@ -14,6 +14,11 @@ export interface ReportDocument {
   filename: string;
   title: string;
   markdown: string;
+}
+
+/** What the event behind a delivery already knows, so the delivery need not read it again. */
+export interface DeliveryHint {
+  incident?: Incident;
 }
 
 /** Renders the report of a closed incident. */
@@ -43,8 +48,11 @@ export class SlackDelivery {
     private readonly log: Logger,
   ) {}
 
-  /** Performs one delivery; throws the Web API error when Slack cannot take it now. */
-  perform(op: SlackOp): Promise<void> {
+  /**
+   * Performs one delivery; throws the Web API error when Slack cannot take it now. `known` is the
+   * incident as the event that asked for a card carried it (then it is not read again).
+   */
+  perform(op: SlackOp, known?: DeliveryHint): Promise<void> {
     switch (op.kind) {
       case 'card': {
         const id = op.incidentId;
@@ -53,7 +61,7 @@ export class SlackDelivery {
           const waiting = this.cardsWaiting.get(id)! - 1;
           if (waiting) this.cardsWaiting.set(id, waiting);
           else this.cardsWaiting.delete(id);
-          return waiting > 0 ? Promise.resolve() : this.card(id, op.fallbackChannel);
+          return waiting > 0 ? Promise.resolve() : this.card(id, op.fallbackChannel, known?.incident);
         });
       }
       case 'thread':
@@ -77,14 +85,15 @@ export class SlackDelivery {
     return this.threads.get(incidentId, 'slack');
   }
 
-  private async card(incidentId: string, fallbackChannel: string | undefined): Promise<void> {
+  private async card(incidentId: string, fallbackChannel: string | undefined, known?: Incident): Promise<void> {
     const existing = await this.threads.get(incidentId, 'slack');
     if (!existing) {
-      await this.createThread(incidentId, fallbackChannel);
+      await this.createThread(incidentId, fallbackChannel, known);
       return;
     }
-    const card = await slackCard(this.core, incidentId);
-    if (!card) return;
+    const snap = await cardSnapshot(this.core, incidentId, known);
+    if (!snap) return;
+    const card = slackCard(this.core, snap);
     await this.client.chat.update({ channel: existing.channel, ts: existing.messageId, text: card.text, blocks: card.blocks });
   }
 
@@ -93,15 +102,15 @@ export class SlackDelivery {
   }
 
   /** Creates the incident channel (or falls back to `fallbackChannel`), invites the rung's people and posts the card. */
-  private async createThread(incidentId: string, fallbackChannel: string | undefined): Promise<IncidentThread | undefined> {
-    const incident = await this.core.store.incidents.get(incidentId);
-    const card = await slackCard(this.core, incidentId);
-    if (!incident || !card) return undefined;
+  private async createThread(incidentId: string, fallbackChannel: string | undefined, known?: Incident): Promise<IncidentThread | undefined> {
+    const snap = await cardSnapshot(this.core, incidentId, known);
+    if (!snap) return undefined;
+    const { incident, holders } = snap;
+    const card = slackCard(this.core, snap);
     const log = this.log.child({ incidentId });
     let channel: string | undefined;
     if (this.settings.createChannels) channel = await this.createChannel(incidentChannelName(incident), log);
     if (channel) {
-      const { holders } = await loadIncidentSnapshot(this.core, incident);
       const opener = this.core.contacts.byName(incident.openedBy);
       const users = [...new Set([...holders, ...(opener ? [opener] : [])].map((c) => c.slack).filter((id): id is string => Boolean(id)))];
       if (users.length) {

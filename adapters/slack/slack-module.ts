@@ -51,8 +51,8 @@ const DEFAULT_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, ma
  */
 export class SlackModule implements DrbotModule {
   readonly name = 'slack';
-  /** Commands arrive once the adapter serves: what reacts to their changes (the report writer) is subscribed first. */
-  readonly after = ['reports'];
+  /** Commands arrive once the adapter serves: what reacts to their changes is subscribed first. */
+  readonly after = ['incident-reactions'];
   private bolt?: BoltApp;
   private outbox?: SlackOutbox;
   private socketMode = false;
@@ -96,7 +96,7 @@ export class SlackModule implements DrbotModule {
 
     const threads = core.store.threads;
     const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
-    const outbox = new SlackOutbox(core, core.store.outbox, (op) => delivery.perform(op), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
+    const outbox = new SlackOutbox(core, core.store.outbox, (op, known) => delivery.perform(op, known), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
     const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
     this.conversation = conversation;
@@ -157,10 +157,11 @@ export class SlackModule implements DrbotModule {
   private onIncident(core: Core, opsChannel: string | undefined, e: IncidentChanged): Promise<void> | void {
     if (this.stopping || !this.outbox) return;
     const outbox = this.outbox;
+    // A card made for an incident opened from Slack goes where the command was typed when no channel can be made.
+    const fallbackChannel = e.change === 'opened' && e.origin.platform === 'slack' && e.origin.channel ? e.origin.channel : opsChannel;
     const work = this.track(
       (async () => {
-        const fallbackChannel = await this.fallbackFor(core, opsChannel, e.incidentId);
-        await outbox.submit({ kind: 'card', incidentId: e.incidentId, fallbackChannel });
+        await outbox.submit({ kind: 'card', incidentId: e.incidentId, fallbackChannel }, { incident: e.incident });
         if (e.change === 'closed') await outbox.submit({ kind: 'report', incidentId: e.incidentId });
       })(),
     );
@@ -175,12 +176,7 @@ export class SlackModule implements DrbotModule {
   private onTimeline(core: Core, opsChannel: string | undefined, entry: TimelineEntry): Promise<void> | void {
     if (this.stopping || !this.outbox || entry.kind === 'opened') return;
     const outbox = this.outbox;
-    return this.track(
-      (async () => {
-        const fallbackChannel = await this.fallbackFor(core, opsChannel, entry.incidentId);
-        await outbox.submit({ kind: 'thread', incidentId: entry.incidentId, text: timelineLine(entry, core.timeZone), fallbackChannel });
-      })(),
-    );
+    return this.track(outbox.submit({ kind: 'thread', incidentId: entry.incidentId, text: timelineLine(entry, core.timeZone), fallbackChannel: opsChannel }).then(() => undefined));
   }
 
   /**
@@ -221,13 +217,6 @@ export class SlackModule implements DrbotModule {
     } catch (err) {
       this.log?.warn({ err }, 'could not refresh the cards of open incidents at start');
     }
-  }
-
-  /** Where the card goes when no channel can be created: where the command was typed, else the ops channel. */
-  private async fallbackFor(core: Core, opsChannel: string | undefined, incidentId: string): Promise<string | undefined> {
-    const incident = await core.store.incidents.get(incidentId);
-    const typedIn = incident?.dedupeKey ? this.conversation?.origins.get(incident.dedupeKey) : undefined;
-    return typedIn ?? opsChannel;
   }
 }
 

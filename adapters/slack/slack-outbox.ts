@@ -2,6 +2,7 @@ import type { Core } from '../../src/app/core.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { OutboxItem, OutboxRepository } from '../../src/store/outbox-repository.js';
 import { isPermanentSlackError } from './slack-error.js';
+import type { DeliveryHint } from './slack-delivery.js';
 import { opDedupeKey, SlackOp } from './slack-op.js';
 
 /** How the outbox retries: backoff bounds, when to give up, how often to look when idle. */
@@ -35,16 +36,16 @@ export class SlackOutbox {
   constructor(
     private readonly core: Core,
     private readonly outbox: OutboxRepository,
-    private readonly perform: (op: SlackOp) => Promise<void>,
+    private readonly perform: (op: SlackOp, known?: DeliveryHint) => Promise<void>,
     private readonly log: Logger,
     private readonly policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY,
   ) {}
 
-  /** Delivers now when nothing older is waiting, else queues behind it. */
-  async submit(op: SlackOp): Promise<SubmitResult> {
+  /** Delivers now when nothing older is waiting, else queues behind it (a queued delivery reads what it shows when it goes). */
+  async submit(op: SlackOp, known?: DeliveryHint): Promise<SubmitResult> {
     if ((await this.outbox.countPending(PLATFORM)) > 0) return this.enqueue(op, 'older deliveries are waiting');
     try {
-      await this.perform(op);
+      await this.perform(op, known);
       return 'sent';
     } catch (err) {
       if (isPermanentSlackError(err)) {

@@ -12,7 +12,3 @@ export function viewActivity(view: View): Partial<Activity> {
   return { type: 'message', summary: view.summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: renderAdaptiveCard(view) }] };
 }
 
-/** True when the view is an incident card (kept as one message and updated in place). */
-export function isIncidentCard(view: View): boolean {
-  return view.key?.startsWith('incident:') ?? false;
-}

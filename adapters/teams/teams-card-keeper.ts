@@ -1,7 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Core } from '../../src/app/core.js';
 import { formatTime } from '../../src/i18n/format-time.js';
-import type { TimelineEntry } from '../../src/incident/incident.js';
+import type { Incident, TimelineEntry } from '../../src/incident/incident.js';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { renderIncidentReport } from '../../src/report/render-incident-report.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
@@ -34,7 +34,7 @@ export class TeamsCardKeeper {
   }
 
   /** Posts the incident's card unless it already has one; `here` is the conversation to use when no ops conversation is configured. */
-  ensureCard(incidentId: string, here?: Partial<ConversationReference>): Promise<void> {
+  ensureCard(incidentId: string, here?: Partial<ConversationReference>, known?: Incident): Promise<void> {
     return this.enqueue(incidentId, async () => {
       if (await this.threads.get(incidentId, PLATFORM)) return;
       const reference = this.opsConversation ? await this.conversations.conversation(this.opsConversation) : here;
@@ -42,14 +42,14 @@ export class TeamsCardKeeper {
         this.core.log.warn({ incidentId, opsConversation: this.opsConversation }, 'Teams: no stored conversation for the incident card; add drbot to the teams.opsConversation channel');
         return;
       }
-      const [messageId] = await this.conversations.send({ reference }, [await this.cardActivity(incidentId)]);
+      const [messageId] = await this.conversations.send({ reference }, [await this.cardActivity(incidentId, known)]);
       if (!messageId) throw new Error(`Teams did not return an id for the card of ${incidentId}`);
       await this.threads.save({ incidentId, platform: PLATFORM, channel: reference.conversation!.id, messageId, createdAt: this.core.clock.now() });
     });
   }
 
-  /** Redraws the incident's card in place, if it has one on Teams. */
-  refresh(incidentId: string): Promise<void> {
+  /** Redraws the incident's card in place, if it has one on Teams; `known` is the incident as the change committed it. */
+  refresh(incidentId: string, known?: Incident): Promise<void> {
     if (this.refreshQueued.has(incidentId)) return this.queues.get(incidentId) ?? Promise.resolve();
     this.refreshQueued.add(incidentId);
     return this.enqueue(incidentId, async () => {
@@ -58,7 +58,7 @@ export class TeamsCardKeeper {
       if (!thread) return;
       const reference = await this.conversations.conversation(thread.channel);
       if (!reference) return;
-      await this.conversations.update(reference, thread.messageId, await this.cardActivity(incidentId));
+      await this.conversations.update(reference, thread.messageId, await this.cardActivity(incidentId, known));
     });
   }
 
@@ -100,8 +100,8 @@ export class TeamsCardKeeper {
     while (this.queues.size) await Promise.allSettled([...this.queues.values()]);
   }
 
-  private async cardActivity(incidentId: string) {
-    const incident = await this.core.store.incidents.get(incidentId);
+  private async cardActivity(incidentId: string, known?: Incident) {
+    const incident = known ?? (await this.core.store.incidents.get(incidentId));
     if (!incident) throw new Error(`incident ${incidentId} not found`);
     const view = incidentCard(await loadIncidentSnapshot(this.core, incident), this.core.pack, this.core.lang, 'compact');
     return viewActivity(view);

@@ -3,7 +3,7 @@ import express from 'express';
 import type { AppContext, DrbotModule } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import { commandLine } from './command-line.js';
-import { isIncidentCard, viewActivity } from './reply-activities.js';
+import { viewActivity } from './reply-activities.js';
 import { teamsActor } from './teams-actor.js';
 import { TeamsCardKeeper } from './teams-card-keeper.js';
 import { TeamsConversations } from './teams-conversations.js';
@@ -22,8 +22,8 @@ export const TEAMS_ENDPOINT = '/api/messages';
  */
 export class TeamsModule implements DrbotModule {
   readonly name = 'teams';
-  /** Commands arrive once the adapter serves: what reacts to their changes (the report writer) is subscribed first. */
-  readonly after = ['reports'];
+  /** Commands arrive once the adapter serves: what reacts to their changes is subscribed first. */
+  readonly after = ['incident-reactions'];
   private app?: AppContext;
   private log?: Logger;
   private conversations?: TeamsConversations;
@@ -59,10 +59,10 @@ export class TeamsModule implements DrbotModule {
     if (app.config.notices.teamsConversations.length) app.runtime.notices.register(new TeamsNoticeChannel(conversations, app.config.notices.teamsConversations));
     if (app.config.teams.opsConversation) app.runtime.ops.register(new TeamsOpsChannel(conversations, app.config.teams.opsConversation));
 
-    app.runtime.events.onIncident(async ({ incidentId, change }) => {
+    app.runtime.events.onIncident(async ({ incidentId, change, incident }) => {
       if (this.stopping) return;
-      if (change === 'opened' && app.config.teams.opsConversation) await keeper.ensureCard(incidentId);
-      else await keeper.refresh(incidentId);
+      if (change === 'opened' && app.config.teams.opsConversation) await keeper.ensureCard(incidentId, undefined, incident);
+      else await keeper.refresh(incidentId, incident);
       if (change === 'closed') await keeper.postReport(incidentId);
     });
     app.runtime.events.onTimeline(async (entry) => {
@@ -120,11 +120,10 @@ export class TeamsModule implements DrbotModule {
     const { runtime: core, router } = this.app!;
     const actor = teamsActor(core.contacts, activity.from);
     const reply = await router.dispatch(line, actor, { eventId: activity.id, channel: here.conversation?.id });
-    const cards = reply.views.filter(isIncidentCard);
-    const others = reply.views.filter((v) => !isIncidentCard(v));
     if (reply.incidentId && !reply.refused) await this.keeper!.ensureCard(reply.incidentId, here);
-    // A card-only reply (`status`) was asked for: show it here too; otherwise the live card already shows it.
-    const outgoing = (others.length ? others : cards).map(viewActivity);
+    // A card-only reply (`status`) was asked for: show it here too; otherwise the live card already shows it (and it is never built).
+    const shown = reply.views.length ? reply.views : reply.card ? [await reply.card.render()] : [];
+    const outgoing = shown.map(viewActivity);
     await this.conversations!.send({ reference: here, replyToId: activity.id }, outgoing);
   }
 }

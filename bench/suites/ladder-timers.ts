@@ -87,7 +87,7 @@ export const ladderTimers: BenchSuite = {
     // Run: virtual time starts at T0 now and runs 60× faster; every incident's level 0 comes due in turn.
     const realStart = Date.now();
     const running = new ScaledClock(SCALE, T0, () => T0 + (Date.now() - realStart));
-    const scheduler = new Scheduler({ ...core, clock: running }, { owner: 'bench-1' });
+    const scheduler = new Scheduler({ ...core, clock: running }, { handlers: core.timerHandlers, owner: 'bench-1' });
     scheduler.start();
     await realSleep(WINDOW_MS / SCALE + 1_000);
     await scheduler.stop(Date.now() + 10_000);
@@ -102,7 +102,7 @@ export const ladderTimers: BenchSuite = {
     const store = await SqliteStore.open(join(dataDir, 'drbot.sqlite'));
     const overdue = await store.timers.due(restartAt, OVERDUE * 2);
     const frozen = new SetClock(restartAt);
-    const restarted = new Scheduler({ ...core, store, clock: frozen }, { owner: 'bench-2', batch: 200 });
+    const restarted = new Scheduler({ ...core, store, clock: frozen }, { handlers: core.timerHandlers, owner: 'bench-2', batch: 200 });
     const catchUpStarted = performance.now();
     restarted.start();
     await restarted.whenIdle();

@@ -60,6 +60,7 @@ export class AgentHub implements AgentPort {
   private readonly progressListeners: ((request: ActionRequest, line: string) => void)[] = [];
   private readonly settledListeners: ((request: ActionRequest) => void)[] = [];
   private readonly connectedListeners: ((host: string) => void)[] = [];
+  private expected: Promise<unknown> = Promise.resolve();
   private shuttingDown = false;
 
   constructor(private readonly options: AgentHubOptions) {
@@ -89,6 +90,19 @@ export class AgentHub implements AgentPort {
   /** Subscribes to the end of every request (its result arrived, or it was declared unknown). */
   onSettled(listener: (request: ActionRequest) => void): void {
     this.settledListeners.push(listener);
+  }
+
+  /** Tells the hub an agent is on its way (the embedded one); `arrivals()` waits for it, `maxMs` at most. */
+  expectArrival(arrival: Promise<unknown>, maxMs: number): void {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = Promise.race([arrival, new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    void waited.finally(() => clearTimeout(timer));
+    this.expected = waited;
+  }
+
+  /** Resolves once the agents expected at start have connected (or were waited for long enough). */
+  arrivals(): Promise<unknown> {
+    return this.expected;
   }
 
   /** Subscribes to agents connecting (after the welcome), e.g. to settle runs a drbot restart orphaned. */

@@ -6,7 +6,6 @@ import { wsTransport, type AgentTransport } from '../agent/agent-client.js';
 import { seedDemoHost } from '../agent/demo-host.js';
 import { settleOrphanRuns } from '../incident/settle-orphan-runs.js';
 import { startAgent, type RunningAgent } from '../agent/start-agent.js';
-import type { Step } from '../runbook/pack-schema.js';
 import { AgentHub, sha256Hex } from './agent-hub.js';
 import type { ActionRequest } from './agent-port.js';
 import { AGENT_PATH } from './agent-protocol.js';
@@ -19,8 +18,8 @@ const PROGRESS_EVERY_MS = 5_000;
 const PROGRESS_LINES = 10;
 
 /**
- * The agent link inside drbot: serves `/agent` on the shared HTTP server, runs the type's
- * diagnostics and the log snapshot when an incident opens, and in console mode starts the embedded
+ * The agent link inside drbot: serves `/agent` on the shared HTTP server, posts long steps'
+ * progress and settles runs a previous drbot left running, and in console mode starts the embedded
  * demo agent against this machine (over a real WebSocket to the local server, or in memory when
  * the HTTP port could not be bound).
  */
@@ -30,7 +29,6 @@ export class AgentLinkModule implements DrbotModule {
   private embeddedReady?: Promise<void>;
   private hub?: AgentHub;
   private readonly work = new Set<Promise<unknown>>();
-  private stopping = false;
   private app?: AppContext;
   private readonly progress = new Map<string, { request: ActionRequest; lines: string[]; dropped: number }>();
   private progressTimer?: NodeJS.Timeout;
@@ -57,11 +55,11 @@ export class AgentLinkModule implements DrbotModule {
       });
       hub.attach(app.http.server, AGENT_PATH);
     }
-    runtime.events.onIncident((e) => {
-      if (e.change !== 'opened' || this.stopping) return;
-      return this.track(this.diagnoseOpened(app, e.incidentId));
-    });
-    if (this.options.embeddedConfigPath && hub) await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
+    if (this.options.embeddedConfigPath && hub) {
+      await this.startEmbedded(app, hub, this.options.embeddedConfigPath);
+      // The diagnostics of an incident opened at once wait for the embedded agent (a few seconds at most).
+      if (this.embeddedReady) hub.expectArrival(this.embeddedReady, EMBEDDED_WAIT_MS);
+    }
   }
 
   /** Waits (a few seconds at most) for the embedded agent's first connection, so the first incident card already shows it online. */
@@ -70,8 +68,7 @@ export class AgentLinkModule implements DrbotModule {
   }
 
   async stop(deadline: number): Promise<void> {
-    this.stopping = true;
-    // diagnostics of an incident opened just before shutdown finish first (bounded by the deadline)
+    // settling and progress posts in flight finish first (bounded by the deadline)
     await Promise.race([Promise.allSettled([...this.work]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     clearTimeout(this.progressTimer);
     await this.flushProgress();
@@ -119,28 +116,6 @@ export class AgentLinkModule implements DrbotModule {
         .record(incident, SYSTEM_ACTOR, 'step', `⏳ ${request.action}:\n${more}${lines.join('\n')}`, { request: request.requestId, progress: true })
         .catch((err: unknown) => app.runtime.log.error({ err, incidentId: incident.id }, 'could not post step progress'));
     }
-  }
-
-  /** Runs the type's diagnostics and the log snapshot for a new incident; StepRunner posts the one summary. */
-  private async diagnoseOpened(app: AppContext, incidentId: string): Promise<void> {
-    await this.ready();
-    const incident = await app.runtime.store.incidents.get(incidentId);
-    if (!incident || incident.status !== 'open') return;
-    const steps = app.runtime.steps;
-    if (!app.runtime.agents.presence(incident.host).online) return;
-    const item = app.runtime.pack.checklists.immediate.find((i) => i.action === 'log_snapshot');
-    const snapshot: Step = {
-      id: item?.id ?? 'log-snapshot',
-      title: item?.text ?? { ko: '로그 스냅샷', en: 'Log snapshot' },
-      action: 'log_snapshot',
-      params: {},
-      mutates: false,
-      destructive: false,
-      approvers: [],
-      procedure: [],
-      timeoutSeconds: 60,
-    };
-    await Promise.all([steps.diagnose(incident, SYSTEM_ACTOR), steps.execute(incident, SYSTEM_ACTOR, snapshot, undefined, { quiet: true })]);
   }
 
   private async startEmbedded(app: AppContext, hub: AgentHub, configPath: string): Promise<void> {

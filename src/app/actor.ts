@@ -13,6 +13,8 @@ export interface Actor {
   name: string;
   contact?: Contact;
   roles: Role[];
+  /** Where this actor is acting from: the command's channel and platform event (the router sets it). */
+  via?: { channel?: string; eventId?: string };
 }
 
 /** Maps a platform identity to a contact; unknown people get no roles. */

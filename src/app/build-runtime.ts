@@ -20,7 +20,10 @@ import { ChatPager, type Pager } from '../notify/pager.js';
 import { IncidentReportWriter } from '../report/incident-report-writer.js';
 import { loadRunbookPack } from '../runbook/load-runbook-pack.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
+import { checkTimer } from '../scheduler/check-timer.js';
 import { ScheduledChecks } from '../scheduler/scheduled-checks.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { INCIDENT_TIMER_HANDLERS } from '../escalation/incident-timer-handlers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { Core } from './core.js';
@@ -86,6 +89,8 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
   });
   const incidents = new IncidentService(core);
   const steps = new StepRunner(core, incidents);
+  const checks = new ScheduledChecks(core);
+  const timerHandlers = Object.freeze([...INCIDENT_TIMER_HANDLERS, checkTimer(core, checks)]);
   return Object.freeze({
     ...core,
     metrics,
@@ -93,6 +98,8 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     incidents,
     steps,
     reports: new IncidentReportWriter(core, incidents),
-    checks: new ScheduledChecks(core),
+    checks,
+    timerHandlers,
+    scheduler: new Scheduler(core, { handlers: timerHandlers }),
   });
 }

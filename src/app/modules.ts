@@ -1,6 +1,6 @@
 import { teamsConfigured } from '../../adapters/teams/teams-settings.js';
 import type { DrbotConfig } from '../config/load-config.js';
-import { ReportModule } from '../report/report-module.js';
+import { IncidentReactions } from '../incident/incident-reactions.js';
 import type { DrbotModule } from './drbot-module.js';
 
 /** True when Slack or Teams credentials are configured (then drbot serves instead of reading the console). */
@@ -10,7 +10,7 @@ export function hasPlatformCredentials(env: NodeJS.ProcessEnv): boolean {
 
 /** The modules drbot runs for this configuration; `startOrder` orders them by what each declares it needs. */
 export async function modulesFor(config: DrbotConfig, options: { console: boolean }): Promise<DrbotModule[]> {
-  const modules: DrbotModule[] = [new ReportModule()];
+  const modules: DrbotModule[] = [new IncidentReactions()];
   // Loaded only when configured: botbuilder is heavy and the console should start fast.
   if (teamsConfigured(config.env)) {
     const { TeamsModule } = await import('../../adapters/teams/teams-module.js');

@@ -4,6 +4,8 @@ import type { StepRunner } from '../incident/step-runner.js';
 import type { DrbotMetrics } from '../metrics/drbot-metrics.js';
 import type { IncidentReportWriter } from '../report/incident-report-writer.js';
 import type { ScheduledChecks } from '../scheduler/scheduled-checks.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { TimerHandler } from '../scheduler/timer-work.js';
 import type { Core } from './core.js';
 
 /**
@@ -20,6 +22,10 @@ export interface Runtime extends Core {
   readonly reports: IncidentReportWriter;
   /** The weekly and monthly checks. */
   readonly checks: ScheduledChecks;
+  /** What acts on each timer kind: the incident timers (ladder, RTO alarms, quiet reminder) and the scheduled checks. */
+  readonly timerHandlers: readonly TimerHandler[];
+  /** The durable timer loop over `timerHandlers`; the scheduler module starts and stops it. */
+  readonly scheduler: Scheduler;
   /** The agent link drbot serves at `/agent`; absent when the runtime was given another agent port (tests). */
   readonly hub?: AgentHub;
   readonly metrics?: DrbotMetrics;

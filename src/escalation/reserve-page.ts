@@ -3,6 +3,7 @@ import type { Role } from '../runbook/pack-schema.js';
 import type { TimerContext, TimerWork } from '../scheduler/timer-work.js';
 import { choosePagee } from './choose-pagee.js';
 import { pageSummary } from './page-summary.js';
+import { reserveNextPagee } from './reserve-next-pagee.js';
 
 /**
  * Chooses who of `role` to page for `level` and reserves the page (its deliveries row) inside the
@@ -43,7 +44,7 @@ export async function reservePage(ctx: TimerContext, incident: Incident, level: 
   }
   await ctx.tx.timers.setPayload(ctx.row.id, { ...ctx.row.payload, reservedAt: now });
   const summary = await pageSummary(core, ctx.tx, incident, now, headline);
-  return { pages: [{ incident, level, role, contact, summary }], end: { fire: true } };
+  return { pages: [{ incident, level, role, contact, summary }], onUnreached: (tx, failed) => reserveNextPagee(core, tx, failed), end: { fire: true } };
 }
 
 /**

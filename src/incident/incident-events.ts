@@ -1,13 +1,38 @@
 import { EventEmitter } from 'node:events';
-import type { TimelineEntry } from './incident.js';
+import type { Actor, Platform } from '../app/actor.js';
+import type { Incident, TimelineEntry } from './incident.js';
 
 /** What happened to an incident, for cards, threads, reports and the scheduler to react to. */
 export type IncidentChange = 'opened' | 'updated' | 'resolved' | 'closed' | 'cancelled';
+
+/** Who made a change and from where, so a listener never has to keep a map or read the store to learn it. */
+export interface ChangeOrigin {
+  /** The platform the command came from (`system` for timers and drbot's own work). */
+  platform: Platform;
+  /** Who: the name the timeline shows. */
+  actor: string;
+  /** The channel or conversation the command was typed in. */
+  channel?: string;
+  /** The platform event (Slack trigger id, Teams activity id). */
+  eventId?: string;
+  /** The key a platform's retries of one open share (`slack:<trigger id>`); set on `opened`. */
+  requestKey?: string;
+}
 
 /** Payload of an `incident` event. */
 export interface IncidentChanged {
   incidentId: string;
   change: IncidentChange;
+  origin: ChangeOrigin;
+  /** The incident as this change committed it, when the change wrote the incident itself (open, status, ack …). */
+  incident?: Incident;
+  /** The timeline entries the change wrote (each also announced on its own). */
+  entries: readonly TimelineEntry[];
+}
+
+/** The origin of a change made by `actor` (a command's actor carries where it was typed). */
+export function originOf(actor: Actor, requestKey?: string): ChangeOrigin {
+  return { platform: actor.platform, actor: actor.name, channel: actor.via?.channel, eventId: actor.via?.eventId, ...(requestKey ? { requestKey } : {}) };
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

@@ -5,25 +5,14 @@ import type { FaultType, Role } from '../runbook/pack-schema.js';
 import { allChecklistItems } from '../runbook/checklist-items.js';
 import type { Store } from '../store/store.js';
 import { canTransition, type ImpactScope, type Incident, type IncidentStatus, type TimelineEntry, type TimelineKind } from './incident.js';
-import type { IncidentChange } from './incident-events.js';
+import { originOf, type IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
+import { openingTimers, TIMER } from './timer-kinds.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { translator } from '../i18n/lang.js';
 
 /** Checklist items the engine ticks by itself when an incident opens. */
 const TICKED_ON_OPEN = ['record-time', 'identify-type', 'impact-scope'];
-
-/** Timer kinds; the scheduler acts on them. Ladder timers are `ladder-<level>`. */
-export const TIMER = {
-  ladder: (level: number) => `ladder-${level}`,
-  rtoWarning: 'rto-warning',
-  rtoGoal: 'rto-goal',
-  rtoLimit: 'rto-limit',
-  quiet: 'quiet',
-} as const;
-
-/** Minutes of silence after which an open incident gets a reminder. */
-export const QUIET_MINUTES = 30;
 
 /** Input of `open`. */
 export interface OpenInput {
@@ -77,16 +66,10 @@ export class IncidentService {
             }),
           ];
           await tx.incidents.tickMany(incident.id, TICKED_ON_OPEN, input.actor.name, now);
-          await tx.timers.scheduleNew(incident.id, [
-            ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: now + rung.afterMinutes * 60_000, payload: { level: rung.level } })),
-            { kind: TIMER.rtoWarning, dueAt: now + (pack.rto.goalMinutes - 60) * 60_000 },
-            { kind: TIMER.rtoGoal, dueAt: now + pack.rto.goalMinutes * 60_000 },
-            { kind: TIMER.rtoLimit, dueAt: now + pack.rto.limitMinutes * 60_000 },
-            { kind: TIMER.quiet, dueAt: now + QUIET_MINUTES * 60_000 },
-          ]);
+          await tx.timers.scheduleNew(incident.id, openingTimers(pack, now));
           return { incident, created: true, entries };
         });
-        if (result.created) this.announce(result.incident.id, 'opened', result.entries);
+        if (result.created) this.announce(result.incident.id, 'opened', result.entries, input.actor, { incident: result.incident, requestKey: input.dedupeKey });
         return { incident: result.incident, created: result.created };
       } catch (err) {
         // Another process took the same per-day sequence number: try the next one.
@@ -131,7 +114,7 @@ export class IncidentService {
   async escalate(incident: Incident, actor: Actor): Promise<Outcome<{ incident: Incident; level: number }>> {
     if (incident.status !== 'open') return notOpen(incident);
     const fired = new Set(
-      (await this.core.store.timers.forIncident(incident.id)).filter((t) => t.kind.startsWith('ladder-') && t.firedAt !== undefined).map((t) => t.kind),
+      (await this.core.store.timers.forIncident(incident.id)).filter((t) => TIMER.isLadder(t.kind) && t.firedAt !== undefined).map((t) => t.kind),
     );
     const next = this.core.pack.ladder.find((r) => !fired.has(TIMER.ladder(r.level)) && r.level > 0);
     if (!next) return refuse('이미 에스컬레이션 최상위 단계입니다.', 'The ladder is already at its top rung.');
@@ -141,7 +124,7 @@ export class IncidentService {
       await tx.timers.schedule(incident.id, TIMER.ladder(next.level), now, { level: next.level, manual: true, by: actor.name });
       entries.push(await this.append(tx, incident, actor, 'escalate', this.t(`${actor.name}: ${next.level}단계(${next.title.ko})로 즉시 에스컬레이션`, `${actor.name}: escalate now to level ${next.level} (${next.title.en})`), { level: next.level }));
     });
-    this.announce(incident.id, 'updated', entries);
+    this.announce(incident.id, 'updated', entries, actor);
     return ok({ incident, level: next.level });
   }
 
@@ -187,7 +170,7 @@ export class IncidentService {
       if (fresh) entries.push(await this.append(tx, incident, actor, 'checklist', `☑ ${item ? item.item.text[this.core.lang] : itemId}`, { item: itemId }));
       return fresh;
     });
-    if (ticked) this.announce(incident.id, 'updated', entries);
+    if (ticked) this.announce(incident.id, 'updated', entries, actor);
     return ticked;
   }
 
@@ -223,14 +206,14 @@ export class IncidentService {
   /** Appends one entry in its own transaction and announces it. */
   async record(incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>): Promise<TimelineEntry> {
     const entry = await this.core.store.writeTransaction((tx) => this.append(tx, incident, actor, kind, text, data));
-    this.announce(incident.id, 'updated', [entry]);
+    this.announce(incident.id, 'updated', [entry], actor);
     return entry;
   }
 
-  /** Tells listeners about committed changes. */
-  announce(incidentId: string, change: IncidentChange, entries: TimelineEntry[]): void {
+  /** Tells listeners about committed changes: each timeline entry, then the change with who made it and from where. */
+  announce(incidentId: string, change: IncidentChange, entries: TimelineEntry[], actor: Actor, more: { incident?: Incident; requestKey?: string } = {}): void {
     for (const e of entries) this.core.events.timeline(e);
-    this.core.events.incident({ incidentId, change });
+    this.core.events.incident({ incidentId, change, origin: originOf(actor, more.requestKey), incident: more.incident, entries });
   }
 
   private async transition(
@@ -262,6 +245,7 @@ export class IncidentService {
     change?: IncidentStatus,
   ): Promise<Outcome<Incident>> {
     const entries: TimelineEntry[] = [];
+    let committed: Incident | undefined;
     const outcome = await this.core.store.writeTransaction(async (tx): Promise<Outcome<Incident>> => {
       const current = await tx.incidents.get(incident.id);
       if (!current) return refuse(`인시던트 ${incident.id}이(가) 없습니다.`, `No incident ${incident.id}.`);
@@ -270,11 +254,14 @@ export class IncidentService {
       }
       const updated = apply(current);
       await tx.incidents.save(updated);
-      entries.push(await this.append(tx, updated, actor, kind, this.t(text.ko, text.en), change ? { status: change } : undefined));
+      const entry = await this.append(tx, updated, actor, kind, this.t(text.ko, text.en), change ? { status: change } : undefined);
+      entries.push(entry);
       if (also) await also(tx, updated);
-      return ok(updated);
+      // The entry marked the incident active (appendTimeline): the committed row says so too.
+      committed = { ...updated, lastActivityAt: Math.max(updated.lastActivityAt, entry.at) };
+      return ok(committed);
     });
-    if (outcome.ok) this.announce(incident.id, change === 'resolved' || change === 'closed' || change === 'cancelled' ? change : 'updated', entries);
+    if (outcome.ok) this.announce(incident.id, change === 'resolved' || change === 'closed' || change === 'cancelled' ? change : 'updated', entries, actor, { incident: committed });
     return outcome;
   }
 

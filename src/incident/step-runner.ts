@@ -132,7 +132,7 @@ export class StepRunner {
       return ok({ approval, waitingForSecond: step.destructive, duplicate: false });
     });
     if (!decided.ok) return decided;
-    if (entries.length) this.incidents.announce(incident.id, 'updated', entries);
+    if (entries.length) this.incidents.announce(incident.id, 'updated', entries, actor);
     const result = decided.value;
     if (result.waitingForSecond || result.duplicate) return ok(result);
     return ok({ ...result, execution: await this.execute(incident, actor, step, result.approval) });

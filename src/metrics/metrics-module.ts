@@ -1,9 +1,9 @@
 import type { AppContext, DrbotModule } from '../app/drbot-module.js';
 
 /**
- * Serves `/metrics` (Prometheus text) on the shared HTTP server and counts pages from the
- * timeline. The metrics themselves are made with the runtime (the router, the scheduler and the
- * agent port report into them from the start); a runtime built without metrics serves none.
+ * Serves `/metrics` (Prometheus text) on the shared HTTP server. The metrics themselves are made
+ * with the runtime (the router, the scheduler and the agent port report into them from the start,
+ * pages are counted by the incident reactions); a runtime built without metrics serves none.
  */
 export class MetricsModule implements DrbotModule {
   readonly name = 'metrics';
@@ -12,7 +12,6 @@ export class MetricsModule implements DrbotModule {
     const { runtime, http } = app;
     const metrics = runtime.metrics;
     if (!metrics) return;
-    runtime.events.onTimeline((entry) => metrics.countPage(entry));
     http.app.get('/metrics', async (_req, res, next) => {
       try {
         const { contentType, text } = await metrics.exposition();

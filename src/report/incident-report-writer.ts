@@ -37,17 +37,6 @@ export class IncidentReportWriter {
     private readonly incidents: IncidentService,
   ) {}
 
-  /** Writes the report when an incident is resolved, and again when it is closed (the final version). */
-  subscribe(): void {
-    this.core.events.onIncident(async ({ incidentId, change }) => {
-      if (change !== 'resolved' && change !== 'closed') return;
-      const incident = await this.core.store.incidents.get(incidentId);
-      if (!incident || (incident.status !== 'resolved' && incident.status !== 'closed')) return;
-      const written = await this.write(incident, SYSTEM_ACTOR);
-      this.core.log.info({ incidentId, path: written.shownPath, created: written.created }, 'post-incident report written');
-    });
-  }
-
   /**
    * Writes the reports that a stop at the wrong moment left unwritten (resolved or closed incidents
    * whose `report-written` item is not ticked), so every resolved incident ends up with its report.

@@ -97,7 +97,7 @@ export class Router {
 
     const id = 'id' in command ? command.id : undefined;
     const log = this.runtime.log.child({ verb: command.verb, actor: actor.name, platform: actor.platform, ...(id ? { incidentId: id } : {}) });
-    const ctx: HandlerContext = { command, actor, origin, lang, runtime: this.runtime, log, t };
+    const ctx: HandlerContext = { command, actor: { ...actor, via: { channel: origin.channel, eventId: origin.eventId } }, origin, lang, runtime: this.runtime, log, t };
     try {
       const handler = this.handlers[command.verb] as Handler<Verb>;
       const reply = await handler(ctx);

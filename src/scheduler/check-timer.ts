@@ -1,4 +1,5 @@
 import type { Core } from '../app/core.js';
+import { TIMER } from '../incident/timer-kinds.js';
 import type { Store } from '../store/store.js';
 import { checkReportView, nextCheckAt, type CheckSchedule, type ScheduledChecks } from './scheduled-checks.js';
 import type { TimerContext, TimerHandler, TimerWork } from './timer-work.js';
@@ -7,7 +8,7 @@ const SCHEDULES: readonly CheckSchedule[] = ['weekly', 'monthly'];
 
 /** Timer kind of a recurring check (incident id ''). */
 export function checkTimerKind(schedule: CheckSchedule): string {
-  return `check-${schedule}`;
+  return TIMER.check(schedule);
 }
 
 /** Arms the weekly and monthly check timers at their next cron time unless they are already armed. */
@@ -28,7 +29,7 @@ export function checkTimer(core: Core, checks: ScheduledChecks): TimerHandler {
     handles: (kind) => SCHEDULES.some((s) => checkTimerKind(s) === kind),
     describe: (row, t) => t(`정기 점검 (${row.kind})`, `scheduled check (${row.kind})`),
     async plan(ctx: TimerContext): Promise<TimerWork> {
-      const schedule = ctx.row.kind.slice('check-'.length) as CheckSchedule;
+      const schedule = TIMER.checkSchedule(ctx.row.kind) as CheckSchedule;
       const lateMs = ctx.now - ctx.row.dueAt >= 60_000 ? ctx.now - ctx.row.dueAt : undefined;
       return {
         pages: [],

@@ -5,13 +5,10 @@ import type { Core } from '../app/core.js';
 import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { TimelineEntry } from '../incident/incident.js';
+import { originOf } from '../incident/incident-events.js';
 import type { PageResult } from '../notify/pager.js';
-import { reserveNextPagee } from '../escalation/reserve-next-pagee.js';
 import type { Store } from '../store/store.js';
 import type { TimerRow } from '../store/timer-repository.js';
-import { ladderTimer } from './ladder-timer.js';
-import { quietTimer } from './quiet-timer.js';
-import { rtoAlarmTimer } from './rto-alarm-timer.js';
 import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-work.js';
 import { StoreBusyError } from '../errors/drbot-error.js';
 import { writeTransactionRetrying } from '../store/write-transaction-retrying.js';
@@ -29,12 +26,9 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Timers whose pages are being sent at once (default 16). */
   concurrency?: number;
-  /** Handlers beyond the ladder, RTO alarms and quiet reminders (scheduled checks). */
-  handlers?: TimerHandler[];
+  /** What acts on each timer kind (the incident timers of src/escalation, the scheduled checks). */
+  handlers: readonly TimerHandler[];
 }
-
-/** The handlers every scheduler has. */
-export const INCIDENT_TIMER_HANDLERS: readonly TimerHandler[] = [ladderTimer, rtoAlarmTimer, quietTimer];
 
 /** A timer this late when it fires gets a timeline note (only after downtime or an expired claim). */
 const LATE_NOTE_MS = 60_000;
@@ -68,14 +62,14 @@ export class Scheduler {
 
   constructor(
     private readonly core: Core,
-    options: SchedulerOptions = {},
+    options: SchedulerOptions,
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.batch = options.batch ?? 100;
     this.maxSleepMs = options.maxSleepMs ?? 60_000;
     this.concurrency = options.concurrency ?? 16;
-    this.handlers = [...INCIDENT_TIMER_HANDLERS, ...(options.handlers ?? [])];
+    this.handlers = [...options.handlers];
   }
 
   /** Starts the loop; what came due while drbot was down fires at once, with a note of how late. */
@@ -288,7 +282,8 @@ export class Scheduler {
         const failed: PageJob = job;
         const step = await writeTransactionRetrying(core.store, async (tx) => {
           const failure = await this.recordPage(tx, failed, result);
-          const { next, entry } = await reserveNextPagee(core, tx, failed);
+          if (!work.onUnreached) return { next: undefined, entries: [failure] };
+          const { next, entry } = await work.onUnreached(tx, failed);
           return { next, entries: [failure, entry] };
         });
         this.announce(row.incidentId, step.entries);
@@ -327,6 +322,6 @@ export class Scheduler {
   private announce(incidentId: string, entries: TimelineEntry[]): void {
     if (!incidentId || !entries.length) return;
     for (const e of entries) this.core.events.timeline(e);
-    this.core.events.incident({ incidentId, change: 'updated' });
+    this.core.events.incident({ incidentId, change: 'updated', origin: originOf(SYSTEM_ACTOR), entries });
   }
 }

@@ -20,6 +20,11 @@ export interface TimerWork {
   pages: PageJob[];
   /** Work that must not hold the write lock (agent calls); runs after commit, before the timer ends. */
   after?: () => Promise<void>;
+  /**
+   * When every channel failed for a page's person: records nothing itself, but picks and reserves the
+   * next person to page instead inside the given transaction, and says so on the timeline.
+   */
+  onUnreached?: (tx: Store, failed: PageJob) => Promise<{ next?: PageJob; entry: TimelineEntry }>;
   /** How the timer ends: fired for good, or moved to a new due time (recurring and deferred timers). */
   end: { fire: true } | { rearmAt: () => number; payload?: Record<string, unknown> };
 }

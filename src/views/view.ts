@@ -39,15 +39,42 @@ export interface View {
   summary: string;
 }
 
+/** A view made only when an adapter shows it, and then once (the incident card most answers come with). */
+export interface LazyView {
+  /** The key the view will have (`incident:INC-…`). */
+  readonly key: string;
+  /** Builds the view on first call; later calls get the same one. */
+  render(): Promise<View>;
+}
+
+/** Makes a LazyView that builds with `build` at most once. */
+export function lazyView(key: string, build: () => Promise<View>): LazyView {
+  let built: Promise<View> | undefined;
+  return { key, render: () => (built ??= build()) };
+}
+
 /** A handler's answer: views to show, and whether only the asker should see them. */
 export interface Reply {
   views: View[];
+  /**
+   * The incident's card, shown after `views` by adapters that show it (the console; Slack for a
+   * typed command; Teams when the answer is only the card). Adapters with a live card elsewhere skip
+   * it, and then it is never built.
+   */
+  card?: LazyView;
+  /** True when this command opened the incident (or is a platform's retry of the command that did). */
+  opened?: boolean;
   /** Show only to the person who asked (Slack ephemeral); errors and refusals are private. */
   private?: boolean;
   /** The incident the reply is about, so adapters can link it to its thread and card. */
   incidentId?: string;
   /** True when the command was refused or malformed; nothing changed. */
   refused?: boolean;
+}
+
+/** Every view of a reply in the order shown, the card (built now) last: what an adapter that shows everything renders. */
+export async function replyViews(reply: Reply): Promise<View[]> {
+  return reply.card ? [...reply.views, await reply.card.render()] : reply.views;
 }
 
 /** A one-block reply. */

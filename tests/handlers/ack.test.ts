@@ -11,7 +11,7 @@ afterEach(() => core.close());
 
 describe('/incident ack', () => {
   it('records who is on it and keeps the ladder timers', async () => {
-    const text = replyText(await core.router.dispatch('/incident ack', core.as('Park DevOps')));
+    const text = await replyText(await core.router.dispatch('/incident ack', core.as('Park DevOps')));
     expect(text).toContain('Park DevOps acknowledged INC-20261124-001. The ladder keeps climbing');
     const incident = (await core.store.incidents.get('INC-20261124-001'))!;
     expect(incident).toMatchObject({ ackedBy: 'Park DevOps', ackedAt: core.clock.now(), commander: 'Kim DevOps' });

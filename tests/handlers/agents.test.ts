@@ -21,13 +21,13 @@ afterEach(async () => {
 describe('/incident agents', () => {
   it('says how to add an agent when none is configured', async () => {
     core = await buildTestCore();
-    expect(replyText(await core.router.dispatch('/incident agents', core.as('Kim DevOps')))).toContain('No agents yet');
+    expect(await replyText(await core.router.dispatch('/incident agents', core.as('Kim DevOps')))).toContain('No agents yet');
   });
 
   it('lists a configured agent as offline, then online once it connects, then offline with its last-seen time', async () => {
     const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }], log: pino({ level: 'silent' }) });
     core = await buildTestCore({ agents: hub });
-    expect(replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')))).toContain('routing-ml: offline · last seen never connected');
+    expect(await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')))).toContain('routing-ml: offline · last seen never connected');
 
     host = anAgentConfig();
     agent = startAgent(host.build(), async () => {
@@ -36,20 +36,20 @@ describe('/incident agents', () => {
       return agentEnd;
     });
     await agent.client.ready;
-    const online = replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    const online = await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
     expect(online).toContain('Agents (1/1 online)');
     expect(online).toContain('routing-ml: online · last heard');
 
     await agent.stop();
     agent = undefined;
     await new Promise((r) => setTimeout(r, 10));
-    const offline = replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    const offline = await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
     expect(offline).toMatch(/routing-ml: offline · last seen \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     await hub.close();
   });
 
   it('takes no arguments', async () => {
     core = await buildTestCore();
-    expect(replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
+    expect(await replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
   });
 });

@@ -17,7 +17,7 @@ describe('/incident approve', () => {
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     const reply = await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend'));
     expect(reply.refused).toBeFalsy();
-    expect(replyText(reply)).toContain('restart-predictor approved (Lee Backend)');
+    expect(await replyText(reply)).toContain('restart-predictor approved (Lee Backend)');
     const restart = agent.requests.find((r) => r.action === 'compose_service_restart')!;
     expect(restart).toMatchObject({ params: { service: 'predictor' }, incidentId: ID });
     expect(restart.approvalId).toMatch(/^apr-/);
@@ -30,7 +30,7 @@ describe('/incident approve', () => {
   it('does not tick "health check passed" when the health check fails', async () => {
     agent.answer('http_health', { status: 'fail', summary: 'connection refused' });
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
-    const text = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
     expect(text).toContain('health check check-health: connection refused');
     const ticks = (await core.store.incidents.checklist(ID)).map((t) => t.itemId);
     expect(ticks).toContain('recovery-executed');
@@ -44,13 +44,13 @@ describe('/incident approve', () => {
       core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')),
     ]);
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
-    expect([replyText(a), replyText(b)].some((t) => t.includes('already approved'))).toBe(true);
+    expect([await replyText(a), await replyText(b)].some((t) => t.includes('already approved'))).toBe(true);
   });
 
   it('takes a click that arrives after the first run finished as the same click, and allows a deliberate re-run later', async () => {
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps'));
-    const late = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend')));
+    const late = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend')));
     expect(late).toContain('does not run twice');
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
     await core.clock.advance(61_000);
@@ -60,13 +60,13 @@ describe('/incident approve', () => {
 
   it('needs two different people for a destructive step', async () => {
     await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
-    const first = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps')));
+    const first = await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps')));
     expect(first).toContain('first approval by Kim DevOps');
     expect(agent.requests.some((r) => r.action === 'remove_all_containers')).toBe(false);
     const again = await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
     expect(again.refused).toBe(true);
-    expect(replyText(again)).toContain('a second, different person must approve');
-    const second = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
+    expect(await replyText(again)).toContain('a second, different person must approve');
+    const second = await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
     expect(second).toContain('approved (Kim DevOps, Jung CTO)');
     expect(agent.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(1);
   });
@@ -75,7 +75,7 @@ describe('/incident approve', () => {
     await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
     await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
     await core.clock.advance((core.pack.approvalTtlMinutes + 1) * 60_000);
-    const text = replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
+    const text = await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')));
     expect(text).toContain('first approval by Jung CTO');
     expect(agent.requests.some((r) => r.action === 'remove_all_containers')).toBe(false);
     expect((await core.store.incidents.approvals(ID)).map((a) => a.status)).toEqual(['expired', 'pending']);
@@ -85,7 +85,7 @@ describe('/incident approve', () => {
     await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
     const reply = await core.router.dispatch(`/incident approve ${ID} allow-port-5173`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('Kim DevOps may not approve "allow-port-5173": it needs it_support; you hold devops');
+    expect(await replyText(reply)).toContain('Kim DevOps may not approve "allow-port-5173": it needs it_support; you hold devops');
     expect(agent.requests).toHaveLength(0);
     expect(await core.store.incidents.approvals(ID)).toHaveLength(0);
   });
@@ -93,22 +93,22 @@ describe('/incident approve', () => {
   it('records the approval but runs nothing while the agent is offline, and `run` uses it later', async () => {
     agent.online = false;
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
-    const text = replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
     expect(text).toContain('no agent is connected, so nothing ran');
     expect(await core.store.incidents.stepRuns(ID)).toHaveLength(0);
     expect((await core.store.incidents.checklist(ID)).map((t) => t.itemId)).not.toContain('recovery-executed');
     agent.online = true;
-    const run = replyText(await core.router.dispatch(`/incident run ${ID} restart-predictor`, core.as('Kim DevOps')));
+    const run = await replyText(await core.router.dispatch(`/incident run ${ID} restart-predictor`, core.as('Kim DevOps')));
     expect(run).toContain('restart-predictor: compose_service_restart ok');
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
   });
 
   it('refuses read-only steps, unknown steps and closed incidents', async () => {
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
-    expect(replyText(await core.router.dispatch(`/incident approve ${ID} check-db-file`, core.as('Kim DevOps')))).toContain('needs no approval');
-    expect(replyText(await core.router.dispatch(`/incident approve ${ID} restart-frontend`, core.as('Kim DevOps')))).toContain('Type 2 has no step "restart-frontend"');
+    expect(await replyText(await core.router.dispatch(`/incident approve ${ID} check-db-file`, core.as('Kim DevOps')))).toContain('needs no approval');
+    expect(await replyText(await core.router.dispatch(`/incident approve ${ID} restart-frontend`, core.as('Kim DevOps')))).toContain('Type 2 has no step "restart-frontend"');
     await core.router.dispatch(`/incident resolve ${ID}`, core.as('Kim DevOps'));
-    expect(replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')))).toContain('is not open (resolved)');
+    expect(await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')))).toContain('is not open (resolved)');
     expect(agent.requests).toHaveLength(0);
   });
 });

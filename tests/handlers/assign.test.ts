@@ -21,9 +21,9 @@ describe('/incident assign', () => {
 
   it('refuses a person who does not hold the role, or is not on the list', async () => {
     const wrongRole = await core.router.dispatch(`/incident assign ${ID} cto Lee Backend`, core.as('Kim DevOps'));
-    expect(replyText(wrongRole)).toContain('Lee Backend does not hold the cto role');
+    expect(await replyText(wrongRole)).toContain('Lee Backend does not hold the cto role');
     const nobody = await core.router.dispatch(`/incident assign ${ID} backend Nobody Here`, core.as('Kim DevOps'));
-    expect(replyText(nobody)).toContain('No contact named "Nobody Here"');
+    expect(await replyText(nobody)).toContain('No contact named "Nobody Here"');
     expect((await core.store.incidents.get(ID))!.assignments).toEqual({});
   });
 });

@@ -12,7 +12,7 @@ afterEach(() => core.close());
 
 describe('/incident cancel', () => {
   it('cancels with a reason and stops the timers', async () => {
-    expect(replyText(await core.router.dispatch(`/incident cancel ${ID} false alarm, ping was blocked`, core.as('Jung CTO')))).toContain('cancelled: false alarm, ping was blocked');
+    expect(await replyText(await core.router.dispatch(`/incident cancel ${ID} false alarm, ping was blocked`, core.as('Jung CTO')))).toContain('cancelled: false alarm, ping was blocked');
     const incident = (await core.store.incidents.get(ID))!;
     expect(incident).toMatchObject({ status: 'cancelled', cancelReason: 'false alarm, ping was blocked' });
     expect((await core.store.timers.forIncident(ID)).every((t) => t.cancelledAt !== undefined)).toBe(true);

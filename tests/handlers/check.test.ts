@@ -12,8 +12,8 @@ afterEach(() => core.close());
 
 describe('/incident check', () => {
   it('ticks an item by id, once', async () => {
-    expect(replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Lee Backend')))).toContain('☑ cause-identified ticked');
-    expect(replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Kim DevOps')))).toContain('was already ticked');
+    expect(await replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Lee Backend')))).toContain('☑ cause-identified ticked');
+    expect(await replyText(await core.router.dispatch(`/incident check ${ID} cause-identified`, core.as('Kim DevOps')))).toContain('was already ticked');
     const tick = (await core.store.incidents.checklist(ID)).find((t) => t.itemId === 'cause-identified')!;
     expect(tick.doneBy).toBe('Lee Backend');
   });
@@ -26,6 +26,6 @@ describe('/incident check', () => {
   it('refuses an unknown item with the list of ids', async () => {
     const reply = await core.router.dispatch(`/incident check ${ID} coffee`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('No checklist item "coffee". Items: record-time');
+    expect(await replyText(reply)).toContain('No checklist item "coffee". Items: record-time');
   });
 });

@@ -13,20 +13,20 @@ afterEach(() => core.close());
 describe('/incident close', () => {
   it('closes the one resolved incident when no id is given', async () => {
     await core.router.dispatch('/incident resolve', core.as('Kim DevOps'));
-    expect(replyText(await core.router.dispatch('/incident close', core.as('Kim DevOps')))).toContain(`${ID} closed.`);
+    expect(await replyText(await core.router.dispatch('/incident close', core.as('Kim DevOps')))).toContain(`${ID} closed.`);
     expect((await core.store.incidents.get(ID))!.status).toBe('closed');
   });
 
   it('refuses to close an open incident', async () => {
     const reply = await core.router.dispatch(`/incident close ${ID}`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('is open; it cannot become closed');
+    expect(await replyText(reply)).toContain('is open; it cannot become closed');
   });
 
   it('is for devops and the CTO only', async () => {
     await core.router.dispatch('/incident resolve', core.as('Kim DevOps'));
     const reply = await core.router.dispatch(`/incident close ${ID}`, core.as('Lee Backend'));
-    expect(replyText(reply)).toContain('Only devops or cto may use this command (you hold backend)');
+    expect(await replyText(reply)).toContain('Only devops or cto may use this command (you hold backend)');
     expect((await core.store.incidents.get(ID))!.status).toBe('resolved');
   });
 });

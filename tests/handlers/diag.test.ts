@@ -19,7 +19,7 @@ describe('/incident diag', () => {
     agent.answer('process_running', { status: 'fail', summary: 'no uvicorn process' });
     agent.answer('port_listening', { status: 'fail', summary: 'nothing listens on 8000' });
     agent.answer('log_tail', { status: 'warn', summary: 'ERROR lines in the last 100' });
-    const text = replyText(await core.router.dispatch('/incident diag', core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch('/incident diag', core.as('Kim DevOps')));
     expect(text).toContain(`${ID} diagnostics (1/4 ok)`);
     expect(text).toMatch(/❌ check-process .*no uvicorn process/);
     expect(text).toMatch(/⚠️ tail-backend-log .*ERROR lines/);
@@ -37,7 +37,7 @@ describe('/incident diag', () => {
     agent.online = false;
     const before = await storeDigest(core.store);
     const reply = await core.router.dispatch('/incident diag', core.as('Kim DevOps'));
-    expect(replyText(reply)).toContain('No agent is connected for host routing-ml, so no diagnostics ran and nothing was recorded as done');
+    expect(await replyText(reply)).toContain('No agent is connected for host routing-ml, so no diagnostics ran and nothing was recorded as done');
     expect(await storeDigest(core.store)).toBe(before);
   });
 

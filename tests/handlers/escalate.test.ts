@@ -12,7 +12,7 @@ afterEach(() => core.close());
 describe('/incident escalate', () => {
   it('moves the next unfired rung to now', async () => {
     await core.clock.advance(5 * 60_000);
-    const text = replyText(await core.router.dispatch('/incident escalate', core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch('/incident escalate', core.as('Kim DevOps')));
     expect(text).toContain('paging level 1');
     const timer = (await core.store.timers.forIncident('INC-20261124-001')).find((t) => t.kind === 'ladder-1')!;
     expect(timer.dueAt).toBe(core.clock.now());
@@ -23,6 +23,6 @@ describe('/incident escalate', () => {
     await core.router.dispatch('/incident cancel INC-20261124-001 test', core.as('Kim DevOps'));
     const reply = await core.router.dispatch('/incident escalate INC-20261124-001', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('is not open (cancelled)');
+    expect(await replyText(reply)).toContain('is not open (cancelled)');
   });
 });

@@ -10,15 +10,15 @@ afterEach(() => core.close());
 
 describe('/incident list', () => {
   it('lists open incidents and, with `all`, the finished ones too', async () => {
-    expect(replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')))).toBe('No open incidents.');
+    expect(await replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')))).toBe('No open incidents.');
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
     await core.router.dispatch('/incident open type4', core.as('Kim DevOps'));
     await core.router.dispatch('/incident cancel INC-20261124-001 duplicate', core.as('Kim DevOps'));
-    const open = replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')));
+    const open = await replyText(await core.router.dispatch('/incident list', core.as('Kim DevOps')));
     expect(open).toContain('Open incidents (1)');
     expect(open).toContain('INC-20261124-002 · Type 4');
     expect(open).not.toContain('INC-20261124-001');
-    const all = replyText(await core.router.dispatch('/incident list all', core.as('Kim DevOps')));
+    const all = await replyText(await core.router.dispatch('/incident list all', core.as('Kim DevOps')));
     expect(all).toContain('All incidents (2)');
     expect(all).toContain('INC-20261124-001 · Type 1');
     expect(all).toContain('cancelled');

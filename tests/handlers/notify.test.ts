@@ -50,7 +50,7 @@ describe('/incident notify', () => {
     const reply = await core.router.dispatch(`/incident notify ${id} outage 예측 API가 느리거나 실패할 수 있습니다`, core.as('Park DevOps'));
 
     expect(reply.refused).toBeFalsy();
-    expect(replyText(reply)).toContain('사용자 알림을 게시했습니다. ☑ user-notice');
+    expect(await replyText(reply)).toContain('사용자 알림을 게시했습니다. ☑ user-notice');
     expect(slack.posted).toHaveLength(1);
     const notice = slack.posted[0]!;
     expect(notice.subject).toBe('[장애 안내] Routing ML: Access Database 접근 불가');
@@ -98,7 +98,7 @@ describe('/incident notify', () => {
     const reply = await core.router.dispatch(`/incident notify ${id} recovered`, core.as('Kim DevOps'));
 
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('아직 복구 처리되지 않았습니다');
+    expect(await replyText(reply)).toContain('아직 복구 처리되지 않았습니다');
     expect(slack.posted).toHaveLength(0);
     expect(await core.store.incidents.timeline(id)).toEqual(before);
   });
@@ -107,9 +107,9 @@ describe('/incident notify', () => {
     const reply = await core.router.dispatch(`/incident notify ${id} outage`, core.as('Kim DevOps'));
 
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('사용자 알림 채널이 설정되지 않았습니다');
-    expect(replyText(reply)).toContain('Routing ML에 장애가 발생해 복구 중입니다.');
-    expect(replyText(reply)).toContain(`/incident check ${id} user-notice`);
+    expect(await replyText(reply)).toContain('사용자 알림 채널이 설정되지 않았습니다');
+    expect(await replyText(reply)).toContain('Routing ML에 장애가 발생해 복구 중입니다.');
+    expect(await replyText(reply)).toContain(`/incident check ${id} user-notice`);
     expect(await ticked()).not.toContain('user-notice');
   });
 
@@ -121,7 +121,7 @@ describe('/incident notify', () => {
 
     const reply = await core.router.dispatch(`/incident notify ${id} outage`, core.as('Kim DevOps'));
 
-    expect(replyText(reply)).toContain('어느 채널에도 게시하지 못했습니다');
+    expect(await replyText(reply)).toContain('어느 채널에도 게시하지 못했습니다');
     expect(await ticked()).not.toContain('user-notice');
     const entry = (await core.store.incidents.timeline(id)).find((e) => e.kind === 'notice')!;
     expect(entry.text).toMatch(/^사용자 알림\(장애\) 실패: ❌ slack: Slack is not answering; ❌ email: SMTP: 550 /);
@@ -134,7 +134,7 @@ describe('/incident notify', () => {
 
     const reply = await core.router.dispatch(`/incident notify ${id} outage`, core.as('Kim DevOps'));
 
-    expect(replyText(reply)).toContain('slack: Slack is not answering');
+    expect(await replyText(reply)).toContain('slack: Slack is not answering');
     expect(await ticked()).toContain('user-notice');
     expect(smtp.received).toHaveLength(1);
   });
@@ -143,7 +143,7 @@ describe('/incident notify', () => {
     for (const line of [`/incident notify ${id}`, `/incident notify ${id} maybe`]) {
       const reply = await core.router.dispatch(line, core.as('Kim DevOps'));
       expect(reply.refused).toBe(true);
-      expect(replyText(reply)).toContain('/incident notify <id> outage|recovered [text…]');
+      expect(await replyText(reply)).toContain('/incident notify <id> outage|recovered [text…]');
     }
   });
 

@@ -12,7 +12,7 @@ describe('/incident open', () => {
   it('opens a Type 2 incident and shows its title, symptoms, diagnostics and recovery steps with their commands', async () => {
     const reply = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     expect(reply.refused).toBeFalsy();
-    const text = replyText(reply);
+    const text = await replyText(reply);
     expect(reply.incidentId).toBe('INC-20261124-001');
     expect(text).toContain('Opened INC-20261124-001');
     expect(text).toContain('Type 2: Access database unreachable');
@@ -49,14 +49,14 @@ describe('/incident open', () => {
     const first = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'), { eventId: 'trigger-1' });
     const retry = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'), { eventId: 'trigger-1' });
     expect(retry.incidentId).toBe(first.incidentId);
-    expect(replyText(retry)).toContain('Already opened as INC-20261124-001');
+    expect(await replyText(retry)).toContain('Already opened as INC-20261124-001');
     expect(await core.store.incidents.count()).toBe(1);
   });
 
   it('refuses an unknown type with the list of types and changes nothing', async () => {
     const reply = await core.router.dispatch('/incident open printer', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toMatch(/Unknown fault type "printer"[\s\S]*type1[\s\S]*Usage: \/incident open/);
+    expect(await replyText(reply)).toMatch(/Unknown fault type "printer"[\s\S]*type1[\s\S]*Usage: \/incident open/);
     expect(await core.store.incidents.count()).toBe(0);
   });
 
@@ -64,13 +64,13 @@ describe('/incident open', () => {
     const stranger = { platform: 'slack' as const, userId: 'U999', name: 'stranger', roles: [] };
     const reply = await core.router.dispatch('/incident open type1', stranger);
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('not on the contact list');
+    expect(await replyText(reply)).toContain('not on the contact list');
     expect(await core.store.incidents.count()).toBe(0);
   });
 
   it('speaks Korean when configured', async () => {
     const ko = await buildTestCore({ lang: 'ko' });
-    const text = replyText(await ko.router.dispatch('/incident open 디비', ko.as('Kim DevOps')));
+    const text = await replyText(await ko.router.dispatch('/incident open 디비', ko.as('Kim DevOps')));
     expect(text).toContain('인시던트 INC-20261124-001 열림');
     expect(text).toContain('Access Database 접근 불가');
     expect(text).toContain('체크리스트');

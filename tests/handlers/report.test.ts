@@ -20,8 +20,8 @@ describe('/incident report', () => {
   it('shows a draft for an open incident and writes no file', async () => {
     const opened = await core.router.dispatch('/incident open type2 partial', core.as('Kim DevOps'));
     const reply = await core.router.dispatch(`/incident report ${opened.incidentId}`, core.as('Kim DevOps'));
-    expect(replyText(reply)).toContain('초안');
-    expect(replyText(reply)).toContain('- **복구 시각**: — (복구 전)');
+    expect(await replyText(reply)).toContain('초안');
+    expect(await replyText(reply)).toContain('- **복구 시각**: — (복구 전)');
     await expect(readFile(join(core.reportsDir, '2026-11-24.md'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
@@ -37,7 +37,7 @@ describe('/incident report', () => {
   it('rejects extra words with the usage line', async () => {
     const reply = await core.router.dispatch('/incident report INC-20261124-001 please', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('/incident report [id]');
+    expect(await replyText(reply)).toContain('/incident report [id]');
   });
 });
 
@@ -49,7 +49,7 @@ describe('/incident report on a resolved incident', () => {
     const reply = await core.router.dispatch('/incident report', core.as('Choi Network'));
     expect(reply.refused).toBeFalsy();
     expect(reply.incidentId).toBe(id);
-    const text = replyText(reply);
+    const text = await replyText(reply);
     expect(text).toContain('사후 보고서를 작성했습니다');
     expect(text).toContain('# Incident Report: 2026-11-24');
     expect(text).toContain('- **다운타임**: 45분');

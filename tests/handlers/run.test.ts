@@ -16,7 +16,7 @@ afterEach(() => core.close());
 describe('/incident run', () => {
   it('runs a read-only step at once and records the run', async () => {
     agent.answer('file_stat', { status: 'fail', summary: 'file not found' });
-    const text = replyText(await core.router.dispatch(`/incident run ${ID} check-db-file`, core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch(`/incident run ${ID} check-db-file`, core.as('Kim DevOps')));
     expect(text).toContain('check-db-file: file not found');
     expect(agent.requests[0]).toMatchObject({ action: 'file_stat', params: { file: 'access_db' }, approvalId: undefined });
     expect((await core.store.incidents.stepRuns(ID))[0]).toMatchObject({ stepId: 'check-db-file', status: 'fail', summary: 'file not found' });
@@ -25,12 +25,12 @@ describe('/incident run', () => {
   it('refuses a host-changing step without an approval and runs nothing', async () => {
     const reply = await core.router.dispatch(`/incident run ${ID} restore-db-from-yesterday`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain(`needs an approval: /incident approve ${ID} restore-db-from-yesterday`);
+    expect(await replyText(reply)).toContain(`needs an approval: /incident approve ${ID} restore-db-from-yesterday`);
     expect(agent.requests).toHaveLength(0);
   });
 
   it('marks a manual step done without calling the agent', async () => {
-    const text = replyText(await core.router.dispatch(`/incident run ${ID} export-connection-string`, core.as('Lee Backend')));
+    const text = await replyText(await core.router.dispatch(`/incident run ${ID} export-connection-string`, core.as('Lee Backend')));
     expect(text).toContain('recorded as done');
     expect(agent.requests).toHaveLength(0);
     const entry = (await core.store.incidents.timeline(ID)).at(-1)!;

@@ -12,7 +12,7 @@ describe('/incident status', () => {
   it('shows the RTO clock, the ladder rung and the checklists of the only open incident', async () => {
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     await core.clock.advance(83 * 60_000);
-    const text = replyText(await core.router.dispatch('/incident status', core.as('Lee Backend')));
+    const text = await replyText(await core.router.dispatch('/incident status', core.as('Lee Backend')));
     expect(text).toContain('RTO');
     expect(text).toContain('elapsed 1 h 23 min · 2 h 37 min left to the goal');
     expect(text).toMatch(/Checklist\s*: 3\/15/);
@@ -26,28 +26,28 @@ describe('/incident status', () => {
   it('says the goal is missed after 4 h and the limit is exceeded after 8 h', async () => {
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
     await core.clock.advance(5 * 3_600_000);
-    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('goal missed, 3 h 0 min left to the limit');
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('goal missed, 3 h 0 min left to the limit');
     await core.clock.advance(4 * 3_600_000);
-    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('limit exceeded');
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('limit exceeded');
   });
 
   it('asks for an id when several incidents are open and explains when none is', async () => {
-    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('No incident is open');
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('No incident is open');
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
     await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
     const reply = await core.router.dispatch('/incident status', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('Several incidents are open; give an id: INC-20261124-002, INC-20261124-001');
+    expect(await replyText(reply)).toContain('Several incidents are open; give an id: INC-20261124-002, INC-20261124-001');
   });
 
   it('refuses an unknown id', async () => {
     const reply = await core.router.dispatch('/incident status INC-20991231-999', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('No incident INC-20991231-999');
+    expect(await replyText(reply)).toContain('No incident INC-20991231-999');
   });
 
   it('warns on the card when the host agent is offline', async () => {
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
-    expect(replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('routing-ml offline');
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toContain('routing-ml offline');
   });
 });

@@ -1,3 +1,4 @@
+import { writeReport } from '../../src/incident/incident-reactions.js';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,8 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drbot-reports-'));
   core = await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), reportsDir: join(dir, 'docs/incident_reports') });
-  core.reports.subscribe();
+  // The report reaction alone (IncidentReactions also diagnoses on open, which this test's script does by hand).
+  core.events.onIncident((e) => (e.change === 'resolved' || e.change === 'closed' ? writeReport(core, e) : undefined));
 });
 afterEach(async () => {
   await core.close();
@@ -96,7 +98,7 @@ describe('the post-incident report written on resolve', () => {
     await core.clock.advance(60 * 60_000);
     const reply = await core.router.dispatch(`/incident report ${id}`, core.as('Park DevOps'));
     expect(reply.refused).toBeFalsy();
-    expect(replyText(reply)).toContain('재발 방지 대책·교훈은 유지');
+    expect(await replyText(reply)).toContain('재발 방지 대책·교훈은 유지');
 
     const again = await readFile(file, 'utf8');
     expect(section(again, '## 재발 방지 대책')).toContain('- [ ] predictor 메모리 한도와 OOM 알림 추가\n- [x] 재시작 절차에 헬스 체크 대기 시간 명시');
@@ -104,7 +106,7 @@ describe('the post-incident report written on resolve', () => {
     expect(section(again, '## 교훈')).toContain('OOM은 로그보다 컨테이너 이벤트에서 먼저 보인다.\n\n둘째 문단도 남아야 한다.');
     expect(again).toContain('- **다운타임**: 1시간 23분');
     expect((await core.store.incidents.timeline(id)).filter((e) => e.kind === 'report').map((e) => e.data?.created)).toEqual([true, false]);
-    expect(replyText(reply)).toContain('OOM은 로그보다 컨테이너 이벤트에서 먼저 보인다.');
+    expect(await replyText(reply)).toContain('OOM은 로그보다 컨테이너 이벤트에서 먼저 보인다.');
   });
 
   it('gives a second incident of the same day its own file, and re-renders each into its own', async () => {

@@ -58,7 +58,7 @@ describe('hostile command lines', () => {
       fc.asyncProperty(hostileLine, fc.constantFrom('Kim DevOps', 'Jung CTO', 'Lee Backend'), async (line, who) => {
         fc.pre(!couldBeValid(line));
         const reply = await core.router.dispatch(line, core.as(who));
-        const text = replyText(reply);
+        const text = await replyText(reply);
         expect(text.length).toBeGreaterThan(0);
         expect(text.length).toBeLessThan(20_000);
         expect(await storeDigest(core.store)).toBe(baseline);
@@ -83,7 +83,7 @@ describe('hostile command lines', () => {
   ])('%j is refused with a message', async (line) => {
     const reply = await core.router.dispatch(line, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).not.toBe('');
+    expect(await replyText(reply)).not.toBe('');
     expect(await storeDigest(core.store)).toBe(baseline);
   });
 });

@@ -19,14 +19,14 @@ describe('Router', () => {
     });
     const reply = await router.dispatch('/incident list', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toMatch(/Something went wrong handling the command \(error id [0-9a-f]{8}\)/);
-    expect(replyText(reply)).not.toContain('disk on fire');
+    expect(await replyText(reply)).toMatch(/Something went wrong handling the command \(error id [0-9a-f]{8}\)/);
+    expect(await replyText(reply)).not.toContain('disk on fire');
     expect((await core.router.dispatch('/incident list', core.as('Kim DevOps'))).refused).toBeFalsy();
   });
 
   it('only knows verbs that have a handler', async () => {
     const router = new Router(core, {});
-    expect(replyText(await router.dispatch('/incident list', core.as('Kim DevOps')))).toContain('Unknown command "list"');
+    expect(await replyText(await router.dispatch('/incident list', core.as('Kim DevOps')))).toContain('Unknown command "list"');
   });
 
   it("reports each command to the runtime's metrics with its outcome", async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { IncidentService } from '../../src/incident/incident-service.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { byDrbot, HOUR, MIN, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
@@ -44,8 +45,8 @@ describe('quiet-incident reminder', () => {
     // A pack whose ladder jumps from the DevOps engineer straight to the CTO at 2 h.
     const ladder = h.core.pack.ladder.filter((r) => r.level === 0 || r.level === 3);
     const core = { ...h.core, pack: { ...h.core.pack, ladder } };
-    const incidents = core.incidents;
-    const scheduler = new Scheduler(core);
+    const incidents = new IncidentService(core);
+    const scheduler = new Scheduler(core, { handlers: core.timerHandlers });
     core.events.onIncident(() => scheduler.wake());
     scheduler.start();
     const { incident } = await incidents.open({ type: core.pack.types[0]!, scope: 'full', note: '', actor: h.core.as('Kim DevOps') });

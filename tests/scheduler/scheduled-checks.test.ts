@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { View } from '../../src/views/view.js';
-import { armCheckTimers, checkTimer } from '../../src/scheduler/check-timer.js';
+import { armCheckTimers } from '../../src/scheduler/check-timer.js';
 import { nextCheckAt } from '../../src/scheduler/scheduled-checks.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { renderText } from '../../src/views/render-text.js';
@@ -26,7 +26,7 @@ describe('scheduled checks', () => {
   it('`/incident checks run weekly` with the agent offline fails the host items, says why, and offers the incident to open', async () => {
     core = await buildTestCore();
     const reply = await core.router.dispatch('/incident checks run weekly', core.as('Kim DevOps'));
-    const text = replyText(reply);
+    const text = await replyText(reply);
     expect(reply.refused).toBeFalsy();
     expect(text).toContain('Weekly check (Mondays 10:00)');
     expect(text).toContain('0 ok, 0 warn, 4 fail');
@@ -43,7 +43,7 @@ describe('scheduled checks', () => {
       .answer('log_sizes', { status: 'ok', summary: '1.2 GB' });
     core = await buildTestCore({ agents: agent });
     const reply = await core.router.dispatch('/incident checks run weekly', core.as('Kim DevOps'));
-    const text = replyText(reply);
+    const text = await replyText(reply);
     expect(agent.requests.map((r) => r.action)).toEqual(['http_health', 'disk_usage', 'backup_age', 'log_sizes']);
     expect(text).toContain('2 ok, 1 warn, 1 fail');
     expect(text).toContain('newest backup is 80 h old (limit 72 h)');
@@ -53,7 +53,7 @@ describe('scheduled checks', () => {
 
   it('the monthly check reports the contact-list review and the hand-done items', async () => {
     core = await buildTestCore({ now: kst(2027, 1, 20, 10, 0), contacts: { reviewed: '2026-11-26', contacts: [{ name: 'Kim DevOps', roles: ['devops'], available: 'always', pageVia: ['chat'] }] } });
-    const text = replyText(await core.router.dispatch('/incident checks run monthly', core.as('Kim DevOps')));
+    const text = await replyText(await core.router.dispatch('/incident checks run monthly', core.as('Kim DevOps')));
     expect(text).toContain('last reviewed 55 days ago (2026-11-26), more than 30');
     expect(text).toContain('due this month (done by a person)');
   });
@@ -62,7 +62,7 @@ describe('scheduled checks', () => {
     core = await buildTestCore();
     const reply = await core.router.dispatch('/incident checks run daily', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(replyText(reply)).toContain('Usage: /incident checks run weekly|monthly');
+    expect(await replyText(reply)).toContain('Usage: /incident checks run weekly|monthly');
   });
 
   it('runs the weekly check on Monday 10:00 and posts it to the ops channel, once per week, late after downtime', async () => {
@@ -71,7 +71,7 @@ describe('scheduled checks', () => {
     core.ops.register({ post: async (view) => void posted.push(view) });
     await armCheckTimers(core, core.store);
     await armCheckTimers(core, core.store);
-    scheduler = new Scheduler(core, { handlers: [checkTimer(core, core.checks)] });
+    scheduler = new Scheduler(core, { handlers: core.timerHandlers });
     scheduler.start();
     await scheduler.whenIdle();
     await core.clock.advance(11 * HOUR - MIN);
@@ -85,7 +85,7 @@ describe('scheduled checks', () => {
     // Down over the next Monday: the missed run happens once, on start, and says how late it is.
     await scheduler.stop(Date.now() + 1000);
     await core.clock.advance(7 * 24 * HOUR + 2 * HOUR);
-    scheduler = new Scheduler(core, { handlers: [checkTimer(core, core.checks)] });
+    scheduler = new Scheduler(core, { handlers: core.timerHandlers });
     scheduler.start();
     await scheduler.whenIdle();
     // The monthly check of December 1st was missed too: it also runs once, late.

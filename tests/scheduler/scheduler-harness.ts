@@ -35,7 +35,7 @@ export interface SchedulerHarness {
   deliveries(incidentId: string): Promise<Delivery[]>;
   timeline(incidentId: string): Promise<TimelineEntry[]>;
   /** Starts a new scheduler on the same core (after `stop`), like a restarted process. */
-  restart(options?: SchedulerOptions): Promise<void>;
+  restart(options?: Partial<SchedulerOptions>): Promise<void>;
   stop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,14 +43,14 @@ export interface SchedulerHarness {
 /** Builds the harness; `build` options go to `buildTestCore`. */
 export async function schedulerHarness(
   build: Parameters<typeof buildTestCore>[0] = {},
-  options: SchedulerOptions = {},
+  options: Partial<SchedulerOptions> = {},
   platforms: { console: boolean } = { console: true },
 ): Promise<SchedulerHarness> {
   const core = await buildTestCore(build);
   const printed: string[] = [];
   if (platforms.console) core.chat.register(new ConsolePageSender((line) => printed.push(line)));
   const incidents = core.incidents;
-  let scheduler = new Scheduler(core, options);
+  let scheduler = new Scheduler(core, { handlers: core.timerHandlers, ...options });
   core.events.onIncident(() => scheduler.wake());
   scheduler.start();
   await scheduler.whenIdle();
@@ -80,7 +80,7 @@ export async function schedulerHarness(
     deliveries: (id) => core.store.deliveries.forIncident(id),
     timeline: (id) => core.store.incidents.timeline(id),
     async restart(more = options) {
-      scheduler = new Scheduler(core, more);
+      scheduler = new Scheduler(core, { handlers: core.timerHandlers, ...more });
       scheduler.start();
       await scheduler.whenIdle();
       await core.events.settled();

@@ -70,7 +70,7 @@ describe.each(sharedDatabases())('two schedulers on one $name database', (db) =>
     const core: Core = clockFrom ? { ...built, clock: clockFrom.clock } : built;
     const printed: string[] = [];
     core.chat.register(new ConsolePageSender((line) => printed.push(line)));
-    const scheduler = new Scheduler(core, { maxSleepMs: 5 * MIN, batch: 5 });
+    const scheduler = new Scheduler(core, { handlers: built.timerHandlers, maxSleepMs: 5 * MIN, batch: 5 });
     core.events.onIncident(() => scheduler.wake());
     stops.push(async () => {
       await scheduler.stop(Date.now() + 5_000);

@@ -1,3 +1,4 @@
+import { replyViews } from '../../../src/views/view.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -44,8 +45,10 @@ export async function startDrbotWithAgent(dir: string, agentConfig: Record<strin
     as,
     dispatch: async (line, actor) => {
       const reply = await drbot.app.router.dispatch(line, actor, { channel: 'console' });
+      // Everything the console shows, the card included.
+      const shown = { ...reply, views: await replyViews(reply), card: undefined };
       await drbot.app.runtime.events.settled();
-      return JSON.stringify(reply);
+      return JSON.stringify(shown);
     },
   };
 }

@@ -1,8 +1,8 @@
 import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
-import { QUIET_MINUTES, TIMER } from '../incident/incident-service.js';
+import { QUIET_MINUTES, TIMER } from '../incident/timer-kinds.js';
 import { rtoState } from '../incident/rto-clock.js';
-import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from './timer-work.js';
+import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../scheduler/timer-work.js';
 
 const QUIET_MS = QUIET_MINUTES * 60_000;
 
@@ -20,9 +20,9 @@ export const quietTimer: TimerHandler = {
     const quietUntil = incident.lastActivityAt + QUIET_MS;
     if (quietUntil > now) return { pages: [], end: { rearmAt: () => quietUntil } };
     const next = (await tx.timers.forIncident(incident.id))
-      .filter((x) => x.kind.startsWith('ladder-') && x.firedAt === undefined && x.cancelledAt === undefined)
+      .filter((x) => TIMER.isLadder(x.kind) && x.firedAt === undefined && x.cancelledAt === undefined)
       .sort((a, b) => a.dueAt - b.dueAt)[0];
-    const rung = next ? core.pack.ladder.find((r) => `ladder-${r.level}` === next.kind) : undefined;
+    const rung = next ? core.pack.ladder.find((r) => TIMER.ladder(r.level) === next.kind) : undefined;
     const rto = rtoState(incident, core.pack, now);
     const d = (ms: number) => formatDuration(ms, core.lang);
     const nextStep = rung

@@ -1,9 +1,8 @@
-import { reservePage, settleUnsent } from '../escalation/reserve-page.js';
+import { reservePage, settleUnsent } from './reserve-page.js';
+import { TIMER } from '../incident/timer-kinds.js';
 import type { Incident } from '../incident/incident.js';
 import type { Store } from '../store/store.js';
-import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from './timer-work.js';
-
-const PREFIX = 'ladder-';
+import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../scheduler/timer-work.js';
 
 /** Raises the incident's level to at least `level` inside the transaction. */
 export async function raiseLevel(tx: Store, incident: Incident, level: number): Promise<Incident> {
@@ -15,11 +14,11 @@ export async function raiseLevel(tx: Store, incident: Incident, level: number): 
 
 /** `ladder-<level>`: pages the rung's role (next available person) and raises the incident's level. */
 export const ladderTimer: TimerHandler = {
-  handles: (kind) => kind.startsWith(PREFIX),
-  describe: (row, t) => t(`${row.kind.slice(PREFIX.length)}단계 호출`, `level ${row.kind.slice(PREFIX.length)} page`),
+  handles: (kind) => TIMER.isLadder(kind),
+  describe: (row, t) => t(`${TIMER.ladderLevel(row.kind)}단계 호출`, `level ${TIMER.ladderLevel(row.kind)} page`),
   async plan(ctx: TimerContext): Promise<TimerWork> {
     const { core, tx, row, t } = ctx;
-    const level = Number(row.kind.slice(PREFIX.length));
+    const level = TIMER.ladderLevel(row.kind);
     const rung = core.pack.ladder.find((r) => r.level === level);
     const found = await tx.incidents.get(row.incidentId);
     if (!rung || !found || found.status !== 'open') return FIRE;

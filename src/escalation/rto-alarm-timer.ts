@@ -1,8 +1,8 @@
-import { reservePage, settleUnsent } from '../escalation/reserve-page.js';
+import { reservePage, settleUnsent } from './reserve-page.js';
 import { formatDuration } from '../i18n/format-duration.js';
-import { TIMER } from '../incident/incident-service.js';
+import { TIMER } from '../incident/timer-kinds.js';
 import { rtoState } from '../incident/rto-clock.js';
-import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from './timer-work.js';
+import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../scheduler/timer-work.js';
 
 /**
  * Delivery levels of the RTO pages to the CTO. They sit far above any ladder level so the deliveries

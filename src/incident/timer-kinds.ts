@@ -1,0 +1,45 @@
+import type { RunbookPack } from '../runbook/pack-schema.js';
+
+/** Minutes of silence after which an open incident gets a reminder. */
+export const QUIET_MINUTES = 30;
+
+const LADDER = 'ladder-';
+const CHECK = 'check-';
+
+/**
+ * Every kind of durable timer, in one table: the incident service writes them, the scheduler's
+ * handlers act on them. Ladder timers are `ladder-<level>`; scheduled checks `check-<schedule>`
+ * (incident id '').
+ */
+export const TIMER = {
+  ladder: (level: number) => `${LADDER}${level}`,
+  isLadder: (kind: string) => kind.startsWith(LADDER),
+  /** The rung of a `ladder-<level>` kind. */
+  ladderLevel: (kind: string) => Number(kind.slice(LADDER.length)),
+  rtoWarning: 'rto-warning',
+  rtoGoal: 'rto-goal',
+  rtoLimit: 'rto-limit',
+  quiet: 'quiet',
+  check: (schedule: string) => `${CHECK}${schedule}`,
+  isCheck: (kind: string) => kind.startsWith(CHECK),
+  /** The schedule of a `check-<schedule>` kind. */
+  checkSchedule: (kind: string) => kind.slice(CHECK.length),
+} as const;
+
+/** A timer to write: its kind, when it is due, and what its handler needs to know. */
+export interface TimerSpec {
+  kind: string;
+  dueAt: number;
+  payload?: Record<string, unknown>;
+}
+
+/** The timers an incident gets when it opens: a page per ladder rung, the three RTO alarms, and the quiet reminder. */
+export function openingTimers(pack: RunbookPack, now: number): TimerSpec[] {
+  return [
+    ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: now + rung.afterMinutes * 60_000, payload: { level: rung.level } })),
+    { kind: TIMER.rtoWarning, dueAt: now + (pack.rto.goalMinutes - 60) * 60_000 },
+    { kind: TIMER.rtoGoal, dueAt: now + pack.rto.goalMinutes * 60_000 },
+    { kind: TIMER.rtoLimit, dueAt: now + pack.rto.limitMinutes * 60_000 },
+    { kind: TIMER.quiet, dueAt: now + QUIET_MINUTES * 60_000 },
+  ];
+}
