@@ -1,12 +1,12 @@
 import type { Contact } from '../../src/contacts/contact-schema.js';
+import { DrbotError, ErrorCode } from '../../src/errors/drbot-error.js';
 import type { ChatPageSender, PageRequest } from '../../src/notify/pager.js';
 import type { SlackOutbox } from './slack-outbox.js';
 
 /** The page could not reach Slack now; it waits in the outbox and is delivered when Slack answers. */
-export class SlackPageQueuedError extends Error {
+export class SlackPageQueuedError extends DrbotError {
   constructor(person: string) {
-    super(`Slack is not answering; the DM to ${person} waits in the outbox`);
-    this.name = 'SlackPageQueuedError';
+    super(ErrorCode.PlatformUnavailable, `Slack is not answering; the DM to ${person} waits in the outbox`);
   }
 }
 

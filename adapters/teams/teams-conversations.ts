@@ -1,15 +1,15 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../../src/clock/clock.js';
+import { DrbotError, ErrorCode } from '../../src/errors/drbot-error.js';
 import { ConversationRefRepository } from '../../src/store/conversation-ref-repository.js';
 import type { Store } from '../../src/store/store.js';
 
 const PLATFORM = 'teams';
 
 /** Thrown when drbot has no stored way to reach a conversation or a person on Teams. */
-export class NoTeamsConversationError extends Error {
+export class NoTeamsConversationError extends DrbotError {
   constructor(readonly who: string) {
-    super(`no conversation with ${who} yet (they must install drbot or message it once on Teams)`);
-    this.name = 'NoTeamsConversationError';
+    super(ErrorCode.PlatformUnavailable, `no conversation with ${who} yet (they must install drbot or message it once on Teams)`);
   }
 }
 

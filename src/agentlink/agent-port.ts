@@ -1,3 +1,4 @@
+import { DrbotError, ErrorCode } from '../errors/drbot-error.js';
 /** How a step ended on the host, as the agent reports it. `unknown`: the link dropped mid-run and a re-query did not settle it. */
 export type ActionStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -43,10 +44,9 @@ export interface AgentPort {
 }
 
 /** Thrown by `AgentPort.run` when no agent for the host is connected: nothing was sent, nothing ran. */
-export class AgentOfflineError extends Error {
-  readonly code = 'AGENT_OFFLINE';
+export class AgentOfflineError extends DrbotError {
   constructor(readonly host: string) {
-    super(`no agent is connected for host ${host}`);
+    super(ErrorCode.AgentOffline, `no agent is connected for host ${host}`, `start drbot-agent on ${host} (see /incident agents)`);
   }
 }
 

@@ -7,9 +7,10 @@ export enum ErrorCode {
   StoreCorrupt = 'STORE_CORRUPT',
   StoreBusy = 'STORE_BUSY',
   UniqueViolation = 'UNIQUE_VIOLATION',
-  AgentUnavailable = 'AGENT_UNAVAILABLE',
-  AgentRefused = 'AGENT_REFUSED',
-  PlatformAuth = 'PLATFORM_AUTH',
+  /** No agent serves the host: nothing was sent, nothing ran. */
+  AgentOffline = 'AGENT_OFFLINE',
+  /** A chat platform cannot take a message now or cannot reach the person (it may wait in the outbox). */
+  PlatformUnavailable = 'PLATFORM_UNAVAILABLE',
   Unexpected = 'UNEXPECTED',
 }
 

@@ -1,5 +1,6 @@
 import type { Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
+import { UniqueViolationError } from '../errors/drbot-error.js';
 import { dayKey } from '../i18n/format-time.js';
 import type { FaultType, Role } from '../runbook/pack-schema.js';
 import { allChecklistItems } from '../runbook/checklist-items.js';
@@ -73,7 +74,7 @@ export class IncidentService {
         return { incident: result.incident, created: result.created };
       } catch (err) {
         // Another process took the same per-day sequence number: try the next one.
-        if (attempt < 5 && /unique|duplicate/i.test(String((err as Error).message))) continue;
+        if (attempt < 5 && err instanceof UniqueViolationError) continue;
         throw err;
       }
     }

@@ -1,4 +1,4 @@
-import type { ActionRequest, ActionResult, AgentPort, AgentPresence } from '../agentlink/agent-port.js';
+import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from '../agentlink/agent-port.js';
 import type { Metrics } from './metrics.js';
 
 /** An AgentPort that times each request's round trip for `/metrics` and otherwise passes everything through. */
@@ -25,7 +25,7 @@ export class TimedAgentPort implements AgentPort {
       return result;
     } catch (err) {
       // Offline means nothing was sent: not a round trip.
-      if ((err as { code?: unknown }).code !== 'AGENT_OFFLINE') this.metrics.observeAgentRoundTrip(request.action, this.now() - started, 'error');
+      if (!(err instanceof AgentOfflineError)) this.metrics.observeAgentRoundTrip(request.action, this.now() - started, 'error');
       throw err;
     }
   }

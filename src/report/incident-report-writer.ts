@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
+import { UniqueViolationError } from '../errors/drbot-error.js';
 import type { Incident } from '../incident/incident.js';
 import type { IncidentService } from '../incident/incident-service.js';
 import { renderIncidentReport } from './render-incident-report.js';
@@ -92,7 +93,7 @@ export class IncidentReportWriter {
         });
       } catch (err) {
         // Another process claimed the same name at the same moment: look again.
-        if (attempt < 5 && /unique|duplicate/i.test(String((err as Error).message))) continue;
+        if (attempt < 5 && err instanceof UniqueViolationError) continue;
         throw err;
       }
     }
