@@ -7,11 +7,12 @@ import { resolveActor } from '../../src/app/actor.js';
 import { buildRuntime } from '../../src/app/build-runtime.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { Router } from '../../src/router/router.js';
+import { replyViews } from '../../src/views/view.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
 
 const COUNT = 1000;
 
-/** Opens 1,000 incidents through the router into a SQLite file, as console users would (goal < 1 ms each). */
+/** Opens 1,000 incidents through the router into a SQLite file, as console users would (goal < 0.5 ms each). */
 export const openThroughRouter: BenchSuite = {
   name: 'open-through-router',
   description: `${COUNT} × "/incident open typeN" through the router into a SQLite file (WAL)`,
@@ -25,6 +26,8 @@ export const openThroughRouter: BenchSuite = {
     for (let i = 0; i < COUNT; i++) {
       const t0 = performance.now();
       const reply = await router.dispatch(`/incident open type${(i % 5) + 1} partial bench ${i}`, actor);
+      // As the console shows it: the card is built.
+      await replyViews(reply);
       times.push(performance.now() - t0);
       if (reply.refused) throw new Error('open was refused: ' + JSON.stringify(reply.views[0]));
     }
@@ -35,7 +38,7 @@ export const openThroughRouter: BenchSuite = {
     if (n !== COUNT) throw new Error(`expected ${COUNT} incidents, found ${n}`);
     const mean = total / COUNT;
     return [
-      { metric: 'open, mean per incident (incl. card render)', value: mean, unit: 'ms', goal: '< 1', pass: mean < 1 },
+      { metric: 'open, mean per incident (incl. card render)', value: mean, unit: 'ms', goal: '< 0.5', pass: mean < 0.5 },
       { metric: 'open p50', value: percentile(times, 50), unit: 'ms' },
       { metric: 'open p99', value: percentile(times, 99), unit: 'ms' },
       { metric: 'total for 1,000', value: total, unit: 'ms' },
