@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Incident } from '../../src/incident/incident.js';
+import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+
+let core: TestCore;
+let agent: ScriptedAgentPort;
+let incident: Incident;
+beforeEach(async () => {
+  agent = new ScriptedAgentPort();
+  core = await buildTestCore({ agents: agent });
+  ({ incident } = await core.incidents.open({ type: core.pack.types.find((t) => t.id === 2)!, scope: 'full', note: '', actor: core.as('Kim DevOps') }));
+});
+afterEach(() => core.close());
+
+describe('StepRunner', () => {
+  it('refuses a step the type does not have, listing the ones it has', () => {
+    const r = core.steps.locate(incident, 'no-such-step');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason.en).toMatch(/^Type 2 has no step "no-such-step"\. Steps: .*restart-predictor/);
+  });
+
+  it('refuses an approval from someone whose role does not allow it, and records nothing', async () => {
+    const r = await core.steps.approve(incident, core.as('Choi Network'), 'restart-predictor');
+    expect(r.ok).toBe(false);
+    expect(await core.store.incidents.approvals(incident.id)).toEqual([]);
+    expect(agent.requests).toEqual([]);
+  });
+
+  it('runs an approved step once with its approval id, then the health check, and ticks what it earned', async () => {
+    const r = await core.steps.approve(incident, core.as('Lee Backend'), 'restart-predictor');
+    expect(r.ok && r.value).toMatchObject({ waitingForSecond: false, duplicate: false, execution: { run: { status: 'ok' }, health: { run: { status: 'ok' } } } });
+    const again = await core.steps.approve(incident, core.as('Kim DevOps'), 'restart-predictor');
+    expect(again.ok && again.value.duplicate).toBe(true);
+    expect(agent.requests.filter((q) => q.action === 'compose_service_restart')).toHaveLength(1);
+    expect((await core.store.incidents.checklist(incident.id)).map((t) => t.itemId)).toEqual(expect.arrayContaining(['method-chosen', 'recovery-executed', 'health-check-passed']));
+  });
+
+  it('will not run a host-changing step without an approval', async () => {
+    const r = await core.steps.run(incident, core.as('Kim DevOps'), 'restart-predictor');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason.en).toBe(`"restart-predictor" changes the host and needs an approval: /incident approve ${incident.id} restart-predictor`);
+    expect(agent.requests).toEqual([]);
+  });
+
+  it('runs nothing and records it when the host agent is offline', async () => {
+    agent.online = false;
+    const r = await core.steps.diagnose(incident, core.as('Kim DevOps'));
+    expect(r.ok && r.value.every((x) => x.offline)).toBe(true);
+    expect(await core.store.incidents.stepRuns(incident.id)).toEqual([]);
+  });
+});
