@@ -9,7 +9,7 @@ import { packageRoot } from '../../src/config/package-root.js';
 import { checkSqliteFile } from '../../src/store/check-sqlite-file.js';
 import { LOCK_FILE } from '../../src/store/data-dir-lock.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { anIncident } from '../store/an-incident.js';
+import { anIncident } from '../support/an-incident.js';
 
 /**
  * Another process that keeps opening incidents (insert + timeline entry + timers per transaction,

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 let core: TestCore;
 let agent: ScriptedAgentPort;
 beforeEach(async () => {

@@ -3,8 +3,9 @@ import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { storeDigest } from '../support/store-digest.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 let core: TestCore;
 let agent: ScriptedAgentPort;
 beforeEach(async () => {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 let core: TestCore;
 beforeEach(async () => {
   core = await buildTestCore();

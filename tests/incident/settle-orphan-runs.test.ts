@@ -3,8 +3,9 @@ import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port
 import { settleOrphanRuns } from '../../src/incident/settle-orphan-runs.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { anIncidentId } from '../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 let core: TestCore;
 let agent: ScriptedAgentPort;
 

@@ -2,8 +2,9 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { storeBackends } from './store-backends.js';
+import { anIncidentId } from '../support/an-incident.js';
 
-const INC = 'INC-20261124-001';
+const INC = anIncidentId(1);
 
 describe.each(storeBackends())('DeliveryRepository on $name', (backend) => {
   let store: Store;

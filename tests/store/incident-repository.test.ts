@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
-import { aStepRun } from './a-step-run.js';
-import { anApproval } from './an-approval.js';
-import { anIncident } from './an-incident.js';
+import { aStepRun } from '../support/a-step-run.js';
+import { anApproval } from '../support/an-approval.js';
+import { anIncident } from '../support/an-incident.js';
 import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 const MIN = 60_000;

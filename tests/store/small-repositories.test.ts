@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
-import { anIncident } from './an-incident.js';
+import { anIncident } from '../support/an-incident.js';
 import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 describe.each(storeBackends())('agents, incident threads, report files and gauges on $name', (backend) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ErrorCode, StoreCorruptError } from '../../src/errors/drbot-error.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { anIncident } from './an-incident.js';
+import { anIncident } from '../support/an-incident.js';
 
 describe('SqliteStore integrity check at start', () => {
   const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { ErrorCode, UniqueViolationError } from '../../src/errors/drbot-error.js';
 import type { Store } from '../../src/store/store.js';
-import { anIncident } from './an-incident.js';
+import { anIncident } from '../support/an-incident.js';
 import { storeBackends } from './store-backends.js';
 
 describe.each(storeBackends())('typed store errors on $name', (backend) => {

@@ -2,10 +2,11 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
 import { storeBackends } from './store-backends.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 const MIN = 60_000;
 const T0 = TUESDAY_10_KST;
-const INC = 'INC-20261124-001';
+const INC = anIncidentId(1);
 
 describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
   let store: Store;

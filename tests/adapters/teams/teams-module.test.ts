@@ -4,8 +4,9 @@ import { buildTestCore } from '../../support/test-core.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
+import { anIncidentId } from '../../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 let h: TeamsHarness;
 let agent: ScriptedAgentPort;
 

@@ -7,8 +7,9 @@ import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { FakeBotConnector } from './support/fake-bot-connector.js';
 import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
+import { anIncidentId } from '../../support/an-incident.js';
 
-const ID = 'INC-20261124-001';
+const ID = anIncidentId(1);
 const open: TeamsHarness[] = [];
 let store: Store | undefined;
 let connector: FakeBotConnector | undefined;
