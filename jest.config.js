@@ -4,6 +4,9 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // A guard against hangs, not a speed target: tests that start processes or servers outlive jest's
+  // 5 s default on a loaded 2-core machine (timing goals live in `npm run bench`).
+  testTimeout: 30_000,
   // DATABASE_URL is for the PostgreSQL tests only (they read DRBOT_TEST_DATABASE_URL); see the file.
   setupFiles: ['<rootDir>/tests/support/isolate-database-url.ts'],
 };
