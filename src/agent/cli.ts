@@ -8,6 +8,8 @@ import { wsTransport } from './agent-client.js';
 import { loadAgentConfig } from './agent-config.js';
 import { checkAgentTransport } from './check-agent-transport.js';
 import { startAgent } from './start-agent.js';
+import { lazyDocker } from './host-tools.js';
+import Docker from 'dockerode';
 
 const USAGE = `usage: drbot-agent --config agent.yaml [--insecure-transport]
   Connects out to drbot (agent.yaml drbot.url), authenticates with the agent id and the token in
@@ -58,7 +60,13 @@ async function main(argv: string[]): Promise<number> {
   if (insecure && new URL(config.drbot.url).protocol === 'ws:') log.warn({ url: config.drbot.url }, '--insecure-transport: the agent token travels in clear to drbot; use wss:// on any network you do not control');
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
   const { minSeconds, maxSeconds } = config.drbot.reconnect;
-  const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), { log, backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 } });
+  // dockerode is imported statically here (the embedded agent loads it on first use) so that
+  // scripts/bundle-agent.mjs puts it into the single-file agent
+  const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), {
+    log,
+    backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 },
+    tools: { docker: lazyDocker(config, () => Docker) },
+  });
   log.info({ id: config.id, host: config.host, url: config.drbot.url }, 'drbot-agent started');
   const signal = await stopSignal;
   log.info({ signal }, 'drbot-agent stopping');

@@ -66,13 +66,18 @@ export async function runCommand(command: string, args: readonly string[], optio
   };
 }
 
+/** A `docker()` that builds one dockerode client on the configured socket at its first call, from the class `load` returns. */
+export function lazyDocker(config: AgentConfig, load: () => typeof Docker): () => Docker {
+  let docker: Docker | undefined;
+  return () => (docker ??= new (load())({ socketPath: config.docker?.socketPath ?? '/var/run/docker.sock' }));
+}
+
 /** The real host: execa, dockerode on the configured socket, global fetch, fs copy and /proc. */
 export function createHostTools(config: AgentConfig, overrides: Partial<HostTools> = {}): HostTools {
-  let docker: Docker | undefined;
   return {
     run: runCommand,
     // dockerode is loaded on first use (it is CommonJS, so synchronously): most probes never need it
-    docker: () => (docker ??= new (createRequire(import.meta.url)('dockerode') as typeof Docker)({ socketPath: config.docker?.socketPath ?? '/var/run/docker.sock' })),
+    docker: lazyDocker(config, () => createRequire(import.meta.url)('dockerode') as typeof Docker),
     fetch: globalThis.fetch.bind(globalThis),
     copyFile: (src, dst) => copyFile(src, dst),
     procRoot: '/proc',
