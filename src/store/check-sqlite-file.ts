@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
+import { nativeModuleError } from './native-module-error.js';
 
 /** What a full check of a SQLite file found: whether it is sound and holds drbot's tables, and how many incidents. */
 export interface SqliteFileCheck {
@@ -23,6 +24,9 @@ export function checkSqliteFile(file: string): SqliteFileCheck {
     const { n } = db.prepare('select count(*) as n from incidents').get() as { n: number };
     return { ok: true, detail: 'ok', incidents: n };
   } catch (err) {
+    // better-sqlite3 built for another Node says nothing about the file: fail loudly instead
+    const native = nativeModuleError(err);
+    if (native) throw native;
     return { ok: false, detail: (err as Error).message };
   } finally {
     db?.close();

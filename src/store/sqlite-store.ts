@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { StoreCorruptError } from '../errors/drbot-error.js';
 import { migrateToLatest } from './migrations.js';
+import { nativeModuleError } from './native-module-error.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
 
@@ -29,7 +30,8 @@ export class SqliteStore extends KyselyStore {
       const check = sqlite.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(String(check));
     } catch (err) {
-      throw new StoreCorruptError(
+      // a better-sqlite3 built for another Node fails here too: that is not a damaged file
+      throw nativeModuleError(err) ?? new StoreCorruptError(
         `the database file ${file} is damaged: ${(err as Error).message}`,
         `stop drbot and restore it from a backup: drbot restore <backup-file> (DATA_DIR=${dirname(file)})`,
       );
