@@ -16,6 +16,7 @@ import { translator } from '../../src/i18n/lang.js';
  */
 export class ConsoleAdapter {
   private actor: Actor;
+  private readonly handling = new Set<Promise<unknown>>();
 
   constructor(
     private readonly app: AppContext,
@@ -48,8 +49,32 @@ export class ConsoleAdapter {
     }
   }
 
+  /**
+   * Resolves once no line is being handled, or at `deadline` (epoch ms). A reply's card is built
+   * after the router has answered, so a graceful shutdown waits here before it closes the store.
+   */
+  async idle(deadline: number): Promise<void> {
+    while (this.handling.size) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.handling]), new Promise((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
+    }
+  }
+
   /** Handles one line: identity switches here, everything else through the router. */
   async handle(line: string): Promise<Reply | undefined> {
+    const work = this.handleLine(line);
+    this.handling.add(work);
+    try {
+      return await work;
+    } finally {
+      this.handling.delete(work);
+    }
+  }
+
+  private async handleLine(line: string): Promise<Reply | undefined> {
     const t = translator(this.app.runtime.lang);
     const iam = /^\/?(iam|whoami)\b\s*(.*)$/i.exec(line);
     if (iam) {

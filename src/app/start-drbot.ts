@@ -97,6 +97,8 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     // Stop taking commands first, then let the ones in flight finish before anything closes.
     router.stopAccepting();
     if (!(await router.drain(deadline))) log.warn({ graceMs }, 'commands still running at the shutdown deadline; their transactions roll back whole');
+    // the console prints a reply's card after the router answered: it reads the store too
+    await consoleAdapter?.idle(deadline);
     for (const m of [...started].reverse()) {
       try {
         await m.stop(deadline);
