@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type {
   Approval,
   ApprovalStatus,
@@ -45,7 +45,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
   };
 }
 
-function fromIncident(i: Incident): IncidentsTable {
+function fromIncident(i: Incident): Insertable<IncidentsTable> {
   return {
     id: i.id,
     day: i.day,

@@ -180,6 +180,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('timers_claimed_until').on('timers').column('claimed_until').execute();
       },
     },
+    '0003-incident-drill-and-history': {
+      // Drills (issue 15) are incidents marked drill = 1; history and statistics leave them out.
+      // The index serves "the last N recovered incidents of a type".
+      async up(db: AnyDb) {
+        await db.schema.alterTable('incidents').addColumn('drill', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.createIndex('incidents_type_resolved').on('incidents').columns(['type', 'resolved_at']).execute();
+      },
+    },
   };
 }
 

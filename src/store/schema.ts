@@ -25,6 +25,8 @@ export interface IncidentsTable {
   dedupe_key: string | null;
   last_activity_at: number;
   assignments: string;
+  /** 1 for a drill (issue 15): excluded from history and statistics. */
+  drill: Generated<number>;
 }
 
 export interface TimelineTable {
