@@ -1,5 +1,5 @@
 import type { FaultType } from '../runbook/pack-schema.js';
-import { findStep } from '../runbook/find-step.js';
+import { allSteps } from '../runbook/find-step.js';
 
 /** A step that finished successfully (an agent run, or a manual step marked done) before an incident's recovery. */
 export interface RecoveryAction {
@@ -37,15 +37,18 @@ export interface FaultTypeStats {
  * steps (the health check after every recovery step, listing backups) observe the recovery, they
  * do not cause it. Undefined when the incident recovered without any such step.
  */
-export function lastRecoveryStep(type: FaultType, incident: RecoveredIncident): string | undefined {
+export function lastRecoveryStep(type: FaultType, incident: RecoveredIncident, counting: ReadonlySet<string> = recoveryStepIds(type)): string | undefined {
   let last: RecoveryAction | undefined;
   for (const a of incident.actions) {
-    if (a.at > incident.resolvedAt) continue;
-    const step = findStep(type, a.stepId)?.step;
-    if (!step || !(step.mutates || step.action === 'manual')) continue;
+    if (a.at > incident.resolvedAt || !counting.has(a.stepId)) continue;
     if (!last || a.at >= last.at) last = a;
   }
   return last?.stepId;
+}
+
+/** Ids of the steps of a type that can cause a recovery: those that change the host, and manual steps. */
+export function recoveryStepIds(type: FaultType): Set<string> {
+  return new Set(allSteps(type).filter(({ step }) => step.mutates || step.action === 'manual').map(({ step }) => step.id));
 }
 
 /** Per fault type: count, MTTR median and p90, and the step that most often preceded recovery. */
@@ -53,8 +56,9 @@ export function faultTypeStats(type: FaultType, recovered: readonly RecoveredInc
   const mine = recovered.filter((r) => r.type === type.id);
   const durations = mine.map((r) => Math.max(0, r.resolvedAt - r.openedAt)).sort((a, b) => a - b);
   const counts = new Map<string, { count: number; latest: number }>();
+  const counting = recoveryStepIds(type);
   for (const r of mine) {
-    const step = lastRecoveryStep(type, r);
+    const step = lastRecoveryStep(type, r, counting);
     if (!step) continue;
     const c = counts.get(step) ?? { count: 0, latest: 0 };
     counts.set(step, { count: c.count + 1, latest: Math.max(c.latest, r.resolvedAt) });

@@ -36,6 +36,8 @@ export interface Incident {
   lastActivityAt: number;
   /** People assigned to roles for this incident (`assign`), role → contact name. */
   assignments: Partial<Record<Role, string>>;
+  /** A rehearsal (issue 15), not an outage: left out of history and statistics. */
+  drill?: boolean;
 }
 
 /** What a timeline entry records. */

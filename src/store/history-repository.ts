@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RecoveredIncident, RecoveryAction } from '../history/fault-type-stats.js';
 import type { Database } from './schema.js';
 
@@ -35,20 +35,23 @@ export class HistoryRepository {
   }
 
   /**
-   * Recovered production incidents with every step that succeeded before they were resolved
-   * (agent runs with status ok, and manual steps marked done), newest recovery first.
+   * Recovered production incidents with the steps that succeeded before they were resolved
+   * (agent runs with status ok, and manual steps marked done; only `steps` when given), newest
+   * recovery first.
    */
-  async recovered(options: { type?: number; limit?: number } = {}): Promise<RecoveredIncident[]> {
+  async recovered(options: { type?: number; limit?: number; steps?: readonly string[] } = {}): Promise<RecoveredIncident[]> {
     const ids = this.recoveredIds(options);
+    const only = options.steps ? new Set(options.steps) : undefined;
+    let runQuery = this.db
+      .selectFrom('step_runs')
+      .select(['incident_id', 'step_id', 'finished_at'])
+      .where('incident_id', 'in', ids)
+      .where('status', '=', 'ok')
+      .where('finished_at', 'is not', null);
+    if (options.steps) runQuery = options.steps.length ? runQuery.where('step_id', 'in', options.steps) : runQuery.where(sql<boolean>`1 = 0`);
     const [incidents, runs, manual] = await Promise.all([
       this.db.selectFrom('incidents').select(['id', 'type', 'opened_at', 'resolved_at']).where('id', 'in', ids).orderBy('resolved_at', 'desc').orderBy('id', 'desc').execute(),
-      this.db
-        .selectFrom('step_runs')
-        .select(['incident_id', 'step_id', 'finished_at'])
-        .where('incident_id', 'in', ids)
-        .where('status', '=', 'ok')
-        .where('finished_at', 'is not', null)
-        .execute(),
+      runQuery.execute(),
       // Manual steps exist only as timeline entries; their data is JSON written by JSON.stringify.
       this.db
         .selectFrom('timeline')
@@ -67,7 +70,7 @@ export class HistoryRepository {
     for (const r of runs) add(r.incident_id, { stepId: r.step_id, at: Number(r.finished_at) });
     for (const m of manual) {
       const step = (JSON.parse(m.data) as { step?: unknown }).step;
-      if (typeof step === 'string') add(m.incident_id, { stepId: step, at: Number(m.at) });
+      if (typeof step === 'string' && (!only || only.has(step))) add(m.incident_id, { stepId: step, at: Number(m.at) });
     }
     return incidents.map((i) => ({ incidentId: i.id, type: Number(i.type), openedAt: Number(i.opened_at), resolvedAt: Number(i.resolved_at), actions: actions.get(i.id) ?? [] }));
   }

@@ -42,6 +42,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
     dedupeKey: opt(r.dedupe_key),
     lastActivityAt: num(r.last_activity_at),
     assignments: JSON.parse(r.assignments) as Incident['assignments'],
+    ...(Number(r.drill) === 1 ? { drill: true } : {}),
   };
 }
 
@@ -70,6 +71,7 @@ function fromIncident(i: Incident): Insertable<IncidentsTable> {
     dedupe_key: i.dedupeKey ?? null,
     last_activity_at: i.lastActivityAt,
     assignments: JSON.stringify(i.assignments),
+    drill: i.drill ? 1 : 0,
   };
 }
 

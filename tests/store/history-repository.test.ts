@@ -38,17 +38,14 @@ describe.each(storeBackends())('HistoryRepository on $name', (backend) => {
     return incident;
   }
 
-  async function markDrill(id: string): Promise<void> {
-    await store.db.updateTable('incidents').set({ drill: 1 }).where('id', '=', id).execute();
-  }
-
   it('returns recovered incidents newest first with their successful steps, leaving out drills, open and cancelled ones', async () => {
     store = await backend.open();
     const history = new HistoryRepository(store.db);
     const a = await aType2(1, 42, [['check-db-file', 2], ['restore-db-from-yesterday', 30], ['check-health', 31], ['restart-predictor', 35, 'fail']]);
     const b = await aType2(2, 30, [['restore-db-from-yesterday', 20]], { status: 'closed', closedAt: TUESDAY_10_KST + 3 * 86_400_000 });
-    const drill = await aType2(3, 5, [['restart-predictor', 4]]);
-    await markDrill(drill.id);
+    const drill = await aType2(3, 5, [['restart-predictor', 4]], { drill: true });
+    expect((await store.incidents.get(drill.id))!.drill).toBe(true);
+    expect((await store.incidents.get(a.id))!.drill).toBeUndefined();
     await aType2(4, undefined, [['restart-predictor', 4]]);
     await aType2(5, undefined, [], { status: 'cancelled', cancelledAt: TUESDAY_10_KST + 5 * 86_400_000 + MIN });
     await store.incidents.appendTimeline({ incidentId: b.id, at: b.openedAt + 25 * MIN, actor: 'Kim DevOps', kind: 'step', text: 'manual step done', data: { step: 'export-connection-string', status: 'ok', manual: true } });
@@ -91,8 +88,7 @@ describe.each(storeBackends())('HistoryRepository on $name', (backend) => {
     await aType2(5, 60, [['restart-predictor', 50]]);
     await aType2(6, 45, [['restore-db-from-yesterday', 40]]);
     await aType2(7, 40, [['restore-db-from-yesterday', 35]]);
-    const drill = await aType2(8, 2, [['restart-predictor', 1]]);
-    await markDrill(drill.id);
+    await aType2(8, 2, [['restart-predictor', 1]], { drill: true });
 
     const all = await historyStats(history, pack);
     expect(all.map((s) => s.type)).toEqual([1, 2, 3, 4, 5]);
