@@ -34,4 +34,6 @@ export default tseslint.config(
   },
   { files: ['adapters/**', 'tests/adapters/**', 'tests/e2e/**', 'bench/**'], rules: { 'no-restricted-imports': ['error', database] } },
   { files: ['src/store/**'], rules: { 'no-restricted-imports': ['error', platformSdks] } },
+  // The web view's one script runs in the browser.
+  { files: ['src/web/assets/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
 );

@@ -173,6 +173,29 @@ export class IncidentRepository {
     return (await q.execute()).map(toIncident);
   }
 
+  /** Incidents resolved, closed or cancelled at or after `since`, most recently finished first. */
+  async finishedSince(since: number, limit = 50): Promise<Incident[]> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('status', 'in', ['resolved', 'closed', 'cancelled'])
+      .where((eb) => eb.or([eb('resolved_at', '>=', since), eb('cancelled_at', '>=', since)]))
+      .orderBy((eb) => eb.fn.coalesce('resolved_at', 'cancelled_at'), 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toIncident);
+  }
+
+  /** A mark that changes whenever any incident gains a timeline line or is opened (for live views on other replicas). */
+  async changeMark(): Promise<string> {
+    const row = await this.db
+      .selectFrom('incidents')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('last_activity_at').as('last')])
+      .executeTakeFirst();
+    return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
+  }
+
   /** Number of incidents in each status (for metrics and tests). */
   async count(): Promise<number> {
     const row = await this.db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
