@@ -47,6 +47,25 @@ export const DrbotConfigFile = z
       })
       .strict()
       .default({ slackChannels: [], teamsConversations: [], emails: [] }),
+    /** The read-only web view at /web (off by default): sign-in by a link from `/incident web` (needs DRBOT_WEB_SECRET) or a trusted proxy header. */
+    web: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** drbot's address as people's browsers reach it, for sign-in links (default: http(s)://localhost:<port>). */
+        publicUrl: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//.test(u), 'an http:// or https:// URL')
+          .optional(),
+        /** Header the company's authenticating proxy sets to the user's name or email; trusted only when set here. */
+        trustedHeader: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name')
+          .refine((h) => !['cookie', 'host', 'authorization', 'content-type', 'content-length'].includes(h.toLowerCase()), 'not a standard header')
+          .optional(),
+      })
+      .strict()
+      .default({ enabled: false }),
     /** Pages and notices outside chat: email (`SMTP_URL`) and the signed webhook (`DRBOT_WEBHOOK_URL`, `DRBOT_WEBHOOK_SECRET`). */
     notify: z
       .object({

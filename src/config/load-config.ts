@@ -73,6 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
       ? { cert: abs(file.tls.cert), key: abs(file.tls.key) }
       : undefined;
 
+  if (file.web.enabled && !env.DRBOT_WEB_SECRET && !file.web.trustedHeader) {
+    throw new ConfigError('web.enabled is true but nobody could sign in', 'set DRBOT_WEB_SECRET (openssl rand -hex 32) for sign-in links from /incident web, or web.trustedHeader behind an authenticating proxy');
+  }
+  if (env.DRBOT_WEB_SECRET && Buffer.byteLength(env.DRBOT_WEB_SECRET) < 32) {
+    throw new ConfigError('DRBOT_WEB_SECRET is shorter than 32 characters', 'use a long random value: openssl rand -hex 32');
+  }
+
   return {
     ...file,
     tls,
