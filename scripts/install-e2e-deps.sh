@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the e2e tests (jest project `e2e`) need on a Debian 12 machine without a
-# Docker engine: podman serving the Docker API on a unix socket, a local busybox image, real uvicorn.
+# Docker engine: podman serving the Docker API on a unix socket, a local busybox image, real uvicorn,
+# and Debian's Chromium (driven by playwright-core for the web view; nothing downloads a browser) with
+# Korean and emoji fonts so pages and timeline pictures render as people see them.
 # Idempotent: a second run only checks and prints. Prints DOCKER_SOCKET=... as its last line.
 set -euo pipefail
 
@@ -8,7 +10,7 @@ SOCK_DIR=/run/drbot-e2e
 SOCK="$SOCK_DIR/podman.sock"
 IMAGE=localhost/drbot-e2e-busybox:latest
 CONF=/etc/containers/containers.conf
-PACKAGES=(podman runc python3-fastapi uvicorn busybox-static iproute2 curl)
+PACKAGES=(podman runc python3-fastapi uvicorn busybox-static iproute2 curl chromium fonts-nanum fonts-noto-color-emoji)
 
 log() { printf '[install-e2e-deps] %s\n' "$*" >&2; }
 

@@ -8,6 +8,7 @@ import { operations } from './operations.js';
 import { pagesAndReports } from './pages-and-reports.js';
 import { slackAck } from './slack-ack.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
+import { webPages } from './web-pages.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, openReads, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck, operations];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, openReads, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck, operations, webPages];
