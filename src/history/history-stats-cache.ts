@@ -10,9 +10,11 @@ interface Entry<T> {
 }
 
 /**
- * History statistics, kept between reads. History changes only when an incident opens, is
- * recovered, closed or cancelled, so those events drop what is kept; `maxAgeMs` bounds how stale
- * it can be when another drbot replica made the change. Concurrent readers share one query.
+ * History statistics, kept between reads. Recoveries change only when an incident is resolved,
+ * closed or cancelled, so those events drop everything kept; an opening changes only the counts of
+ * all types, so it drops just those (a new card never waits for the recent recoveries of its type
+ * to be read again). `maxAgeMs` bounds how stale it can be when another drbot replica made the
+ * change or an incident was reopened. Concurrent readers share one query.
  */
 export class HistoryStatsCache {
   private all?: Entry<FaultTypeStats[]>;
@@ -28,7 +30,8 @@ export class HistoryStatsCache {
   /** Drops the kept statistics when an incident's lifecycle changes (not on every timeline line). */
   subscribe(events: Pick<IncidentEvents, 'onIncident'>): void {
     events.onIncident(({ change }) => {
-      if (change !== 'updated') this.invalidate();
+      if (change === 'opened') this.all = undefined;
+      else if (change !== 'updated') this.invalidate();
     });
   }
 

@@ -32,7 +32,7 @@ class CountingHistory implements HistorySource {
 }
 
 describe('HistoryStatsCache', () => {
-  it('answers concurrent and repeated reads with one query until an incident opens, resolves, closes or is cancelled', async () => {
+  it('answers concurrent and repeated reads with one query until an incident resolves, closes or is cancelled', async () => {
     const history = new CountingHistory();
     history.add(40);
     const clock = new VirtualClock(0);
@@ -47,14 +47,24 @@ describe('HistoryStatsCache', () => {
 
     history.add(60);
     events.incident({ incidentId: 'INC-x', change: 'updated' });
+    events.incident({ incidentId: 'INC-y', change: 'opened' });
     await events.settled();
     expect((await cache.recentOf(2))?.recovered).toBe(1);
+    expect(history.queries).toBe(1);
 
     events.incident({ incidentId: 'INC-x', change: 'resolved' });
     await events.settled();
     expect(await cache.recentOf(2)).toMatchObject({ recovered: 2, mttrMedianMs: 50 * MIN });
     expect(history.queries).toBe(2);
     expect((await cache.allTypes()).find((s) => s.type === 2)).toMatchObject({ recovered: 2 });
+    // An opening changes the counts of all types, not the recent recoveries of one.
+    const queries = history.queries;
+    events.incident({ incidentId: 'INC-z', change: 'opened' });
+    await events.settled();
+    await cache.recentOf(2);
+    expect(history.queries).toBe(queries);
+    await cache.allTypes();
+    expect(history.queries).toBe(queries + 1);
   });
 
   it('reads again once the kept value is older than maxAge (another replica may have changed history)', async () => {
