@@ -6,14 +6,12 @@ import { join } from 'node:path';
 import express from 'express';
 import { pino } from 'pino';
 import type { ActionResult, AgentPort, AgentPresence } from '../../src/agentlink/agent-port.js';
-import { buildCore } from '../../src/app/build-core.js';
+import { buildRuntime } from '../../src/app/build-runtime.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { realSleep } from '../../src/clock/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { HistoryStatsCache } from '../../src/history/history-stats-cache.js';
 import type { Incident, StepRunStatus, TimelineEntry } from '../../src/incident/incident.js';
 import { formatIncidentId } from '../../src/incident/incident-id.js';
-import { HistoryRepository } from '../../src/store/history-repository.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { LiveUpdates } from '../../src/web/live-updates.js';
@@ -70,7 +68,7 @@ async function seed(store: Store, now: number): Promise<{ resolved: string; open
   let resolved = '';
   let open = '';
   const total = HISTORY + OPEN;
-  await store.transaction(async (tx) => {
+  await store.writeTransaction(async (tx) => {
     for (let n = 0; n < total; n++) {
       const isOpen = n >= HISTORY;
       const openedAt = isOpen ? now - (n - HISTORY + 1) * 25 * MIN : now - 730 * DAY + Math.floor((n / HISTORY) * 725 * DAY);
@@ -133,12 +131,12 @@ export const webPages: BenchSuite = {
     const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
     const ids = await seed(store, now);
     const config = loadConfig({ ...process.env, DATA_DIR: dir, DRBOT_LANG: 'en' });
-    const core = await buildCore(config, pino({ level: 'silent' }), { clock: new StillClock(now), agents: new OnlineAgent(), store });
-    const history = new HistoryStatsCache(new HistoryRepository(core.store.db), core.pack, core.clock);
+    const core = await buildRuntime(config, pino({ level: 'silent' }), { clock: new StillClock(now), agents: new OnlineAgent(), store, metrics: false });
+    const history = core.history;
     const signer = new WebLinkSigner('bench-web-secret-0123456789abcdef0123456789');
     const live = new LiveUpdates();
     const app = express();
-    app.use('/web', webRoutes({ data: coreWebData(core, history), access: { contact: (n) => core.contacts.byName(n), contacts: () => core.contacts.all(), signer }, live, lang: 'en', timeZone: core.timeZone, pack: core.pack, now: () => now, secureCookie: false, secrets: [], log: core.log }));
+    app.use('/web', webRoutes({ data: coreWebData(core), access: { contact: (n) => core.contacts.byName(n), contacts: () => core.contacts.all(), signer }, live, lang: 'en', timeZone: core.timeZone, pack: core.pack, now: () => now, secureCookie: false, secrets: [], log: core.log }));
     const server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/web`;

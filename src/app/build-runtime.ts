@@ -26,6 +26,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { INCIDENT_TIMER_HANDLERS } from '../escalation/incident-timer-handlers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { HistoryStatsCache } from '../history/history-stats-cache.js';
+import { WebLinks } from '../web/web-links.js';
 import type { Core } from './core.js';
 import type { Runtime } from './runtime.js';
 
@@ -69,15 +71,19 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
       ? undefined
       : new DrbotMetrics({ store, agents: () => linked, faultTypes: pack.types.map((t) => t.id), log }, overrides.metrics ?? { processMetrics: true });
   const onListenerError = overrides.onListenerError ?? ((err: unknown, what: string) => log.error({ err, what }, 'incident listener or ops post failed'));
+  const clock = overrides.clock ?? clockFor(config);
+  const events = new IncidentEvents((err, event) => onListenerError(err, `incident listener (${event})`));
+  const history = new HistoryStatsCache(store.history, pack, clock);
+  history.subscribe(events);
   const core: Core = Object.freeze({
     lang: config.lang,
     timeZone,
     pack,
     contacts,
     store,
-    clock: overrides.clock ?? clockFor(config),
+    clock,
     agents: metrics ? new TimedAgentPort(linked, metrics) : linked,
-    events: new IncidentEvents((err, event) => onListenerError(err, `incident listener (${event})`)),
+    events,
     log,
     chat,
     pager: overrides.pager ? overrides.pager(chat, pack) : notify.pager,
@@ -85,6 +91,7 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     ops: new OpsChannels((err) => onListenerError(err, 'ops channel post')),
     reportsDir: config.reportsDir,
     metrics,
+    history,
     newId: () => randomUUID(),
   });
   const incidents = new IncidentService(core);
@@ -101,5 +108,6 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     checks,
     timerHandlers,
     scheduler: new Scheduler(core, { handlers: timerHandlers }),
+    web: WebLinks.fromConfig(config),
   });
 }

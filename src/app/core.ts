@@ -10,6 +10,7 @@ import type { OpsChannels } from '../notify/ops-channel.js';
 import type { ChatPager, Pager } from '../notify/pager.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { Store } from '../store/store.js';
+import type { HistoryStatsCache } from '../history/history-stats-cache.js';
 
 /**
  * The values and ports every service is made from: built once by `buildRuntime`, never changed
@@ -39,6 +40,8 @@ export interface Core {
   readonly reportsDir: string;
   /** Where command latency, pages, timer lateness and agent round trips are reported (`/metrics`); unset when metrics are off. */
   readonly metrics?: Metrics;
+  /** History statistics per fault type (what a new card suggests, `/incident stats`, the web view), kept between reads. */
+  readonly history: HistoryStatsCache;
   /** Random unique id (approvals, request ids). */
   newId(): string;
 }

@@ -6,6 +6,7 @@ import type { IncidentReportWriter } from '../report/incident-report-writer.js';
 import type { ScheduledChecks } from '../scheduler/scheduled-checks.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { TimerHandler } from '../scheduler/timer-work.js';
+import type { WebLinks } from '../web/web-links.js';
 import type { Core } from './core.js';
 
 /**
@@ -29,4 +30,6 @@ export interface Runtime extends Core {
   /** The agent link drbot serves at `/agent`; absent when the runtime was given another agent port (tests). */
   readonly hub?: AgentHub;
   readonly metrics?: DrbotMetrics;
+  /** Sign-in links to the web view; absent unless `web.enabled` with DRBOT_WEB_SECRET. */
+  readonly web?: WebLinks;
 }

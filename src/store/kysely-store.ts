@@ -3,6 +3,7 @@ import { AgentRepository } from './agent-repository.js';
 import { ConversationRefRepository } from './conversation-ref-repository.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { GaugeRepository } from './gauge-repository.js';
+import { HistoryRepository } from './history-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
@@ -24,6 +25,7 @@ export class KyselyStore implements Store {
   readonly agents: AgentRepository;
   readonly gauges: GaugeRepository;
   readonly reportFiles: ReportFileRepository;
+  readonly history: HistoryRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -39,6 +41,7 @@ export class KyselyStore implements Store {
     this.agents = new AgentRepository(db);
     this.gauges = new GaugeRepository(db);
     this.reportFiles = new ReportFileRepository(db);
+    this.history = new HistoryRepository(db);
   }
 
   async writeTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import type { AgentRepository } from './agent-repository.js';
 import type { ConversationRefRepository } from './conversation-ref-repository.js';
 import type { DeliveryRepository } from './delivery-repository.js';
 import type { GaugeRepository } from './gauge-repository.js';
+import type { HistoryRepository } from './history-repository.js';
 import type { IncidentRepository } from './incident-repository.js';
 import type { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
@@ -29,6 +30,8 @@ export interface Store {
   /** What `/metrics` and `/healthz` read on each scrape. */
   readonly gauges: GaugeRepository;
   readonly reportFiles: ReportFileRepository;
+  /** Past incidents for statistics (drills left out). */
+  readonly history: HistoryRepository;
   /**
    * Runs `fn` in one transaction that holds the write lock from its first statement: `BEGIN
    * IMMEDIATE` on SQLite (a deferred transaction that reads first can fail to upgrade when another

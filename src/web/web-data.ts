@@ -1,6 +1,5 @@
 import type { Core } from '../app/core.js';
 import type { FaultTypeStats } from '../history/fault-type-stats.js';
-import type { HistoryStatsCache } from '../history/history-stats-cache.js';
 import { loadIncidentSnapshot, type IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { IncidentListData } from './incident-list-page.js';
 
@@ -19,7 +18,7 @@ export interface WebData {
 }
 
 /** The web view's data from drbot's store, agents and history. */
-export function coreWebData(core: Core, history: HistoryStatsCache): WebData {
+export function coreWebData(core: Core): WebData {
   return {
     async list(now) {
       const [open, recent] = await Promise.all([core.store.incidents.list(['open'], 200), core.store.incidents.finishedSince(now - RECENT_DAYS * 86_400_000, 20)]);
@@ -29,8 +28,8 @@ export function coreWebData(core: Core, history: HistoryStatsCache): WebData {
       const incident = await core.store.incidents.get(id);
       return incident ? loadIncidentSnapshot(core, incident) : undefined;
     },
-    stats: () => history.allTypes(),
-    recent: (type) => history.recentOf(type),
+    stats: () => core.history.allTypes(),
+    recent: (type) => core.history.recentOf(type),
     changeMark: () => core.store.incidents.changeMark(),
   };
 }

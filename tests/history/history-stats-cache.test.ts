@@ -10,6 +10,7 @@ import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 
 const pack = loadRunbookPack(join(packageRoot(), 'runbooks/routing-ml.yaml'));
 const MIN = 60_000;
+const SYSTEM = { platform: 'system' as const, actor: 'drbot' };
 
 /** A history source over a plain array that counts its queries. */
 class CountingHistory implements HistorySource {
@@ -46,20 +47,20 @@ describe('HistoryStatsCache', () => {
     expect(history.queries).toBe(1);
 
     history.add(60);
-    events.incident({ incidentId: 'INC-x', change: 'updated' });
-    events.incident({ incidentId: 'INC-y', change: 'opened' });
+    events.incident({ incidentId: 'INC-x', change: 'updated', origin: SYSTEM, entries: [] });
+    events.incident({ incidentId: 'INC-y', change: 'opened', origin: SYSTEM, entries: [] });
     await events.settled();
     expect((await cache.recentOf(2))?.recovered).toBe(1);
     expect(history.queries).toBe(1);
 
-    events.incident({ incidentId: 'INC-x', change: 'resolved' });
+    events.incident({ incidentId: 'INC-x', change: 'resolved', origin: SYSTEM, entries: [] });
     await events.settled();
     expect(await cache.recentOf(2)).toMatchObject({ recovered: 2, mttrMedianMs: 50 * MIN });
     expect(history.queries).toBe(2);
     expect((await cache.allTypes()).find((s) => s.type === 2)).toMatchObject({ recovered: 2 });
     // An opening changes the counts of all types, not the recent recoveries of one.
     const queries = history.queries;
-    events.incident({ incidentId: 'INC-z', change: 'opened' });
+    events.incident({ incidentId: 'INC-z', change: 'opened', origin: SYSTEM, entries: [] });
     await events.settled();
     await cache.recentOf(2);
     expect(history.queries).toBe(queries);

@@ -3,12 +3,11 @@ import type { Incident } from '../../src/incident/incident.js';
 import { historyStats, recentStats } from '../../src/history/history-stats.js';
 import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 import { packageRoot } from '../../src/config/package-root.js';
-import { HistoryRepository } from '../../src/store/history-repository.js';
 import type { Store } from '../../src/store/store.js';
 import { join } from 'node:path';
 import { TUESDAY_10_KST } from '../support/test-core.js';
-import { anIncident } from './an-incident.js';
-import { aStepRun } from './a-step-run.js';
+import { anIncident } from '../support/an-incident.js';
+import { aStepRun } from '../support/a-step-run.js';
 import { storeBackends } from './store-backends.js';
 
 const MIN = 60_000;
@@ -40,7 +39,7 @@ describe.each(storeBackends())('HistoryRepository on $name', (backend) => {
 
   it('returns recovered incidents newest first with their successful steps, leaving out drills, open and cancelled ones', async () => {
     store = await backend.open();
-    const history = new HistoryRepository(store.db);
+    const history = store.history;
     const a = await aType2(1, 42, [['check-db-file', 2], ['restore-db-from-yesterday', 30], ['check-health', 31], ['restart-predictor', 35, 'fail']]);
     const b = await aType2(2, 30, [['restore-db-from-yesterday', 20]], { status: 'closed', closedAt: TUESDAY_10_KST + 3 * 86_400_000 });
     const drill = await aType2(3, 5, [['restart-predictor', 4]], { drill: true });
@@ -79,7 +78,7 @@ describe.each(storeBackends())('HistoryRepository on $name', (backend) => {
 
   it('historyStats and recentStats: per type, and the last five of a type for a new card', async () => {
     store = await backend.open();
-    const history = new HistoryRepository(store.db);
+    const history = store.history;
     // Seven recoveries: the two oldest took long and ended with restart-predictor; the last five mostly with the restore.
     await aType2(1, 300, [['restart-predictor', 290]]);
     await aType2(2, 240, [['restart-predictor', 200]]);

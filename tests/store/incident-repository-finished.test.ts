@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-core.js';
-import { anIncident } from './an-incident.js';
+import { anIncident } from '../support/an-incident.js';
 import { storeBackends } from './store-backends.js';
 
 const HOUR = 3_600_000;

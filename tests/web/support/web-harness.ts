@@ -1,8 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { HistoryRepository } from '../../../src/store/history-repository.js';
-import { HistoryStatsCache } from '../../../src/history/history-stats-cache.js';
 import { LiveUpdates } from '../../../src/web/live-updates.js';
 import { coreWebData } from '../../../src/web/web-data.js';
 import { WebLinkSigner } from '../../../src/web/web-link-signer.js';
@@ -26,15 +24,13 @@ export interface WebHarness {
 /** Serves `/web` over a test core: sign-in links on (WEB_SECRET), the proxy header only when given. */
 export async function webHarness(core: TestCore, options: { trustedHeader?: string; secrets?: string[]; now?: () => number; signerNow?: () => number } = {}): Promise<WebHarness> {
   const signer = new WebLinkSigner(WEB_SECRET, options.signerNow ?? Date.now);
-  const history = new HistoryStatsCache(new HistoryRepository(core.store.db), core.pack, core.clock);
-  history.subscribe(core.events);
   const live = new LiveUpdates({ coalesceMs: 20, changeMark: () => core.store.incidents.changeMark(), pollMs: 200 });
   live.subscribe(core.events);
   const app = express();
   app.use(
     '/web',
     webRoutes({
-      data: coreWebData(core, history),
+      data: coreWebData(core),
       access: { contact: (n) => core.contacts.byName(n), contacts: () => core.contacts.all(), signer, trustedHeader: options.trustedHeader },
       live,
       lang: core.lang,
