@@ -17,11 +17,13 @@ import { open } from './open.js';
 import { report } from './report.js';
 import { resolve } from './resolve.js';
 import { run } from './run.js';
+import { stats } from './stats.js';
 import { status } from './status.js';
+import { web } from './web.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report };
+  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

@@ -10,6 +10,7 @@ import { TeamsConversations } from './teams-conversations.js';
 import { TeamsNoticeChannel, TeamsOpsChannel } from './teams-notice-channel.js';
 import { TeamsPageSender } from './teams-page-sender.js';
 import { teamsSettings, type TeamsSettings } from './teams-settings.js';
+import { translator, type Lang } from '../../src/i18n/lang.js';
 
 /** The Bot Framework messaging endpoint path. */
 export const TEAMS_ENDPOINT = '/api/messages';
@@ -124,6 +125,24 @@ export class TeamsModule implements DrbotModule {
     // A card-only reply (`status`) was asked for: show it here too; otherwise the live card already shows it (and it is never built).
     const shown = reply.views.length ? reply.views : reply.card ? [await reply.card.render()] : [];
     const outgoing = shown.map(viewActivity);
+    if (reply.personal && here.conversation?.conversationType !== 'personal') return this.sendPersonally(here, activity, outgoing, core.lang);
     await this.conversations!.send({ reference: here, replyToId: activity.id }, outgoing);
+  }
+
+  /**
+   * A reply for the asker alone (a sign-in link) asked for in a channel or group chat, where every
+   * member would see it: it goes to the person's personal chat with drbot, and the channel only
+   * hears where to look (or how to open that chat first).
+   */
+  private async sendPersonally(here: Partial<ConversationReference>, activity: Activity, outgoing: Partial<Activity>[], lang: Lang): Promise<void> {
+    const ids = [activity.from?.aadObjectId, activity.from?.id].filter((x): x is string => Boolean(x));
+    let personal: Partial<ConversationReference> | undefined;
+    for (const id of ids) personal ??= await this.conversations!.personal(id);
+    const t = translator(lang);
+    if (personal) await this.conversations!.send({ reference: personal }, outgoing);
+    const note = personal
+      ? t('drbot과의 개인 채팅으로 보냈습니다.', 'Sent to your personal chat with drbot.')
+      : t('이 답은 본인만 봐야 합니다: drbot과 개인 채팅을 열고 그곳에서 다시 입력하세요.', 'This answer is for you alone: open a personal chat with drbot and type it there.');
+    await this.conversations!.send({ reference: here, replyToId: activity.id }, [{ type: 'message', text: note }]);
   }
 }

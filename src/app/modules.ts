@@ -27,5 +27,10 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
   modules.push(new MetricsModule());
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());
+  // Off unless configured: nothing is served under /web by default.
+  if (config.web.enabled) {
+    const { WebModule } = await import('../web/web-module.js');
+    modules.push(new WebModule());
+  }
   return modules;
 }

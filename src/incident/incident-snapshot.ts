@@ -1,6 +1,7 @@
 import type { AgentPresence } from '../agentlink/agent-port.js';
 import type { Core } from '../app/core.js';
 import type { Contact } from '../contacts/contact-schema.js';
+import type { FaultTypeStats } from '../history/fault-type-stats.js';
 import type { FaultType, LadderRung } from '../runbook/pack-schema.js';
 import type { Approval, ChecklistTick, Incident, StepRun, TimelineEntry } from './incident.js';
 
@@ -17,20 +18,28 @@ export interface IncidentSnapshot {
   rung: LadderRung;
   holders: Contact[];
   now: number;
+  /** While the incident is open: what the last recoveries of its type suggest (none when there are none, or history could not be read). */
+  history?: FaultTypeStats;
 }
 
 /** Reads an incident and everything around it. */
 export async function loadIncidentSnapshot(core: Core, incident: Incident): Promise<IncidentSnapshot> {
   const type = core.pack.types.find((t) => t.id === incident.type);
   if (!type) throw new Error(`incident ${incident.id} has type ${incident.type}, which the runbook pack does not define`);
-  const [ticks, approvals, runs, timeline] = await Promise.all([
+  const [ticks, approvals, runs, timeline, history] = await Promise.all([
     core.store.incidents.checklist(incident.id),
     core.store.incidents.approvals(incident.id),
     core.store.incidents.stepRuns(incident.id),
     core.store.incidents.timeline(incident.id),
+    incident.status === 'open'
+      ? core.history.recentOf(incident.type).catch((err: unknown) => {
+          core.log.warn({ err, incidentId: incident.id }, 'could not read the history of this fault type; the card shows none');
+          return undefined;
+        })
+      : undefined,
   ]);
   const rung = [...core.pack.ladder].reverse().find((r) => r.level <= incident.level) ?? core.pack.ladder[0]!;
   const assigned = incident.assignments[rung.role];
   const holders = core.contacts.withRole(rung.role).sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0));
-  return { incident, type, ticks, approvals, runs, timeline, agent: core.agents.presence(incident.host), rung, holders, now: core.clock.now() };
+  return { incident, type, ticks, approvals, runs, timeline, agent: core.agents.presence(incident.host), rung, holders, now: core.clock.now(), ...(history?.recovered ? { history } : {}) };
 }

@@ -19,6 +19,8 @@ export interface ReportInput {
   timeZone: string;
   /** Human-written sections of the previous version, kept as they are. */
   kept?: KeptSections;
+  /** The timeline picture's file beside the report (`2026-11-24.svg`), linked under the summary. */
+  picture?: string;
 }
 
 const SCOPE = { full: { ko: '전체', en: 'full' }, partial: { ko: '부분', en: 'partial' }, feature: { ko: '특정 기능', en: 'one feature' } } as const;
@@ -73,6 +75,7 @@ export function formatIncidentReport(input: ReportInput): string {
   out.push(`- **${t('대응', 'Response')}**: ${t('개시', 'opened by')} ${incident.openedBy}${incident.commander ? t(`, 지휘 ${incident.commander}`, `, commander ${incident.commander}`) : ''}${incident.ackedBy ? t(`, 확인 ${incident.ackedBy} ${hm(incident.ackedAt ?? incident.openedAt)}`, `, acknowledged by ${incident.ackedBy} at ${hm(incident.ackedAt ?? incident.openedAt)}`) : ''}; ${t('에스컬레이션', 'escalation')} ${incident.level}${t('단계', '')} (${snap.rung.title[lang]})`);
   if (incident.note) out.push(`- **${t('메모', 'Note')}**: ${oneLine(incident.note)}`);
   out.push('');
+  if (input.picture) out.push(`![${t('타임라인', 'Timeline')}](${encodeURI(input.picture)})`, '');
 
   // 원인 + 진단 근거
   const firstRecoveryAt = Math.min(...snap.runs.filter((r) => sectionOf(r) !== 'diagnostics').map((r) => r.startedAt), Infinity);

@@ -7,7 +7,7 @@ import type { Core } from '../app/core.js';
 import { UniqueViolationError } from '../errors/drbot-error.js';
 import type { Incident } from '../incident/incident.js';
 import type { IncidentService } from '../incident/incident-service.js';
-import { renderIncidentReport } from './render-incident-report.js';
+import { renderIncidentPicture, renderIncidentReport, reportPictureFile } from './render-incident-report.js';
 import { reportDate } from './report-date.js';
 import { translator } from '../i18n/lang.js';
 
@@ -66,6 +66,8 @@ export class IncidentReportWriter {
       markdown = await renderIncidentReport(this.core, incident);
       await replaceFile(path, markdown);
     }
+    // The timeline picture beside it, which the report links.
+    await replaceFile(join(this.core.reportsDir, reportPictureFile(fileName)), await renderIncidentPicture(this.core, incident));
     const t = translator(this.core.lang);
     await this.incidents.record(incident, actor, 'report', created ? t(`사후 보고서 작성: ${shownPath}`, `post-incident report written: ${shownPath}`) : t(`사후 보고서 갱신: ${shownPath}`, `post-incident report updated: ${shownPath}`), {
       path: shownPath,

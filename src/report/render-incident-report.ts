@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Core } from '../app/core.js';
 import type { Incident } from '../incident/incident.js';
 import { loadIncidentSnapshot } from '../incident/incident-snapshot.js';
+import { renderTimelineSvg } from '../picture/render-timeline-svg.js';
 import { formatIncidentReport } from './format-incident-report.js';
 import { parseKeptSections, type KeptSections } from './kept-sections.js';
 
@@ -12,8 +13,18 @@ import { parseKeptSections, type KeptSections } from './kept-sections.js';
  * wrote into the existing file. Adapters call this to attach the report on each platform.
  */
 export async function renderIncidentReport(core: Core, incident: Incident): Promise<string> {
-  const [snapshot, kept] = await Promise.all([loadIncidentSnapshot(core, incident), readKeptSections(core, incident.id)]);
-  return formatIncidentReport({ snapshot, pack: core.pack, lang: core.lang, timeZone: core.timeZone, kept });
+  const [snapshot, kept, file] = await Promise.all([loadIncidentSnapshot(core, incident), readKeptSections(core, incident.id), core.store.reportFiles.fileOf(incident.id)]);
+  return formatIncidentReport({ snapshot, pack: core.pack, lang: core.lang, timeZone: core.timeZone, kept, picture: file ? reportPictureFile(file) : undefined });
+}
+
+/** The timeline picture written beside a report: `2026-11-24.md` → `2026-11-24.svg`. */
+export function reportPictureFile(reportFile: string): string {
+  return reportFile.replace(/\.md$/, '') + '.svg';
+}
+
+/** The incident's timeline picture (SVG), as written beside its report. */
+export async function renderIncidentPicture(core: Core, incident: Incident): Promise<string> {
+  return renderTimelineSvg(await loadIncidentSnapshot(core, incident), { pack: core.pack, lang: core.lang, timeZone: core.timeZone });
 }
 
 /** The kept sections of an incident's existing report file; none when it has no file yet (or it was deleted). */

@@ -27,6 +27,8 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('agents') }),
   z.object({ verb: z.literal('checks'), schedule: z.enum(['weekly', 'monthly']) }),
   z.object({ verb: z.literal('notify'), id: Id, kind: z.enum(['outage', 'recovered']), text: Text }),
+  z.object({ verb: z.literal('stats'), type: z.number().int().optional() }),
+  z.object({ verb: z.literal('web') }),
 ]);
 export type Command = z.infer<typeof Command>;
 

@@ -237,6 +237,25 @@ export const GRAMMAR: readonly VerbSpec[] = [
     parse: onlyOptionalId('report'),
   },
   {
+    verb: 'stats',
+    usage: '/incident stats [type]',
+    summary: l('장애 유형별 이력: 건수, MTTR 중앙값·p90, 복구 직전 단계', 'history per fault type: count, MTTR median and p90, the step before recovery'),
+    access: 'anyone',
+    parse: (args, pack) => {
+      if (!args[0]) return { verb: 'stats' };
+      const type = findFaultType(pack, args[0]);
+      if (!type) return bad(`알 수 없는 장애 유형 "${args[0].slice(0, 40)}". 사용법: /incident stats [type1~type5]`, `Unknown fault type "${args[0].slice(0, 40)}". Usage: /incident stats [type1–type5]`);
+      return noMore(args.slice(1), { verb: 'stats', type: type.id });
+    },
+  },
+  {
+    verb: 'web',
+    usage: '/incident web',
+    summary: l('웹 화면 로그인 링크 (본인 전용, 12시간)', 'a sign-in link to the web view (for you only, 12 h)'),
+    access: 'contact',
+    parse: (args) => noMore(args, { verb: 'web' }),
+  },
+  {
     verb: 'cancel',
     usage: '/incident cancel <id> <reason…>',
     summary: l('인시던트 취소 (오탐, 중복)', 'cancel an incident (false alarm, duplicate)'),

@@ -1,3 +1,4 @@
+import { historyHint } from '../history/history-hint.js';
 import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import type { Lang } from '../i18n/lang.js';
@@ -64,6 +65,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           ),
     },
   ];
+  const suggestion = open && snap.history ? historyHint(snap.history, lang) : undefined;
+  if (suggestion) fields.push({ label: t('이력 참고', 'History suggests'), value: suggestion });
   if (incident.cause) fields.push({ label: t('원인', 'Cause'), value: incident.cause });
   if (incident.note) fields.push({ label: t('메모', 'Note'), value: incident.note });
 

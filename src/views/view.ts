@@ -66,6 +66,11 @@ export interface Reply {
   opened?: boolean;
   /** Show only to the person who asked (Slack ephemeral); errors and refusals are private. */
   private?: boolean;
+  /**
+   * Must reach the asker alone even where a platform cannot hide a reply in a shared conversation
+   * (a sign-in link): Teams sends it to the person's personal chat instead of the channel.
+   */
+  personal?: boolean;
   /** The incident the reply is about, so adapters can link it to its thread and card. */
   incidentId?: string;
   /** True when the command was refused or malformed; nothing changed. */

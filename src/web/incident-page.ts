@@ -1,8 +1,6 @@
 import { formatTime } from '../i18n/format-time.js';
 import { translator } from '../i18n/lang.js';
 import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
-import type { FaultTypeStats } from '../history/fault-type-stats.js';
-import { historyHint } from '../history/history-hint.js';
 import { html, trustedMarkup, type Markup } from '../markup/html.js';
 import { renderTimelineSvg } from '../picture/render-timeline-svg.js';
 import { incidentCard } from '../views/incident-card.js';
@@ -17,9 +15,10 @@ const SHOWN = (e: IncidentSnapshot['timeline'][number]) => !(e.kind === 'step' &
 
 /**
  * One incident: its card (status, RTO, rung, diagnostics, recovery steps and checklists, as the
- * chat card shows them), the timeline picture, what history suggests, and the whole timeline.
+ * chat card shows them, with what history suggests while it is open), the timeline picture, and
+ * the whole timeline.
  */
-export function incidentPage(snap: IncidentSnapshot, ctx: WebContext, history?: FaultTypeStats): Markup {
+export function incidentPage(snap: IncidentSnapshot, ctx: WebContext): Markup {
   const t = translator(ctx.lang);
   const { incident, type } = snap;
   const card = incidentCard(snap, ctx.pack, ctx.lang, 'full');
@@ -28,12 +27,10 @@ export function incidentPage(snap: IncidentSnapshot, ctx: WebContext, history?: 
   const rest = card.blocks.filter((b) => b.type !== 'fields');
   // Built by the html escaper like every page; inserted as markup.
   const svg = renderTimelineSvg(snap, { pack: ctx.pack, lang: ctx.lang, timeZone: ctx.timeZone });
-  const hint = history && incident.status === 'open' ? historyHint(history, ctx.lang) : undefined;
   const path = `/web/incidents/${encodeURIComponent(incident.id)}`;
   const entries = snap.timeline.filter(SHOWN);
   const body = html`<p class="crumbs"><a href="${webHref(ctx, '/web/')}">${t('← 인시던트 목록', '← All incidents')}</a></p>
 <h1>${typeDot(type.colour)}${incident.id} · Type ${type.id} ${type.title[ctx.lang]} <span class="status status-${incident.status}">${STATUS_LABEL[incident.status][ctx.lang]}</span></h1>
-${hint ? html`<p class="hint" data-history><strong>${t('이력 참고', 'History suggests')}:</strong> ${hint}</p>` : ''}
 <div class="card">${renderViewHtml({ ...card, blocks: fields }, ctx.lang)}</div>
 <section class="picture" aria-labelledby="picture-h"><h2 id="picture-h">${t('타임라인 그림', 'Timeline picture')}</h2>
 <figure>${trustedMarkup(svg)}<figcaption><a href="${path}/timeline.svg">SVG</a> · <a href="${path}/timeline.png">PNG</a></figcaption></figure>

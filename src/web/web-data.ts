@@ -11,8 +11,6 @@ export interface WebData {
   list(now: number): Promise<IncidentListData>;
   snapshot(id: string): Promise<IncidentSnapshot | undefined>;
   stats(): Promise<FaultTypeStats[]>;
-  /** What the last recoveries of a type suggest (shown on open incidents). */
-  recent(type: number): Promise<FaultTypeStats | undefined>;
   /** Changes whenever an incident changes (other replicas' changes included). */
   changeMark(): Promise<string>;
 }
@@ -29,7 +27,6 @@ export function coreWebData(core: Core): WebData {
       return incident ? loadIncidentSnapshot(core, incident) : undefined;
     },
     stats: () => core.history.allTypes(),
-    recent: (type) => core.history.recentOf(type),
     changeMark: () => core.store.incidents.changeMark(),
   };
 }

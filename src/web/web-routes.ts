@@ -123,8 +123,7 @@ export function webRoutes(o: WebRoutesOptions): express.Router {
   router.get('/incidents/:id', wrap(async (req, res) => {
     const snap = await loadIncident(req, res);
     if (!snap) return;
-    const history = snap.incident.status === 'open' ? await o.data.recent(snap.incident.type) : undefined;
-    send(res, 200, incidentPage(snap, ctxOf(req, res), history));
+    send(res, 200, incidentPage(snap, ctxOf(req, res)));
   }));
   router.get('/incidents/:id/timeline.svg', wrap(async (req, res) => {
     const snap = await loadIncident(req, res);

@@ -36,9 +36,11 @@ describe('drbot as started', () => {
     await drbot.console!.run(Readable.from(['/incident open type4 partial 컨테이너 없음\n', '/incident resolve 컨테이너 재생성\n']));
     await drbot.stop(2000);
 
-    const files = readdirSync(reportsDir);
-    expect(files).toHaveLength(1);
+    // The report and, beside it, its timeline picture.
+    const files = readdirSync(reportsDir).sort();
+    expect(files).toHaveLength(2);
     expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}\.md$/);
+    expect(files[1]).toBe(files[0]!.replace(/\.md$/, '.svg'));
     const md = readFileSync(join(reportsDir, files[0]!), 'utf8');
     expect(md.split('\n')[0]).toBe(`# Incident Report: ${files[0]!.slice(0, 10)}`);
     expect(md).toContain('- **영향 범위**: 부분');

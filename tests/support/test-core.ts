@@ -34,13 +34,15 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
  * and metrics are left out unless asked for.
  */
 export async function buildTestCore(
-  options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager'] } = {},
+  options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string } } = {},
 ): Promise<TestCore> {
   const base = loadConfig({ DRBOT_LANG: options.lang ?? 'en' });
   const config = {
     ...base,
     holidays: options.holidays ?? [],
     reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-reports-${randomUUID()}`),
+    // The web view on, with sign-in links under this secret.
+    ...(options.web ? { web: { enabled: true, publicUrl: options.web.publicUrl }, env: { ...base.env, DRBOT_WEB_SECRET: options.web.secret } } : {}),
   };
   const store = options.store ?? (await SqliteStore.open(':memory:'));
   const clock = new VirtualClock(options.now ?? TUESDAY_10_KST);
