@@ -54,7 +54,7 @@ function incidentTable(incidents: Incident[], ctx: WebContext, kind: 'open' | 'r
 <th scope="row"><a href="${webHref(ctx, `/web/incidents/${encodeURIComponent(i.id)}`)}">${i.id}</a></th>
 <td data-label="${t('유형', 'Type')}">${type ? typeDot(type.colour) : ''}Type ${i.type} ${type?.title[ctx.lang] ?? ''}</td>
 <td data-label="${t('상태', 'Status')}"><span class="status status-${i.status}">${STATUS_LABEL[i.status][ctx.lang]}</span></td>
-<td data-label="${kind === 'open' ? t('경과', 'Age') : t('발생', 'Opened')}">${kind === 'open' ? formatDuration(rto.elapsedMs, ctx.lang) : formatTime(i.openedAt, ctx.timeZone)}</td>
+<td class="nowrap" data-label="${kind === 'open' ? t('경과', 'Age') : t('발생', 'Opened')}">${kind === 'open' ? formatDuration(rto.elapsedMs, ctx.lang) : formatTime(i.openedAt, ctx.timeZone)}</td>
 <td data-label="${t('단계', 'Rung')}">${rung.level} · ${rung.title[ctx.lang]}</td>
 <td data-label="RTO"><progress max="${rto.limitMs}" value="${Math.min(rto.elapsedMs, rto.limitMs)}" aria-label="${t('RTO 경과', 'RTO used')}"></progress> <span class="rto-left">${left}</span></td>
 </tr>`;

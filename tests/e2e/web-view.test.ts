@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { packageRoot } from '../../src/config/package-root.js';
 import { WEB_LINK_TTL_MS, WebLinkSigner } from '../../src/web/web-link-signer.js';
@@ -15,6 +15,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 /** Where the screenshots go (gitignored); look at them after a run. */
 const SHOTS = join(packageRoot(), 'tests/e2e/output/web');
 const SECRET = 'e2e-web-secret-0123456789abcdef0123456789abcdef';
+
+// A browser on a loaded 2-core machine: generous limits, never a timing assertion.
+jest.setTimeout(90_000);
 
 /**
  * The web view of a real drbot process (console mode, its embedded agent, SQLite) in a real
