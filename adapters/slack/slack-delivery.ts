@@ -14,6 +14,8 @@ export interface ReportDocument {
   filename: string;
   title: string;
   markdown: string;
+  /** The incident's timeline picture as PNG (Slack shows PNG, not SVG), uploaded beside the report. */
+  picture?: { filename: string; title: string; png: Buffer };
 }
 
 /** What the event behind a delivery already knows, so the delivery need not read it again. */
@@ -168,10 +170,11 @@ export class SlackDelivery {
     await this.client.files.uploadV2({
       channel_id: thread.channel,
       thread_ts: thread.messageId,
-      content: doc.markdown,
-      filename: doc.filename,
-      title: doc.title,
       initial_comment: doc.title,
+      file_uploads: [
+        { content: doc.markdown, filename: doc.filename, title: doc.title },
+        ...(doc.picture ? [{ file: doc.picture.png, filename: doc.picture.filename, title: doc.picture.title }] : []),
+      ],
     });
   }
 

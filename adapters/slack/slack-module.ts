@@ -8,7 +8,8 @@ import { ConfigError } from '../../src/errors/drbot-error.js';
 import type { IncidentChanged } from '../../src/incident/incident-events.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
-import { renderIncidentReport } from '../../src/report/render-incident-report.js';
+import { renderIncidentPicture, renderIncidentReport } from '../../src/report/render-incident-report.js';
+import { svgToPng } from '../../src/picture/svg-to-png.js';
 import { reportDate } from '../../src/report/report-date.js';
 import { timelineLine } from '../../src/views/timeline-line.js';
 import { boltLogger } from './bolt-logger.js';
@@ -225,5 +226,7 @@ const postIncidentReport: ReportSource = async (core, incidentId) => {
   const incident = await core.store.incidents.get(incidentId);
   if (!incident) return undefined;
   const title = core.lang === 'ko' ? `${incidentId} 장애 보고서` : `${incidentId} post-incident report`;
-  return { filename: `${reportDate(incident, core.timeZone)}-${incidentId}.md`, title, markdown: await renderIncidentReport(core, incident) };
+  const png = svgToPng(await renderIncidentPicture(core, incident));
+  const picture = { filename: `${reportDate(incident, core.timeZone)}-${incidentId}-timeline.png`, title: core.lang === 'ko' ? `${incidentId} 타임라인` : `${incidentId} timeline`, png };
+  return { filename: `${reportDate(incident, core.timeZone)}-${incidentId}.md`, title, markdown: await renderIncidentReport(core, incident), picture };
 };

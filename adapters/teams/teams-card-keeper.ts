@@ -1,9 +1,10 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { Core } from '../../src/app/core.js';
 import { formatTime } from '../../src/i18n/format-time.js';
 import type { Incident, TimelineEntry } from '../../src/incident/incident.js';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
-import { renderIncidentReport } from '../../src/report/render-incident-report.js';
+import { renderIncidentPicture, renderIncidentReport } from '../../src/report/render-incident-report.js';
+import { svgToPng } from '../../src/picture/svg-to-png.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { incidentCard } from '../../src/views/incident-card.js';
 import { viewActivity } from './reply-activities.js';
@@ -91,7 +92,14 @@ export class TeamsCardKeeper {
         const where = this.core.lang === 'ko' ? `… (잘림: 전체 보고서는 ${this.core.reportsDir}에 있습니다)` : `… (cut: the whole report is in ${this.core.reportsDir})`;
         markdown = markdown.slice(0, TEAMS_REPORT_MAX_CHARS) + `\n\n${where}`;
       }
-      await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text: markdown, textFormat: 'markdown' }]);
+      // The timeline picture as an inline image (base64 images do not count against Teams' message size limit).
+      const png = svgToPng(await renderIncidentPicture(this.core, incident), { width: 1440 });
+      const picture: Partial<Activity> = {
+        type: 'message',
+        text: this.core.lang === 'ko' ? `${incident.id} 타임라인` : `${incident.id} timeline`,
+        attachments: [{ contentType: 'image/png', contentUrl: `data:image/png;base64,${png.toString('base64')}`, name: `${incident.id}-timeline.png` }],
+      };
+      await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text: markdown, textFormat: 'markdown' }, picture]);
     });
   }
 

@@ -162,16 +162,20 @@ describe('Slack module over signed HTTP requests', () => {
     expect(String(dm.args.text)).toContain('<#CINC1>');
   });
 
-  it('uploads the report into the incident channel on close', async () => {
+  it('uploads the report and its timeline picture (PNG) into the incident channel on close', async () => {
     h = await startSlackHarness();
     const id = await openIncident(h);
     await h.slash(`resolve ${id} predictor restarted`, SLACK_USERS.kim);
     await h.slash(`close ${id}`, SLACK_USERS.kim);
     await h.settle();
-    expect(h.fake.callsOf('files.getUploadURLExternal')).toHaveLength(1);
-    expect(h.fake.callsOf('upload')).toHaveLength(1);
-    const [complete] = h.fake.callsOf('files.completeUploadExternal');
-    expect(complete!.args).toMatchObject({ channel_id: 'CINC1' });
+    const urls = h.fake.callsOf('files.getUploadURLExternal');
+    expect(urls.map((c) => String(c.args.filename))).toEqual([expect.stringMatching(new RegExp(`-${id}\\.md$`)), expect.stringMatching(new RegExp(`-${id}-timeline\\.png$`))]);
+    expect(Number(urls[1]!.args.length)).toBeGreaterThan(1000);
+    expect(h.fake.callsOf('upload')).toHaveLength(2);
+    const complete = h.fake.callsOf('files.completeUploadExternal');
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.args).toMatchObject({ channel_id: 'CINC1' });
+    expect(JSON.parse(String(complete[0]!.args.files))).toHaveLength(2);
   });
 
   it('accepts the same grammar in an app mention', async () => {
