@@ -59,7 +59,7 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     // The timeline picture follows under the card as an inline PNG.
     const pictures = h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId === thread && (c.body.attachments as { contentType?: string }[] | undefined)?.[0]?.contentType === 'image/png');
     expect(pictures).toHaveLength(1);
-    const image = (pictures[0]!.body.attachments as { contentUrl: string; name: string }[])[0]!;
+    const image = (pictures[0]!.body.attachments as unknown as { contentUrl: string; name: string }[])[0]!;
     expect(image.name).toBe(`${ID}-timeline.png`);
     expect(Buffer.from(image.contentUrl.replace(/^data:image\/png;base64,/, ''), 'base64').subarray(1, 4).toString()).toBe('PNG');
   });
