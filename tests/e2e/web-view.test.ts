@@ -31,6 +31,7 @@ describe('the web view in a browser', () => {
   let base: string;
   let link: string;
   let first: string;
+  let second: string | undefined;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-e2e-deps.sh (it installs Debian's chromium)`);
@@ -112,7 +113,7 @@ describe('the web view in a browser', () => {
     expect(await svg.locator('g.rto-mark[data-mark="goal"]').getAttribute('data-minutes')).toBe('240');
     expect(await svg.locator('g.rto-mark[data-mark="limit"]').getAttribute('data-minutes')).toBe('480');
     // The embedded agent ran the four Type 1 diagnostics at open: one span each.
-    await page.waitForFunction(`document.querySelectorAll('svg.timeline rect.span').length >= 4`, undefined, { timeout: 20_000 });
+    await page.locator('svg.timeline rect.span').nth(3).waitFor({ state: 'attached', timeout: 20_000 });
     expect(await page.locator('svg.timeline rect.span[data-step="check-process"]').count()).toBe(1);
     expect(await page.locator('svg.timeline circle.page[data-outcome="sent"][data-level="0"]').count()).toBe(1);
     expect(await page.getByRole('heading', { name: /Checklist: Immediately/ }).count()).toBe(1);
@@ -126,10 +127,11 @@ describe('the web view in a browser', () => {
   it('updates the open page live when a command is typed in the console, without reloading it', async () => {
     const page = await signedInPage();
     await page.evaluate(`window.stayed = true`);
-    await page.waitForFunction(`document.querySelector('[data-live-status]')?.textContent === 'Live'`);
+    // (Locators, not string predicates: the page's CSP forbids eval, as it should.)
+    await page.locator('[data-live-status]', { hasText: /^Live$/ }).waitFor();
     const from = drbot.stdout.length;
     drbot.send('/incident open type2 partial DB 접속 실패');
-    const second = (await drbot.waitFor(/Opened (INC-\d{8}-\d{3})/, from))[1]!;
+    second = (await drbot.waitFor(/Opened (INC-\d{8}-\d{3})/, from))[1]!;
     await page.waitForSelector(`table[data-list="open"] tr[data-incident="${second}"]`, { timeout: 15_000 });
     expect(await page.evaluate(`window.stayed`)).toBe(true);
     expect(await page.locator('[data-live-status]').innerText()).toMatch(/^Updated \d\d:\d\d:\d\d$/);
@@ -170,10 +172,15 @@ describe('the web view in a browser', () => {
     }
   });
 
-  it('statistics, Korean, and a phone screen', async () => {
+  it('statistics (updated live when an incident is resolved), Korean, and a phone screen', async () => {
     const page = await signedInPage();
     await page.goto(`${base}/web/stats?lang=ko`);
     expect(await page.locator('h1').innerText()).toBe('장애 유형별 통계');
+    await page.locator('[data-live-status]', { hasText: /^실시간 갱신 중$/ }).waitFor();
+    const type2 = second ?? first;
+    drbot.send(`/incident resolve ${type2} e2e: backup restored`);
+    await page.locator('tr[data-type="2"] td[data-label="복구"]', { hasText: /^1$/ }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('tr[data-type="2"] td[data-label="MTTR 중앙값"]').innerText()).toMatch(/^\d+분$/);
     await page.screenshot({ path: join(SHOTS, 'stats-ko.png'), fullPage: true });
     expect(serious(await axe(page))).toEqual([]);
     const phone = await signedInPage({ width: 390, height: 844 });
