@@ -11,6 +11,8 @@ const common = {
   setupFiles: ['<rootDir>/tests/support/isolate-database-url.ts'],
 };
 export default {
+  // Also here: jest reads testTimeout from the top-level config, not from a project's.
+  testTimeout: common.testTimeout,
   reporters: ['default', '<rootDir>/tests/support/plain-summary-reporter.cjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/e2e/'] },
