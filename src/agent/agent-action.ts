@@ -31,8 +31,8 @@ export interface HostTools {
   /** The Docker Engine API client (dockerode), created on first use. */
   docker(): Docker;
   fetch: typeof fetch;
-  /** Copies one file; restores go through it (tests inject a failure midway). */
-  copyFile(src: string, dst: string): Promise<void>;
+  /** Copies one regular file to a new path, following no symbolic link, until `signal` aborts; restores go through it (tests inject a failure midway). */
+  copyFile(src: string, dst: string, signal?: AbortSignal): Promise<void>;
   /** Root of the proc filesystem (`/proc`). */
   procRoot: string;
   now(): number;

@@ -1,9 +1,9 @@
-import { copyFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import type { CommandResult, HostTools, RunOptions } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
 import { childEnv } from './child-env.js';
+import { copyFileNoFollow } from './copy-file-no-follow.js';
 import { TailBuffer } from './tail-buffer.js';
 
 /** Bytes of each of a child's output streams kept (the tail); the rest is counted and dropped. */
@@ -72,14 +72,14 @@ export function lazyDocker(config: AgentConfig, load: () => typeof Docker): () =
   return () => (docker ??= new (load())({ socketPath: config.docker?.socketPath ?? '/var/run/docker.sock' }));
 }
 
-/** The real host: execa, dockerode on the configured socket, global fetch, fs copy and /proc. */
+/** The real host: execa, dockerode on the configured socket, global fetch, a copy that follows no link, and /proc. */
 export function createHostTools(config: AgentConfig, overrides: Partial<HostTools> = {}): HostTools {
   return {
     run: runCommand,
     // dockerode is loaded on first use (it is CommonJS, so synchronously): most probes never need it
     docker: lazyDocker(config, () => createRequire(import.meta.url)('dockerode') as typeof Docker),
     fetch: globalThis.fetch.bind(globalThis),
-    copyFile: (src, dst) => copyFile(src, dst),
+    copyFile: copyFileNoFollow,
     procRoot: '/proc',
     now: () => Date.now(),
     ...overrides,

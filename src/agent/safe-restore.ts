@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readlink, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { checksums } from './actions/file-actions.js';
+import { ActionRefused } from './agent-action.js';
+import { refuseSymlink } from './confined-path.js';
 
 /** What a restore did: where the previous content was kept, and the verified checksum(s). */
 export interface RestoreReport {
@@ -18,12 +19,18 @@ export class RestoreFailed extends Error {
   }
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Every regular file under a backup directory; a symbolic link or anything but files and directories refuses the restore. */
+async function filesUnder(dir: string, top = dir): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(p)));
+    if (entry.isSymbolicLink()) {
+      const target = await readlink(p).catch(() => '?');
+      throw new ActionRefused('not-allowed', `${relative(top, p)} in backup ${top} is a symbolic link (to ${target}); a backup directory must hold the files themselves, so nothing was restored`);
+    }
+    if (entry.isDirectory()) out.push(...(await filesUnder(p, top)));
     else if (entry.isFile()) out.push(p);
+    else throw new ActionRefused('not-allowed', `${relative(top, p)} in backup ${top} is not a regular file or directory; nothing was restored`);
   }
   return out.sort();
 }
@@ -32,11 +39,12 @@ async function filesUnder(dir: string): Promise<string[]> {
  * Restores a file or a directory from a backup so that the live path is never left half-written:
  * the copy goes to a staging path next to it and is verified by checksum; only then is the current
  * content renamed aside (kept) and the staged copy renamed into place. Any failure removes the
- * staging copy and puts the previous content back.
+ * staging copy and puts the previous content back. Symbolic links are refused, not followed: in the
+ * backup (ActionRefused), at the live path, and at the staging path (created exclusively).
  */
 export class SafeRestore {
   constructor(
-    private readonly copyFile: (src: string, dst: string) => Promise<void>,
+    private readonly copyFile: (src: string, dst: string, signal?: AbortSignal) => Promise<void>,
     private readonly stamp: () => string,
   ) {}
 
@@ -45,13 +53,16 @@ export class SafeRestore {
     const stamp = this.stamp();
     const staging = join(dirname(live), `.${basename(live)}.restoring-${stamp}`);
     const aside = `${live}.before-${stamp}`;
+    await refuseSymlink(backup, 'the backup');
+    const current = await refuseSymlink(live, 'the live file');
+    if (current && !current.isFile()) throw new ActionRefused('not-allowed', `the live file ${live} is not a regular file; nothing was restored`);
     const expected = (await checksums(backup)).sha256;
     let moved = false;
     try {
       await this.copyFile(backup, staging);
       const staged = (await checksums(staging)).sha256;
       if (staged !== expected) throw new RestoreFailed(`checksum mismatch after copy (${staged.slice(0, 12)} ≠ ${expected.slice(0, 12)})`);
-      if (existsSync(live)) {
+      if (current) {
         await rename(live, aside);
         moved = true;
       }
@@ -71,10 +82,15 @@ export class SafeRestore {
     const stamp = this.stamp();
     const staging = join(dirname(live), `.${basename(live)}.restoring-${stamp}`);
     const aside = `${live}.before-${stamp}`;
+    await refuseSymlink(source, 'the backup directory');
+    const current = await refuseSymlink(live, 'the live directory');
+    if (current && !current.isDirectory()) throw new ActionRefused('not-allowed', `${live} is not a directory; nothing was restored`);
     const files = await filesUnder(source);
     if (!files.length) throw new RestoreFailed(`${source} has no files to restore`);
     const expected: Record<string, string> = {};
     let moved = false;
+    // not recursive: a staging path someone created beforehand (a link, say) fails the restore instead of receiving it
+    await mkdir(staging, { mode: 0o700 });
     try {
       for (const f of files) {
         const rel = relative(source, f);
@@ -83,8 +99,8 @@ export class SafeRestore {
         await this.copyFile(f, join(staging, rel));
       }
       await this.verify(staging, expected);
-      if (existsSync(live)) {
-        if (!(await stat(live)).isDirectory()) throw new RestoreFailed(`${live} is not a directory`);
+      await chmod(staging, (await lstat(source)).mode & 0o777);
+      if (current) {
         await rename(live, aside);
         moved = true;
       }

@@ -3,14 +3,15 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { allowed, defineAction } from '../agent-action.js';
+import { ActionRefused, allowed, defineAction } from '../agent-action.js';
+import { confinedToItsDirectory } from '../confined-path.js';
 
 const Lines = z.coerce.number().int().min(1).max(5000).default(100);
 const Limit = z.coerce.number().int().min(1).max(500).default(20);
 
-/** The last `lines` lines of a file, reading only its end (at most 64 kB). */
+/** The last `lines` lines of a configured file, reading only its end (at most 64 kB); a link out of the file's directory is refused. */
 export async function tailFile(path: string, lines: number, maxBytes = 64 * 1024): Promise<string> {
-  const fh = await open(path, 'r');
+  const fh = await open(await confinedToItsDirectory(path, 'the log'), 'r');
   try {
     const { size } = await fh.stat();
     const length = Math.min(size, maxBytes);
@@ -63,6 +64,7 @@ export const logTail = defineAction({
       const errors = text.split('\n').filter((l) => /\b(ERROR|CRITICAL|Traceback|Exception)\b/.test(l)).length;
       return { status: errors ? 'warn' : 'ok', summary: `${log}: last ${Math.min(lines, text ? text.split('\n').length : 0)} line(s) of ${path}${errors ? `, ${errors} error line(s)` : ''}`, output: text };
     } catch (err) {
+      if (err instanceof ActionRefused) throw err;
       return { status: 'fail', summary: `${log}: cannot read ${path} (${errCode(err)})`, output: '' };
     }
   },

@@ -1,8 +1,10 @@
+import { constants } from 'node:fs';
 import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { allowed, defineAction, fillArgs } from '../agent-action.js';
+import { refuseSymlink } from '../confined-path.js';
 
 /** `set_read_only_mode`: sets the configured YAML key, keeping the file's comments; the previous file is kept aside. */
 export const setReadOnlyMode = defineAction({
@@ -12,6 +14,8 @@ export const setReadOnlyMode = defineAction({
   async run({ enabled }, ctx) {
     const spec = ctx.config.readOnlyMode;
     if (!spec) return { status: 'fail', summary: 'readOnlyMode is not configured on this agent', output: '' };
+    const seen = await refuseSymlink(spec.file, 'the settings file');
+    if (!seen?.isFile()) return { status: 'fail', summary: `${spec.file} is ${seen ? 'not a regular file' : 'missing'}; left unchanged`, output: '' };
     const text = await readFile(spec.file, 'utf8');
     const doc = parseDocument(text);
     if (doc.errors.length) return { status: 'fail', summary: `${spec.file} is not valid YAML (${doc.errors[0]!.message}); left unchanged`, output: '' };
@@ -20,8 +24,9 @@ export const setReadOnlyMode = defineAction({
     const stamp = new Date(ctx.tools.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const aside = `${spec.file}.before-${stamp}`;
     const staging = join(dirname(spec.file), `.${basename(spec.file)}.writing-${stamp}`);
-    await copyFile(spec.file, aside);
-    await writeFile(staging, doc.toString(), 'utf8');
+    // exclusive: a link planted at either name fails the change instead of redirecting the write
+    await copyFile(spec.file, aside, constants.COPYFILE_EXCL);
+    await writeFile(staging, doc.toString(), { encoding: 'utf8', flag: 'wx', mode: seen.mode & 0o777 });
     await rename(staging, spec.file);
     return { status: 'ok', summary: `read-only mode ${enabled ? 'on' : 'off'} (${spec.key.join('.')}: ${String(before)} → ${enabled}); previous file kept at ${aside}`, output: doc.toString() };
   },

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, hostPort } from '../agent-action.js';
+import { ActionRefused, defineAction, hostPort } from '../agent-action.js';
 import { listeningSockets, listProcesses, matchProcesses } from '../proc-table.js';
 import { diskUsage, tailFile } from './file-actions.js';
 import { probeHealth } from './network-actions.js';
@@ -49,7 +49,7 @@ export const logSnapshot = defineAction({
     }
     for (const [name, path] of Object.entries(config.logs)) {
       out.push('', `## log ${name} (${path}), last 200 lines`);
-      out.push(await tailFile(path, 200).catch((err: NodeJS.ErrnoException) => `(unreadable: ${err.code ?? err.message})`));
+      out.push(await tailFile(path, 200).catch((err: NodeJS.ErrnoException) => `(unreadable: ${err instanceof ActionRefused ? err.message : (err.code ?? err.message)})`));
     }
     await mkdir(config.snapshotDir, { recursive: true });
     const file = join(config.snapshotDir, snapshotName(at, config.timeZone));

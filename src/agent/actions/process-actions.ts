@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -107,10 +107,18 @@ export const processRestart = defineAction({
   timeoutMs: 180_000,
   async run({ process: name }, ctx) {
     const restart = allowed(ctx.config.restarts, name, 'process');
+    mkdirSync(dirname(restart.log), { recursive: true });
+    // O_NOFOLLOW: a link put in place of the log must not make the agent append the process's output elsewhere.
+    // Opened before anything is stopped, so a log it cannot use leaves the running process alone.
+    let fd: number;
+    try {
+      fd = openSync(restart.log, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return { status: 'fail', summary: `${name}: cannot open its log ${restart.log} (${code === 'ELOOP' ? 'it is a symbolic link; the agent does not follow links' : (code ?? (err as Error).message)}); nothing was stopped or started`, output: '' };
+    }
     const before = matchProcesses(await listProcesses(ctx.tools.procRoot), restart.match);
     const stopped = await terminate(before.map((p) => p.pid));
-    mkdirSync(dirname(restart.log), { recursive: true });
-    const fd = openSync(restart.log, 'a');
     let pid: number | undefined;
     try {
       const env = childEnv(restart.recipe.env, restart.recipe.passEnv);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ActionRefused, allowed, defineAction, type ActionContext } from '../agent-action.js';
+import { confinedPath, refuseSymlink } from '../confined-path.js';
 import { RestoreFailed, SafeRestore } from '../safe-restore.js';
 import { newestFirst } from './file-actions.js';
 
@@ -22,7 +23,10 @@ async function pickBackup(ctx: ActionContext, backupName: string, from: string):
     pick = files.find((f) => f.mtimeMs < midnight.getTime()) ?? files[0];
   } else throw new ActionRefused('not-allowed', `from "${from}" is not allowed for restore_file (allowed: latest, yesterday)`);
   if (!pick) throw new RestoreFailed(`no backup of ${backupName} in ${b.dir}`);
-  return join(b.dir, pick.name);
+  const source = join(b.dir, pick.name);
+  await refuseSymlink(source, 'the backup file');
+  await confinedPath(source, b.dir, 'the backup');
+  return source;
 }
 
 /** `restore_file`: backup → live file; the current file is kept aside and checksums are verified. */
@@ -33,11 +37,18 @@ export const restoreFile = defineAction({
   async run({ file, from }, ctx) {
     const live = allowed(ctx.config.files, file, 'file');
     const { backup } = allowed(ctx.config.restoreFiles, file, 'restorable file');
-    const source = await pickBackup(ctx, backup, from);
+    let source: string;
+    try {
+      source = await pickBackup(ctx, backup, from);
+    } catch (err) {
+      if (err instanceof RestoreFailed) return { status: 'fail', summary: `${file}: ${err.message}; nothing was changed`, output: '' };
+      throw err;
+    }
     try {
       const r = await restorer(ctx).file(source, live);
       return { status: 'ok', summary: `${file} restored from ${source}; sha256 ${r.sha256['']!.slice(0, 16)}… verified${r.keptAside ? `; previous file kept at ${r.keptAside}` : ''}`, output: `source ${source}\nlive ${live}\nsha256 ${r.sha256['']}\nkept aside ${r.keptAside ?? '(no previous file)'}`, data: r };
     } catch (err) {
+      if (err instanceof ActionRefused) throw err;
       return { status: 'fail', summary: `${file}: restore failed, the live file is unchanged: ${(err as Error).message}`, output: '' };
     }
   },
@@ -54,11 +65,14 @@ export const restoreDir = defineAction({
     const versions = (await newestFirst(root)).filter((e) => e.dir && e.name !== spec.live && new RegExp(spec.versions).test(e.name));
     const version = from === 'previous' ? versions[0]?.name : versions.find((v) => v.name === from)?.name;
     if (!version) return { status: 'fail', summary: `${dir}: no version directory "${from}" in ${root} (have: ${versions.map((v) => v.name).join(', ') || 'none'})`, output: '' };
+    await refuseSymlink(join(root, version), 'the version directory');
+    await confinedPath(join(root, version), root, 'the version directory');
     try {
       const r = await restorer(ctx).dir(join(root, version), join(root, spec.live));
       const lines = Object.entries(r.sha256).map(([f, s]) => `${s}  ${f}`);
       return { status: 'ok', summary: `${dir}: ${version} restored into ${spec.live}/ (${lines.length} file(s), checksums verified)${r.keptAside ? `; previous kept at ${r.keptAside}` : ''}`, output: lines.join('\n'), data: r };
     } catch (err) {
+      if (err instanceof ActionRefused) throw err;
       return { status: 'fail', summary: `${dir}: restore of ${version} failed, ${spec.live}/ is unchanged: ${(err as Error).message}`, output: '' };
     }
   },
