@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { OUTPUT_CAP_BYTES, SUMMARY_CAP_CHARS, type WireRequest, type WireResult } from '../agentlink/agent-protocol.js';
 import { ACTION_CATALOG, isKnownAction } from './action-catalog.js';
-import { ActionRefused, type HostTools, type RefusalCode } from './agent-action.js';
+import type { HostTools, RefusalCode } from './agent-action.js';
 import type { AgentConfig } from './agent-config.js';
 import { AGENT_ACTIONS } from './actions/index.js';
 import type { LedgerState, RequestLedger } from './request-ledger.js';
+import { ABORT_GRACE_MS, runWithDeadline } from './run-with-deadline.js';
 
 const TRAVERSAL = /\.\.|[/\\]/;
 // eslint-disable-next-line no-control-regex
@@ -28,7 +29,8 @@ const refusal = (code: RefusalCode, summary: string): WireResult => ({ status: '
 /**
  * Runs requests on this host: refuses unknown actions, unsafe or unlisted parameters, host changes
  * without an approval id and any request id it has seen before; records each id durably before
- * running it; enforces the action's timeout and caps the output.
+ * running it; enforces the action's timeout (abort, a grace period, then `unknown` for a host change
+ * cut short) and caps the output.
  */
 export class ActionExecutor {
   constructor(
@@ -36,6 +38,8 @@ export class ActionExecutor {
     private readonly tools: HostTools,
     private readonly ledger: RequestLedger,
     private readonly log?: Logger,
+    /** How long an action gets to stop after its deadline aborted it. */
+    private readonly graceMs = ABORT_GRACE_MS,
   ) {}
 
   /** What became of a request id (for drbot's re-query after a dropped link). */
@@ -83,26 +87,14 @@ export class ActionExecutor {
         return result;
       }
     } else started.catch((err: unknown) => log?.error({ err }, 'could not record the request in the ledger'));
-    const controller = new AbortController();
-    const timeoutMs = Math.min(request.timeoutMs, action.timeoutMs);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<WireResult>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort(new Error('timeout'));
-        resolve({ status: 'fail', summary: `${request.action}: timed out after ${Math.round(timeoutMs / 1000)} s`, output: '' });
-      }, timeoutMs);
+    const run = await runWithDeadline(action, parsed.data, { config: this.config, tools: this.tools, request, progress: onProgress }, {
+      timeoutMs: Math.min(request.timeoutMs, action.timeoutMs),
+      graceMs: this.graceMs,
+      mutates,
+      shape: (r) => ({ ...r, output: capOutput(r.output) }),
     });
-    let result: WireResult;
-    try {
-      const running = action.run(parsed.data, { config: this.config, tools: this.tools, signal: controller.signal, request, progress: onProgress }).then(
-        (o): WireResult => ({ status: o.status, summary: o.summary, output: capOutput(o.output ?? ''), data: o.data }),
-        (err: unknown): WireResult =>
-          err instanceof ActionRefused ? refusal(err.code, err.message) : { status: 'fail', summary: `${request.action} failed: ${(err as Error).message}`, output: '' },
-      );
-      result = await Promise.race([running, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    let result = run.result;
+    if (run.late) this.recordLate(request, run.late, result, log);
     try {
       await this.ledger.finish(request.requestId, this.tools.now(), result);
     } catch (err) {
@@ -111,6 +103,15 @@ export class ActionExecutor {
     }
     log?.info({ status: result.status, refused: result.refused }, 'request finished');
     return result;
+  }
+
+  /** An action that outlived its deadline and grace: when it does end, the ledger (and the log) get what it really did. */
+  private recordLate(request: WireRequest, late: Promise<WireResult>, reported: WireResult, log: Logger | undefined): void {
+    void late.then(async (r) => {
+      const result = fitForWire({ ...r, summary: `${r.summary} (finished after it was reported ${reported.status})` });
+      log?.warn({ status: r.status, summary: r.summary }, 'request finished after its result was sent');
+      await this.ledger.finish(request.requestId, this.tools.now(), result).catch((err: unknown) => log?.error({ err }, 'could not record the late result in the ledger'));
+    });
   }
 
   private check(request: WireRequest): WireResult | undefined {

@@ -54,6 +54,12 @@ export interface ActionContext {
   request: WireRequest;
   /** Streams one progress line to drbot (the incident thread). */
   progress(line: string): void;
+  /**
+   * Says the host may be changing from here on, and what an operator should check if the action is
+   * cut short now (its timeout, a crash of a call it makes): the result is then `unknown` with this
+   * text, never `fail`. Call it again before each step with a different answer.
+   */
+  changing(check: string): void;
 }
 
 /** One host action: its catalog name, its parameter schema, its longest allowed run time, and what it does. */
@@ -71,6 +77,17 @@ export function defineAction<S extends z.ZodType>(action: { name: ActionName; pa
 
 /** Why the agent refuses a request before running anything. */
 export type RefusalCode = 'unknown-action' | 'bad-params' | 'not-allowed' | 'needs-approval' | 'duplicate' | 'ledger-unavailable';
+
+/** Thrown by an action that cannot tell how far its change got (a rollback failed, say): the result is `unknown` and says what to check. */
+export class OutcomeUnknown extends Error {
+  constructor(
+    message: string,
+    readonly check: string,
+  ) {
+    super(message);
+    this.name = 'OutcomeUnknown';
+  }
+}
 
 /** Thrown by an action when a parameter names something the agent config does not allow; nothing was changed. */
 export class ActionRefused extends Error {

@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, readdir, readlink, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { checksums } from './actions/file-actions.js';
-import { ActionRefused } from './agent-action.js';
+import { ActionRefused, OutcomeUnknown } from './agent-action.js';
 import { refuseSymlink } from './confined-path.js';
 
 /** What a restore did: where the previous content was kept, and the verified checksum(s). */
@@ -40,13 +40,22 @@ async function filesUnder(dir: string, top = dir): Promise<string[]> {
  * the copy goes to a staging path next to it and is verified by checksum; only then is the current
  * content renamed aside (kept) and the staged copy renamed into place. Any failure removes the
  * staging copy and puts the previous content back. Symbolic links are refused, not followed: in the
- * backup (ActionRefused), at the live path, and at the staging path (created exclusively).
+ * backup (ActionRefused), at the live path, and at the staging path (created exclusively). An abort
+ * stops it before the swap (the live path is unchanged); the swap itself is never interrupted.
  */
 export class SafeRestore {
+  private readonly signal?: AbortSignal;
+  private readonly changing: (check: string) => void;
+
   constructor(
     private readonly copyFile: (src: string, dst: string, signal?: AbortSignal) => Promise<void>,
     private readonly stamp: () => string,
-  ) {}
+    /** `signal` stops the copy and checks before the swap; `changing` is told what to check should the restore be cut short at each step. */
+    options: { signal?: AbortSignal; changing?: (check: string) => void } = {},
+  ) {
+    this.signal = options.signal;
+    this.changing = options.changing ?? (() => {});
+  }
 
   /** Replaces `live` by `backup`, keeping the current file aside as `<live>.before-<stamp>`. */
   async file(backup: string, live: string): Promise<RestoreReport> {
@@ -56,12 +65,16 @@ export class SafeRestore {
     await refuseSymlink(backup, 'the backup');
     const current = await refuseSymlink(live, 'the live file');
     if (current && !current.isFile()) throw new ActionRefused('not-allowed', `the live file ${live} is not a regular file; nothing was restored`);
-    const expected = (await checksums(backup)).sha256;
+    const expected = (await checksums(backup, this.signal)).sha256;
     let moved = false;
     try {
-      await this.copyFile(backup, staging);
-      const staged = (await checksums(staging)).sha256;
+      this.changing(`the restore of ${live} from ${backup} was cut short while copying, before the swap: ${live} should still be the previous file (its sha256 is not ${expected}, the backup's); remove ${staging} if it is left`);
+      await this.copyFile(backup, staging, this.signal);
+      const staged = (await checksums(staging, this.signal)).sha256;
       if (staged !== expected) throw new RestoreFailed(`checksum mismatch after copy (${staged.slice(0, 12)} ≠ ${expected.slice(0, 12)})`);
+      this.signal?.throwIfAborted();
+      // from here to the end of the swap nothing checks the signal: two renames, never half done
+      this.changing(`the restore of ${live} from ${backup} was cut short during the swap: check that the sha256 of ${live} is ${expected} (the backup's)${current ? `; the previous file is kept at ${aside}` : ''}`);
       if (current) {
         await rename(live, aside);
         moved = true;
@@ -71,8 +84,7 @@ export class SafeRestore {
       if (now !== expected) throw new RestoreFailed(`checksum mismatch in place (${now.slice(0, 12)} ≠ ${expected.slice(0, 12)})`);
       return { keptAside: moved ? aside : undefined, sha256: { '': now } };
     } catch (err) {
-      await rm(staging, { force: true });
-      if (moved) await rename(aside, live);
+      await this.rollBack(err, live, aside, moved, () => rm(staging, { force: true }));
       throw err instanceof RestoreFailed ? err : new RestoreFailed((err as Error).message, { cause: err });
     }
   }
@@ -92,14 +104,17 @@ export class SafeRestore {
     // not recursive: a staging path someone created beforehand (a link, say) fails the restore instead of receiving it
     await mkdir(staging, { mode: 0o700 });
     try {
+      this.changing(`the restore of ${live} from ${source} was cut short while copying, before the swap: ${live} should still be the previous directory; remove ${staging} if it is left`);
       for (const f of files) {
         const rel = relative(source, f);
-        expected[rel] = (await checksums(f)).sha256;
+        expected[rel] = (await checksums(f, this.signal)).sha256;
         await mkdir(dirname(join(staging, rel)), { recursive: true });
-        await this.copyFile(f, join(staging, rel));
+        await this.copyFile(f, join(staging, rel), this.signal);
       }
-      await this.verify(staging, expected);
+      await this.verify(staging, expected, this.signal);
       await chmod(staging, (await lstat(source)).mode & 0o777);
+      this.signal?.throwIfAborted();
+      this.changing(`the restore of ${live} from ${source} was cut short during the swap: compare the files in ${live} with ${source} (sha256)${current ? `; the previous directory is kept at ${aside}` : ''}`);
       if (current) {
         await rename(live, aside);
         moved = true;
@@ -108,18 +123,30 @@ export class SafeRestore {
       await this.verify(live, expected);
       return { keptAside: moved ? aside : undefined, sha256: expected };
     } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      if (moved) {
-        await rm(live, { recursive: true, force: true });
-        await rename(aside, live);
-      }
+      await this.rollBack(err, live, aside, moved, async () => {
+        await rm(staging, { recursive: true, force: true });
+        if (moved) await rm(live, { recursive: true, force: true });
+      });
       throw err instanceof RestoreFailed ? err : new RestoreFailed((err as Error).message, { cause: err });
     }
   }
 
-  private async verify(dir: string, expected: Record<string, string>): Promise<void> {
+  /** Removes the staging copy and puts the previous content back; when that fails too, how far the restore got is unknown. */
+  private async rollBack(cause: unknown, live: string, aside: string, moved: boolean, cleanUp: () => Promise<void>): Promise<void> {
+    try {
+      await cleanUp();
+      if (moved) await rename(aside, live);
+    } catch (err) {
+      throw new OutcomeUnknown(
+        `the restore of ${live} failed (${(cause as Error).message}) and putting the previous content back failed too (${(err as Error).message})`,
+        moved ? `the previous content is kept at ${aside}: move it back to ${live} by hand if ${live} is missing or wrong` : `check ${live}`,
+      );
+    }
+  }
+
+  private async verify(dir: string, expected: Record<string, string>, signal?: AbortSignal): Promise<void> {
     for (const [rel, sum] of Object.entries(expected)) {
-      const got = (await checksums(join(dir, rel))).sha256;
+      const got = (await checksums(join(dir, rel), signal)).sha256;
       if (got !== sum) throw new RestoreFailed(`checksum mismatch for ${rel} (${got.slice(0, 12)} ≠ ${sum.slice(0, 12)})`);
     }
   }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { ActionRefused, allowed, defineAction, type ActionContext } from '../agent-action.js';
+import { ActionRefused, allowed, defineAction, type ActionContext, type ActionOutcome } from '../agent-action.js';
 
 const SERVICE_LABEL = 'com.docker.compose.service';
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -20,10 +20,39 @@ function allowedService(ctx: ActionContext, service: string): string {
 async function composeContainers(ctx: ActionContext, service?: string): Promise<Docker.ContainerInfo[]> {
   const d = dockerConfig(ctx);
   const label = [...(d.project ? [`${PROJECT_LABEL}=${d.project}`] : []), ...(service ? [`${SERVICE_LABEL}=${service}`] : [])];
-  return ctx.tools.docker().listContainers({ all: true, filters: label.length ? { label } : {} });
+  const filters: Record<string, string[]> = label.length ? { label } : {};
+  return ctx.tools.docker().listContainers(abortable({ all: true, filters }, ctx.signal));
 }
 
-const describe = (c: Docker.ContainerInfo) => `${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}  ${c.Labels[SERVICE_LABEL] ?? '-'}  ${c.State}  ${c.Status}`;
+/** Adds the action's signal to dockerode options: docker-modem aborts the Engine API request with it (the types do not list it). */
+function abortable<T extends object>(options: T, signal: AbortSignal): T {
+  return { ...options, abortSignal: signal };
+}
+
+const nameOf = (c: Docker.ContainerInfo) => c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
+const describe = (c: Docker.ContainerInfo) => `${nameOf(c)}  ${c.Labels[SERVICE_LABEL] ?? '-'}  ${c.State}  ${c.Status}`;
+
+/**
+ * Does `step` to each container in turn, stopping between containers once the signal aborts (a known,
+ * partial outcome) and telling the executor which container to check should a step itself be cut short.
+ */
+async function eachContainer(
+  ctx: ActionContext,
+  list: Docker.ContainerInfo[],
+  what: { verb: string; subject: string },
+  step: (c: Docker.ContainerInfo) => Promise<string>,
+): Promise<{ lines: string[]; cutShort?: ActionOutcome }> {
+  const lines: string[] = [];
+  for (const [i, c] of list.entries()) {
+    if (ctx.signal.aborted) {
+      const left = list.slice(i).map(nameOf).join(', ');
+      return { lines, cutShort: { status: 'fail', summary: `${what.subject}: cut short (${(ctx.signal.reason as Error).message}) after ${i} of ${list.length} container(s) ${what.verb}; not ${what.verb}: ${left}`, output: lines.join('\n') } };
+    }
+    ctx.changing(`${what.subject}: cut short while container ${nameOf(c)} was being ${what.verb} (${i} of ${list.length} done before it): check it with docker ps -a --filter name=${nameOf(c)}`);
+    lines.push(await step(c));
+  }
+  return { lines };
+}
 
 /** Splits Docker's multiplexed log framing (8-byte headers) into text; unframed (TTY) logs pass through. */
 export function demuxLogs(buf: Buffer): string {
@@ -105,13 +134,14 @@ export const composeServiceRestart = defineAction({
     allowedService(ctx, service);
     const list = await composeContainers(ctx, service);
     if (!list.length) return { status: 'fail', summary: `${service}: no container labelled ${SERVICE_LABEL}=${service}`, output: '' };
-    const lines = [];
-    for (const c of list) {
+    const { lines, cutShort } = await eachContainer(ctx, list, { verb: 'restarted', subject: service }, async (c) => {
       const container = ctx.tools.docker().getContainer(c.Id);
-      await container.restart({ t: 10 });
-      const state = (await container.inspect()).State;
-      lines.push(`${describe(c)} → ${state.Status}`);
-    }
+      await container.restart(abortable({ t: 10 }, ctx.signal));
+      const state = (await container.inspect(abortable({}, ctx.signal))).State;
+      return `${describe(c)} → ${state.Status}`;
+    });
+    if (cutShort) return cutShort;
+    ctx.changing(`${service}: all ${list.length} container(s) were restarted; the check that they run was cut short: run the containers diagnostic`);
     const after = await composeContainers(ctx, service);
     const down = after.filter((c) => c.State !== 'running');
     return down.length
@@ -128,13 +158,13 @@ export const composeDown = defineAction({
   async run(_p, ctx) {
     if (!dockerConfig(ctx).project) return { status: 'fail', summary: 'docker.project is not configured; compose_down would not know which containers are the stack', output: '' };
     const list = await composeContainers(ctx);
-    const lines = [];
-    for (const c of list) {
+    const { lines, cutShort } = await eachContainer(ctx, list, { verb: 'removed', subject: 'compose down' }, async (c) => {
       const container = ctx.tools.docker().getContainer(c.Id);
-      if (c.State === 'running') await container.stop({ t: 10 });
-      await container.remove({ v: false });
-      lines.push(`removed ${describe(c)}`);
-    }
+      if (c.State === 'running') await container.stop(abortable({ t: 10 }, ctx.signal));
+      await container.remove(abortable({ v: false }, ctx.signal));
+      return `removed ${describe(c)}`;
+    });
+    if (cutShort) return cutShort;
     return { status: 'ok', summary: `compose down: ${list.length} container(s) removed, volumes kept`, output: lines.join('\n') };
   },
 });
@@ -146,12 +176,12 @@ export const removeAllContainers = defineAction({
   timeoutMs: 180_000,
   async run(_p, ctx) {
     dockerConfig(ctx);
-    const list = await ctx.tools.docker().listContainers({ all: true });
-    const lines = [];
-    for (const c of list) {
-      await ctx.tools.docker().getContainer(c.Id).remove({ force: true });
-      lines.push(`removed ${describe(c)}`);
-    }
+    const list = await ctx.tools.docker().listContainers(abortable({ all: true }, ctx.signal));
+    const { lines, cutShort } = await eachContainer(ctx, list, { verb: 'removed', subject: 'remove all containers' }, async (c) => {
+      await ctx.tools.docker().getContainer(c.Id).remove(abortable({ force: true }, ctx.signal));
+      return `removed ${describe(c)}`;
+    });
+    if (cutShort) return cutShort;
     return { status: 'ok', summary: `${list.length} container(s) removed`, output: lines.join('\n') };
   },
 });
@@ -167,8 +197,12 @@ export const composeUpBuild = defineAction({
     if (!recipe) return { status: 'fail', summary: 'compose recipe is not configured on this agent', output: '' };
     const opts = { cwd: recipe.cwd, env: recipe.env, passEnv: recipe.passEnv, signal: ctx.signal, onLine: (l: string) => ctx.progress(l) };
     const build = await ctx.tools.run(recipe.command, [...recipe.args, 'build', ...(no_cache ? ['--no-cache'] : []), ...(service ? [service] : [])], opts);
+    // a build cut short replaced nothing that runs: a plain failure
+    if (ctx.signal.aborted) return { status: 'fail', summary: `build cut short (${(ctx.signal.reason as Error).message}); nothing was started or replaced`, output: build.stdout + build.stderr };
     if (build.failed) return { status: 'fail', summary: `build failed (exit ${build.exitCode})`, output: build.stdout + build.stderr };
+    ctx.changing(`${service ?? 'the stack'} was being recreated when it was cut short: check its containers (the containers diagnostic, or docker compose ps in ${recipe.cwd ?? 'the compose directory'})`);
     const up = await ctx.tools.run(recipe.command, [...recipe.args, 'up', '-d', ...(service ? [service] : [])], opts);
+    ctx.signal.throwIfAborted();
     return { status: up.failed ? 'fail' : 'ok', summary: up.failed ? `up failed (exit ${up.exitCode})` : `${service ?? 'stack'} rebuilt${no_cache ? ' without cache' : ''} and started`, output: build.stdout + up.stdout + up.stderr };
   },
 });

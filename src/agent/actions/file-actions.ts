@@ -25,11 +25,11 @@ export async function tailFile(path: string, lines: number, maxBytes = 64 * 1024
   }
 }
 
-/** md5 and sha256 of a file, streamed. */
-export async function checksums(path: string): Promise<{ md5: string; sha256: string }> {
+/** md5 and sha256 of a file, streamed (until `signal` aborts). */
+export async function checksums(path: string, signal?: AbortSignal): Promise<{ md5: string; sha256: string }> {
   const md5 = createHash('md5');
   const sha = createHash('sha256');
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of createReadStream(path, { signal })) {
     md5.update(chunk as Buffer);
     sha.update(chunk as Buffer);
   }

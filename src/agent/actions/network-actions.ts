@@ -143,7 +143,9 @@ export const firewallAllow = defineAction({
     allowedPort(ctx.config.firewall.allowPorts, port, 'firewall port');
     const recipe = ctx.config.firewall.allow;
     if (!recipe) return { status: 'fail', summary: 'firewall.allow recipe is not configured on this agent', output: '' };
+    ctx.changing(`check the firewall rules for port ${port} (the firewall_rules diagnostic): the allow rule may or may not be in place`);
     const r = await ctx.tools.run(recipe.command, fillArgs(recipe.args, { port: String(port) }), { cwd: recipe.cwd, env: recipe.env, passEnv: recipe.passEnv, signal: ctx.signal });
+    ctx.signal.throwIfAborted();
     return { status: r.failed ? 'fail' : 'ok', summary: r.failed ? `allow ${port}: failed (exit ${r.exitCode})` : `allow ${port}: done`, output: r.stdout + r.stderr };
   },
 });

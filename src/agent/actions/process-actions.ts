@@ -21,8 +21,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs` for what is still there; resolves with the pids that are gone. */
-async function terminate(pids: readonly number[], graceMs = 5000): Promise<number[]> {
+/** SIGTERM, then SIGKILL after `graceMs` for what is still there; resolves with the pids that are gone. An abort stops the waiting (no SIGKILL). */
+async function terminate(pids: readonly number[], signal: AbortSignal, graceMs = 5000): Promise<number[]> {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -31,7 +31,8 @@ async function terminate(pids: readonly number[], graceMs = 5000): Promise<numbe
     }
   }
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
+  while (Date.now() < deadline && pids.some(alive) && !signal.aborted) await sleep(100);
+  if (signal.aborted) return pids.filter((p) => !alive(p));
   for (const pid of pids.filter(alive)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -90,7 +91,9 @@ export const killPortOwner = defineAction({
     const real = hostPort(ctx.config, allowedPort(ctx.config.ports, port));
     const owners = await portOwners(ctx, real);
     if (!owners.length) return { status: 'ok', summary: `port ${port}: nothing to stop`, output: '' };
-    const gone = await terminate(owners.map((o) => o.pid));
+    ctx.changing(`port ${port}: cut short while stopping pid ${owners.map((o) => o.pid).join(', ')}: check what still listens on it (ports_in_use ${port})`);
+    const gone = await terminate(owners.map((o) => o.pid), ctx.signal);
+    ctx.signal.throwIfAborted();
     const still = (await listeningSockets(ctx.tools.procRoot)).some((s) => s.port === real);
     const output = owners.map((o) => `${gone.includes(o.pid) ? 'stopped' : 'still running'} ${o.pid} ${o.argv}`).join('\n');
     return still ? { status: 'fail', summary: `port ${port}: still in use after stopping ${gone.length} process(es)`, output } : { status: 'ok', summary: `port ${port}: freed (stopped pid ${gone.join(', ')})`, output };
@@ -117,17 +120,21 @@ export const processRestart = defineAction({
       const code = (err as NodeJS.ErrnoException).code;
       return { status: 'fail', summary: `${name}: cannot open its log ${restart.log} (${code === 'ELOOP' ? 'it is a symbolic link; the agent does not follow links' : (code ?? (err as Error).message)}); nothing was stopped or started`, output: '' };
     }
-    const before = matchProcesses(await listProcesses(ctx.tools.procRoot), restart.match);
-    const stopped = await terminate(before.map((p) => p.pid));
     let pid: number | undefined;
+    let stopped: number[] = [];
     try {
+      const before = matchProcesses(await listProcesses(ctx.tools.procRoot), restart.match);
+      if (before.length) ctx.changing(`${name}: cut short while stopping pid ${before.map((p) => p.pid).join(', ')}, before anything new was started: check whether it still runs (process_running ${name})`);
+      stopped = await terminate(before.map((p) => p.pid), ctx.signal);
+      ctx.signal.throwIfAborted();
+      ctx.changing(`${name}: cut short while starting ${restart.recipe.command}${stopped.length ? ` after stopping pid ${stopped.join(', ')}` : ''}: check process_running ${name} and its log ${restart.log}`);
       const env = childEnv(restart.recipe.env, restart.recipe.passEnv);
       const child = spawn(restart.recipe.command, restart.recipe.args, { cwd: restart.recipe.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
       const spawned = await new Promise<Error | undefined>((resolve) => {
         child.once('spawn', () => resolve(undefined));
         child.once('error', (err) => resolve(err));
       });
-      if (spawned) return { status: 'fail', summary: `${name}: could not start ${restart.recipe.command}: ${spawned.message}`, output: '' };
+      if (spawned) return { status: 'fail', summary: `${name}: could not start ${restart.recipe.command}: ${spawned.message}${stopped.length ? ` (pid ${stopped.join(', ')} was stopped and nothing runs now)` : ''}`, output: '' };
       child.unref();
       pid = child.pid;
     } finally {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ActionRefused, allowed, defineAction, type ActionContext } from '../agent-action.js';
+import { ActionRefused, OutcomeUnknown, allowed, defineAction, type ActionContext } from '../agent-action.js';
 import { confinedPath, refuseSymlink } from '../confined-path.js';
 import { RestoreFailed, SafeRestore } from '../safe-restore.js';
 import { newestFirst } from './file-actions.js';
 
 function restorer(ctx: ActionContext): SafeRestore {
   const stamp = new Date(ctx.tools.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return new SafeRestore(ctx.tools.copyFile, () => `${stamp}-${ctx.request.requestId.replace(/[^A-Za-z0-9-]/g, '').slice(-12)}`);
+  return new SafeRestore(ctx.tools.copyFile, () => `${stamp}-${ctx.request.requestId.replace(/[^A-Za-z0-9-]/g, '').slice(-12)}`, { signal: ctx.signal, changing: ctx.changing });
 }
 
 /** Picks the backup file: `latest` is the newest; `yesterday` the newest from before today's midnight (agent time zone). */
@@ -48,7 +48,7 @@ export const restoreFile = defineAction({
       const r = await restorer(ctx).file(source, live);
       return { status: 'ok', summary: `${file} restored from ${source}; sha256 ${r.sha256['']!.slice(0, 16)}… verified${r.keptAside ? `; previous file kept at ${r.keptAside}` : ''}`, output: `source ${source}\nlive ${live}\nsha256 ${r.sha256['']}\nkept aside ${r.keptAside ?? '(no previous file)'}`, data: r };
     } catch (err) {
-      if (err instanceof ActionRefused) throw err;
+      if (err instanceof ActionRefused || err instanceof OutcomeUnknown) throw err;
       return { status: 'fail', summary: `${file}: restore failed, the live file is unchanged: ${(err as Error).message}`, output: '' };
     }
   },
@@ -72,7 +72,7 @@ export const restoreDir = defineAction({
       const lines = Object.entries(r.sha256).map(([f, s]) => `${s}  ${f}`);
       return { status: 'ok', summary: `${dir}: ${version} restored into ${spec.live}/ (${lines.length} file(s), checksums verified)${r.keptAside ? `; previous kept at ${r.keptAside}` : ''}`, output: lines.join('\n'), data: r };
     } catch (err) {
-      if (err instanceof ActionRefused) throw err;
+      if (err instanceof ActionRefused || err instanceof OutcomeUnknown) throw err;
       return { status: 'fail', summary: `${dir}: restore of ${version} failed, ${spec.live}/ is unchanged: ${(err as Error).message}`, output: '' };
     }
   },
