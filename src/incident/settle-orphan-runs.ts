@@ -4,9 +4,9 @@ import type { Core } from '../app/core.js';
 import { findStep } from '../runbook/find-step.js';
 import type { IncidentService } from './incident-service.js';
 import type { StepRunner } from './step-runner.js';
+import { STATUS_MARKS } from './status-marks.js';
 import { translator } from '../i18n/lang.js';
 
-const MARKS: Record<ActionResult['status'], string> = { ok: '✅', warn: '⚠️', fail: '❌', unknown: '❔' };
 
 /**
  * Settles step runs an earlier drbot process left `running` (it crashed or restarted mid-run) by
@@ -52,8 +52,8 @@ export async function settleOrphanRuns(
       SYSTEM_ACTOR,
       'step',
       t(
-        `${MARKS[result.status]} ${run.stepId} (drbot 재시작 전에 보낸 요청, 다시 실행하지 않음): ${result.summary}`,
-        `${MARKS[result.status]} ${run.stepId} (sent before drbot restarted, not re-run): ${result.summary}`,
+        `${STATUS_MARKS[result.status]} ${run.stepId} (drbot 재시작 전에 보낸 요청, 다시 실행하지 않음): ${result.summary}`,
+        `${STATUS_MARKS[result.status]} ${run.stepId} (sent before drbot restarted, not re-run): ${result.summary}`,
       ),
       { step: run.stepId, status: result.status, request: run.requestId, approval: run.approvalId, orphan: true },
     );

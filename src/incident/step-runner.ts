@@ -7,6 +7,7 @@ import type { FaultType, Step } from '../runbook/pack-schema.js';
 import type { Approval, Incident, StepRun } from './incident.js';
 import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
+import { STATUS_MARKS } from './status-marks.js';
 import { translator } from '../i18n/lang.js';
 
 /** A step approved again within this time of its last approved run is taken as a double click, not a new run. */
@@ -176,7 +177,7 @@ export class StepRunner {
     }
     if (!this.core.agents.presence(incident.host).online) return ok(steps.map((step) => ({ step, offline: true })));
     const results = await Promise.all(steps.map((step) => this.execute(incident, actor, step, undefined, { quiet: true })));
-    const line = results.map((r) => `${r.run?.status === 'ok' ? '✅' : r.run?.status === 'warn' ? '⚠️' : '❌'} ${r.step.id}`).join('  ');
+    const line = results.map((r) => `${STATUS_MARKS[r.run?.status === 'running' || !r.run ? 'unknown' : r.run.status]} ${r.step.id}`).join('  ');
     await this.incidents.record(incident, actor, 'diagnostics', this.t(`진단 결과: ${line}`, `diagnostics: ${line}`), {
       results: results.map((r) => ({ step: r.step.id, status: r.run?.status, summary: r.run?.summary })),
     });
@@ -231,16 +232,20 @@ export class StepRunner {
         timeoutMs: step.timeoutSeconds * 1000,
       });
     } catch (err) {
+      // a host change whose sending failed in an unexpected way may have reached the agent: unknown, not failed
       result =
         err instanceof AgentOfflineError
           ? { status: 'unknown', summary: this.t('에이전트 연결이 끊겨 결과를 알 수 없음', 'agent link dropped; outcome unknown'), output: '' }
-          : { status: 'fail', summary: (err as Error).message, output: '' };
+          : { status: step.mutates ? 'unknown' : 'fail', summary: (err as Error).message, output: '' };
+    }
+    if (step.mutates && result.status === 'unknown') {
+      result = { ...result, summary: `${result.summary}${this.t(' — 다시 실행하지 않았습니다. 호스트를 확인한 뒤 필요하면 다시 승인하세요.', ' — not re-run: check the host before approving it again')}` };
     }
     const ending = { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() };
     await store.incidents.finishStepRun(run.requestId, ending);
     const finished: StepRun = { ...run, ...ending };
     if (!options.quiet || step.mutates) {
-      await this.incidents.record(incident, actor, 'step', `${result.status === 'ok' ? '✅' : result.status === 'warn' ? '⚠️' : '❌'} ${step.id}: ${result.summary}`, {
+      await this.incidents.record(incident, actor, 'step', `${STATUS_MARKS[result.status]} ${step.id}: ${result.summary}`, {
         step: step.id,
         status: result.status,
         request: run.requestId,

@@ -36,6 +36,19 @@ describe('StepRunner', () => {
     expect((await core.store.incidents.checklist(incident.id)).map((t) => t.itemId)).toEqual(expect.arrayContaining(['method-chosen', 'recovery-executed', 'health-check-passed']));
   });
 
+  it('records a host change whose outcome is unknown as unknown (❔, never ❌), with the agent\'s check, and does not go on as if it ran', async () => {
+    const check = 'compose_service_restart was cut short (timed out after 180 s); outcome unknown: predictor: check it with docker ps -a --filter name=stack-predictor-1';
+    agent.answer('compose_service_restart', { status: 'unknown', summary: check });
+    const r = await core.steps.approve(incident, core.as('Lee Backend'), 'restart-predictor');
+    expect(r.ok && r.value.execution?.run).toMatchObject({ status: 'unknown' });
+    expect(r.ok && r.value.execution?.health).toBeUndefined();
+    const line = (await core.store.incidents.timeline(incident.id)).map((e) => e.text).find((t) => t.includes('restart-predictor:'));
+    expect(line).toBe(`❔ restart-predictor: ${check} — not re-run: check the host before approving it again`);
+    expect((await core.store.incidents.stepRuns(incident.id)).find((x) => x.stepId === 'restart-predictor')).toMatchObject({ status: 'unknown', summary: expect.stringContaining('docker ps -a') });
+    expect((await core.store.incidents.checklist(incident.id)).map((t) => t.itemId)).not.toContain('recovery-executed');
+    expect(agent.requests.map((q) => q.action)).not.toContain('http_health');
+  });
+
   it('will not run a host-changing step without an approval', async () => {
     const r = await core.steps.run(incident, core.as('Kim DevOps'), 'restart-predictor');
     expect(r.ok).toBe(false);
