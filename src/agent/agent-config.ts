@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors/drbot-error.js';
@@ -114,8 +114,8 @@ export const AgentConfigFile = z
       .default({ sources: {}, allowPorts: [] }),
     /** `retrain_model`: the recipe (`{dataset}` and `{name}` args) and the datasets it may use. */
     retrain: z.object({ recipe: Recipe, datasets: NameMap(Path) }).strict().optional(),
-    /** `log_snapshot`: where `incident_YYYYMMDD_HHMM.log` is written. */
-    snapshotDir: Path.default('/tmp'),
+    /** `log_snapshot`: where `incident_YYYYMMDD_HHMM.log` is written (default `<stateDir>/snapshots`); a directory only the agent can write. */
+    snapshotDir: Path.optional(),
     /** Time zone of the snapshot file name. */
     timeZone: z.string().default('Asia/Seoul'),
     /** Demo only: lay out a small Routing ML-like tree here on start when it is missing. */
@@ -124,7 +124,7 @@ export const AgentConfigFile = z
   .strict();
 
 /** The agent configuration with every path made absolute (relative paths are relative to the config file's directory's parent). */
-export type AgentConfig = z.infer<typeof AgentConfigFile> & { host: string; configPath: string };
+export type AgentConfig = Omit<z.infer<typeof AgentConfigFile>, 'snapshotDir'> & { host: string; configPath: string; snapshotDir: string };
 
 /** Loads and validates an agent.yaml; relative paths resolve against `base` (default: the file's directory's parent). */
 export function loadAgentConfig(path: string, base?: string): AgentConfig {
@@ -165,7 +165,7 @@ export function parseAgentConfig(raw: unknown, configPath: string, base: string)
     restarts: Object.fromEntries(Object.entries(c.restarts).map(([k, v]) => [k, { ...v, recipe: absRecipe(v.recipe), log: abs(v.log) }])),
     readOnlyMode: c.readOnlyMode ? { ...c.readOnlyMode, file: abs(c.readOnlyMode.file) } : undefined,
     retrain: c.retrain ? { recipe: absRecipe(c.retrain.recipe), datasets: absMap(c.retrain.datasets) } : undefined,
-    snapshotDir: abs(c.snapshotDir),
+    snapshotDir: c.snapshotDir ? abs(c.snapshotDir) : join(abs(c.stateDir), 'snapshots'),
     demoHost: c.demoHost ? abs(c.demoHost) : undefined,
   };
 }

@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import type { WireResult } from '../agentlink/agent-protocol.js';
 import { ConfigError } from '../errors/drbot-error.js';
+import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
 import { eachLineOfFile } from './each-line-of-file.js';
 
 /** Where a request id stands in the ledger. */
@@ -19,7 +20,7 @@ interface Span {
 type Slot = { state: 'running' } | { state: 'done'; result: WireResult; span?: Span; lost?: boolean } | { state: 'on-disk'; span: Span } | { state: 'unknown' };
 
 /** The file operations the ledger uses (node:fs by default); tests pass one whose writes really fail. */
-export type LedgerFs = Pick<typeof nodeFs, 'mkdirSync' | 'openSync' | 'readSync' | 'writeSync' | 'fstatSync' | 'write' | 'fsync' | 'close'>;
+export type LedgerFs = Pick<typeof nodeFs, 'openSync' | 'readSync' | 'writeSync' | 'fstatSync' | 'write' | 'fsync' | 'close'>;
 
 /** Options of the ledger. */
 export interface RequestLedgerOptions {
@@ -73,10 +74,12 @@ export class RequestLedger {
     this.limit = options.residentResults ?? RESIDENT_RESULTS;
     this.file = join(dir, 'executed-requests.jsonl');
     try {
-      this.fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      this.fd = this.fs.openSync(this.file, 'a+', 0o600);
+      privateDirectory(dir);
+      this.fd = this.fs.openSync(this.file, nodeFs.constants.O_RDWR | nodeFs.constants.O_APPEND | nodeFs.constants.O_CREAT | nodeFs.constants.O_NOFOLLOW, 0o600);
       if (!this.fs.fstatSync(this.fd).isFile()) throw new Error('not a regular file');
+      nodeFs.fchmodSync(this.fd, 0o600);
     } catch (err) {
+      if (err instanceof PrivateDirectoryError) throw new ConfigError(`agent.yaml stateDir ${err.message}`, 'the request ledger lives in a directory only the agent user can write');
       throw new ConfigError(`cannot open the request ledger ${this.file}: ${(err as Error).message}`, 'make stateDir in agent.yaml a directory the agent user can write');
     }
     const { size, torn } = eachLineOfFile(this.fd, (raw, offset) => this.load(raw, offset), this.fs.readSync);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, fsyncSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, fsyncSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSqliteFile } from './check-sqlite-file.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -29,10 +29,17 @@ export function restoreSqlite(backup: string, dataDir: string, now = new Date())
     let previous: string | undefined;
     if (existsSync(file)) {
       previous = `${file}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
-      for (const suffix of ['-wal', '-shm', '']) if (existsSync(file + suffix)) renameSync(file + suffix, previous + suffix);
+      for (const suffix of ['-wal', '-shm', '']) {
+        if (!existsSync(file + suffix)) continue;
+        renameSync(file + suffix, previous + suffix);
+        chmodSync(previous + suffix, 0o600);
+      }
     }
     const partial = `${file}.restoring`;
-    copyFileSync(backup, partial);
+    rmSync(partial, { force: true });
+    copyFileSync(backup, partial, constants.COPYFILE_EXCL);
+    // the copy takes the backup's mode; the live database is 0600 whatever the backup was
+    chmodSync(partial, 0o600);
     const fd = openSync(partial, 'r+');
     try {
       fsyncSync(fd);

@@ -1,12 +1,25 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { StoreCorruptError } from '../errors/drbot-error.js';
+import { StoreCorruptError, StoreUnavailableError } from '../errors/drbot-error.js';
+import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
 import { migrateToLatest } from './migrations.js';
 import { nativeModuleError } from './native-module-error.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+
+/** Creates the database file 0600 before SQLite does (SQLite would make it 0644), and tightens one made earlier. */
+function makePrivate(file: string): void {
+  try {
+    privateDirectory(dirname(file));
+  } catch (err) {
+    if (err instanceof PrivateDirectoryError) throw new StoreUnavailableError(`DATA_DIR ${err.message}`, err, 'drbot keeps its database in a directory only its own user can write');
+    throw err;
+  }
+  closeSync(openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
+}
 
 /** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
 export class SqliteStore extends KyselyStore {
@@ -18,9 +31,13 @@ export class SqliteStore extends KyselyStore {
     super(db, 'sqlite');
   }
 
-  /** Opens (creating if needed) the database file, checks its integrity, and migrates it. */
+  /**
+   * Opens (creating if needed) the database file, checks its integrity, and migrates it. The file
+   * (and the -wal/-shm SQLite makes beside it, which take its mode) is 0600, in a directory only
+   * drbot's user can write.
+   */
   static async open(file: string): Promise<SqliteStore> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makePrivate(file);
     let sqlite: BetterSqlite3.Database;
     try {
       sqlite = new BetterSqlite3(file, { timeout: 5000 });

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { snapshotName } from '../../src/agent/actions/log-snapshot.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
@@ -127,6 +128,44 @@ describe('diagnostics against this machine', () => {
     expect(text).toContain(`${port}: listening`);
     expect(text).toContain('ERROR boom');
     expect(snapshotName(Date.UTC(2026, 10, 24, 1, 5), 'Asia/Seoul')).toBe('incident_20261124_1005.log');
+  });
+
+  it('log_snapshot writes a new 0600 file in a directory only the agent can write, never appending to one already there', async () => {
+    const at = Date.UTC(2026, 10, 24, 1, 5);
+    host = anAgentConfig().file('logs/backend.log', 'line\n').with({ snapshotDir: undefined });
+    const config = host.build();
+    expect(config.snapshotDir).toBe(join(config.stateDir, 'snapshots'));
+    ledger = new RequestLedger(config.stateDir);
+    const ex = new ActionExecutor(config, createHostTools(config, { now: () => at }), ledger);
+    const first = (await ex.execute(aRequest('log_snapshot'))).data as { file: string };
+    expect(first.file).toBe(join(config.snapshotDir, 'incident_20261124_1005.log'));
+    expect(statSync(first.file).mode & 0o777).toBe(0o600);
+    expect(statSync(config.snapshotDir).mode & 0o777).toBe(0o700);
+    const second = (await ex.execute(aRequest('log_snapshot'))).data as { file: string };
+    expect(second.file).toBe(join(config.snapshotDir, 'incident_20261124_1005-2.log'));
+    expect(readFileSync(first.file, 'utf8').match(/# incident snapshot/g)).toHaveLength(1);
+  });
+
+  it('log_snapshot in a shared sticky directory like /tmp uses a private subdirectory, and refuses one that someone else prepared', async () => {
+    const at = Date.UTC(2026, 10, 24, 1, 5);
+    host = anAgentConfig().with({ snapshotDir: 'shared' });
+    mkdirSync(host.path('shared'));
+    chmodSync(host.path('shared'), 0o1777);
+    const config = host.build();
+    ledger = new RequestLedger(config.stateDir);
+    const ex = new ActionExecutor(config, createHostTools(config, { now: () => at }), ledger);
+    const r = await ex.execute(aRequest('log_snapshot'));
+    const own = host.path(`shared/drbot-agent-${process.getuid!()}`);
+    expect((r.data as { file: string }).file).toBe(join(own, 'incident_20261124_1005.log'));
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+
+    // someone else made the private name first, open to all: refused, nothing written
+    rmSync(own, { recursive: true });
+    mkdirSync(own);
+    chmodSync(own, 0o777);
+    const refused = await ex.execute(aRequest('log_snapshot'));
+    expect(refused).toMatchObject({ status: 'fail', summary: expect.stringContaining('is open to other users (mode 777)') });
+    expect(readdirSync(own)).toEqual([]);
   });
 });
 

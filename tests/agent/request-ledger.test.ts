@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import * as nodeFs from 'node:fs';
-import { mkdtempSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerWriteError, RequestLedger, type LedgerFs } from '../../src/agent/request-ledger.js';
@@ -72,6 +72,23 @@ describe('RequestLedger write errors', () => {
     const reread = new RequestLedger(dir);
     expect(reread.lookup('req-after')).toMatchObject({ state: 'done', result: { summary: 'fine' } });
     await reread.close();
+  });
+});
+
+describe('RequestLedger file', () => {
+  it('is 0600 in a 0700 stateDir, tightening a ledger made earlier with a looser mode', async () => {
+    const dir = join(stateDir(), 'state');
+    const first = new RequestLedger(dir);
+    await first.start('req-1', 1);
+    await first.close();
+    const file = join(dir, 'executed-requests.jsonl');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    chmodSync(file, 0o644);
+    const again = new RequestLedger(dir);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(again.has('req-1')).toBe(true);
+    await again.close();
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -34,6 +34,26 @@ describe('SqliteStore integrity check at start', () => {
     }
     throw new Error(`${file} opened although it is damaged`);
   }
+
+  it('keeps the database, its -wal and -shm 0600 in a 0700 directory, and tightens a file made 0644 before', async () => {
+    const dir = join(tmp(), 'data');
+    const file = join(dir, 'drbot.sqlite');
+    const store = await SqliteStore.open(file);
+    await store.incidents.insert(anIncident().seq(1).build());
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, statSync(f).mode & 0o777]).toEqual([f, 0o600]);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    await store.close();
+    chmodSync(file, 0o644);
+    const again = await SqliteStore.open(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await again.close();
+  });
+
+  it('refuses a DATA_DIR other users can write', async () => {
+    const dir = tmp();
+    chmodSync(dir, 0o777);
+    await expect(SqliteStore.open(join(dir, 'drbot.sqlite'))).rejects.toThrow(/can be written by other users \(mode 777\)/);
+  });
 
   it('reopens a healthy file with its data', async () => {
     const file = await populated(tmp());

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PrivateDirectoryError, privateDirectory } from '../../fs/private-directory.js';
 import { ActionRefused, defineAction, hostPort } from '../agent-action.js';
 import { listeningSockets, listProcesses, matchProcesses } from '../proc-table.js';
 import { diskUsage, tailFile } from './file-actions.js';
@@ -12,6 +14,32 @@ export function snapshotName(at: number, timeZone: string): string {
     new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
   );
   return `incident_${parts.year}${parts.month}${parts.day}_${parts.hour}${parts.minute}.log`;
+}
+
+/**
+ * Writes `text` to a new file (0600) named `name` in `dir`, or `name` with `-2`, `-3` … before its
+ * extension when a snapshot of that minute exists: never appending to, or writing through, a file or
+ * link someone else put there (O_EXCL, O_NOFOLLOW).
+ */
+async function writeNewFile(dir: string, name: string, text: string): Promise<string> {
+  const dot = name.lastIndexOf('.');
+  for (let n = 1; ; n++) {
+    const file = join(dir, n === 1 ? name : `${name.slice(0, dot)}-${n}${name.slice(dot)}`);
+    let handle;
+    try {
+      handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < 100) continue;
+      throw err;
+    }
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return file;
+  }
 }
 
 /** `log_snapshot`: writes the host's diagnostics (processes, ports, health, disks, containers) and every configured log's tail to one file. */
@@ -51,10 +79,15 @@ export const logSnapshot = defineAction({
       out.push('', `## log ${name} (${path}), last 200 lines`);
       out.push(await tailFile(path, 200).catch((err: NodeJS.ErrnoException) => `(unreadable: ${err instanceof ActionRefused ? err.message : (err.code ?? err.message)})`));
     }
-    await mkdir(config.snapshotDir, { recursive: true });
-    const file = join(config.snapshotDir, snapshotName(at, config.timeZone));
+    let dir: string;
+    try {
+      dir = privateDirectory(config.snapshotDir, `drbot-agent-${process.getuid?.() ?? 'user'}`);
+    } catch (err) {
+      if (!(err instanceof PrivateDirectoryError)) throw err;
+      return { status: 'fail', summary: `snapshot not written: ${err.message} (agent.yaml snapshotDir)`, output: '' };
+    }
     const text = out.join('\n') + '\n';
-    await writeFile(file, text, { flag: 'a' });
+    const file = await writeNewFile(dir, snapshotName(at, config.timeZone), text);
     return { status: 'ok', summary: `snapshot written to ${file} (${Buffer.byteLength(text)} bytes)`, output: text, data: { file } };
   },
 });
