@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { StoreUnavailableError } from '../errors/drbot-error.js';
+import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
 
 /** Who holds a DATA_DIR: the process id and what it is doing (`drbot`, `restore`). */
 export interface LockHolder {
@@ -9,13 +11,23 @@ export interface LockHolder {
   since: string;
 }
 
-/** The lock file's name inside DATA_DIR. */
+/** The pid file inside DATA_DIR: who holds the lock, for people and error messages (the lock itself is LOCK_DB). */
 export const LOCK_FILE = 'drbot.pid';
 
+/** The file whose OS-level lock is the DATA_DIR lock (a small SQLite database; never deleted). */
+export const LOCK_DB = 'drbot.lock';
+
+/** Creates `file` 0600 if it is not there, following no link. */
+function createPrivateFile(file: string): void {
+  closeSync(openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+}
+
 /**
- * A pid file in DATA_DIR saying which process uses the SQLite file, so a second drbot and
- * `drbot restore` can tell that it is in use. A file left by a killed process (its pid no longer
- * alive) is taken over, so kill -9 never blocks the next start.
+ * The DATA_DIR lock: an exclusive OS lock (SQLite's, taken with `locking_mode = EXCLUSIVE` and a
+ * write, held for as long as the process keeps the connection) on `DATA_DIR/drbot.lock`. Two processes
+ * starting at the same moment cannot both get it, and the OS drops it when its holder exits in any way,
+ * kill -9 included, so a stale file never blocks a start, whatever pid it names. `drbot.pid` beside it
+ * says who holds it, for the refusal message and for people.
  */
 export class DataDirLock {
   private released = false;
@@ -23,65 +35,71 @@ export class DataDirLock {
   private constructor(
     readonly file: string,
     readonly holder: LockHolder,
+    private readonly db: BetterSqlite3.Database,
   ) {}
 
-  /** Takes the lock for this process, or throws naming the live process that holds it. */
+  /** Takes the lock for this process, or throws naming the process that holds it. */
   static acquire(dataDir: string, purpose: string, now = new Date()): DataDirLock {
-    mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, LOCK_FILE);
-    const holder: LockHolder = { pid: process.pid, purpose, since: now.toISOString() };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        writeFileSync(file, JSON.stringify(holder) + '\n', { flag: 'wx' });
-        return new DataDirLock(file, holder);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreUnavailableError(`cannot write ${file}: ${(err as Error).message}`, err);
-      }
-      const current = DataDirLock.holder(dataDir);
-      if (current) {
-        throw new StoreUnavailableError(
-          `${current.purpose === 'drbot' ? 'drbot' : `drbot ${current.purpose}`} (pid ${current.pid}, since ${current.since}) is using ${dataDir}`,
-          undefined,
-          current.purpose === 'drbot' ? `stop it first (kill -TERM ${current.pid}), or use another DATA_DIR` : `wait for it to finish, or remove ${file} if pid ${current.pid} is not drbot`,
-        );
-      }
-      rmSync(file, { force: true });
+    try {
+      privateDirectory(dataDir);
+    } catch (err) {
+      if (err instanceof PrivateDirectoryError) throw new StoreUnavailableError(`DATA_DIR ${err.message}`, err, 'drbot keeps its database in a directory only its own user can write');
+      throw new StoreUnavailableError(`cannot create DATA_DIR ${dataDir}: ${(err as Error).message}`, err);
     }
-    throw new StoreUnavailableError(`could not take ${file}: another process keeps creating it`, undefined, 'make sure only one drbot uses this DATA_DIR');
+    const lockPath = join(dataDir, LOCK_DB);
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      createPrivateFile(lockPath);
+      db = new BetterSqlite3(lockPath, { timeout: 0 });
+      db.pragma('journal_mode = MEMORY');
+      db.pragma('locking_mode = EXCLUSIVE');
+      // the first write takes the exclusive lock; in this locking mode it is kept until the connection closes
+      db.exec('BEGIN EXCLUSIVE');
+      db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, purpose TEXT NOT NULL, since TEXT NOT NULL)');
+      db.exec('DELETE FROM holder');
+      db.prepare('INSERT INTO holder (pid, purpose, since) VALUES (?, ?, ?)').run(process.pid, purpose, now.toISOString());
+      db.exec('COMMIT');
+    } catch (err) {
+      db?.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') throw DataDirLock.inUse(dataDir);
+      throw new StoreUnavailableError(`cannot take the lock ${lockPath}: ${(err as Error).message}`, err);
+    }
+    const holder: LockHolder = { pid: process.pid, purpose, since: now.toISOString() };
+    const file = join(dataDir, LOCK_FILE);
+    // we hold the lock: whatever pid file is there is stale, left by a process that is gone
+    rmSync(file, { force: true });
+    writeFileSync(file, JSON.stringify(holder) + '\n', { flag: 'wx', mode: 0o600 });
+    return new DataDirLock(file, holder, db);
   }
 
-  /** The live process holding the lock, if any (a stale file from a dead process counts as free). */
-  static holder(dataDir: string): LockHolder | undefined {
-    let parsed: Partial<LockHolder>;
+  /** What the pid file says about the holder (it may be stale: only the lock itself is authoritative). */
+  static pidFile(dataDir: string): LockHolder | undefined {
     try {
-      parsed = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as Partial<LockHolder>;
+      const parsed = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as Partial<LockHolder>;
+      const pid = Number(parsed.pid);
+      if (!Number.isInteger(pid) || pid <= 0) return undefined;
+      return { pid, purpose: String(parsed.purpose ?? 'drbot'), since: String(parsed.since ?? 'unknown') };
     } catch {
       return undefined;
     }
-    const pid = Number(parsed.pid);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return undefined;
-    return { pid, purpose: String(parsed.purpose ?? 'drbot'), since: String(parsed.since ?? 'unknown') };
   }
 
-  /** Removes the lock file if this process still owns it. */
+  /** Removes the pid file if it is still this process's, then lets go of the lock. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    try {
-      const onDisk = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<LockHolder>;
-      if (onDisk.pid === this.holder.pid && onDisk.since === this.holder.since) rmSync(this.file, { force: true });
-    } catch {
-      // Already gone: nothing to release.
-    }
+    const onDisk = DataDirLock.pidFile(join(this.file, '..'));
+    if (onDisk?.pid === this.holder.pid && onDisk.since === this.holder.since) rmSync(this.file, { force: true });
+    this.db.close();
   }
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  private static inUse(dataDir: string): StoreUnavailableError {
+    const current = DataDirLock.pidFile(dataDir);
+    if (!current) return new StoreUnavailableError(`another drbot process is using ${dataDir} (its ${LOCK_FILE} is missing)`, undefined, 'stop the other drbot first, or use another DATA_DIR');
+    return new StoreUnavailableError(
+      `${current.purpose === 'drbot' ? 'drbot' : `drbot ${current.purpose}`} (pid ${current.pid}, since ${current.since}) is using ${dataDir}`,
+      undefined,
+      current.purpose === 'drbot' ? `stop it first (kill -TERM ${current.pid}), or use another DATA_DIR` : `wait for it to finish`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, closeSync, writeSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, closeSync, writeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -10,6 +10,7 @@ import { checkSqliteFile } from '../../src/store/check-sqlite-file.js';
 import { LOCK_FILE } from '../../src/store/data-dir-lock.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { anIncident } from '../support/an-incident.js';
+import { LockContender } from '../support/lock-contender.js';
 
 /**
  * Another process that keeps opening incidents (insert + timeline entry + timers per transaction,
@@ -170,17 +171,20 @@ describe('drbot backup and restore', () => {
     const backupFile = join(tmp('b'), 'backup.sqlite');
     expect((await runBackup([backupFile], envFor(src))).code).toBe(0);
 
-    const holder = spawn('sleep', ['30']);
+    // a real drbot-like process holds the DATA_DIR lock
+    const holder = new LockContender(dataDir);
     try {
-      writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: holder.pid, purpose: 'drbot', since: '2026-11-24T01:00:00.000Z' }));
+      await holder.until(/ready/);
+      holder.child.stdin.write('go\n');
+      await holder.until(/got/);
+      const { since } = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as { since: string };
       const refused = runRestore([backupFile], envFor(dataDir));
       expect(refused.code).toBe(1);
-      expect(refused.text).toContain(`drbot (pid ${holder.pid}, since 2026-11-24T01:00:00.000Z) is using ${dataDir}`);
+      expect(refused.text).toContain(`drbot (pid ${holder.child.pid}, since ${since}) is using ${dataDir}`);
       expect(refused.text).toContain('stop drbot first');
       expect(checkSqliteFile(join(dataDir, 'drbot.sqlite')).incidents).toBe(2);
     } finally {
-      holder.kill('SIGKILL');
-      await new Promise((r) => holder.on('exit', r));
+      await holder.kill();
     }
 
     // The holder is gone: its pid file is stale and no longer blocks.
@@ -193,6 +197,10 @@ describe('drbot backup and restore', () => {
     expect(checkSqliteFile(aside).incidents).toBe(2);
     expect(checkSqliteFile(join(dataDir, 'drbot.sqlite')).incidents).toBe(1);
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    // the restored database and the one kept aside are private to drbot's user, as is the backup
+    expect(statSync(join(dataDir, 'drbot.sqlite')).mode & 0o777).toBe(0o600);
+    expect(statSync(aside).mode & 0o777).toBe(0o600);
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
   });
 
   it('gives pg_dump and pg_restore commands on PostgreSQL without printing the connection string', async () => {

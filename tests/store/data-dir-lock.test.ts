@@ -1,70 +1,112 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { StoreUnavailableError } from '../../src/errors/drbot-error.js';
 import { DataDirLock, LOCK_FILE } from '../../src/store/data-dir-lock.js';
+import { LockContender } from '../support/lock-contender.js';
 
 describe('DataDirLock', () => {
   const dirs: string[] = [];
+  const contenders: LockContender[] = [];
   const tmp = () => {
     const d = mkdtempSync(join(tmpdir(), 'drbot-lock-'));
     dirs.push(d);
-    return d;
+    return join(d, 'data');
   };
-  afterEach(() => {
+  afterEach(async () => {
+    for (const c of contenders.splice(0)) await c.kill();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('writes who holds the directory and removes it on release', () => {
+  /** Starts `n` contenders, waits until each is loaded, then says "go" to all of them at once. */
+  async function race(dataDir: string, n: number): Promise<LockContender[]> {
+    const these = Array.from({ length: n }, () => new LockContender(dataDir));
+    contenders.push(...these);
+    await Promise.all(these.map((c) => c.until(/ready/)));
+    for (const c of these) c.child.stdin.write('go\n');
+    await Promise.all(these.map((c) => c.until(/got|busy/)));
+    return these;
+  }
+
+  it('writes who holds the directory (0600, in a 0700 directory) and removes it on release', () => {
     const dir = tmp();
     const lock = DataDirLock.acquire(dir, 'drbot', new Date('2026-11-24T01:00:00Z'));
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual({ pid: process.pid, purpose: 'drbot', since: '2026-11-24T01:00:00.000Z' });
-    expect(DataDirLock.holder(dir)).toBeUndefined();
+    expect(statSync(join(dir, LOCK_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     lock.release();
     lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    DataDirLock.acquire(dir, 'drbot').release();
   });
 
-  it('refuses while another live process holds it, naming it and how to stop it', async () => {
+  it('gives the directory to exactly one of several processes started at the same moment after a crash, and names it to the others', async () => {
+    // five rounds of eight: the pid-file lock this replaces let two of them in about one round in three
+    for (let round = 0; round < 5; round++) {
+      const dir = tmp();
+      // a crash left a pid file behind, naming a process that is gone
+      const gone = spawn('true');
+      await new Promise((r) => gone.on('exit', r));
+      DataDirLock.acquire(dir, 'drbot').release();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+
+      const all = await race(dir, 8);
+      const winners = all.filter((c) => c.out.includes('got'));
+      expect(winners).toHaveLength(1);
+      const pid = winners[0]!.child.pid;
+      for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gone.pid}), since [^)]+\\) is using ${dir}`));
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+      for (const c of contenders.splice(0)) await c.kill();
+    }
+  }, 120_000);
+
+  it('is free again once its holder is killed with kill -9', async () => {
     const dir = tmp();
-    const other = spawn('sleep', ['30']);
+    const [holder] = await race(dir, 1);
+    expect(holder!.out).toContain('got');
+    expect(() => DataDirLock.acquire(dir, 'restore')).toThrow(StoreUnavailableError);
+    await holder!.kill();
+    const lock = DataDirLock.acquire(dir, 'restore');
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, purpose: 'restore' });
+    lock.release();
+  });
+
+  it('is not blocked by a stale pid file whose pid now belongs to another live process', async () => {
+    const dir = tmp();
+    const reused = spawn('sleep', ['30']);
     try {
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: other.pid, purpose: 'drbot', since: '2026-11-24T01:00:00.000Z' }));
-      expect(DataDirLock.holder(dir)).toEqual({ pid: other.pid, purpose: 'drbot', since: '2026-11-24T01:00:00.000Z' });
-      let err: unknown;
-      try {
-        DataDirLock.acquire(dir, 'restore');
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(StoreUnavailableError);
-      expect((err as StoreUnavailableError).message).toBe(`drbot (pid ${other.pid}, since 2026-11-24T01:00:00.000Z) is using ${dir}`);
-      expect((err as StoreUnavailableError).hint).toBe(`stop it first (kill -TERM ${other.pid}), or use another DATA_DIR`);
+      DataDirLock.acquire(dir, 'drbot').release();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: reused.pid, purpose: 'drbot', since: '2026-11-24T01:00:00.000Z' }));
+      const lock = DataDirLock.acquire(dir, 'drbot');
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+      lock.release();
     } finally {
-      other.kill('SIGKILL');
-      await new Promise((r) => other.on('exit', r));
+      reused.kill('SIGKILL');
+      await new Promise((r) => reused.on('exit', r));
     }
   });
 
-  it('takes over a pid file left by a process that no longer runs, or an unreadable one', async () => {
+  it('refuses while a live process holds it, naming it and how to stop it', async () => {
     const dir = tmp();
-    const gone = spawn('true');
-    await new Promise((r) => gone.on('exit', r));
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
-    DataDirLock.acquire(dir, 'drbot').release();
-    writeFileSync(join(dir, LOCK_FILE), 'garbage');
-    const lock = DataDirLock.acquire(dir, 'drbot');
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
-    lock.release();
+    const [holder] = await race(dir, 1);
+    let err: unknown;
+    try {
+      DataDirLock.acquire(dir, 'restore');
+    } catch (e) {
+      err = e;
+    }
+    const { since } = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { since: string };
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect((err as StoreUnavailableError).message).toBe(`drbot (pid ${holder!.child.pid}, since ${since}) is using ${dir}`);
+    expect((err as StoreUnavailableError).hint).toBe(`stop it first (kill -TERM ${holder!.child.pid}), or use another DATA_DIR`);
   });
 
-  it('leaves a lock file alone on release when someone else has taken it since', () => {
+  it('refuses a DATA_DIR other users can write', () => {
     const dir = tmp();
-    const lock = DataDirLock.acquire(dir, 'drbot');
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, purpose: 'drbot', since: 'later' }));
-    lock.release();
-    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    DataDirLock.acquire(dir, 'drbot').release();
+    chmodSync(dir, 0o777);
+    expect(() => DataDirLock.acquire(dir, 'drbot')).toThrow(/can be written by other users \(mode 777\)/);
   });
 });
