@@ -1,10 +1,11 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { StoreUnavailableError } from '../errors/drbot-error.js';
 import { migrateToLatest } from './migrations.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
 
 // bigint columns hold epoch milliseconds, well inside Number's safe range; COUNT(*) is bigint too.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -60,7 +61,7 @@ export class PostgresStore extends KyselyStore {
       await pool.end().catch(() => {});
       throw describeConnectionError(err, target);
     }
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
     try {
       await migrateToLatest(db, 'postgres', options.schema);
     } catch (err) {

@@ -108,6 +108,36 @@ describeOnPostgres('PostgresStore against a PostgreSQL server', (url) => {
       await dropSchemas(url, [schema]);
     }
   });
+
+  it('starts while something else in the same database creates and drops schemas', async () => {
+    // Kysely's introspector scanned every schema with has_schema_privilege(name): a schema dropped
+    // mid-scan failed the migration ("schema … does not exist"), 38 of 60 starts in a trial, so ten starts all passing by luck is ~1 in 20,000.
+    const churner = new pg.Client({ connectionString: url });
+    await churner.connect();
+    const others = [0, 1, 2].map(() => uniqueSchema('drbot_churn'));
+    let stop = false;
+    const churn = (async () => {
+      for (let n = 0; !stop; n++) {
+        const other = others[n % others.length]!;
+        await churner.query(`create schema if not exists ${other}; create table if not exists ${other}.t (a int)`);
+        await churner.query(`drop schema ${other} cascade`);
+      }
+    })();
+    const schemas: string[] = [];
+    try {
+      for (let i = 0; i < 10; i++) {
+        const schema = uniqueSchema();
+        schemas.push(schema);
+        const store = await PostgresStore.open(url, { schema, max: 2 });
+        await store.close();
+      }
+    } finally {
+      stop = true;
+      await churn;
+      await churner.end();
+      await dropSchemas(url, [...schemas, ...others]);
+    }
+  });
 });
 
 describe('describeConnectionError', () => {
