@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 /** A directory that is not safe to keep private files in: whose, what is wrong, and what to do. */
@@ -32,11 +32,13 @@ function mustBeOurs(dir: string, seen: Stats): void {
 /**
  * Makes sure `dir` is a directory only this process's user can write, so the private files in it
  * (0600) cannot be replaced, pre-created or linked elsewhere by anyone else. A missing directory is
- * created 0700. An existing one must be a real directory owned by this user; one that others may
- * write is refused, except a shared sticky one like /tmp, where a private `<subdir>` (0700, checked
- * the same way) is used instead. Returns the directory to write in.
+ * created 0700. An existing one (the directory a configured link leads to) must be owned by this
+ * user; one that others may write is refused, except a shared sticky one like /tmp, where a private
+ * `<subdir>` is used instead: 0700, ours, and not a link. Returns the directory to write in.
  */
-export function privateDirectory(dir: string, sharedSubdir?: string): string {
+export function privateDirectory(configured: string, sharedSubdir?: string): string {
+  // the configured path may lead through links the operator set up; what it ends at is checked
+  const dir = inspect(configured) ? realpathSync(configured) : configured;
   const seen = inspect(dir);
   if (!seen) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
