@@ -7,6 +7,7 @@ import type { AgentRepository } from '../store/agent-repository.js';
 import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from './agent-port.js';
 import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WireResult } from './agent-protocol.js';
 import { WsLinkSocket } from './ws-link-socket.js';
+import { refuseUpgrade, routeUpgrade } from '../http/route-upgrade.js';
 
 /** SHA-256 (hex) of a token: what drbot's config stores instead of the token. */
 export function sha256Hex(token: string): string {
@@ -138,30 +139,42 @@ export class AgentHub implements AgentPort {
     }
   }
 
-  /** Serves the agent WebSocket on `path` of drbot's HTTP server, rejecting bad credentials before the upgrade. */
+  /**
+   * Serves the agent WebSocket on exactly `path` of a plain Node server (tests; drbot itself
+   * registers `upgrade` with its HttpServer). Upgrades to any other path are refused at once.
+   */
   attach(server: Server, path = AGENT_PATH): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
-      const id = String(req.headers[AGENT_ID_HEADER] ?? '');
-      const auth = String(req.headers.authorization ?? '');
-      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      if (!id || !token || !this.authenticate(id, token)) {
-        this.options.log.warn(
-          { agentId: id.slice(0, 64) || undefined, remote: req.socket.remoteAddress },
-          'agent authentication failed: unknown agent id or wrong token; the hash of its token must be listed under agents: in drbot.yaml (echo -n TOKEN | sha256sum)',
-        );
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        socket.destroy();
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws)));
-    });
+    const routes = new Map([[path, (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head)]]);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(routes, req, socket, head, this.options.log));
+  }
+
+  /** One upgrade request to the agent path: bad credentials are refused before the upgrade. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const id = String(req.headers[AGENT_ID_HEADER] ?? '');
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!id || !token || !this.authenticate(id, token)) {
+      this.options.log.warn(
+        { agentId: id.slice(0, 64) || undefined, remote: req.socket.remoteAddress },
+        'agent authentication failed: unknown agent id or wrong token; the hash of its token must be listed under agents: in drbot.yaml (echo -n TOKEN | sha256sum)',
+      );
+      refuseUpgrade(socket, '401 Unauthorized');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws)));
   }
 
   /** Takes an authenticated link from agent `id` (the WebSocket route and the in-memory embedded link call this). */
   accept(id: string, socket: LinkSocket): void {
     this.sweeper ??= setInterval(() => this.sweep(), this.heartbeatMs).unref();
     let conn: Connection | undefined;
+    // an authenticated link that never says hello holds a socket: it gets three heartbeats to do so
+    const helloTimer = setTimeout(() => {
+      if (conn) return;
+      this.options.log.warn({ agentId: id }, 'agent sent no hello; closing its link');
+      socket.close(1008, 'no hello');
+    }, 3 * this.heartbeatMs);
+    helloTimer.unref();
     socket.onMessage((text) => {
       let msg: AgentMessage;
       try {
@@ -177,6 +190,7 @@ export class AgentHub implements AgentPort {
           socket.close(1008, 'hello first');
           return;
         }
+        clearTimeout(helloTimer);
         conn = this.register(id, msg.host, socket);
         return;
       }
@@ -184,6 +198,7 @@ export class AgentHub implements AgentPort {
       this.handle(conn, msg);
     });
     socket.onClose(() => {
+      clearTimeout(helloTimer);
       if (!conn || this.byHost.get(conn.host) !== conn) return;
       this.byHost.delete(conn.host);
       this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt });

@@ -53,7 +53,7 @@ export class AgentLinkModule implements DrbotModule {
           settleOrphanRuns(runtime, runtime.steps, runtime.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => runtime.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
         );
       });
-      hub.attach(app.http.server, AGENT_PATH);
+      app.http.onUpgrade(AGENT_PATH, (req, socket, head) => hub.upgrade(req, socket, head));
     }
     if (this.options.embeddedConfigPath && hub) {
       await this.startEmbedded(app, hub, this.options.embeddedConfigPath);

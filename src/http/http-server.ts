@@ -1,7 +1,44 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import type { Logger } from '../logging/create-logger.js';
+import { routeUpgrade, type UpgradeHandler } from './route-upgrade.js';
+
+/**
+ * What one client may cost drbot's HTTP server, on every route (Slack, Teams, web, /healthz,
+ * /metrics, the agent upgrade). Body limits are per route (the parsers'); these bound the rest.
+ */
+export const HTTP_LIMITS = {
+  /** Request line and headers together (bytes); more is 431 and a closed connection. */
+  maxHeaderBytes: 16 * 1024,
+  /** A client must finish sending its headers within this (ms); slower ones get 408. */
+  headersTimeoutMs: 10_000,
+  /** … and its whole request, body included, within this (ms). */
+  requestTimeoutMs: 30_000,
+  /** A kept-alive connection with no request is closed after this (ms). */
+  keepAliveTimeoutMs: 5_000,
+  /** A connection with no traffic in either direction is closed after this (ms); live-update streams send a comment every 15 s. */
+  idleTimeoutMs: 60_000,
+  /** How often the server looks for clients past the header or request deadline (ms). */
+  checkIntervalMs: 1_000,
+  /** Connections open at once (agents and live-update streams included); more are closed on arrival. */
+  maxConnections: 1_000,
+  /** Requests one kept-alive connection may send. */
+  maxRequestsPerSocket: 1_000,
+} as const;
+
+export type HttpLimits = { -readonly [K in keyof typeof HTTP_LIMITS]: number };
+
+function serverOptions(limits: HttpLimits): ServerOptions {
+  return {
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+  };
+}
 
 /** One health probe: a name and whether it is fine, with a short detail. */
 export interface HealthCheck {
@@ -16,6 +53,7 @@ export class HttpServer {
   readonly app: Express;
   readonly server: Server;
   private readonly checks: HealthCheck[] = [];
+  private readonly upgrades = new Map<string, UpgradeHandler>();
   private listening = false;
 
   /** True when the server speaks HTTPS (and so `wss://` for agents). */
@@ -24,11 +62,20 @@ export class HttpServer {
   constructor(
     private readonly log: Logger,
     tls?: { cert: Buffer; key: Buffer },
+    /** Tests shorten the timeouts; production uses HTTP_LIMITS. */
+    limitOverrides: Partial<HttpLimits> = {},
   ) {
+    const limits: HttpLimits = { ...HTTP_LIMITS, ...limitOverrides };
     this.app = express();
     this.app.disable('x-powered-by');
     this.tls = tls !== undefined;
-    this.server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, this.app) : createServer(this.app);
+    this.server = tls ? createTlsServer({ ...serverOptions(limits), cert: tls.cert, key: tls.key }, this.app) : createServer(serverOptions(limits), this.app);
+    this.server.maxConnections = limits.maxConnections;
+    this.server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+    this.server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+    // Every upgrade request comes here: only registered paths are served, the rest are refused at once.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(this.upgrades, req, socket, head, log));
+    // Requests the parser refuses (malformed, headers past the limit, too slow) get Node's own 400/431/408 and a closed socket.
     this.app.get('/healthz', async (_req, res) => {
       const results = await Promise.all(
         this.checks.map(async (c) => {
@@ -46,6 +93,11 @@ export class HttpServer {
     });
   }
 
+  /** Serves HTTP upgrade requests (WebSockets) on exactly `path`; upgrades to any other path are refused. */
+  onUpgrade(path: string, handler: UpgradeHandler): void {
+    this.upgrades.set(path, handler);
+  }
+
   /** Adds a probe to `/healthz`. */
   addHealthCheck(check: HealthCheck): void {
     this.checks.push(check);
@@ -56,9 +108,18 @@ export class HttpServer {
     this.app.use((_req, res) => {
       res.status(404).json({ error: 'not found' });
     });
-    this.app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    this.app.use((err: Error & { status?: unknown; statusCode?: unknown; expose?: unknown }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      const status = clientErrorStatus(err);
+      if (status) {
+        // the client's mistake (bad JSON, a body too large, a malformed path): say so, and log it quietly
+        this.log.debug({ status, reason: err.message }, 'http request refused');
+        if (!res.headersSent) res.status(status).json({ error: err.expose === true ? err.message : 'bad request' });
+        else res.destroy();
+        return;
+      }
       this.log.error({ err }, 'http handler failed');
       if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      else res.destroy();
     });
   }
 
@@ -91,6 +152,12 @@ export class HttpServer {
       setTimeout(() => this.server.closeAllConnections(), 2000).unref();
     });
   }
+}
+
+/** The 4xx status an error carries (body-parser, express's path decoding), or undefined for drbot's own failures. */
+function clientErrorStatus(err: { status?: unknown; statusCode?: unknown }): number | undefined {
+  const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : undefined;
+  return status !== undefined && status >= 400 && status < 500 ? status : undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

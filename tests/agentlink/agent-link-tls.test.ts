@@ -33,7 +33,7 @@ beforeEach(async () => {
   store = await SqliteStore.open(':memory:');
   hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: silent, repository: store.agents, heartbeatMs: 200 });
   http = new HttpServer(silent, { cert, key });
-  hub.attach(http.server);
+  http.onUpgrade('/agent', (req, socket, head) => hub.upgrade(req, socket, head));
   port = await http.listen(0, '127.0.0.1');
   host = anAgentConfig().file('logs/backend.log', 'started\n');
 });
