@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { hhmm, isoDay, localTime } from '../i18n/format-time.js';
 import type { Role } from '../runbook/pack-schema.js';
 import type { Contact, ContactsFile } from './contact-schema.js';
 
@@ -46,17 +45,17 @@ export class ContactDirectory {
 
   /** True when `at` is a configured public holiday in the directory's time zone. */
   isHoliday(at: number): boolean {
-    return this.holidays.has(format(new TZDate(at, this.timeZone), 'yyyy-MM-dd'));
+    return this.holidays.has(isoDay(localTime(at, this.timeZone)));
   }
 
   /** True when the contact may be paged at `at` (their window, in the configured time zone, and not a holiday unless they cover holidays). */
   isAvailable(contact: Contact, at: number): boolean {
     const window = contact.available;
     if (window === 'always') return true;
-    const local = new TZDate(at, this.timeZone);
-    if (!window.holidays && this.isHoliday(at)) return false;
-    if (!window.days.includes(DAY_NAMES[local.getDay()]!)) return false;
-    const hhmm = format(local, 'HH:mm');
-    return hhmm >= window.from && hhmm < window.to;
+    const local = localTime(at, this.timeZone);
+    if (!window.holidays && this.holidays.has(isoDay(local))) return false;
+    if (!window.days.includes(DAY_NAMES[local.weekday]!)) return false;
+    const now = hhmm(local);
+    return now >= window.from && now < window.to;
   }
 }

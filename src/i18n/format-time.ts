@@ -1,12 +1,67 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+/** An instant as a wall clock in one time zone shows it. */
+export interface LocalTime {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+  /** 0–23 */
+  hour: number;
+  minute: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock fields of an instant in a time zone. One `Intl.DateTimeFormat` per zone is kept:
+ * making one is what costs (a card shows a dozen times, and every open formats its day).
+ */
+export function localTime(at: number, timeZone: string): LocalTime {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    formatters.set(timeZone, f);
+  }
+  const t: LocalTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, weekday: 0 };
+  for (const part of f.formatToParts(at)) {
+    switch (part.type) {
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+        t[part.type] = Number(part.value);
+        break;
+      case 'weekday':
+        t.weekday = WEEKDAYS.indexOf(part.value);
+        break;
+    }
+  }
+  return t;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** `HH:mm` of a local time. */
+export function hhmm(t: LocalTime): string {
+  return `${pad(t.hour)}:${pad(t.minute)}`;
+}
+
+/** `yyyy-MM-dd` of a local time. */
+export function isoDay(t: LocalTime): string {
+  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}`;
+}
 
 /** Formats an instant as `YYYY-MM-DD HH:MM` in the given time zone (the report's format). */
 export function formatTime(at: number, timeZone: string): string {
-  return format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm');
+  const t = localTime(at, timeZone);
+  return `${isoDay(t)} ${hhmm(t)}`;
 }
 
 /** The calendar day of an instant in a time zone, as `yyyyMMdd`. */
 export function dayKey(at: number, timeZone: string): string {
-  return format(new TZDate(at, timeZone), 'yyyyMMdd');
+  const t = localTime(at, timeZone);
+  return `${pad(t.year, 4)}${pad(t.month)}${pad(t.day)}`;
 }
