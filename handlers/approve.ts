@@ -6,11 +6,15 @@ import { lazyCard, refusal, withIncident } from './with-incident.js';
 /** Approves a recovery step; once approval is complete (two people for destructive steps) it runs on the host. */
 export const approve: Handler<'approve'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
-    const r = await ctx.runtime.steps.approve(incident, ctx.actor, ctx.command.step);
+    const r = await ctx.runtime.steps.approve(incident, ctx.actor, ctx.command.step, { again: ctx.command.again });
     if (!r.ok) return refusal(ctx, r.reason);
     const { approval, waitingForSecond, duplicate, execution } = r.value;
     let line: string;
-    if (duplicate) line = ctx.t(`${approval.stepId}은(는) 이미 승인되었습니다 (${approval.firstBy}${approval.secondBy ? ', ' + approval.secondBy : ''}). 다시 실행하지 않습니다. 정말 한 번 더 실행하려면 1분 뒤에 다시 승인하세요.`, `${approval.stepId} was already approved (${approval.firstBy}${approval.secondBy ? ', ' + approval.secondBy : ''}); it does not run twice. To run it once more on purpose, approve again after a minute.`);
+    if (duplicate)
+      line = ctx.t(
+        `${approval.stepId}은(는) 이미 승인되었습니다 (${approval.firstBy}${approval.secondBy ? ', ' + approval.secondBy : ''}). 두 번 실행하지 않습니다. 에이전트가 오프라인이어서 실행되지 않았다면 연결된 뒤: /incident run ${incident.id} ${approval.stepId}`,
+        `${approval.stepId} was already approved (${approval.firstBy}${approval.secondBy ? ', ' + approval.secondBy : ''}); it does not run twice. If its agent was offline and nothing ran, once it is back: /incident run ${incident.id} ${approval.stepId}`,
+      );
     else if (waitingForSecond)
       line = ctx.t(
         `${approval.stepId}: ${approval.firstBy}님의 1차 승인. 파괴적 작업이므로 다른 사람의 2차 승인이 필요합니다 (만료 ${formatTime(approval.expiresAt, ctx.runtime.timeZone)}): /incident approve ${incident.id} ${approval.stepId}`,

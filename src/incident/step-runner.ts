@@ -4,14 +4,13 @@ import type { Core } from '../app/core.js';
 import { formatTime } from '../i18n/format-time.js';
 import { allSteps, findStep, type LocatedStep } from '../runbook/find-step.js';
 import type { FaultType, Step } from '../runbook/pack-schema.js';
-import type { Approval, Incident, StepRun } from './incident.js';
+import { UniqueViolationError } from '../errors/drbot-error.js';
+import type { Store } from '../store/store.js';
+import type { Approval, Incident, StepRun, TimelineEntry } from './incident.js';
 import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { STATUS_MARKS } from './status-marks.js';
 import { translator } from '../i18n/lang.js';
-
-/** A step approved again within this time of its last approved run is taken as a double click, not a new run. */
-export const RERUN_GUARD_MS = 60_000;
 
 /** What became of one step execution. */
 export interface StepExecution {
@@ -31,6 +30,11 @@ export interface ApproveResult {
   /** True when the step was already approved (double click, retry): nothing new happened. */
   duplicate: boolean;
   execution?: StepExecution;
+}
+
+/** How an approval is asked for: `again` runs a step that already ran once more, on purpose. */
+export interface ApproveOptions {
+  again?: boolean;
 }
 
 /** Approvals, step runs and diagnostics: everything that makes the agent do something. */
@@ -59,8 +63,11 @@ export class StepRunner {
   /**
    * Records an approval of a recovery step by someone whose role allows it; when the approval is
    * complete (one person, or two different people for destructive steps) the step runs at once.
+   * Everything about one step of one incident is decided under its lock (`lockStep`), so two
+   * approvers at the same moment, on one process or two replicas, run it once. A step that already
+   * ran is not run again by a plain approve; `again` runs it once more on purpose.
    */
-  async approve(incident: Incident, actor: Actor, stepId: string): Promise<Outcome<ApproveResult>> {
+  async approve(incident: Incident, actor: Actor, stepId: string, options: ApproveOptions = {}): Promise<Outcome<ApproveResult>> {
     if (incident.status !== 'open') return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
     const located = this.locate(incident, stepId);
     if (!located.ok) return located;
@@ -77,66 +84,107 @@ export class StepRunner {
         `${actor.name} may not approve "${step.id}": it needs ${step.approvers.join(' or ')}${actor.roles.length ? `; you hold ${actor.roles.join(', ')}` : '; you are not on the contact list'}.`,
       );
     }
-    const now = this.core.clock.now();
-    const ttl = this.core.pack.approvalTtlMinutes * 60_000;
-    const entries: Parameters<IncidentService['announce']>[2] = [];
-    const decided = await this.core.store.writeTransaction(async (tx): Promise<Outcome<ApproveResult>> => {
-      const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
-      // A click that arrives just after the first click's run finished is the same intent, not a new one.
-      const justUsed = ofStep.find((a) => a.status === 'used' && now - (a.secondAt ?? a.firstAt) < RERUN_GUARD_MS);
-      if (justUsed) return ok({ approval: justUsed, waitingForSecond: false, duplicate: true });
-      const live = ofStep.filter((a) => a.status === 'pending' || a.status === 'approved');
-      for (const stale of live.filter((a) => a.expiresAt <= now)) await tx.incidents.saveApproval({ ...stale, status: 'expired' });
-      const current = live.find((a) => a.expiresAt > now);
-      if (current?.status === 'approved') return ok({ approval: current, waitingForSecond: false, duplicate: true });
-      if (current?.status === 'pending') {
-        if (current.firstBy === actor.name) {
-          return refuse(
-            `"${step.id}"은(는) 파괴적 작업이라 다른 사람의 두 번째 승인이 필요합니다 (1차 승인: ${current.firstBy}).`,
-            `"${step.id}" is destructive: a second, different person must approve (first approval: ${current.firstBy}).`,
-          );
-        }
-        const approval: Approval = { ...current, secondBy: actor.name, secondAt: now, status: 'approved' };
-        await tx.incidents.saveApproval(approval);
-        entries.push(
-          await this.incidents.append(tx, incident, actor, 'approval', this.t(`2차 승인: ${step.id} (${current.firstBy}, ${actor.name})`, `second approval: ${step.id} (${current.firstBy}, ${actor.name})`), {
-            step: step.id,
-            approval: approval.id,
-          }),
-        );
-        return ok({ approval, waitingForSecond: false, duplicate: false });
+    let decided: { outcome: Outcome<ApproveResult>; entries: TimelineEntry[] };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        decided = await this.core.store.writeTransaction((tx) => this.decideApproval(tx, incident, actor, step, options));
+        break;
+      } catch (err) {
+        // The unique index on live approvals caught a clash the lock did not (it cannot, but the index is the last word): decide again.
+        if (!(err instanceof UniqueViolationError) || attempt >= 3) throw err;
       }
-      const approval: Approval = {
-        id: `apr-${this.core.newId()}`,
-        incidentId: incident.id,
-        stepId: step.id,
-        firstBy: actor.name,
-        firstAt: now,
-        needsTwo: step.destructive,
-        expiresAt: now + ttl,
-        status: step.destructive ? 'pending' : 'approved',
-      };
-      await tx.incidents.insertApproval(approval);
-      await tx.incidents.tick(incident.id, 'method-chosen', actor.name, now);
-      entries.push(
-        await this.incidents.append(
-          tx,
-          incident,
-          actor,
-          'approval',
-          step.destructive
-            ? this.t(`1차 승인: ${step.id} — 다른 사람의 2차 승인 대기 (만료 ${formatTime(approval.expiresAt, this.core.timeZone)})`, `first approval: ${step.id} — waiting for a second person (expires ${formatTime(approval.expiresAt, this.core.timeZone)})`)
-            : this.t(`승인: ${step.id}`, `approved: ${step.id}`),
-          { step: step.id, approval: approval.id },
-        ),
-      );
-      return ok({ approval, waitingForSecond: step.destructive, duplicate: false });
-    });
-    if (!decided.ok) return decided;
+    }
+    const { outcome, entries } = decided;
+    if (!outcome.ok) return outcome;
     if (entries.length) this.incidents.announce(incident.id, 'updated', entries, actor);
-    const result = decided.value;
+    const result = outcome.value;
     if (result.waitingForSecond || result.duplicate) return ok(result);
     return ok({ ...result, execution: await this.execute(incident, actor, step, result.approval) });
+  }
+
+  /** Inside the approval's write transaction: what this approval means for the step, recorded. */
+  private async decideApproval(tx: Store, incident: Incident, actor: Actor, step: Step, options: ApproveOptions): Promise<{ outcome: Outcome<ApproveResult>; entries: TimelineEntry[] }> {
+    const entries: TimelineEntry[] = [];
+    const done = (outcome: Outcome<ApproveResult>) => ({ outcome, entries });
+    await tx.incidents.lockStep(incident.id, step.id);
+    const now = this.core.clock.now();
+    const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
+    const live = ofStep.filter((a) => a.status === 'pending' || a.status === 'approved');
+    for (const stale of live.filter((a) => a.expiresAt <= now)) await tx.incidents.saveApproval({ ...stale, status: 'expired' });
+    const current = live.find((a) => a.expiresAt > now);
+    if (current?.status === 'approved') return done(ok({ approval: current, waitingForSecond: false, duplicate: true }));
+    if (current?.status === 'pending') {
+      if (current.firstBy === actor.name) {
+        return done(
+          refuse(
+            `"${step.id}"은(는) 파괴적 작업이라 다른 사람의 두 번째 승인이 필요합니다 (1차 승인: ${current.firstBy}).`,
+            `"${step.id}" is destructive: a second, different person must approve (first approval: ${current.firstBy}).`,
+          ),
+        );
+      }
+      const approval: Approval = { ...current, secondBy: actor.name, secondAt: now, status: 'approved' };
+      await tx.incidents.saveApproval(approval);
+      entries.push(
+        await this.incidents.append(tx, incident, actor, 'approval', this.t(`2차 승인: ${step.id} (${current.firstBy}, ${actor.name})`, `second approval: ${step.id} (${current.firstBy}, ${actor.name})`), {
+          step: step.id,
+          approval: approval.id,
+        }),
+      );
+      return done(ok({ approval, waitingForSecond: false, duplicate: false }));
+    }
+    const ran = await this.lastRunOf(tx, incident.id, step.id);
+    if (ran?.status === 'running') return done(this.stillRunning(incident, step, ran));
+    if (ran && !options.again) return done(this.alreadyRan(incident, step, ran));
+    const ttl = this.core.pack.approvalTtlMinutes * 60_000;
+    const approval: Approval = {
+      id: `apr-${this.core.newId()}`,
+      incidentId: incident.id,
+      stepId: step.id,
+      firstBy: actor.name,
+      firstAt: now,
+      needsTwo: step.destructive,
+      expiresAt: now + ttl,
+      status: step.destructive ? 'pending' : 'approved',
+    };
+    await tx.incidents.insertApproval(approval);
+    await tx.incidents.tick(incident.id, 'method-chosen', actor.name, now);
+    const again = ran ? this.t(' (다시 실행)', ' (to run again)') : '';
+    entries.push(
+      await this.incidents.append(
+        tx,
+        incident,
+        actor,
+        'approval',
+        step.destructive
+          ? this.t(`1차 승인${again}: ${step.id} — 다른 사람의 2차 승인 대기 (만료 ${formatTime(approval.expiresAt, this.core.timeZone)})`, `first approval${again}: ${step.id} — waiting for a second person (expires ${formatTime(approval.expiresAt, this.core.timeZone)})`)
+          : this.t(`승인${again}: ${step.id}`, `approved${again}: ${step.id}`),
+        { step: step.id, approval: approval.id, ...(ran ? { again: true } : {}) },
+      ),
+    );
+    return done(ok({ approval, waitingForSecond: step.destructive, duplicate: false }));
+  }
+
+  /** The newest run of a step in an incident (a used approval always has its run: both are written in one transaction). */
+  private async lastRunOf(tx: Store, incidentId: string, stepId: string): Promise<StepRun | undefined> {
+    return (await tx.incidents.stepRuns(incidentId)).filter((r) => r.stepId === stepId).at(-1);
+  }
+
+  private stillRunning(incident: Incident, step: Step, run: StepRun): Outcome<ApproveResult> {
+    const since = formatTime(run.startedAt, this.core.timeZone);
+    return refuse(
+      `"${step.id}"은(는) 지금 실행 중입니다 (${since}부터, 요청 ${run.requestedBy}). 두 번 실행하지 않습니다. 결과: /incident status ${incident.id}`,
+      `"${step.id}" is running now (since ${since}, requested by ${run.requestedBy}); it does not run twice. Its outcome: /incident status ${incident.id}`,
+    );
+  }
+
+  private alreadyRan(incident: Incident, step: Step, run: StepRun): Outcome<ApproveResult> {
+    const at = formatTime(run.startedAt, this.core.timeZone);
+    const how = `${run.status === 'running' ? '' : `${STATUS_MARKS[run.status]} `}${run.status}`;
+    const command = `/incident approve ${incident.id} ${step.id} again`;
+    return refuse(
+      `"${step.id}"은(는) 이미 ${at}에 실행되었습니다 (${how}, 요청 ${run.requestedBy}). 단순 승인으로는 다시 실행하지 않습니다. 일부러 한 번 더 실행하려면: ${command}`,
+      `"${step.id}" already ran at ${at} (${how}, requested by ${run.requestedBy}); a plain approve does not run it again. To run it once more on purpose: ${command}`,
+    );
   }
 
   /**
@@ -203,10 +251,6 @@ export class StepRunner {
       }
       return { step, offline: true };
     }
-    if (approval && !(await store.incidents.useApproval(approval.id))) {
-      const runs = await store.incidents.stepRuns(incident.id);
-      return { step, run: runs.find((r) => r.approvalId === approval.id) };
-    }
     const run: StepRun = {
       requestId: approval ? `run-${approval.id}` : `req-${this.core.newId()}`,
       incidentId: incident.id,
@@ -219,7 +263,21 @@ export class StepRunner {
       summary: '',
       output: '',
     };
-    await store.incidents.insertStepRun(run);
+    if (approval) {
+      // The approval is used and its run recorded in one transaction: whoever sees it used sees the run.
+      const used = await store.writeTransaction(async (tx) => {
+        await tx.incidents.lockStep(incident.id, step.id);
+        if (!(await tx.incidents.useApproval(approval.id))) return false;
+        await tx.incidents.insertStepRun(run);
+        return true;
+      });
+      if (!used) {
+        const runs = await store.incidents.stepRuns(incident.id);
+        return { step, run: runs.find((r) => r.approvalId === approval.id) };
+      }
+    } else {
+      await store.incidents.insertStepRun(run);
+    }
     let result: ActionResult;
     try {
       result = await agents.run({
@@ -239,7 +297,7 @@ export class StepRunner {
           : { status: step.mutates ? 'unknown' : 'fail', summary: (err as Error).message, output: '' };
     }
     if (step.mutates && result.status === 'unknown') {
-      result = { ...result, summary: `${result.summary}${this.t(' — 다시 실행하지 않았습니다. 호스트를 확인한 뒤 필요하면 다시 승인하세요.', ' — not re-run: check the host before approving it again')}` };
+      result = { ...result, summary: `${result.summary}${this.t(` — 다시 실행하지 않았습니다. 호스트를 확인한 뒤 필요하면: /incident approve ${incident.id} ${step.id} again`, ` — not re-run: check the host; to run it again on purpose: /incident approve ${incident.id} ${step.id} again`)}` };
     }
     const ending = { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() };
     await store.incidents.finishStepRun(run.requestId, ending);

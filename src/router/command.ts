@@ -13,7 +13,7 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('list'), all: z.boolean() }),
   z.object({ verb: z.literal('status'), id: OptId }),
   z.object({ verb: z.literal('diag'), id: OptId, step: StepId.optional() }),
-  z.object({ verb: z.literal('approve'), id: Id, step: StepId }),
+  z.object({ verb: z.literal('approve'), id: Id, step: StepId, again: z.boolean().optional() }),
   z.object({ verb: z.literal('run'), id: Id, step: StepId }),
   z.object({ verb: z.literal('check'), id: Id, item: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
   z.object({ verb: z.literal('ack'), id: OptId }),

@@ -64,6 +64,16 @@ function idAndStep(verb: 'approve' | 'run') {
   };
 }
 
+/** Words after `approve <id> <step>` that ask to run a step that already ran once more, on purpose. */
+const AGAIN = new Set(['again', '다시']);
+
+/** `approve <id> <step> [again]`. */
+function approveArgs(args: string[]): Command | Localized {
+  const parsed = idAndStep('approve')(args.length >= 3 && AGAIN.has(args[2]!.toLowerCase()) ? args.slice(0, 2) : args);
+  if (isReason(parsed) || parsed.verb !== 'approve' || args.length < 3) return parsed;
+  return { ...parsed, again: true };
+}
+
 /** Parser of a verb whose only argument is an optional incident id. */
 function onlyOptionalId(verb: 'status' | 'ack' | 'escalate' | 'close' | 'report') {
   return (args: string[]): Command | Localized => {
@@ -133,10 +143,10 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'approve',
-    usage: '/incident approve <id> <step>',
-    summary: l('복구 단계 승인 (승인되면 실행)', 'approve a recovery step (it runs once approved)'),
+    usage: '/incident approve <id> <step> [again]',
+    summary: l('복구 단계 승인 (승인되면 실행; 이미 실행된 단계는 again으로만 다시 실행)', 'approve a recovery step (it runs once approved; one that already ran runs again only with `again`)'),
     access: 'contact',
-    parse: idAndStep('approve'),
+    parse: approveArgs,
   },
   {
     verb: 'run',

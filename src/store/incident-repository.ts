@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type {
   Approval,
   ApprovalStatus,
@@ -11,6 +11,7 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from '../incident/incident.js';
+import type { Dialect } from './migrations.js';
 import type { ApprovalsTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -135,7 +136,22 @@ function toStepRun(r: Selectable<StepRunsTable>): StepRun {
 
 /** Incidents, their timeline, checklist ticks, approvals and step runs. */
 export class IncidentRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Serializes everything that decides about one step of one incident (approvals, runs) until the
+   * surrounding write transaction ends. Call first inside `writeTransaction`: on PostgreSQL it takes
+   * a transaction-scoped advisory lock on the schema, incident and step (READ COMMITTED alone lets two
+   * approvers both see "no approval yet"); SQLite's `BEGIN IMMEDIATE` already holds the write lock.
+   */
+  async lockStep(incidentId: string, stepId: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const key = `drbot-step:${incidentId}:${stepId}`;
+    await sql`select pg_advisory_xact_lock(hashtextextended(current_schema() || ${key}, 0))`.execute(this.db);
+  }
 
   /** Next free per-day sequence number (call inside the transaction that inserts). */
   async nextSeq(day: string): Promise<number> {

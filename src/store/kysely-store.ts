@@ -32,7 +32,7 @@ export class KyselyStore implements Store {
     readonly dialect: Dialect,
     private readonly inTransaction = false,
   ) {
-    this.incidents = new IncidentRepository(db);
+    this.incidents = new IncidentRepository(db, dialect);
     this.timers = new TimerRepository(db, dialect);
     this.deliveries = new DeliveryRepository(db);
     this.outbox = new OutboxRepository(db);

@@ -188,6 +188,44 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('incidents_type_resolved').on('incidents').columns(['type', 'resolved_at']).execute();
       },
     },
+    '0004-exactly-once': {
+      // Issue 12 (finding 3, 4, 15) and issue 13: what must happen once even with several replicas.
+      async up(db: AnyDb) {
+        // At most one live (pending or approved) approval per incident and step. Older duplicates a
+        // race left behind are expired first, keeping the newest.
+        await sql`update approvals set status = 'expired'
+          where status in ('pending', 'approved')
+            and exists (select 1 from approvals newer
+              where newer.incident_id = approvals.incident_id and newer.step_id = approvals.step_id
+                and newer.status in ('pending', 'approved')
+                and (newer.first_at > approvals.first_at or (newer.first_at = approvals.first_at and newer.id > approvals.id)))`.execute(db);
+        await db.schema
+          .createIndex('approvals_live_step')
+          .on('approvals')
+          .columns(['incident_id', 'step_id'])
+          .unique()
+          .where(sql<boolean>`status in ('pending', 'approved')`)
+          .execute();
+        // Outbox rows are claimed (lease) before delivery; delivered rows are pruned by delivered_at.
+        await db.schema.alterTable('outbox').addColumn('claimed_by', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('claimed_until', 'bigint').execute();
+        await db.schema.createIndex('outbox_delivered_at').on('outbox').column('delivered_at').execute();
+        // Requests and events already taken (Slack retries and replays), across restarts and replicas.
+        await db.schema
+          .createTable('seen_requests')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('seen_requests_expires').on('seen_requests').column('expires_at').execute();
+        // Named leases: one replica at a time does a job (e.g. delivers one incident's card and thread).
+        await db.schema
+          .createTable('leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('until', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 
@@ -201,5 +239,4 @@ export async function migrateToLatest(db: AnyDb, dialect: Dialect, schema?: stri
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
-  void sql;
 }

@@ -107,6 +107,9 @@ export interface OutboxTable {
   attempts: number;
   last_error: string | null;
   delivered_at: number | null;
+  /** Which process is delivering the row, and until when its lease holds (0004). */
+  claimed_by: string | null;
+  claimed_until: number | null;
 }
 
 export interface ConversationRefsTable {
@@ -131,6 +134,19 @@ export interface AgentsTable {
   info: string;
 }
 
+/** A request or event already taken, kept until it can no longer be replayed. */
+export interface SeenRequestsTable {
+  key: string;
+  expires_at: number;
+}
+
+/** A named lease: one process at a time holds it until `until`. */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  until: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -149,6 +165,8 @@ export interface Database {
   conversation_refs: ConversationRefsTable;
   incident_threads: IncidentThreadsTable;
   agents: AgentsTable;
+  seen_requests: SeenRequestsTable;
+  leases: LeasesTable;
   meta: MetaTable;
 }
 

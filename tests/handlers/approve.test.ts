@@ -48,15 +48,51 @@ describe('/incident approve', () => {
     expect([await replyText(a), await replyText(b)].some((t) => t.includes('already approved'))).toBe(true);
   });
 
-  it('takes a click that arrives after the first run finished as the same click, and allows a deliberate re-run later', async () => {
+  it('does not run a step that already ran on a plain approve, however late; says when it ran and how to run it again on purpose', async () => {
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps'));
-    const late = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend')));
-    expect(late).toContain('does not run twice');
+    await core.clock.advance(3 * 60 * 60_000);
+    const late = await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend'));
+    expect(late.refused).toBe(true);
+    expect(await replyText(late)).toContain(
+      `"restart-predictor" already ran at 2026-11-24 10:00 (✅ ok, requested by Kim DevOps); a plain approve does not run it again. To run it once more on purpose: /incident approve ${ID} restart-predictor again`,
+    );
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
-    await core.clock.advance(61_000);
-    await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend'));
+    const again = await core.router.dispatch(`/incident approve ${ID} restart-predictor again`, core.as('Lee Backend'));
+    expect(await replyText(again)).toContain('restart-predictor approved (Lee Backend)');
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(2);
+    expect((await core.store.incidents.timeline(ID)).map((e) => e.text)).toContain('approved (to run again): restart-predictor');
+  });
+
+  it('needs two people again for a destructive step run once more on purpose, and refuses `again` while it is running', async () => {
+    await core.router.dispatch('/incident open docker', core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO'));
+    expect((await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'))).refused).toBe(true);
+    const first = await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers 다시`, core.as('Kim DevOps')));
+    expect(first).toContain('first approval by Kim DevOps');
+    // The second person may approve the pending re-run plainly.
+    expect(await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Jung CTO')))).toContain('approved (Kim DevOps, Jung CTO)');
+    expect(agent.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(2);
+  });
+
+  it('refuses a second approval while the step is still running', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const run = agent.run.bind(agent);
+    agent.run = async (request) => {
+      if (request.action === 'compose_service_restart') await gate;
+      return run(request);
+    };
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const running = core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps'));
+    while (!(await core.store.incidents.stepRuns(ID)).some((r) => r.stepId === 'restart-predictor')) await new Promise((r) => setImmediate(r));
+    const meanwhile = await core.router.dispatch(`/incident approve ${ID} restart-predictor again`, core.as('Lee Backend'));
+    expect(meanwhile.refused).toBe(true);
+    expect(await replyText(meanwhile)).toContain('"restart-predictor" is running now (since 2026-11-24 10:00, requested by Kim DevOps); it does not run twice');
+    release();
+    await running;
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
   });
 
   it('needs two different people for a destructive step', async () => {

@@ -152,6 +152,21 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     expect((await store.incidents.approvals(a.id))[0]?.status).toBe('used');
   });
 
+  it('holds at most one live (pending or approved) approval per incident and step; used and expired ones do not count', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    await store.incidents.insertApproval(anApproval().id('apr-1').of(a.id, 'restart-predictor').build());
+    await expectUniqueViolation(store.incidents.insertApproval(anApproval().id('apr-2').of(a.id, 'restart-predictor').destructive().build()));
+    // another step, or another incident's same step, is free
+    await store.incidents.insertApproval(anApproval().id('apr-3').of(a.id, 'restore-db').build());
+    expect(await store.incidents.useApproval('apr-1')).toBe(true);
+    await store.incidents.insertApproval(anApproval().id('apr-4').of(a.id, 'restart-predictor').build());
+    await store.incidents.saveApproval({ ...anApproval().id('apr-4').of(a.id, 'restart-predictor').build(), status: 'expired' });
+    await store.incidents.insertApproval(anApproval().id('apr-5').of(a.id, 'restart-predictor').build());
+    expect((await store.incidents.approvals(a.id)).map((x) => `${x.id}:${x.status}`)).toEqual(['apr-1:used', 'apr-3:approved', 'apr-4:expired', 'apr-5:approved']);
+  });
+
   it('records step runs from start to finish and lists the ones still running', async () => {
     await fresh();
     const a = anIncident().seq(1).build();
