@@ -1,5 +1,7 @@
 import { formatDuration } from '../src/i18n/format-duration.js';
 import { formatTime } from '../src/i18n/format-time.js';
+import type { AgentPresence } from '../src/agentlink/agent-port.js';
+import type { Lang } from '../src/i18n/lang.js';
 import type { Handler } from '../src/router/handler.js';
 import type { ListItem } from '../src/views/view.js';
 
@@ -20,9 +22,38 @@ export const agents: Handler<'agents'> = async (ctx) => {
     return {
       text: a.online ? ctx.t(`${a.host}: 연결됨 · 마지막 신호 ${seen}`, `${a.host}: online · last heard ${seen}`) : ctx.t(`${a.host}: 오프라인 · 마지막 접속 ${seen}`, `${a.host}: offline · last seen ${seen}`),
       mark: a.online ? 'ok' : 'fail',
+      detail: watchdogLine(a, (ko, en) => ctx.t(ko, en), core.timeZone, ctx.lang),
     };
   });
   const online = all.filter((a) => a.online).length;
   const title = ctx.t(`에이전트 (${online}/${all.length} 연결됨)`, `Agents (${online}/${all.length} online)`);
   return { views: [{ summary: title, blocks: [{ type: 'list', title, items }] }] };
 };
+
+/** The agent's watchdog (its fallback pager when drbot is unreachable) as the agent last reported it. */
+function watchdogLine(a: AgentPresence, t: (ko: string, en: string) => string, timeZone: string, lang: Lang): string {
+  const w = a.watchdog;
+  if (!w) return t('워치독 없음 (agent.yaml에 watchdog 미설정)', 'no watchdog (agent.yaml has none)');
+  const at = (ms: number) => formatTime(ms, timeZone);
+  const via = w.channels.join(', ');
+  const after = minutes(w.afterMinutes, lang);
+  const repeat = minutes(w.repeatMinutes, lang);
+  const last = w.lastOutage
+    ? t(` · 최근 장애 ${at(w.lastOutage.since)}–${at(w.lastOutage.until)}, 호출 ${w.lastOutage.pages}회`, ` · last outage ${at(w.lastOutage.since)}–${at(w.lastOutage.until)}, paged ${w.lastOutage.pages}×`)
+    : '';
+  if (w.state === 'paging' && w.since !== undefined) return t(`워치독 호출 중: ${at(w.since)}부터 (${w.pages}회, ${via})`, `watchdog paging since ${at(w.since)} (${w.pages} page${w.pages === 1 ? '' : 's'} via ${via})`);
+  if (w.state === 'waiting' && w.since !== undefined) return t(`워치독: ${at(w.since)}부터 drbot 연결 안 됨, ${at(w.since + w.afterMinutes * 60_000)}에 호출`, `watchdog: drbot unreachable since ${at(w.since)}, pages at ${at(w.since + w.afterMinutes * 60_000)}`);
+  if (!a.online && a.lastSeenAt !== undefined) {
+    return t(
+      `워치독 대기 중 (${via}): 이 에이전트도 drbot에 닿지 못하면 약 ${at(a.lastSeenAt + w.afterMinutes * 60_000)}부터 호출${last}`,
+      `watchdog armed (${via}): if this agent cannot reach drbot either, it pages from about ${at(a.lastSeenAt + w.afterMinutes * 60_000)}${last}`,
+    );
+  }
+  return t(`워치독 대기 중: drbot 연결이 ${after} 끊기면 ${via}로 호출, ${repeat}마다 반복${last}`, `watchdog armed: pages via ${via} after ${after} without drbot, again every ${repeat}${last}`);
+}
+
+/** A number of minutes that may be a fraction (`0.05` → `3 s`). */
+function minutes(m: number, lang: Lang): string {
+  if (m < 1) return lang === 'ko' ? `${Math.round(m * 60)}초` : `${Math.round(m * 60)} s`;
+  return lang === 'ko' ? `${Math.round(m * 100) / 100}분` : `${Math.round(m * 100) / 100} min`;
+}

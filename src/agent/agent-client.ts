@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
-import { AGENT_ID_HEADER, MAX_MESSAGE_CHARS, parseHubMessage, type AgentMessage, type HubMessage, type LinkSocket } from '../agentlink/agent-protocol.js';
+import { AGENT_ID_HEADER, MAX_MESSAGE_CHARS, parseHubMessage, type AgentMessage, type HubMessage, type LinkSocket, type WatchdogReport } from '../agentlink/agent-protocol.js';
 import { WsLinkSocket } from '../agentlink/ws-link-socket.js';
 import type { ActionExecutor } from './action-executor.js';
 
@@ -57,6 +57,10 @@ export interface AgentClientOptions {
   /** First reconnect delay and the cap: each attempt doubles the delay, jittered ±50 % and never above `max`. */
   backoffMs?: { min: number; max: number };
   random?: () => number;
+  /** Told when drbot welcomes the agent (`up`) and when the link is lost or cannot be made (with why): the watchdog listens. */
+  onLink?: (up: boolean, reason?: string) => void;
+  /** The watchdog's state, sent in hello and every heartbeat. */
+  watchdog?: () => WatchdogReport;
 }
 
 /**
@@ -113,6 +117,7 @@ export class AgentClient {
       socket = await this.transport(connecting.signal);
     } catch (err) {
       if (this.stopped) return;
+      this.options.onLink?.(false, (err as Error).message);
       const delay = this.scheduleReconnect();
       this.options.log?.warn({ err: (err as Error).message, failedAttempts: this.attempt, retryInMs: delay }, 'cannot reach drbot; retrying');
       return;
@@ -131,11 +136,12 @@ export class AgentClient {
       this.heartbeat = undefined;
       this.socket = undefined;
       if (!this.stopped) {
+        this.options.onLink?.(false, 'the link to drbot closed');
         const delay = this.scheduleReconnect();
         this.options.log?.warn({ retryInMs: delay }, 'link to drbot closed; reconnecting');
       }
     });
-    this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions });
+    this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions, watchdog: this.options.watchdog?.() });
   }
 
   /** Arms the next attempt and returns its delay. The timer is deliberately not unref'd: it is what keeps a waiting agent process alive. */
@@ -168,10 +174,13 @@ export class AgentClient {
           socket.close(1001, 'heartbeat timeout');
           return;
         }
-        this.send(socket, { type: 'heartbeat' });
+        this.send(socket, { type: 'heartbeat', watchdog: this.options.watchdog?.() });
       }, every);
       this.heartbeat.unref?.();
       this.options.log?.info({ host: this.options.host }, 'connected to drbot');
+      this.options.onLink?.(true);
+      // the watchdog's state changed with the welcome (armed again): drbot hears it now, not a heartbeat later
+      if (this.options.watchdog) this.send(socket, { type: 'heartbeat', watchdog: this.options.watchdog() });
       this.readyResolve();
     } else if (msg.type === 'query') {
       const s = this.executor.status(msg.requestId);

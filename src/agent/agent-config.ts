@@ -118,6 +118,24 @@ export const AgentConfigFile = z
     snapshotDir: Path.optional(),
     /** Time zone of the snapshot file name. */
     timeZone: z.string().default('Asia/Seoul'),
+    /**
+     * The fallback pager for when drbot itself is unreachable: after `afterMinutes` without a link to
+     * drbot the agent pages through its own channels (email to `emails` via `SMTP_URL`, the webhook
+     * of `DRBOT_WEBHOOK_URL`), at most every `repeatMinutes`, and says so when drbot is back.
+     * Minutes may be fractions (`0.05` = 3 s).
+     */
+    watchdog: z
+      .object({
+        afterMinutes: z.number().positive().max(7 * 24 * 60).default(5),
+        repeatMinutes: z.number().positive().max(7 * 24 * 60).default(60),
+        emails: z.array(z.string().regex(/^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/, 'an email address')).max(50).default([]),
+        /** Sender of the watchdog's email. */
+        emailFrom: z.string().min(3).max(200).default('drbot-agent <drbot-agent@localhost>'),
+        /** Body of the webhook: drbot's own signed JSON (`DRBOT_WEBHOOK_SECRET`) or a PagerDuty Events v2 event (`DRBOT_PAGERDUTY_ROUTING_KEY`). */
+        webhookFormat: z.enum(['drbot', 'pagerduty-v2']).default('drbot'),
+      })
+      .strict()
+      .optional(),
     /** Demo only: lay out a small Routing ML-like tree here on start when it is missing. */
     demoHost: Path.optional(),
   })

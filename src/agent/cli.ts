@@ -8,6 +8,7 @@ import { wsTransport } from './agent-client.js';
 import { loadAgentConfig } from './agent-config.js';
 import { checkAgentTransport } from './check-agent-transport.js';
 import { startAgent } from './start-agent.js';
+import { WATCHDOG_ENV, watchdogChannelsFromEnv } from './watchdog-channels.js';
 import { lazyDocker } from './host-tools.js';
 import Docker from 'dockerode';
 
@@ -56,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
   }
   // Read once, then gone: nothing the agent starts (or reports through env_present) can see it.
   delete process.env[config.drbot.tokenEnv];
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token] });
+  const watchdog = config.watchdog ? watchdogChannelsFromEnv(config.watchdog, process.env) : undefined;
+  if (watchdog) for (const name of WATCHDOG_ENV) delete process.env[name];
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token, ...(watchdog?.secrets ?? [])] });
   if (insecure && new URL(config.drbot.url).protocol === 'ws:') log.warn({ url: config.drbot.url }, '--insecure-transport: the agent token travels in clear to drbot; use wss:// on any network you do not control');
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
   const { minSeconds, maxSeconds } = config.drbot.reconnect;
@@ -66,8 +69,17 @@ async function main(argv: string[]): Promise<number> {
     log,
     backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 },
     tools: { docker: lazyDocker(config, () => Docker) },
+    watchdogChannels: watchdog?.channels,
   });
-  log.info({ id: config.id, host: config.host, url: config.drbot.url }, 'drbot-agent started');
+  log.info(
+    {
+      id: config.id,
+      host: config.host,
+      url: config.drbot.url,
+      watchdog: agent.watchdog ? { afterMinutes: config.watchdog!.afterMinutes, repeatMinutes: config.watchdog!.repeatMinutes, channels: agent.watchdog.report().channels } : undefined,
+    },
+    'drbot-agent started',
+  );
   const signal = await stopSignal;
   log.info({ signal }, 'drbot-agent stopping');
   // a second signal while requests finish: the operator wants out now

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AgentRepository } from '../store/agent-repository.js';
 import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from './agent-port.js';
-import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WireResult } from './agent-protocol.js';
+import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WatchdogReport, type WireResult } from './agent-protocol.js';
 import { WsLinkSocket } from './ws-link-socket.js';
 import { refuseUpgrade, routeUpgrade } from '../http/route-upgrade.js';
 
@@ -19,6 +19,8 @@ interface Connection {
   host: string;
   socket: LinkSocket;
   lastSeenAt: number;
+  /** What the agent last said about its watchdog (hello, heartbeats). */
+  watchdog?: WatchdogReport;
 }
 
 interface Pending {
@@ -50,7 +52,7 @@ export interface AgentHubOptions {
  */
 export class AgentHub implements AgentPort {
   private readonly tokens = new Map<string, Buffer>();
-  private readonly known = new Map<string, { host: string; lastSeenAt?: number }>();
+  private readonly known = new Map<string, { host: string; lastSeenAt?: number; watchdog?: WatchdogReport }>();
   private readonly byHost = new Map<string, Connection>();
   private readonly pending = new Map<string, Pending>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_CHARS });
@@ -191,7 +193,7 @@ export class AgentHub implements AgentPort {
           return;
         }
         clearTimeout(helloTimer);
-        conn = this.register(id, msg.host, socket);
+        conn = this.register(id, msg.host, socket, msg.watchdog);
         return;
       }
       conn.lastSeenAt = this.now();
@@ -201,7 +203,7 @@ export class AgentHub implements AgentPort {
       clearTimeout(helloTimer);
       if (!conn || this.byHost.get(conn.host) !== conn) return;
       this.byHost.delete(conn.host);
-      this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt });
+      this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt, watchdog: conn.watchdog });
       this.persist(conn.id, conn.host, false, conn.lastSeenAt);
       if (this.shuttingDown) this.options.log.info({ agentId: conn.id, host: conn.host }, 'agent disconnected while drbot stops');
       else this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
@@ -211,9 +213,10 @@ export class AgentHub implements AgentPort {
 
   presence(host: string): AgentPresence {
     const conn = this.byHost.get(host);
-    if (conn) return { host, online: true, lastSeenAt: conn.lastSeenAt };
-    const seen = [...this.known.values()].filter((k) => k.host === host && k.lastSeenAt !== undefined);
-    return { host, online: false, lastSeenAt: seen.length ? Math.max(...seen.map((k) => k.lastSeenAt!)) : undefined };
+    if (conn) return { host, online: true, lastSeenAt: conn.lastSeenAt, ...(conn.watchdog ? { watchdog: conn.watchdog } : {}) };
+    const seen = [...this.known.values()].filter((k) => k.host === host && k.lastSeenAt !== undefined).sort((a, b) => b.lastSeenAt! - a.lastSeenAt!);
+    const watchdog = seen[0]?.watchdog;
+    return { host, online: false, lastSeenAt: seen[0]?.lastSeenAt, ...(watchdog ? { watchdog } : {}) };
   }
 
   list(): AgentPresence[] {
@@ -256,10 +259,10 @@ export class AgentHub implements AgentPort {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private register(id: string, host: string, socket: LinkSocket): Connection {
+  private register(id: string, host: string, socket: LinkSocket, watchdog?: WatchdogReport): Connection {
     const previous = this.byHost.get(host);
     if (previous && previous.socket !== socket) previous.socket.close(1000, 'replaced by a newer connection');
-    const conn: Connection = { id, host, socket, lastSeenAt: this.now() };
+    const conn: Connection = { id, host, socket, lastSeenAt: this.now(), watchdog };
     this.byHost.set(host, conn);
     this.known.set(id, { host, lastSeenAt: conn.lastSeenAt });
     this.persist(id, host, true, conn.lastSeenAt);
@@ -279,6 +282,7 @@ export class AgentHub implements AgentPort {
   private handle(conn: Connection, msg: AgentMessage): void {
     switch (msg.type) {
       case 'heartbeat':
+        if (msg.watchdog) conn.watchdog = msg.watchdog;
         this.send(conn.socket, { type: 'heartbeat' });
         this.persist(conn.id, conn.host, true, conn.lastSeenAt);
         return;

@@ -1,4 +1,5 @@
 import { DrbotError, ErrorCode } from '../errors/drbot-error.js';
+import type { WatchdogReport } from './agent-protocol.js';
 /** How a step ended on the host, as the agent reports it. `unknown`: the link dropped mid-run and a re-query did not settle it. */
 export type ActionStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -28,6 +29,8 @@ export interface AgentPresence {
   host: string;
   online: boolean;
   lastSeenAt?: number;
+  /** The agent's watchdog as it last reported it (absent when agent.yaml has none). */
+  watchdog?: WatchdogReport;
 }
 
 /** The bot side of the host-agent link, as the core sees it. */

@@ -43,10 +43,24 @@ export const HubMessage = z.discriminatedUnion('type', [
 ]);
 export type HubMessage = z.infer<typeof HubMessage>;
 
+/** The agent's watchdog as it reports it in hello and heartbeats (for `/incident agents`). */
+export const WatchdogReport = z.object({
+  /** armed: drbot reachable; waiting: unreachable, not paged yet; paging: paged since `since`. */
+  state: z.enum(['armed', 'waiting', 'paging']),
+  since: z.number().optional(),
+  pages: z.number().int().min(0),
+  lastPagedAt: z.number().optional(),
+  afterMinutes: z.number().positive(),
+  repeatMinutes: z.number().positive(),
+  channels: z.array(z.string().max(20)).max(5),
+  lastOutage: z.object({ since: z.number(), until: z.number(), pages: z.number().int().min(0) }).optional(),
+});
+export type WatchdogReport = z.infer<typeof WatchdogReport>;
+
 /** Messages from an agent to drbot. */
 export const AgentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/), version: z.string().max(40), actions: z.array(z.string().max(64)).max(100) }),
-  z.object({ type: z.literal('heartbeat') }),
+  z.object({ type: z.literal('hello'), host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/), version: z.string().max(40), actions: z.array(z.string().max(64)).max(100), watchdog: WatchdogReport.optional() }),
+  z.object({ type: z.literal('heartbeat'), watchdog: WatchdogReport.optional() }),
   z.object({ type: z.literal('progress'), requestId: z.string().max(128), line: z.string().max(4096) }),
   z.object({ type: z.literal('result'), requestId: z.string().max(128), result: WireResult }),
   /** Answer to `query`: `done` with the recorded result, `running`, or `unknown` (never received, or cut short by a crash). */

@@ -13,7 +13,7 @@ const PortParam = z.coerce.number().int().min(1).max(65535);
 export const HEALTH_BODY_CAP_BYTES = 4096;
 
 /** GETs a health URL with a timeout; healthy means HTTP 200 with JSON `{"status":"ok"}` (the body is read up to 4 kB). */
-export async function probeHealth(ctx: ActionContext, url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string; body: string }> {
+export async function probeHealth(ctx: { tools: Pick<ActionContext['tools'], 'fetch' | 'now'>; signal: AbortSignal }, url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string; body: string }> {
   const started = ctx.tools.now();
   try {
     const res = await ctx.tools.fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
