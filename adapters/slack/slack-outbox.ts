@@ -1,20 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Core } from '../../src/app/core.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { OutboxItem, OutboxRepository } from '../../src/store/outbox-repository.js';
 import { isPermanentSlackError } from './slack-error.js';
 import type { DeliveryHint } from './slack-delivery.js';
 import { opDedupeKey, SlackOp } from './slack-op.js';
+import { writeTransactionRetrying } from '../../src/store/write-transaction-retrying.js';
 
-/** How the outbox retries: backoff bounds, when to give up, how often to look when idle. */
+/** How the outbox retries: backoff bounds, when to give up, how often to look when idle, how long a claim holds. */
 export interface OutboxPolicy {
   firstRetryMs: number;
   maxRetryMs: number;
   maxAttempts: number;
   idlePollMs: number;
+  /** How long a claimed row is this drainer's before another process may deliver it (default 5 min). */
+  leaseMs?: number;
 }
 
 /** Defaults: 2 s, doubling up to a minute, for about a day's worth of attempts. */
-export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = { firstRetryMs: 2_000, maxRetryMs: 60_000, maxAttempts: 1_500, idlePollMs: 30_000 };
+export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = { firstRetryMs: 2_000, maxRetryMs: 60_000, maxAttempts: 1_500, idlePollMs: 30_000, leaseMs: 5 * 60_000 };
+
+/** Delivered rows are pruned at most this often (core clock). */
+const PRUNE_EVERY_MS = 60_000;
 
 /** What became of a submitted delivery. */
 export type SubmitResult = 'sent' | 'queued' | 'dropped';
@@ -25,8 +33,15 @@ const PLATFORM = 'slack';
  * Never lost, in order: a delivery goes straight to Slack unless older ones are still waiting;
  * one that cannot be made now becomes an outbox row, and a background drainer delivers the rows
  * oldest first (the head blocks the rest, so order holds) with backoff, on the core's clock.
+ * Each row is claimed before it is sent: with several drbot processes on one database only the
+ * holder of the head's lease delivers, so no message goes twice and the order holds; a lease left
+ * by a process that died runs out and another delivers the row. Delivered rows are pruned
+ * (OUTBOX_KEEP_DELIVERED, OUTBOX_KEEP_MS).
  */
 export class SlackOutbox {
+  /** Identifies this drainer in `claimed_by`. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private prunedAt = -Infinity;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -98,13 +113,23 @@ export class SlackOutbox {
   }
 
   private async drainOnce(): Promise<void> {
+    const leaseMs = this.policy.leaseMs ?? DEFAULT_OUTBOX_POLICY.leaseMs!;
     for (;;) {
-      const [head] = await this.outbox.pending(PLATFORM, 1);
-      if (!head) return;
       const now = this.core.clock.now();
-      if (head.nextAttemptAt > now) return;
-      if (!(await this.deliver(head, now))) return;
+      const head = await writeTransactionRetrying(this.core.store, (tx) => tx.outbox.claimHead(PLATFORM, now, this.owner, now + leaseMs));
+      if (!head) break;
+      if (!(await this.deliver(head, now))) break;
     }
+    await this.prune();
+  }
+
+  /** Deletes delivered rows past the bounds, at most once a minute. */
+  private async prune(): Promise<void> {
+    const now = this.core.clock.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const pruned = await this.outbox.prune(now);
+    if (pruned) this.log.debug({ pruned }, 'delivered outbox rows pruned');
   }
 
   /** Delivers one row; true when the drainer may go on to the next. */
@@ -142,8 +167,9 @@ export class SlackOutbox {
         this.log.error({ err }, 'outbox drain failed (store unavailable?); trying again');
       }
       if (this.stopped) break;
-      const [head] = await this.outbox.pending(PLATFORM, 1).catch(() => []);
-      const wait = head ? Math.max(0, head.nextAttemptAt - this.core.clock.now()) : this.policy.idlePollMs;
+      const freeAt = await this.outbox.headFreeAt(PLATFORM).catch(() => undefined);
+      // Another process's live claim on the head: look again when it ends (or sooner, when woken).
+      const wait = freeAt !== undefined ? Math.min(this.policy.idlePollMs, Math.max(0, freeAt - this.core.clock.now())) : this.policy.idlePollMs;
       await this.core.clock.sleep(wait, this.wake.signal);
       if (this.wake.signal.aborted && !this.stopped) this.wake = new AbortController();
     }

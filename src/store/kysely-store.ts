@@ -35,7 +35,7 @@ export class KyselyStore implements Store {
     this.incidents = new IncidentRepository(db, dialect);
     this.timers = new TimerRepository(db, dialect);
     this.deliveries = new DeliveryRepository(db);
-    this.outbox = new OutboxRepository(db);
+    this.outbox = new OutboxRepository(db, dialect);
     this.threads = new IncidentThreadRepository(db);
     this.conversationRefs = new ConversationRefRepository(db);
     this.agents = new AgentRepository(db);
