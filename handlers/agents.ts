@@ -3,13 +3,14 @@ import { formatTime } from '../src/i18n/format-time.js';
 import type { AgentPresence } from '../src/agentlink/agent-port.js';
 import type { Lang } from '../src/i18n/lang.js';
 import type { Handler } from '../src/router/handler.js';
-import type { ListItem } from '../src/views/view.js';
+import type { Block, ListItem } from '../src/views/view.js';
 
 /** Lists the host agents drbot knows, online or offline, with when each was last heard from. */
 export const agents: Handler<'agents'> = async (ctx) => {
   const { runtime: core } = ctx;
   const all = core.agents.list();
-  if (!all.length) {
+  const refusals = core.agents.refusals?.() ?? [];
+  if (!all.length && !refusals.length) {
     const text = ctx.t(
       '등록된 에이전트가 없습니다. 호스트에서 drbot-agent --config agent.yaml을 실행하고, drbot.yaml의 agents:에 토큰의 SHA-256을 등록하세요.',
       'No agents yet. Run drbot-agent --config agent.yaml on the host and list the SHA-256 of its token under agents: in drbot.yaml.',
@@ -27,7 +28,23 @@ export const agents: Handler<'agents'> = async (ctx) => {
   });
   const online = all.filter((a) => a.online).length;
   const title = ctx.t(`에이전트 (${online}/${all.length} 연결됨)`, `Agents (${online}/${all.length} online)`);
-  return { views: [{ summary: title, blocks: [{ type: 'list', title, items }] }] };
+  const blocks: Block[] = [{ type: 'list', title, items }];
+  if (refusals.length) {
+    const refusedTitle = ctx.t('거부된 에이전트 접속', 'Refused agent connections');
+    blocks.push({
+      type: 'list',
+      title: refusedTitle,
+      items: refusals.map((r) => {
+        const when = `${formatTime(r.at, core.timeZone)}${r.count > 1 ? ctx.t(`, ${r.count}회`, `, ${r.count}×`) : ''}`;
+        return {
+          mark: 'warn' as const,
+          text: ctx.t(`${r.agentId}가 호스트 ${r.host}를 주장해 거부됨 (${when}): ${r.reason}`, `${r.agentId} claimed host ${r.host} and was refused (${when}): ${r.reason}`),
+        };
+      }),
+    });
+  }
+  const summary = refusals.length ? ctx.t(`${title} · 거부 ${refusals.length}건`, `${title} · ${refusals.length} refused`) : title;
+  return { views: [{ summary, blocks }] };
 };
 
 /** The agent's watchdog (its fallback pager when drbot is unreachable) as the agent last reported it. */

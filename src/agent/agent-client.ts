@@ -130,7 +130,7 @@ export class AgentClient {
     }
     this.socket = socket;
     socket.onMessage((text) => this.onMessage(socket, text));
-    socket.onClose(() => {
+    socket.onClose((code, reason) => {
       if (this.socket !== socket) return;
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
@@ -138,7 +138,9 @@ export class AgentClient {
       if (!this.stopped) {
         this.options.onLink?.(false, 'the link to drbot closed');
         const delay = this.scheduleReconnect();
-        this.options.log?.warn({ retryInMs: delay }, 'link to drbot closed; reconnecting');
+        // 1008: drbot refused this agent's hello (a host its config does not bind to this id, or one another agent serves)
+        if (code === 1008 && reason) this.options.log?.error({ reason, retryInMs: delay }, 'drbot refused this agent; check agents: in drbot.yaml and host: in agent.yaml');
+        else this.options.log?.warn({ code, reason: reason || undefined, retryInMs: delay }, 'link to drbot closed; reconnecting');
       }
     });
     this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions, watchdog: this.options.watchdog?.() });

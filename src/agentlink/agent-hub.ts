@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AgentRepository } from '../store/agent-repository.js';
-import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from './agent-port.js';
+import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence, type AgentRefusal } from './agent-port.js';
 import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WatchdogReport, type WireResult } from './agent-protocol.js';
 import { WsLinkSocket } from './ws-link-socket.js';
 import { refuseUpgrade, routeUpgrade } from '../http/route-upgrade.js';
@@ -21,7 +21,11 @@ interface Connection {
   lastSeenAt: number;
   /** What the agent last said about its watchdog (hello, heartbeats). */
   watchdog?: WatchdogReport;
+  remote?: string;
 }
+
+/** Refusals kept for `/incident agents` (the newest; an agent that keeps retrying counts up one entry). */
+const MAX_REFUSALS = 20;
 
 interface Pending {
   request: ActionRequest;
@@ -34,8 +38,8 @@ interface Pending {
 
 /** Options of the hub; every outside dependency comes in here. */
 export interface AgentHubOptions {
-  /** Agents allowed to connect: id and SHA-256 of the token. */
-  agents: readonly { id: string; tokenSha256: string }[];
+  /** Agents allowed to connect: id, SHA-256 of the token, and the hosts it may serve (default: the host named like the id). */
+  agents: readonly { id: string; tokenSha256: string; hosts?: readonly string[] }[];
   log: Logger;
   now?: () => number;
   repository?: AgentRepository;
@@ -52,6 +56,8 @@ export interface AgentHubOptions {
  */
 export class AgentHub implements AgentPort {
   private readonly tokens = new Map<string, Buffer>();
+  private readonly hostsOf = new Map<string, ReadonlySet<string>>();
+  private readonly refused = new Map<string, AgentRefusal>();
   private readonly known = new Map<string, { host: string; lastSeenAt?: number; watchdog?: WatchdogReport }>();
   private readonly byHost = new Map<string, Connection>();
   private readonly pending = new Map<string, Pending>();
@@ -67,15 +73,24 @@ export class AgentHub implements AgentPort {
   private shuttingDown = false;
 
   constructor(private readonly options: AgentHubOptions) {
-    for (const a of options.agents) this.allow(a.id, a.tokenSha256);
+    for (const a of options.agents) this.allow(a.id, a.tokenSha256, a.hosts);
     this.now = options.now ?? Date.now;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.graceMs = options.graceMs ?? 10_000;
   }
 
-  /** Allows an agent id with the SHA-256 (hex) of its token (the embedded agent registers its generated token here). */
-  allow(id: string, tokenSha256: string): void {
+  /**
+   * Allows an agent id with the SHA-256 (hex) of its token and the hosts it may serve (default: the
+   * host named like the id); the embedded agent registers its generated token here.
+   */
+  allow(id: string, tokenSha256: string, hosts: readonly string[] = [id]): void {
     this.tokens.set(id, Buffer.from(tokenSha256, 'hex'));
+    this.hostsOf.set(id, new Set(hosts.length ? hosts : [id]));
+  }
+
+  /** Agents refused lately, newest first. */
+  refusals(): AgentRefusal[] {
+    return [...this.refused.values()].sort((a, b) => b.at - a.at);
   }
 
   /** True when `token` is the token of agent `id`. */
@@ -163,11 +178,12 @@ export class AgentHub implements AgentPort {
       refuseUpgrade(socket, '401 Unauthorized');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws)));
+    const remote = req.socket.remoteAddress;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(id, new WsLinkSocket(ws), remote));
   }
 
   /** Takes an authenticated link from agent `id` (the WebSocket route and the in-memory embedded link call this). */
-  accept(id: string, socket: LinkSocket): void {
+  accept(id: string, socket: LinkSocket, remote?: string): void {
     this.sweeper ??= setInterval(() => this.sweep(), this.heartbeatMs).unref();
     let conn: Connection | undefined;
     // an authenticated link that never says hello holds a socket: it gets three heartbeats to do so
@@ -193,7 +209,13 @@ export class AgentHub implements AgentPort {
           return;
         }
         clearTimeout(helloTimer);
-        conn = this.register(id, msg.host, socket, msg.watchdog);
+        const refusal = this.refusalOf(id, msg.host);
+        if (refusal) {
+          this.refuse(id, msg.host, refusal, remote);
+          socket.close(1008, refusal.slice(0, 120));
+          return;
+        }
+        conn = this.register(id, msg.host, socket, remote, msg.watchdog);
         return;
       }
       conn.lastSeenAt = this.now();
@@ -221,7 +243,7 @@ export class AgentHub implements AgentPort {
 
   list(): AgentPresence[] {
     const hosts = new Set([...this.known.values()].map((k) => k.host));
-    for (const id of this.tokens.keys()) if (![...this.known.keys()].includes(id)) hosts.add(id);
+    for (const [id, allowed] of this.hostsOf) if (!this.known.has(id)) for (const h of allowed) hosts.add(h);
     for (const h of this.byHost.keys()) hosts.add(h);
     return [...hosts].sort().map((h) => this.presence(h));
   }
@@ -259,10 +281,40 @@ export class AgentHub implements AgentPort {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private register(id: string, host: string, socket: LinkSocket, watchdog?: WatchdogReport): Connection {
+  /**
+   * Why agent `id` may not serve `host` now, or undefined when it may: the host must be one drbot's
+   * config binds to the id, and no other live link may serve it. A link of the same agent that has
+   * been silent for more than a heartbeat is taken to be dead (a dropped network) and is replaced.
+   */
+  private refusalOf(id: string, host: string): string | undefined {
+    const allowed = this.hostsOf.get(id) ?? new Set([id]);
+    if (!allowed.has(host)) return `agent ${id} may not serve host ${host} (drbot.yaml allows it ${[...allowed].join(', ')})`;
+    const current = this.byHost.get(host);
+    if (!current || !current.socket.open) return undefined;
+    if (current.id !== id) return `host ${host} is already served by agent ${current.id}`;
+    if (this.now() - current.lastSeenAt <= 1.5 * this.heartbeatMs) return `agent ${id} is already connected for host ${host}; a second copy is refused`;
+    return undefined;
+  }
+
+  private refuse(id: string, host: string, reason: string, remote: string | undefined): void {
+    this.options.log.warn({ agentId: id, host, remote }, `agent refused: ${reason}`);
+    const key = `${id}\u0000${host}`;
+    const before = this.refused.get(key);
+    this.refused.delete(key);
+    this.refused.set(key, { agentId: id, host, reason, at: this.now(), count: (before?.count ?? 0) + 1 });
+    while (this.refused.size > MAX_REFUSALS) this.refused.delete(this.refused.keys().next().value!);
+  }
+
+  private register(id: string, host: string, socket: LinkSocket, remote: string | undefined, watchdog?: WatchdogReport): Connection {
     const previous = this.byHost.get(host);
-    if (previous && previous.socket !== socket) previous.socket.close(1000, 'replaced by a newer connection');
-    const conn: Connection = { id, host, socket, lastSeenAt: this.now(), watchdog };
+    if (previous && previous.socket !== socket) {
+      this.options.log.warn({ agentId: id, host, remote, previousRemote: previous.remote, silentMs: this.now() - previous.lastSeenAt }, 'agent reconnected while its older link was silent; the older link is closed');
+      previous.socket.close(1000, 'replaced by a newer connection of the same agent');
+      // what was in flight on the older link is asked about on this one below
+      for (const p of this.pending.values()) if (p.socket === previous.socket) p.socket = undefined;
+    }
+    for (const [key, r] of this.refused) if (r.agentId === id) this.refused.delete(key);
+    const conn: Connection = { id, host, socket, lastSeenAt: this.now(), remote, watchdog };
     this.byHost.set(host, conn);
     this.known.set(id, { host, lastSeenAt: conn.lastSeenAt });
     this.persist(id, host, true, conn.lastSeenAt);
@@ -280,6 +332,15 @@ export class AgentHub implements AgentPort {
   }
 
   private handle(conn: Connection, msg: AgentMessage): void {
+    if (msg.type === 'progress' || msg.type === 'result' || msg.type === 'status') {
+      const p = this.pending.get(msg.requestId);
+      if (!p) return;
+      if (p.socket !== conn.socket) {
+        // only the link the request (or its re-query) went to may answer it
+        this.options.log.warn({ agentId: conn.id, host: conn.host, requestId: msg.requestId, requestHost: p.host, type: msg.type }, 'agent answered a request that was not sent to it; dropped');
+        return;
+      }
+    }
     switch (msg.type) {
       case 'heartbeat':
         if (msg.watchdog) conn.watchdog = msg.watchdog;

@@ -129,7 +129,7 @@ export class AgentLinkModule implements DrbotModule {
     }
     if (config.demoHost) await seedDemoHost(config.demoHost);
     const token = randomBytes(32).toString('hex');
-    hub.allow(config.id, sha256Hex(token));
+    hub.allow(config.id, sha256Hex(token), [config.host]);
     const server = app.http.server;
     const memory: AgentTransport = async () => {
       const [hubEnd, agentEnd] = memoryLinkPair();

@@ -33,12 +33,25 @@ export interface AgentPresence {
   watchdog?: WatchdogReport;
 }
 
+/** An agent whose hello drbot refused (it claimed a host it may not serve, or one another link serves), for `/incident agents`. */
+export interface AgentRefusal {
+  agentId: string;
+  /** The host its hello claimed. */
+  host: string;
+  reason: string;
+  at: number;
+  /** How many times in a row (the agent keeps reconnecting). */
+  count: number;
+}
+
 /** The bot side of the host-agent link, as the core sees it. */
 export interface AgentPort {
   /** Presence of the agent serving `host`. */
   presence(host: string): AgentPresence;
   /** Every agent drbot knows of. */
   list(): AgentPresence[];
+  /** Agents refused lately, newest first (only the hub has any). */
+  refusals?(): AgentRefusal[];
   /**
    * Runs an action on the host. Resolves with the agent's result; rejects with AgentOfflineError
    * (nothing was sent) when no agent serves the host.

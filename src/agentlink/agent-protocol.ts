@@ -145,5 +145,6 @@ export interface LinkSocket {
   /** True while messages can be sent. */
   readonly open: boolean;
   onMessage(listener: (text: string) => void): void;
-  onClose(listener: () => void): void;
+  /** Called once when the link closes, with the WebSocket close code and reason when the peer gave them. */
+  onClose(listener: (code?: number, reason?: string) => void): void;
 }

@@ -25,7 +25,7 @@ export class WsLinkSocket implements LinkSocket {
     });
   }
 
-  onClose(listener: () => void): void {
-    this.ws.on('close', () => listener());
+  onClose(listener: (code?: number, reason?: string) => void): void {
+    this.ws.on('close', (code, reason) => listener(code, reason.toString('utf8')));
   }
 }

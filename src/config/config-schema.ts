@@ -15,9 +15,17 @@ export const DrbotConfigFile = z
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD')).default([]),
     /** Serve HTTPS (and `wss://` for agents) with this certificate and key (PEM files); DRBOT_TLS_CERT / DRBOT_TLS_KEY override. */
     tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
-    /** Agents allowed to connect: id and the SHA-256 (hex) of its token. */
+    /** Agents allowed to connect: id, the SHA-256 (hex) of its token, and the hosts it may serve (default: the host named like the id). */
     agents: z
-      .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, '64 hex characters') }).strict())
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+            tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, '64 hex characters'),
+            hosts: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a host name as the runbook pack names it')).min(1).optional(),
+          })
+          .strict(),
+      )
       .default([]),
     /** In console mode, run an agent inside the drbot process against this machine, with this agent config. */
     embeddedAgent: z

@@ -1,4 +1,4 @@
-import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence } from '../agentlink/agent-port.js';
+import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence, type AgentRefusal } from '../agentlink/agent-port.js';
 import type { Metrics } from './metrics.js';
 
 /** An AgentPort that times each request's round trip for `/metrics` and otherwise passes everything through. */
@@ -15,6 +15,10 @@ export class TimedAgentPort implements AgentPort {
 
   list(): AgentPresence[] {
     return this.inner.list();
+  }
+
+  refusals(): AgentRefusal[] {
+    return this.inner.refusals?.() ?? [];
   }
 
   async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {

@@ -212,3 +212,100 @@ describe('AgentHub heartbeats', () => {
     }
   });
 });
+
+describe('AgentHub binds agents to their hosts (issue 12, finding 2)', () => {
+  const OTHER = 'other-agent-token-0123456789abcdef';
+  let bound: AgentHub;
+  let boundServer: Server;
+  let boundUrl: string;
+
+  beforeEach(async () => {
+    bound = new AgentHub({
+      agents: [
+        { id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) },
+        { id: 'web-1', tokenSha256: sha256Hex(OTHER) },
+        { id: 'standby', tokenSha256: sha256Hex(OTHER), hosts: ['routing-ml', 'standby'] },
+      ],
+      log: pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (logLines.push(c.toString()), done()) })),
+      heartbeatMs: 5_000,
+    });
+    boundServer = createServer((_req, res) => res.writeHead(404).end());
+    bound.attach(boundServer);
+    await new Promise<void>((r) => boundServer.listen(0, '127.0.0.1', () => r()));
+    boundUrl = `ws://127.0.0.1:${(boundServer.address() as AddressInfo).port}/agent`;
+  });
+
+  afterEach(async () => {
+    await bound.close();
+    boundServer.closeAllConnections();
+    await new Promise((r) => boundServer.close(r));
+  });
+
+  /** A raw WebSocket that authenticates as `id` and says hello for `hostName`; resolves with the welcome or the close. */
+  async function hello(id: string, token: string, hostName: string): Promise<{ ws: WebSocket; welcomed: boolean; close?: [number, string] }> {
+    const ws = new WebSocket(boundUrl, { headers: { authorization: `Bearer ${token}`, 'x-drbot-agent-id': id } });
+    await new Promise((r) => ws.once('open', r));
+    const outcome = new Promise<{ welcomed: boolean; close?: [number, string] }>((resolve) => {
+      ws.once('message', () => resolve({ welcomed: true }));
+      ws.once('close', (code, reason) => resolve({ welcomed: false, close: [code, reason.toString()] }));
+    });
+    ws.send(JSON.stringify({ type: 'hello', host: hostName, version: 'test', actions: [] }));
+    return { ws, ...(await outcome) };
+  }
+
+  it('refuses a hello that claims a host the agent may not serve, logs it and lists the refusal', async () => {
+    const r = await hello('web-1', OTHER, 'routing-ml');
+    expect(r.welcomed).toBe(false);
+    expect(r.close).toEqual([1008, 'agent web-1 may not serve host routing-ml (drbot.yaml allows it web-1)']);
+    expect(bound.presence('routing-ml').online).toBe(false);
+    expect(logLines.some((l) => l.includes('agent refused: agent web-1 may not serve host routing-ml'))).toBe(true);
+    const again = await hello('web-1', OTHER, 'routing-ml');
+    expect(again.welcomed).toBe(false);
+    expect(bound.refusals()).toEqual([expect.objectContaining({ agentId: 'web-1', host: 'routing-ml', count: 2 })]);
+    // its own host is fine, and then its refusals are history
+    const own = await hello('web-1', OTHER, 'web-1');
+    expect(own.welcomed).toBe(true);
+    expect(bound.refusals()).toEqual([]);
+    own.ws.close();
+  });
+
+  it('a second agent allowed the same host does not take it over from the one serving it', async () => {
+    const first = await hello('routing-ml', TOKEN, 'routing-ml');
+    expect(first.welcomed).toBe(true);
+    const second = await hello('standby', OTHER, 'routing-ml');
+    expect(second.close).toEqual([1008, 'host routing-ml is already served by agent routing-ml']);
+    // nor does a second copy of the same agent while the first is alive
+    const copy = await hello('routing-ml', TOKEN, 'routing-ml');
+    expect(copy.close?.[1]).toBe('agent routing-ml is already connected for host routing-ml; a second copy is refused');
+    expect(first.ws.readyState).toBe(WebSocket.OPEN);
+    // once the first has left, the standby may serve it
+    const gone = new Promise((r) => first.ws.once('close', r));
+    first.ws.close();
+    await gone;
+    for (let i = 0; i < 100 && bound.presence('routing-ml').online; i++) await new Promise((r) => setTimeout(r, 10));
+    const standby = await hello('standby', OTHER, 'routing-ml');
+    expect(standby.welcomed).toBe(true);
+    standby.ws.close();
+  });
+
+  it('accepts results only from the link the request went to; others are dropped and logged', async () => {
+    const target = await hello('routing-ml', TOKEN, 'routing-ml');
+    const intruder = await hello('web-1', OTHER, 'web-1');
+    const sent = new Promise<{ request: { requestId: string } }>((r) => target.ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { type: string; request: { requestId: string } };
+      if (m.type === 'run') r(m);
+    }));
+    const pending = bound.run(aRequest('log_tail', { log: 'backend' }));
+    const { request } = await sent;
+    const forged = { status: 'ok', summary: 'forged by web-1', output: '' };
+    intruder.ws.send(JSON.stringify({ type: 'progress', requestId: request.requestId, line: 'forged progress' }));
+    intruder.ws.send(JSON.stringify({ type: 'result', requestId: request.requestId, result: forged }));
+    intruder.ws.send(JSON.stringify({ type: 'status', requestId: request.requestId, state: 'done', result: forged }));
+    for (let i = 0; i < 200 && logLines.filter((l) => l.includes('agent answered a request that was not sent to it')).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(logLines.filter((l) => l.includes('agent answered a request that was not sent to it'))).toHaveLength(3);
+    target.ws.send(JSON.stringify({ type: 'result', requestId: request.requestId, result: { status: 'warn', summary: 'the real one', output: '' } }));
+    expect(await pending).toMatchObject({ status: 'warn', summary: 'the real one' });
+    target.ws.close();
+    intruder.ws.close();
+  });
+});

@@ -48,6 +48,23 @@ describe('/incident agents', () => {
     await hub.close();
   });
 
+  it('says when an agent claimed a host it may not serve and was refused (issue 12, finding 2)', async () => {
+    const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }, { id: 'web-1', tokenSha256: sha256Hex('u') }], log: pino({ level: 'silent' }) });
+    core = await buildTestCore({ agents: hub });
+    const [hubEnd, agentEnd] = memoryLinkPair();
+    let closed = false;
+    agentEnd.onClose(() => (closed = true));
+    hub.accept('web-1', hubEnd);
+    agentEnd.send(JSON.stringify({ type: 'hello', host: 'routing-ml', version: 'test', actions: [] }));
+    for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
+    const text = await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    expect(text).toContain('routing-ml: offline');
+    expect(text).toContain('Refused agent connections');
+    expect(text).toMatch(/web-1 claimed host routing-ml and was refused \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}\): agent web-1 may not serve host routing-ml/);
+    await hub.close();
+  });
+
   it('takes no arguments', async () => {
     core = await buildTestCore();
     expect(await replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
