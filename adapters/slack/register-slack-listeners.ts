@@ -1,4 +1,4 @@
-import type { App as BoltApp, BlockAction, RespondFn } from '@slack/bolt';
+import type { App as BoltApp, BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Lang } from '../../src/i18n/lang.js';
 import { MAX_COMMAND_LENGTH } from '../../src/router/tokenize.js';
@@ -37,7 +37,7 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
   const restarting = hooks.lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.';
   const busy = hooks.lang === 'ko' ? 'drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is working through a backlog of commands; try again in a moment.';
 
-  app.command('/incident', async ({ command, ack, respond }) => {
+  app.command('/incident', async ({ command, ack }) => {
     if (hooks.stopping() || !hooks.hasRoom()) {
       await ack({ response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy });
       return;
@@ -50,7 +50,7 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
       channel: command.channel_id,
       eventId: command.trigger_id,
       via: 'command',
-      respond,
+      responseUrl: command.response_url,
     });
   });
 
@@ -70,7 +70,7 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
       channel: body.channel?.id,
       eventId: `${action.action_ts}:${value.data}`,
       via: 'click',
-      respond: respond as RespondFn,
+      responseUrl: body.response_url,
     });
   });
 

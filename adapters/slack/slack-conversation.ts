@@ -1,10 +1,10 @@
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { resolveActor } from '../../src/app/actor.js';
 import type { AppContext } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import { replyViews, type Reply, type View } from '../../src/views/view.js';
 import { renderBlockKit, type SlackMessage } from './render-block-kit.js';
+import type { ResponseUrlPoster } from './response-url.js';
 import type { SlackDelivery } from './slack-delivery.js';
 
 /** Where a line of text came from in Slack, and how to answer it. */
@@ -16,7 +16,8 @@ export interface SlackInput {
   /** Stable id of the Slack event: trigger id, event id, or action ts + value for clicks. */
   eventId: string;
   via: 'command' | 'click' | 'mention' | 'dm';
-  respond?: RespondFn;
+  /** Where the answer to a slash command or click goes (Slack's response_url). */
+  responseUrl?: string;
   /** The message to thread the answer under (mentions). */
   threadTs?: string;
 }
@@ -34,6 +35,7 @@ export class SlackConversation {
     private readonly app: AppContext,
     private readonly client: WebClient,
     private readonly delivery: SlackDelivery,
+    private readonly responses: ResponseUrlPoster,
     private readonly setups: Map<string, Promise<unknown>>,
     private readonly log: Logger,
   ) {}
@@ -89,8 +91,8 @@ export class SlackConversation {
 
   private async send(input: SlackInput, message: SlackMessage, ephemeral: boolean): Promise<void> {
     const { blocks } = message;
-    if (input.respond) {
-      await input.respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks });
+    if (input.responseUrl) {
+      await this.responses.post(input.responseUrl, { response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks });
       return;
     }
     if (!input.channel) return;

@@ -18,6 +18,7 @@ import { checkBotToken } from './check-bot-token.js';
 import { CommandQueue } from './command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners } from './register-slack-listeners.js';
+import { ResponseUrlPoster } from './response-url.js';
 import { SlackConversation } from './slack-conversation.js';
 import { SlackDelivery, type ReportSource } from './slack-delivery.js';
 import { DEFAULT_OUTBOX_POLICY, SlackOutbox, type OutboxPolicy } from './slack-outbox.js';
@@ -66,6 +67,7 @@ export class SlackModule implements DrbotModule {
   private log?: Logger;
   private readonly stopSignal = new AbortController();
   private reconnecting?: Promise<void>;
+  private readonly responses = new ResponseUrlPoster();
 
   constructor(private readonly options: SlackModuleOptions = {}) {}
 
@@ -89,7 +91,9 @@ export class SlackModule implements DrbotModule {
     }
     // Bolt would otherwise call auth.test itself, and a failure there nobody awaits would end the process.
     const identity = await checkBotToken(settings.botToken, { ...clientOptions, logger }, log);
-    const boltApp = new App({ token: settings.botToken, ...identity, tokenVerificationEnabled: false, receiver, logger, clientOptions, ignoreSelf: true });
+    // No conversation store: drbot keeps no per-conversation state in Bolt, and Bolt's in-memory one
+    // builds an Error (with its stack) for every event of a conversation it has not seen.
+    const boltApp = new App({ token: settings.botToken, ...identity, tokenVerificationEnabled: false, receiver, logger, clientOptions, ignoreSelf: true, convoStore: false });
     boltApp.error(async (err) => {
       log.error({ err: { message: err.message, code: err.code } }, 'Slack event failed');
     });
@@ -99,7 +103,7 @@ export class SlackModule implements DrbotModule {
     const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
     const outbox = new SlackOutbox(core, core.store.outbox, (op, known) => delivery.perform(op, known), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
-    const conversation = new SlackConversation(app, boltApp.client, delivery, this.setups, log);
+    const conversation = new SlackConversation(app, boltApp.client, delivery, this.responses, this.setups, log);
     this.conversation = conversation;
     const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
     this.queue = queue;
@@ -129,6 +133,7 @@ export class SlackModule implements DrbotModule {
     await this.reconnecting;
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     await this.outbox?.stop();
+    this.responses.close();
     // Bolt's stop does not wait for the socket to close; the client's own disconnect does.
     await this.socketReceiver?.client.disconnect();
   }
