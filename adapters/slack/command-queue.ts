@@ -1,20 +1,30 @@
+/** How long the commands started in one event-loop turn may run before the loop reads (and acks) the requests waiting. */
+const TURN_BUDGET_MS = 8;
+
 /**
- * Work that comes after an acknowledgement: at most one task starts per event-loop turn (from
- * `setImmediate`), so under a burst the requests that arrived in a turn are all read and
- * acknowledged before the next command runs (Slack wants its ack within 3 s; the answer may
- * follow). A few run at once, as commands may wait minutes for an agent. Bounded: when full,
- * callers answer "busy" instead of queueing without end.
+ * Work that comes after an acknowledgement. Commands start from `setImmediate`, after the turn's
+ * requests were read and acknowledged, and as many start in a turn as there are free slots until
+ * the turn has spent `turnBudgetMs` on them; then the loop goes back to reading requests. So acks
+ * wait at most about that long, and answers keep pace with acks under a burst (starting one per
+ * turn let a turn ack dozens and answer one). A few run at once, as commands may wait minutes for
+ * an agent. Bounded: when full, callers answer "busy" instead of queueing without end.
  */
 export class CommandQueue {
   private readonly waiting: (() => Promise<void>)[] = [];
   private active = 0;
   private idleWaiters: (() => void)[] = [];
-  private ticking = false;
+  /** Starts scheduled with setImmediate and not yet run. */
+  private scheduled = 0;
+  /** When the current turn's starts began: set by a marker queued ahead of them (immediates run in order). */
+  private turnStartedAt = 0;
+  private markerQueued = false;
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting: number,
     private readonly onError: (err: unknown) => void,
+    private readonly turnBudgetMs = TURN_BUDGET_MS,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** True while another task fits. */
@@ -41,22 +51,42 @@ export class CommandQueue {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** Schedules one start per free slot, behind a marker that notes when the turn's starts began. */
   private pump(): void {
-    if (this.ticking || !this.waiting.length || this.active >= this.concurrency) return;
-    this.ticking = true;
-    setImmediate(() => {
-      this.ticking = false;
-      const task = this.waiting.shift();
-      if (!task) return;
-      this.active++;
-      task()
-        .catch(this.onError)
-        .finally(() => {
-          this.active--;
-          this.pump();
-          if (this.size === 0) for (const r of this.idleWaiters.splice(0)) r();
-        });
+    const wanted = Math.min(this.waiting.length, this.concurrency - this.active) - this.scheduled;
+    if (wanted <= 0) return;
+    if (!this.markerQueued) {
+      this.markerQueued = true;
+      setImmediate(() => {
+        this.markerQueued = false;
+        this.turnStartedAt = this.now();
+      });
+    }
+    for (let i = 0; i < wanted; i++) {
+      this.scheduled++;
+      setImmediate(() => this.startOne());
+    }
+  }
+
+  private startOne(): void {
+    this.scheduled--;
+    if (this.now() - this.turnStartedAt >= this.turnBudgetMs) {
+      // This turn has run commands long enough: the rest start in the next, after its requests are read.
       this.pump();
-    });
+      return;
+    }
+    const task = this.waiting.shift();
+    if (!task || this.active >= this.concurrency) {
+      if (task) this.waiting.unshift(task);
+      return;
+    }
+    this.active++;
+    task()
+      .catch(this.onError)
+      .finally(() => {
+        this.active--;
+        this.pump();
+        if (this.size === 0) for (const r of this.idleWaiters.splice(0)) r();
+      });
   }
 }

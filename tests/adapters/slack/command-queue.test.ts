@@ -46,4 +46,41 @@ describe('CommandQueue', () => {
     expect(errors).toEqual([new Error('boom')]);
     expect(q.hasRoom()).toBe(true);
   });
+
+  it('starts as many as fit in one event-loop turn until the turn has spent its budget, the rest in the next turns', async () => {
+    let now = 0;
+    const q = new CommandQueue(10, 100, () => undefined, 8, () => now);
+    const started: number[] = [];
+    const never = new Promise<void>(() => undefined);
+    for (let i = 0; i < 7; i++) {
+      q.push(() => {
+        started.push(i);
+        now += 5; // each command runs 5 ms before its first wait
+        return never;
+      });
+    }
+    const turn = () => new Promise((r) => setImmediate(r));
+    await turn();
+    // 0 ms and 5 ms into the turn: two start; at 10 ms the budget of 8 is spent.
+    expect(started).toEqual([0, 1]);
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3]);
+    await turn();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(q.size).toBe(7);
+  });
+
+  it('under a burst, answers keep pace with acks: a turn that queued eight commands starts eight (one per turn fell behind)', async () => {
+    const q = new CommandQueue(8, 100, () => undefined);
+    const started: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      q.push(async () => {
+        started.push(i);
+      });
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    await q.idle();
+  });
 });
