@@ -9,6 +9,7 @@ import { checks } from './checks.js';
 import { close } from './close.js';
 import { diag } from './diag.js';
 import { escalate } from './escalate.js';
+import { drill } from './drill.js';
 import { makeHelp } from './help.js';
 import { list } from './list.js';
 import { note } from './note.js';
@@ -23,7 +24,7 @@ import { web } from './web.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web };
+  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web, drill };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

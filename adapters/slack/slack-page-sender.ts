@@ -2,6 +2,7 @@ import type { Contact } from '../../src/contacts/contact-schema.js';
 import { DrbotError, ErrorCode } from '../../src/errors/drbot-error.js';
 import type { ChatPageSender, PageRequest } from '../../src/notify/pager.js';
 import type { SlackOutbox } from './slack-outbox.js';
+import { drillTag } from '../../src/incident/drill.js';
 
 /** The page could not reach Slack now; it waits in the outbox and is delivered when Slack answers. */
 export class SlackPageQueuedError extends DrbotError {
@@ -26,7 +27,7 @@ export class SlackPageSender implements ChatPageSender {
     if (!user) throw new Error(`${request.contact.name} has no Slack id`);
     const ko = request.lang === 'ko';
     const text = [
-      ko ? `🚨 ${request.incident.id} — ${request.level}단계 호출 (${request.role})` : `🚨 ${request.incident.id} — level ${request.level} page (${request.role})`,
+      ko ? `${drillTag(request.incident)}🚨 ${request.incident.id} — ${request.level}단계 호출 (${request.role})` : `${drillTag(request.incident)}🚨 ${request.incident.id} — level ${request.level} page (${request.role})`,
       request.summary,
       ko ? `확인: /incident ack ${request.incident.id}` : `Acknowledge: /incident ack ${request.incident.id}`,
     ].join('\n');

@@ -4,6 +4,7 @@ import type { View } from '../../src/views/view.js';
 import { viewActivity } from './reply-activities.js';
 import { NoTeamsConversationError, type TeamsConversations } from './teams-conversations.js';
 import { translator } from '../../src/i18n/lang.js';
+import { drillTag } from '../../src/incident/drill.js';
 
 /** Pages a person in their personal chat with drbot on Teams, from the reference stored when they installed or messaged it. */
 export class TeamsPageSender implements ChatPageSender {
@@ -28,7 +29,7 @@ export class TeamsPageSender implements ChatPageSender {
 function pageView(request: PageRequest): View {
   const { incident, level, contact, summary, lang } = request;
   const t = translator(lang);
-  const title = t(`호출: ${incident.id} (에스컬레이션 ${level}단계)`, `Page: ${incident.id} (escalation level ${level})`);
+  const title = drillTag(incident) + t(`호출: ${incident.id} (에스컬레이션 ${level}단계)`, `Page: ${incident.id} (escalation level ${level})`);
   return {
     key: `page:${incident.id}:${level}:${contact.name}`,
     header: { title, emoji: '📟', colour: '#d32f2f' },

@@ -29,6 +29,7 @@ import type { Store } from '../store/store.js';
 import { HistoryStatsCache } from '../history/history-stats-cache.js';
 import { WebLinks } from '../web/web-links.js';
 import type { Core } from './core.js';
+import { DrillService } from '../drill/drill-service.js';
 import type { Runtime } from './runtime.js';
 
 /** Picks the clock: scaled for drills (`DRBOT_TIME_SCALE`), else the system clock. */
@@ -104,6 +105,7 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     hub,
     incidents,
     steps,
+    drills: new DrillService(core, incidents),
     reports: new IncidentReportWriter(core, incidents),
     checks,
     timerHandlers,

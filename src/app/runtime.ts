@@ -8,6 +8,7 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import type { TimerHandler } from '../scheduler/timer-work.js';
 import type { WebLinks } from '../web/web-links.js';
 import type { Core } from './core.js';
+import type { DrillService } from '../drill/drill-service.js';
 
 /**
  * Everything that exists while drbot runs, made once by `buildRuntime` and frozen: the core values
@@ -19,6 +20,8 @@ export interface Runtime extends Core {
   readonly incidents: IncidentService;
   /** Approvals, step runs and diagnostics. */
   readonly steps: StepRunner;
+  /** Drills: ending one and undoing what it injected. */
+  readonly drills: DrillService;
   /** Writes post-incident reports. */
   readonly reports: IncidentReportWriter;
   /** The weekly and monthly checks. */

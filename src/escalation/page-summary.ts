@@ -2,6 +2,7 @@ import type { Core } from '../app/core.js';
 import { formatDuration } from '../i18n/format-duration.js';
 import type { Incident, StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
+import { drillTag } from '../incident/drill.js';
 import type { Store } from '../store/store.js';
 import { translator } from '../i18n/lang.js';
 
@@ -19,11 +20,11 @@ export async function pageSummary(core: Pick<Core, 'pack' | 'lang' | 'agents'>, 
   const runs = await store.incidents.stepRuns(incident.id);
   const approvals = await store.incidents.approvals(incident.id);
   const lines: string[] = [];
-  if (headline) lines.push(headline);
+  if (headline) lines.push(drillTag(incident) + headline);
   lines.push(
     t(
-      `${incident.id} Type ${incident.type} ${type ? type.title.ko : ''} (${incident.scope}) · 경과 ${formatDuration(rto.elapsedMs, lang)} / RTO 목표 ${formatDuration(rto.goalMs, lang)}`,
-      `${incident.id} Type ${incident.type} ${type ? type.title.en : ''} (${incident.scope}) · elapsed ${formatDuration(rto.elapsedMs, lang)} of the ${formatDuration(rto.goalMs, lang)} RTO goal`,
+      `${headline ? '' : drillTag(incident)}${incident.id} Type ${incident.type} ${type ? type.title.ko : ''} (${incident.scope}) · 경과 ${formatDuration(rto.elapsedMs, lang)} / RTO 목표 ${formatDuration(rto.goalMs, lang)}`,
+      `${headline ? '' : drillTag(incident)}${incident.id} Type ${incident.type} ${type ? type.title.en : ''} (${incident.scope}) · elapsed ${formatDuration(rto.elapsedMs, lang)} of the ${formatDuration(rto.goalMs, lang)} RTO goal`,
     ),
   );
   const tried = runs.slice(-MAX_STEPS);

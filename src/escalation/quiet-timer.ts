@@ -2,6 +2,7 @@ import { formatDuration } from '../i18n/format-duration.js';
 import { formatTime } from '../i18n/format-time.js';
 import { QUIET_MINUTES, TIMER } from '../incident/timer-kinds.js';
 import { rtoState } from '../incident/rto-clock.js';
+import { incidentSpeed } from '../incident/drill.js';
 import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../scheduler/timer-work.js';
 
 const QUIET_MS = QUIET_MINUTES * 60_000;
@@ -17,7 +18,8 @@ export const quietTimer: TimerHandler = {
     const { core, tx, row, t, now } = ctx;
     const incident = await tx.incidents.get(row.incidentId);
     if (!incident || incident.status !== 'open') return FIRE;
-    const quietUntil = incident.lastActivityAt + QUIET_MS;
+    const quietMs = Math.round(QUIET_MS / incidentSpeed(incident));
+    const quietUntil = incident.lastActivityAt + quietMs;
     if (quietUntil > now) return { pages: [], end: { rearmAt: () => quietUntil } };
     const next = (await tx.timers.forIncident(incident.id))
       .filter((x) => TIMER.isLadder(x.kind) && x.firedAt === undefined && x.cancelledAt === undefined)
@@ -28,7 +30,7 @@ export const quietTimer: TimerHandler = {
     const nextStep = rung
       ? t(`다음 단계: ${rung.level}단계 ${rung.title.ko} (${formatTime(next!.dueAt, core.timeZone)})`, `next step: level ${rung.level}, ${rung.title.en} at ${formatTime(next!.dueAt, core.timeZone)}`)
       : t('다음 단계: 없음 (최상위 단계)', 'next step: none (top of the ladder)');
-    const silent = d(now - incident.lastActivityAt);
+    const silent = d((now - incident.lastActivityAt) * incidentSpeed(incident));
     await ctx.entry(
       incident.id,
       'reminder',
@@ -38,6 +40,6 @@ export const quietTimer: TimerHandler = {
       ),
       { quietMs: now - incident.lastActivityAt },
     );
-    return { pages: [], end: { rearmAt: () => now + QUIET_MS } };
+    return { pages: [], end: { rearmAt: () => now + quietMs } };
   },
 };

@@ -1,5 +1,6 @@
 import { SYSTEM_ACTOR } from '../app/actor.js';
 import type { Core } from '../app/core.js';
+import { drillParticipants } from '../incident/drill.js';
 import type { TimelineEntry } from '../incident/incident.js';
 import type { PageJob } from '../scheduler/timer-work.js';
 import type { Store } from '../store/store.js';
@@ -17,10 +18,13 @@ export async function reserveNextPagee(core: Pick<Core, 'contacts' | 'clock' | '
   const deliveries = tx.deliveries;
   const tried = new Set((await deliveries.forLevel(failed.incident.id, failed.level)).map((d) => d.person));
   const assigned = failed.incident.assignments[failed.role];
-  const candidates = core.contacts
-    .withRole(failed.role)
-    .sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0))
-    .filter((c) => !tried.has(c.name) && core.contacts.isAvailable(c, now));
+  // A drill falls back only to its other participants (any role: someone in the drill must see it).
+  const candidates = failed.incident.drill
+    ? drillParticipants(failed.incident, core.contacts).filter((c) => !tried.has(c.name))
+    : core.contacts
+        .withRole(failed.role)
+        .sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0))
+        .filter((c) => !tried.has(c.name) && core.contacts.isAvailable(c, now));
   for (const contact of candidates) {
     if (!(await deliveries.reserve(failed.incident.id, failed.level, contact.name, now))) continue;
     const entry = await tx.incidents.appendTimeline({

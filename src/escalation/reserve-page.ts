@@ -1,3 +1,5 @@
+import type { Contact } from '../contacts/contact-schema.js';
+import { drillPagee } from '../incident/drill.js';
 import type { Incident } from '../incident/incident.js';
 import type { Role } from '../runbook/pack-schema.js';
 import type { TimerContext, TimerWork } from '../scheduler/timer-work.js';
@@ -12,6 +14,7 @@ import { reserveNextPagee } from './reserve-next-pagee.js';
  */
 export async function reservePage(ctx: TimerContext, incident: Incident, level: number, role: Role, headline: string): Promise<TimerWork> {
   const { core, t, now } = ctx;
+  if (incident.drill) return reserveDrillPage(ctx, incident, level, role, headline);
   const choice = choosePagee(core.contacts, role, incident, now, core.lang, core.timeZone);
   for (const p of choice.passedOver) {
     await ctx.entry(incident.id, 'page', t(`${headline}: ${p.contact.name} 호출 안 함 — ${p.reason}`, `${headline}: ${p.contact.name} not paged — ${p.reason}`), {
@@ -31,7 +34,26 @@ export async function reservePage(ctx: TimerContext, incident: Incident, level: 
     );
     return { pages: [], end: { fire: true } };
   }
-  const contact = choice.contact;
+  return reserveFor(ctx, incident, level, role, headline, choice.contact);
+}
+
+/**
+ * A drill pages only its participants, whatever their hours: the participant holding the rung's
+ * role, else the first participant standing in for it. Nobody outside the drill is ever paged.
+ */
+async function reserveDrillPage(ctx: TimerContext, incident: Incident, level: number, role: Role, headline: string): Promise<TimerWork> {
+  const { core, t } = ctx;
+  const pagee = drillPagee(incident, core.contacts, role);
+  if (!pagee.contact) {
+    await ctx.entry(incident.id, 'page', t(`${headline}: 훈련 참가자가 연락처에 없어 호출하지 않습니다.`, `${headline}: no drill participant is on the contact list; nobody paged.`), { level, role, nobody: true, drill: true });
+    return { pages: [], end: { fire: true } };
+  }
+  const shown = pagee.standingIn ? t(`${headline} (훈련: ${pagee.contact.name}이(가) ${role} 역할 대행)`, `${headline} (drill: ${pagee.contact.name} stands in for ${role})`) : headline;
+  return reserveFor(ctx, incident, level, role, shown, pagee.contact);
+}
+
+async function reserveFor(ctx: TimerContext, incident: Incident, level: number, role: Role, headline: string, contact: Contact): Promise<TimerWork> {
+  const { core, t, now } = ctx;
   const reserved = await ctx.deliveries.reserve(incident.id, level, contact.name, now);
   if (!reserved) {
     await ctx.entry(incident.id, 'page', t(`${headline}: ${contact.name}은(는) 이미 호출됨 — 다시 호출하지 않음`, `${headline}: ${contact.name} was already paged — not paged again`), {

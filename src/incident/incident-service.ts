@@ -9,6 +9,7 @@ import { canTransition, type ImpactScope, type Incident, type IncidentStatus, ty
 import { originOf, type IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
 import { openingTimers, TIMER } from './timer-kinds.js';
+import { DRILL_TAG, type DrillPlan } from './drill.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { translator } from '../i18n/lang.js';
 
@@ -23,6 +24,8 @@ export interface OpenInput {
   actor: Actor;
   /** Platform event id (Slack trigger, retried request); a second open with the same key returns the first incident. */
   dedupeKey?: string;
+  /** Opens a drill (issue 15): pages only its participants, its timers run at its speed. */
+  drill?: DrillPlan;
 }
 
 /** The incident lifecycle: open, acknowledge, escalate, assign, note, tick, resolve, close, cancel. */
@@ -58,16 +61,27 @@ export class IncidentService {
             dedupeKey: input.dedupeKey,
             lastActivityAt: now,
             assignments: {},
+            ...(input.drill ? { drill: true, drillPlan: input.drill } : {}),
           };
           await tx.incidents.insert(incident);
+          const drill = input.drill
+            ? this.t(
+                ` — 참가자: ${input.drill.participants.join(', ')}${input.drill.speed > 1 ? `, 속도 ×${input.drill.speed}` : ''}`,
+                ` — participants: ${input.drill.participants.join(', ')}${input.drill.speed > 1 ? `, speed ×${input.drill.speed}` : ''}`,
+              )
+            : '';
           const entries = [
-            await this.append(tx, incident, input.actor, 'opened', `Type ${input.type.id} ${input.type.title[this.core.lang]} (${input.scope})${input.note ? ': ' + input.note : ''}`, {
-              type: input.type.id,
-              scope: input.scope,
-            }),
+            await this.append(
+              tx,
+              incident,
+              input.actor,
+              'opened',
+              `${input.drill ? DRILL_TAG + ' ' : ''}Type ${input.type.id} ${input.type.title[this.core.lang]} (${input.scope})${input.note ? ': ' + input.note : ''}${drill}`,
+              { type: input.type.id, scope: input.scope, ...(input.drill ? { drill: { ...input.drill } } : {}) },
+            ),
           ];
           await tx.incidents.tickMany(incident.id, TICKED_ON_OPEN, input.actor.name, now);
-          await tx.timers.scheduleNew(incident.id, openingTimers(pack, now));
+          await tx.timers.scheduleNew(incident.id, openingTimers(pack, now, input.drill?.speed ?? 1));
           return { incident, created: true, entries };
         });
         if (result.created) this.announce(result.incident.id, 'opened', result.entries, input.actor, { incident: result.incident, requestKey: input.dedupeKey });

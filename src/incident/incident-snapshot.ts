@@ -4,6 +4,7 @@ import type { Contact } from '../contacts/contact-schema.js';
 import type { FaultTypeStats } from '../history/fault-type-stats.js';
 import type { FaultType, LadderRung } from '../runbook/pack-schema.js';
 import type { Approval, ChecklistTick, Incident, StepRun, TimelineEntry } from './incident.js';
+import { drillPagee } from './drill.js';
 
 /** Everything a card or report shows about one incident, read in one go. */
 export interface IncidentSnapshot {
@@ -40,6 +41,12 @@ export async function loadIncidentSnapshot(core: Core, incident: Incident): Prom
   ]);
   const rung = [...core.pack.ladder].reverse().find((r) => r.level <= incident.level) ?? core.pack.ladder[0]!;
   const assigned = incident.assignments[rung.role];
-  const holders = core.contacts.withRole(rung.role).sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0));
+  // A drill's rung is held by the participant it pages (Slack invites only them).
+  const drillHolder = incident.drill ? drillPagee(incident, core.contacts, rung.role).contact : undefined;
+  const holders = incident.drill
+    ? drillHolder
+      ? [drillHolder]
+      : []
+    : core.contacts.withRole(rung.role).sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0));
   return { incident, type, ticks, approvals, runs, timeline, agent: core.agents.presence(incident.host), rung, holders, now: core.clock.now(), ...(history?.recovered ? { history } : {}) };
 }

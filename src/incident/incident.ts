@@ -1,4 +1,5 @@
 import type { Role } from '../runbook/pack-schema.js';
+import type { DrillPlan } from './drill.js';
 
 /** Lifecycle: open → resolved → closed, or open → cancelled. */
 export type IncidentStatus = 'open' | 'resolved' | 'closed' | 'cancelled';
@@ -38,6 +39,8 @@ export interface Incident {
   assignments: Partial<Record<Role, string>>;
   /** A rehearsal (issue 15), not an outage: left out of history and statistics. */
   drill?: boolean;
+  /** A drill's participants and speed (set with `drill`). */
+  drillPlan?: DrillPlan;
 }
 
 /** What a timeline entry records. */

@@ -1,4 +1,5 @@
 import type { RunbookPack } from '../runbook/pack-schema.js';
+import { incidentSpeed } from './drill.js';
 import type { Incident } from './incident.js';
 
 /** Where an incident stands against the RTO: goal 4 h, limit 8 h in the Routing ML pack. */
@@ -18,11 +19,11 @@ export interface RtoState {
 
 const HOUR = 3_600_000;
 
-/** Computes the RTO clock at `now`; it stops at resolution or cancellation. */
+/** Computes the RTO clock at `now`; it stops at resolution or cancellation. A drill's clock runs at its `--speed`. */
 export function rtoState(incident: Incident, pack: Pick<RunbookPack, 'rto'>, now: number): RtoState {
   const end = incident.resolvedAt ?? incident.cancelledAt;
   const stopped = end !== undefined;
-  const elapsedMs = Math.max(0, (end ?? now) - incident.openedAt);
+  const elapsedMs = Math.max(0, (end ?? now) - incident.openedAt) * incidentSpeed(incident);
   const goalMs = pack.rto.goalMinutes * 60_000;
   const limitMs = pack.rto.limitMinutes * 60_000;
   const phase = elapsedMs >= limitMs ? 'exceeded' : elapsedMs >= goalMs ? 'missed' : elapsedMs >= goalMs - HOUR ? 'warning' : 'ok';

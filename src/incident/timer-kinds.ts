@@ -33,13 +33,17 @@ export interface TimerSpec {
   payload?: Record<string, unknown>;
 }
 
-/** The timers an incident gets when it opens: a page per ladder rung, the three RTO alarms, and the quiet reminder. */
-export function openingTimers(pack: RunbookPack, now: number): TimerSpec[] {
+/**
+ * The timers an incident gets when it opens: a page per ladder rung, the three RTO alarms, and the
+ * quiet reminder. `speed` (a drill's `--speed`) divides every delay, for this incident only.
+ */
+export function openingTimers(pack: RunbookPack, now: number, speed = 1): TimerSpec[] {
+  const after = (minutes: number) => now + Math.round((minutes * 60_000) / speed);
   return [
-    ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: now + rung.afterMinutes * 60_000, payload: { level: rung.level } })),
-    { kind: TIMER.rtoWarning, dueAt: now + (pack.rto.goalMinutes - 60) * 60_000 },
-    { kind: TIMER.rtoGoal, dueAt: now + pack.rto.goalMinutes * 60_000 },
-    { kind: TIMER.rtoLimit, dueAt: now + pack.rto.limitMinutes * 60_000 },
-    { kind: TIMER.quiet, dueAt: now + QUIET_MINUTES * 60_000 },
+    ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: after(rung.afterMinutes), payload: { level: rung.level } })),
+    { kind: TIMER.rtoWarning, dueAt: after(pack.rto.goalMinutes - 60) },
+    { kind: TIMER.rtoGoal, dueAt: after(pack.rto.goalMinutes) },
+    { kind: TIMER.rtoLimit, dueAt: after(pack.rto.limitMinutes) },
+    { kind: TIMER.quiet, dueAt: after(QUIET_MINUTES) },
   ];
 }

@@ -1,5 +1,6 @@
 import type { Contact } from '../contacts/contact-schema.js';
 import type { ChatPageSender, PageRequest } from './pager.js';
+import { drillTag } from '../incident/drill.js';
 
 /** Console mode's pages: one `PAGE → <name> (<role>) …` line each (the console reaches everyone). */
 export class ConsolePageSender implements ChatPageSender {
@@ -14,6 +15,6 @@ export class ConsolePageSender implements ChatPageSender {
 
   async send(request: PageRequest): Promise<void> {
     const summary = request.summary.replace(/\s*\n\s*/g, ' | ');
-    this.print(`PAGE → ${request.contact.name} (${request.role}) ${request.incident.id} L${request.level}: ${summary}`);
+    this.print(`${drillTag(request.incident)}PAGE → ${request.contact.name} (${request.role}) ${request.incident.id} L${request.level}: ${summary}`);
   }
 }

@@ -1,15 +1,16 @@
 import type { Incident } from '../incident/incident.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { PageRequest } from './pager.js';
+import { drillTag } from '../incident/drill.js';
 
 /** Subject and body of a page sent outside chat (email, webhook), in the page's language. */
 export function pageText(request: PageRequest, pack: RunbookPack): { subject: string; body: string; title: string } {
   const { incident, level, role, contact, lang } = request;
   const title = typeTitle(incident, pack, lang);
   const ko = lang === 'ko';
-  const subject = ko
+  const subject = drillTag(incident) + (ko
     ? `[drbot 호출] ${incident.id} Type ${incident.type} ${title} — ${level}단계 (${role})`
-    : `[drbot page] ${incident.id} Type ${incident.type} ${title} — level ${level} (${role})`;
+    : `[drbot page] ${incident.id} Type ${incident.type} ${title} — level ${level} (${role})`);
   const body = [
     ko ? `${contact.name}님, 장애 대응 호출입니다.` : `${contact.name}, you are being paged for an incident.`,
     '',

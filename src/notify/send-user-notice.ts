@@ -5,6 +5,7 @@ import type { IncidentService } from '../incident/incident-service.js';
 import { ok, refuse, type Outcome } from '../incident/outcome.js';
 import type { NoticeDelivery, NoticeKind, UserNotice } from './notice-channel.js';
 import { composeUserNotice } from './user-notice.js';
+import { DRILL_TAG } from '../incident/drill.js';
 import { translator } from '../i18n/lang.js';
 
 /** The checklist item each notice ticks. */
@@ -16,6 +17,8 @@ export interface SentUserNotice {
   deliveries: NoticeDelivery[];
   /** True when at least one channel took it (and so the checklist item is ticked). */
   delivered: boolean;
+  /** A drill's notice: composed and shown, never sent to users (the item is ticked as rehearsed). */
+  rehearsed?: boolean;
 }
 
 /**
@@ -42,6 +45,13 @@ export async function sendUserNotice(
     );
   }
   const notice = composeUserNotice({ incident, kind, text, pack: core.pack, lang: core.lang, timeZone: core.timeZone });
+  if (incident.drill) {
+    // A drill never reaches users: the notice is rehearsed (shown to whoever asked) and the item ticked.
+    const label = kind === 'outage' ? t('장애', 'outage') : t('복구', 'recovered');
+    await incidents.record(incident, actor, 'notice', t(`${DRILL_TAG} 사용자 알림(${label}) 연습: 사용자에게 보내지 않음`, `${DRILL_TAG} user notice (${label}) rehearsed: not sent to users`), { kind, delivered: false, rehearsed: true });
+    await incidents.tick(incident, actor, NOTICE_CHECKLIST_ITEM[kind]);
+    return ok({ notice, deliveries: [], delivered: false, rehearsed: true });
+  }
   if (!core.notices.channels().length) {
     return refuse(
       `사용자 알림 채널이 설정되지 않았습니다 (config notices.slackChannels / teamsConversations / emails, 이메일은 SMTP_URL 필요). 아래 안내문을 직접 게시한 뒤 \`/incident check ${incident.id} ${NOTICE_CHECKLIST_ITEM[kind]}\`로 체크하세요.\n\n${notice.text}`,

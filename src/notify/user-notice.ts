@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/lang.js';
 import type { ImpactScope, Incident } from '../incident/incident.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { NoticeKind, UserNotice } from './notice-channel.js';
+import { drillTag } from '../incident/drill.js';
 
 const SCOPE: Record<ImpactScope, { ko: string; en: string }> = {
   full: { ko: '전체', en: 'the whole service' },
@@ -25,7 +26,7 @@ export function composeUserNotice(input: { incident: Incident; kind: NoticeKind;
   const lines: string[] = [];
   let subject: string;
   if (kind === 'outage') {
-    subject = ko ? `[장애 안내] ${service}: ${title}` : `[Outage] ${service}: ${title}`;
+    subject = drillTag(incident) + (ko ? `[장애 안내] ${service}: ${title}` : `[Outage] ${service}: ${title}`);
     lines.push(
       ko ? `${service}에 장애가 발생해 복구 중입니다.` : `${service} is having an outage; we are working on it.`,
       '',
@@ -38,7 +39,7 @@ export function composeUserNotice(input: { incident: Incident; kind: NoticeKind;
     lines.push('', ko ? '복구되면 다시 안내드리겠습니다. 이용에 불편을 드려 죄송합니다.' : 'We will tell you when it is back. Sorry for the trouble.');
   } else {
     const end = incident.resolvedAt ?? incident.openedAt;
-    subject = ko ? `[복구 안내] ${service}: ${title}` : `[Recovered] ${service}: ${title}`;
+    subject = drillTag(incident) + (ko ? `[복구 안내] ${service}: ${title}` : `[Recovered] ${service}: ${title}`);
     lines.push(
       ko ? `${service} 장애가 복구되었습니다.` : `${service} is working again.`,
       '',

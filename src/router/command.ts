@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_ID_PATTERN } from '../incident/incident-id.js';
 import { StepId, Role } from '../runbook/pack-schema.js';
+import { MAX_DRILL_SPEED } from '../incident/drill.js';
 
 const Id = z.string().regex(INCIDENT_ID_PATTERN);
 const OptId = Id.optional();
@@ -29,6 +30,13 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('notify'), id: Id, kind: z.enum(['outage', 'recovered']), text: Text }),
   z.object({ verb: z.literal('stats'), type: z.number().int().optional() }),
   z.object({ verb: z.literal('web') }),
+  z.object({
+    verb: z.literal('drill'),
+    drill: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('start'), type: z.number().int(), participants: z.array(z.string().max(200)).max(50), speed: z.number().int().min(1).max(MAX_DRILL_SPEED) }),
+      z.object({ action: z.literal('end'), id: OptId }),
+    ]),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 

@@ -3,6 +3,7 @@ import { l, type Localized } from '../i18n/lang.js';
 import { findFaultType } from '../runbook/find-fault-type.js';
 import type { Role, RunbookPack } from '../runbook/pack-schema.js';
 import type { Command, Verb } from './command.js';
+import { MAX_DRILL_SPEED } from '../incident/drill.js';
 
 /** Who may use a verb: anyone, anyone on the contact list, or holders of the listed roles. */
 export type Access = 'anyone' | 'contact' | readonly Role[];
@@ -107,6 +108,16 @@ export const GRAMMAR: readonly VerbSpec[] = [
       const note = args.slice(scope ? 2 : 1).join(' ');
       return { verb: 'open', type: type.id, scope: scope ?? 'full', note };
     },
+  },
+  {
+    verb: 'drill',
+    usage: '/incident drill <type> [participants…] [--speed N] | /incident drill end [id]',
+    summary: l(
+      '재해 복구 훈련: [DRILL] 인시던트 (참가자만 호출, 사용자 알림 없음, --speed로 에스컬레이션 가속) / 훈련 종료',
+      'rehearse a recovery: a [DRILL] incident (pages only its participants, no user notices, --speed runs the ladder faster) / end it',
+    ),
+    access: 'contact',
+    parse: (args, pack) => parseDrill(args, pack),
   },
   {
     verb: 'list',
@@ -291,6 +302,39 @@ export const GRAMMAR: readonly VerbSpec[] = [
     },
   },
 ];
+
+/** `drill <type> [participants…] [--speed N]` or `drill end [id]`. */
+function parseDrill(args: string[], pack: RunbookPack): Command | Localized {
+  const usage = bad('사용법: /incident drill <type> [참가자…] [--speed N] 또는 /incident drill end [id]', 'Usage: /incident drill <type> [participants…] [--speed N] or /incident drill end [id]');
+  if (!args[0]) return usage;
+  if (/^(end|stop|종료)$/i.test(args[0])) {
+    const { id, rest } = optionalId(args.slice(1));
+    return noMore(rest, { verb: 'drill', drill: { action: 'end', id } });
+  }
+  const type = findFaultType(pack, args[0]);
+  if (!type) {
+    const known = pack.types.map((t) => `type${t.id}`).join(', ');
+    return bad(`알 수 없는 장애 유형 "${args[0].slice(0, 40)}". 유형: ${known}`, `Unknown fault type "${args[0].slice(0, 40)}". Types: ${known}`);
+  }
+  let speed = 1;
+  const participants: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const word = args[i]!;
+    const inline = /^--speed=(.*)$/i.exec(word);
+    if (inline || /^--speed$/i.test(word)) {
+      const value = inline ? inline[1]! : args[++i];
+      if (!value || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > MAX_DRILL_SPEED) {
+        return bad(`--speed는 1~${MAX_DRILL_SPEED} 사이의 정수입니다 (예: --speed 60).`, `--speed takes a whole number from 1 to ${MAX_DRILL_SPEED} (e.g. --speed 60).`);
+      }
+      speed = Number(value);
+      continue;
+    }
+    if (word.startsWith('--')) return bad(`알 수 없는 옵션 ${word.slice(0, 40)} (--speed N만 있습니다).`, `Unknown option ${word.slice(0, 40)} (only --speed N).`);
+    participants.push(word);
+  }
+  if (participants.length > 50) return bad('참가자는 50명까지입니다.', 'At most 50 participants.');
+  return { verb: 'drill', drill: { action: 'start', type: type.id, participants: participants.map((p) => p.slice(0, 200)), speed } };
+}
 
 /** The grammar entry of a verb, if drbot has it. */
 export function verbSpec(verb: string, grammar: readonly VerbSpec[] = GRAMMAR): VerbSpec | undefined {

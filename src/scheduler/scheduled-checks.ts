@@ -18,6 +18,8 @@ export interface CheckItemResult {
   detail: string;
   /** The `/incident open …` command a failed item offers. */
   openCommand?: string;
+  /** Another command the item offers whatever its mark (the DR-test item: start a drill). */
+  command?: string;
 }
 
 /** One run of a recurring check. */
@@ -38,6 +40,12 @@ const CONTACTS_REVIEW_DAYS = 30;
 
 const AGENT_TIMEOUT_MS = 30_000;
 
+/** The monthly DR-test item (재해 복구 테스트 수행) and how recent a completed drill must be for it to be ok. */
+const DR_DRILL_ITEM = 'dr-drill';
+const DRILL_DAYS = 31;
+/** What the DR-test item offers (a button on Slack and Teams). */
+export const DRILL_COMMAND = '/incident drill type1';
+
 /** The next time a check's cron expression fires after `after`, in the pack's time zone. */
 export function nextCheckAt(cron: string, timeZone: string, after: number): number {
   const job = new Cron(cron, { timezone: timeZone, paused: true });
@@ -55,7 +63,7 @@ export function nextCheckAt(cron: string, timeZone: string, after: number): numb
  * backup age, log sizes) come from agent actions; with the agent offline those items fail and say so.
  */
 export class ScheduledChecks {
-  constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone'>) {}
+  constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone' | 'store'>) {}
 
   /** Runs every item of one schedule and returns the verdicts. */
   async run(schedule: CheckSchedule, options: { lateMs?: number } = {}): Promise<CheckReport> {
@@ -67,6 +75,7 @@ export class ScheduledChecks {
 
   private async runItem(item: ChecklistItem): Promise<CheckItemResult> {
     const text = item.text[this.core.lang];
+    if (item.id === DR_DRILL_ITEM) return { id: item.id, text, ...(await this.lastDrill()) };
     const verdict = item.action ? await this.fromAgent(item.action, item.params) : this.byHand(item.id);
     const type = OPEN_TYPE_FOR_ITEM[item.id];
     return { id: item.id, text, ...verdict, openCommand: verdict.mark === 'fail' && type !== undefined ? `/incident open type${type}` : undefined };
@@ -84,6 +93,24 @@ export class ScheduledChecks {
       }
       return { mark: 'fail', detail: (err as Error).message };
     }
+  }
+
+  /** The DR-test item: ok when a drill was completed in the last 31 days, else warn with the command that starts one. */
+  private async lastDrill(): Promise<Pick<CheckItemResult, 'mark' | 'detail' | 'command'>> {
+    const last = await this.core.store.incidents.lastCompletedDrill();
+    const now = this.core.clock.now();
+    const command = DRILL_COMMAND;
+    if (!last?.resolvedAt) {
+      return { mark: 'warn', detail: this.t(`완료된 훈련이 없습니다. 시작: ${command}`, `no drill has been completed yet; start one: ${command}`), command };
+    }
+    const days = Math.floor((now - last.resolvedAt) / 86_400_000);
+    const when = formatTime(last.resolvedAt, this.core.timeZone);
+    if (days <= DRILL_DAYS) return { mark: 'ok', detail: this.t(`${when}에 훈련 완료 (${last.id}, Type ${last.type}, ${days}일 전)`, `drill completed ${when} (${last.id}, Type ${last.type}, ${days} days ago)`) };
+    return {
+      mark: 'warn',
+      detail: this.t(`마지막 훈련이 ${days}일 전(${when}, ${last.id}) — ${DRILL_DAYS}일 초과. 시작: ${command}`, `the last drill was ${days} days ago (${when}, ${last.id}), more than ${DRILL_DAYS}; start one: ${command}`),
+      command,
+    };
   }
 
   private byHand(id: string): Pick<CheckItemResult, 'mark' | 'detail'> {
@@ -124,7 +151,11 @@ export function checkReportView(report: CheckReport, core: Pick<Core, 'lang' | '
           text: `${i.text} (${i.id})`,
           mark: i.mark as Mark,
           detail: i.detail,
-          action: i.openCommand ? { label: i.openCommand, command: i.openCommand, style: 'danger' as const } : undefined,
+          action: i.openCommand
+            ? { label: i.openCommand, command: i.openCommand, style: 'danger' as const }
+            : i.command
+              ? { label: i.command, command: i.command, style: 'primary' as const }
+              : undefined,
         })),
       },
     ],

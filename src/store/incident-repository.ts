@@ -12,6 +12,7 @@ import type {
   TimelineKind,
 } from '../incident/incident.js';
 import type { Dialect } from './migrations.js';
+import type { DrillPlan } from '../incident/drill.js';
 import type { ApprovalsTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -44,6 +45,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
     lastActivityAt: num(r.last_activity_at),
     assignments: JSON.parse(r.assignments) as Incident['assignments'],
     ...(Number(r.drill) === 1 ? { drill: true } : {}),
+    ...(r.drill_plan ? { drillPlan: JSON.parse(r.drill_plan) as DrillPlan } : {}),
   };
 }
 
@@ -73,6 +75,7 @@ function fromIncident(i: Incident): Insertable<IncidentsTable> {
     last_activity_at: i.lastActivityAt,
     assignments: JSON.stringify(i.assignments),
     drill: i.drill ? 1 : 0,
+    drill_plan: i.drillPlan ? JSON.stringify(i.drillPlan) : null,
   };
 }
 
@@ -201,6 +204,19 @@ export class IncidentRepository {
       .limit(limit)
       .execute();
     return rows.map(toIncident);
+  }
+
+  /** The most recently resolved drill (resolved or closed), if any (the monthly DR-test item). */
+  async lastCompletedDrill(): Promise<Incident | undefined> {
+    const row = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('drill', '=', 1)
+      .where('status', 'in', ['resolved', 'closed'])
+      .orderBy('resolved_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toIncident(row) : undefined;
   }
 
   /** A mark that changes whenever any incident gains a timeline line or is opened (for live views on other replicas). */

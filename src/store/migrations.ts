@@ -226,6 +226,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005-drill-plan': {
+      // A drill's participants (the only people it pages) and its speed (issue 15), as JSON.
+      async up(db: AnyDb) {
+        await db.schema.alterTable('incidents').addColumn('drill_plan', 'text').execute();
+      },
+    },
   };
 }
 

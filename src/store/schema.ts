@@ -27,6 +27,8 @@ export interface IncidentsTable {
   assignments: string;
   /** 1 for a drill (issue 15): excluded from history and statistics. */
   drill: Generated<number>;
+  /** A drill's participants and speed as JSON (`DrillPlan`); null for real incidents. */
+  drill_plan: string | null;
 }
 
 export interface TimelineTable {

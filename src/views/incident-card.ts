@@ -6,6 +6,7 @@ import { translator } from '../i18n/lang.js';
 import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
+import { drillTag } from '../incident/drill.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
 
@@ -89,8 +90,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
 
   const view: View = {
     key: `incident:${incident.id}`,
-    header: { title: `${incident.id} · Type ${type.id}: ${type.title[lang]}`, emoji: type.emoji, colour: type.colour },
-    summary: `${type.emoji} ${incident.id} Type ${type.id} ${type.title[lang]} — ${STATUS[incident.status]![lang]}, ${rtoText}`,
+    header: { title: `${drillTag(incident)}${incident.id} · Type ${type.id}: ${type.title[lang]}`, emoji: type.emoji, colour: type.colour },
+    summary: `${drillTag(incident)}${type.emoji} ${incident.id} Type ${type.id} ${type.title[lang]} — ${STATUS[incident.status]![lang]}, ${rtoText}`,
     blocks: [{ type: 'fields', fields }],
   };
 
