@@ -27,6 +27,10 @@ export async function modulesFor(config: DrbotConfig, options: { console: boolea
   modules.push(new MetricsModule());
   const { SchedulerModule } = await import('../scheduler/scheduler-module.js');
   modules.push(new SchedulerModule());
+  if (config.heartbeat.url) {
+    const { HeartbeatModule } = await import('../http/heartbeat-module.js');
+    modules.push(new HeartbeatModule());
+  }
   // Off unless configured: nothing is served under /web by default.
   if (config.web.enabled) {
     const { WebModule } = await import('../web/web-module.js');

@@ -74,6 +74,23 @@ export const DrbotConfigFile = z
       })
       .strict()
       .default({ enabled: false }),
+    /**
+     * The outbound heartbeat: while drbot is healthy (`/healthz` would answer 200) it calls this URL
+     * every `intervalSeconds`, so an outside monitor that alerts on silence notices a drbot that died
+     * with its host. `DRBOT_HEARTBEAT_URL` overrides the URL; unset = no heartbeat.
+     */
+    heartbeat: z
+      .object({
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//.test(u), 'an http:// or https:// URL')
+          .optional(),
+        intervalSeconds: z.number().positive().max(24 * 3600).default(60),
+        method: z.enum(['GET', 'POST']).default('GET'),
+      })
+      .strict()
+      .default({ intervalSeconds: 60, method: 'GET' }),
     /** Pages and notices outside chat: email (`SMTP_URL`) and the signed webhook (`DRBOT_WEBHOOK_URL`, `DRBOT_WEBHOOK_SECRET`). */
     notify: z
       .object({

@@ -76,12 +76,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
   if (file.web.enabled && !env.DRBOT_WEB_SECRET && !file.web.trustedHeader) {
     throw new ConfigError('web.enabled is true but nobody could sign in', 'set DRBOT_WEB_SECRET (openssl rand -hex 32) for sign-in links from /incident web, or web.trustedHeader behind an authenticating proxy');
   }
+  const heartbeatUrl = env.DRBOT_HEARTBEAT_URL?.trim() || file.heartbeat.url;
+  if (heartbeatUrl && !/^https?:\/\/[^/\s]+/i.test(heartbeatUrl)) {
+    throw new ConfigError('DRBOT_HEARTBEAT_URL (or heartbeat.url) must be an http:// or https:// URL', 'give the push URL of the uptime monitor, e.g. https://hc-ping.com/<uuid>');
+  }
   if (env.DRBOT_WEB_SECRET && Buffer.byteLength(env.DRBOT_WEB_SECRET) < 32) {
     throw new ConfigError('DRBOT_WEB_SECRET is shorter than 32 characters', 'use a long random value: openssl rand -hex 32');
   }
 
   return {
     ...file,
+    heartbeat: { ...file.heartbeat, url: heartbeatUrl || undefined },
     tls,
     lang,
     port,

@@ -45,7 +45,13 @@ export interface HealthCheck {
   name: string;
   /** False for checks of things drbot cannot fix by restarting (agents, platform links): failing, they make `/healthz` `degraded` but still 200. */
   critical?: boolean;
-  check(): Promise<{ ok: boolean; detail?: string }>;
+  check(): Promise<{ ok: boolean; detail?: string; data?: Record<string, unknown> }>;
+}
+
+/** The body of `/healthz`. */
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'unhealthy';
+  checks: Record<string, { ok: boolean; critical: boolean; detail?: string } & Record<string, unknown>>;
 }
 
 /** drbot's one HTTP server: platform adapters and the agent link mount their routes on `app` and `server`. */
@@ -77,25 +83,31 @@ export class HttpServer {
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(this.upgrades, req, socket, head, log));
     // Requests the parser refuses (malformed, headers past the limit, too slow) get Node's own 400/431/408 and a closed socket.
     this.app.get('/healthz', async (_req, res) => {
-      const results = await Promise.all(
-        this.checks.map(async (c) => {
-          try {
-            const r = await withTimeout(c.check(), 2000);
-            return { name: c.name, critical: c.critical !== false, ...r };
-          } catch (err) {
-            return { name: c.name, critical: c.critical !== false, ok: false, detail: (err as Error).message };
-          }
-        }),
-      );
-      const unhealthy = results.some((r) => !r.ok && r.critical);
-      const status = unhealthy ? 'unhealthy' : results.every((r) => r.ok) ? 'ok' : 'degraded';
-      res.status(unhealthy ? 503 : 200).json({ status, checks: Object.fromEntries(results.map((r) => [r.name, { ok: r.ok, critical: r.critical, detail: r.detail }])) });
+      const report = await this.health();
+      res.status(report.status === 'unhealthy' ? 503 : 200).json(report);
     });
   }
 
   /** Serves HTTP upgrade requests (WebSockets) on exactly `path`; upgrades to any other path are refused. */
   onUpgrade(path: string, handler: UpgradeHandler): void {
     this.upgrades.set(path, handler);
+  }
+
+  /** What `/healthz` answers: `ok`, `degraded` (a non-critical check fails; still 200) or `unhealthy` (503), with every check. */
+  async health(): Promise<HealthReport> {
+    const results = await Promise.all(
+      this.checks.map(async (c) => {
+        try {
+          const r = await withTimeout(c.check(), 2000);
+          return { name: c.name, critical: c.critical !== false, ...r };
+        } catch (err) {
+          return { name: c.name, critical: c.critical !== false, ok: false, detail: (err as Error).message };
+        }
+      }),
+    );
+    const unhealthy = results.some((r) => !r.ok && r.critical);
+    const status = unhealthy ? 'unhealthy' : results.every((r) => r.ok) ? 'ok' : 'degraded';
+    return { status, checks: Object.fromEntries(results.map((r) => [r.name, { ok: r.ok, critical: r.critical, detail: r.detail, ...r.data }])) };
   }
 
   /** Adds a probe to `/healthz`. */

@@ -53,7 +53,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 
 /** Secret values taken from the environment, for scrubbing free text; URL passwords are listed on their own too. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const names = Object.keys(env).filter((k) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|DATABASE_URL|SMTP_URL|WEBHOOK_URL|CONNECTION_STRING/i.test(k));
+  const names = Object.keys(env).filter((k) => /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|DATABASE_URL|SMTP_URL|WEBHOOK_URL|HEARTBEAT_URL|CONNECTION_STRING/i.test(k));
   const values = names.map((k) => env[k] ?? '').filter(Boolean);
   const passwords = values.flatMap((v) => {
     try {
