@@ -7,8 +7,12 @@ import type { SlackInput } from './slack-conversation.js';
 
 /** What the listeners need from the module. */
 export interface ListenerHooks {
-  /** Queues the input for the router; false when the queue is full. */
-  submit(input: SlackInput): boolean;
+  /**
+   * Queues the input for the router; false when the queue is full. With `onceEvent` the queued task
+   * first checks the store that no replica took this Events API event id before (Slack retries an
+   * event it thinks was not taken, to any replica, also after a restart).
+   */
+  submit(input: SlackInput, options?: { onceEvent?: boolean }): boolean;
   /** True while the queue takes more work. */
   hasRoom(): boolean;
   stopping(): boolean;
@@ -19,21 +23,12 @@ export interface ListenerHooks {
 const ClickedCommand = z.string().min(1).max(MAX_COMMAND_LENGTH);
 
 const MENTION = /<@[UW][A-Z0-9]+(\|[^>]*)?>/g;
-const RECENT_EVENTS = 1000;
 
 /**
  * Wires Bolt's listeners: `/incident`, clicks on drbot's buttons and menus, app mentions and
  * DMs. Each acknowledges first and then hands the text to the router.
  */
 export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void {
-  const recent = new Set<string>();
-  /** Events API retries of an event already handled here are ignored (opens are also deduped in the store). */
-  const seen = (id: string): boolean => {
-    if (recent.has(id)) return true;
-    recent.add(id);
-    if (recent.size > RECENT_EVENTS) recent.delete(recent.values().next().value!);
-    return false;
-  };
   const restarting = hooks.lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.';
   const busy = hooks.lang === 'ko' ? 'drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is working through a backlog of commands; try again in a moment.';
 
@@ -75,22 +70,25 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
   });
 
   app.event('app_mention', async ({ event, body }) => {
-    if (hooks.stopping() || !event.user || seen(body.event_id)) return;
-    hooks.submit({
-      text: event.text.replace(MENTION, ' '),
-      userId: event.user,
-      channel: event.channel,
-      eventId: body.event_id,
-      via: 'mention',
-      threadTs: event.thread_ts ?? event.ts,
-    });
+    if (hooks.stopping() || !event.user) return;
+    hooks.submit(
+      {
+        text: event.text.replace(MENTION, ' '),
+        userId: event.user,
+        channel: event.channel,
+        eventId: body.event_id,
+        via: 'mention',
+        threadTs: event.thread_ts ?? event.ts,
+      },
+      { onceEvent: true },
+    );
   });
 
   app.message(async ({ message, body }) => {
     // drbot's own DMs (pages) come back as message events; only people's messages are commands.
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user || ('bot_id' in message && message.bot_id)) return;
     const eventId = (body as { event_id?: string }).event_id ?? message.ts;
-    if (hooks.stopping() || seen(eventId)) return;
-    hooks.submit({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' });
+    if (hooks.stopping()) return;
+    hooks.submit({ text: (message.text ?? '').replace(MENTION, ' '), userId: message.user, channel: message.channel, eventId, via: 'dm' }, { onceEvent: true });
   });
 }

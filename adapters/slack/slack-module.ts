@@ -23,6 +23,7 @@ import { SlackConversation } from './slack-conversation.js';
 import { SlackDelivery, type ReportSource } from './slack-delivery.js';
 import { DEFAULT_OUTBOX_POLICY, SlackOutbox, type OutboxPolicy } from './slack-outbox.js';
 import { SlackPageSender } from './slack-page-sender.js';
+import { SlackRequestLedger } from './slack-request-ledger.js';
 import { slackSettings } from './slack-settings.js';
 
 const { App, ExpressReceiver, SocketModeReceiver } = bolt;
@@ -78,6 +79,7 @@ export class SlackModule implements DrbotModule {
     this.log = log;
     const logger = boltLogger(log.child({ component: 'bolt' }));
     const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: this.options.retryConfig ?? DEFAULT_RETRY };
+    const ledger = new SlackRequestLedger(core.store.seenRequests, log);
     let receiver: Receiver;
     if (settings.appToken) {
       this.socketMode = true;
@@ -85,7 +87,9 @@ export class SlackModule implements DrbotModule {
       receiver = this.socketReceiver;
     } else {
       const express = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
-      // Mounted before any JSON parser: Bolt verifies the signature over the raw body.
+      // Mounted before any JSON parser: Bolt verifies the signature over the raw body. The ledger
+      // before it refuses a signed request seen before (a replay) on any replica.
+      http.app.use(ledger.middleware(settings.signingSecret!));
       http.app.use(express.router);
       receiver = express;
     }
@@ -108,7 +112,11 @@ export class SlackModule implements DrbotModule {
     const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
     this.queue = queue;
     registerSlackListeners(boltApp, {
-      submit: (input) => queue.push(() => conversation.handle(input)),
+      submit: (input, options) =>
+        queue.push(async () => {
+          if (options?.onceEvent && !(await ledger.firstEvent(input.eventId))) return;
+          await conversation.handle(input);
+        }),
       hasRoom: () => queue.hasRoom(),
       stopping: () => this.stopping,
       lang: core.lang,

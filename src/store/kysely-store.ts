@@ -9,6 +9,7 @@ import { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { ReportFileRepository } from './report-file-repository.js';
+import { SeenRequestRepository } from './seen-request-repository.js';
 import type { Database, TableName, TableRow } from './schema.js';
 import { storeErrorOf } from './store-error.js';
 import type { Store } from './store.js';
@@ -26,6 +27,7 @@ export class KyselyStore implements Store {
   readonly gauges: GaugeRepository;
   readonly reportFiles: ReportFileRepository;
   readonly history: HistoryRepository;
+  readonly seenRequests: SeenRequestRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -42,6 +44,7 @@ export class KyselyStore implements Store {
     this.gauges = new GaugeRepository(db);
     this.reportFiles = new ReportFileRepository(db);
     this.history = new HistoryRepository(db);
+    this.seenRequests = new SeenRequestRepository(db);
   }
 
   async writeTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

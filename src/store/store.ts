@@ -8,6 +8,7 @@ import type { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { ReportFileRepository } from './report-file-repository.js';
+import type { SeenRequestRepository } from './seen-request-repository.js';
 import type { TableName, TableRow } from './schema.js';
 import type { TimerRepository } from './timer-repository.js';
 
@@ -32,6 +33,8 @@ export interface Store {
   readonly reportFiles: ReportFileRepository;
   /** Past incidents for statistics (drills left out). */
   readonly history: HistoryRepository;
+  /** Requests and events already taken (platform retries and replays), shared by every replica. */
+  readonly seenRequests: SeenRequestRepository;
   /**
    * Runs `fn` in one transaction that holds the write lock from its first statement: `BEGIN
    * IMMEDIATE` on SQLite (a deferred transaction that reads first can fail to upgrade when another

@@ -5,6 +5,7 @@ import type { AgentPort } from '../../../../src/agentlink/agent-port.js';
 import type { AppContext } from '../../../../src/app/drbot-module.js';
 import { loadConfig } from '../../../../src/config/load-config.js';
 import { HttpServer } from '../../../../src/http/http-server.js';
+import type { Store } from '../../../../src/store/store.js';
 import { buildTestCore, type TestCore } from '../../../support/test-core.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 
@@ -21,6 +22,8 @@ export interface SlackHarness {
   fake: FakeSlackApi;
   /** drbot's base URL. */
   url: string;
+  /** Posts a body signed as Slack would (form-encoded unless it starts with `{`); resolves with the HTTP status. */
+  post(body: string, sign?: SignOptions): Promise<number>;
   /** Posts a signed `/incident` slash command; resolves with the HTTP status once acknowledged. */
   slash(text: string, user: string, options?: SignOptions & { triggerId?: string; channel?: string }): Promise<number>;
   /** Posts a signed block_actions payload for a click on a button with this value. */
@@ -46,10 +49,12 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 
 /** Starts the harness; `env` adds or overrides Slack variables (e.g. SLACK_APP_TOKEN for Socket Mode). */
 export async function startSlackHarness(
-  options: { agents?: AgentPort; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string; noticeChannels?: string[]; fake?: FakeSlackApi } = {},
+  options: { agents?: AgentPort; store?: Store; env?: Record<string, string>; slack?: Partial<SlackModuleOptions>; createChannels?: boolean; opsChannel?: string; noticeChannels?: string[]; fake?: FakeSlackApi } = {},
 ): Promise<SlackHarness> {
   const fake = options.fake ?? (await new FakeSlackApi().start());
-  const core = await buildTestCore({ agents: options.agents });
+  // With a store of the test's own (a replica of another harness), the test closes it.
+  const core = await buildTestCore({ agents: options.agents, store: options.store });
+  const closeCore = () => (options.store ? Promise.resolve() : core.close());
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -77,7 +82,7 @@ export async function startSlackHarness(
   try {
     await slack.start(app);
   } catch (err) {
-    await core.close();
+    await closeCore();
     await fake.stop();
     throw err;
   }
@@ -88,7 +93,7 @@ export async function startSlackHarness(
   const post = async (body: string, sign: SignOptions): Promise<number> => {
     const ts = sign.timestamp ?? Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': slackSignature(sign.secret ?? SIGNING_SECRET, ts, body),
     };
@@ -112,6 +117,7 @@ export async function startSlackHarness(
       await slack.start({ runtime: core, router: core.router, http: new HttpServer(pino({ level: 'silent' })), config });
       harness.slack = slack;
     },
+    post: (body, sign = {}) => post(body, sign),
     slash: (text, user, o = {}) => post(new URLSearchParams(slashCommandPayload(fake, text, user, o)).toString(), o),
     click: (value, user, o = {}) => post(new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, value, user, o.actionTs, o.menu)) }).toString(), o),
     settle: async () => {
@@ -122,7 +128,7 @@ export async function startSlackHarness(
     stop: async () => {
       await slack.stop(Date.now() + 2_000);
       await http.close();
-      await core.close();
+      await closeCore();
       await fake.stop();
     },
   };

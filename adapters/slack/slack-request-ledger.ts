@@ -1,0 +1,103 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from '../../src/logging/create-logger.js';
+import type { SeenRequestRepository } from '../../src/store/seen-request-repository.js';
+
+/** Slack refuses to sign-check a request older than this; a replay is refused as long as Bolt would accept it. */
+const SIGNATURE_WINDOW_MS = 5 * 60_000;
+/** Slack retries an event for up to about an hour (immediately, after 1 min, after 5 min; more with backoff). */
+const EVENT_MEMORY_MS = 60 * 60_000;
+/** The largest request body Bolt reads (its own default), so the guard reads no more than Bolt would. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Expired sightings are deleted at most this often. */
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * What Slack has already sent, in the store (so it survives a restart and every replica shares
+ * it): Events API deliveries by `event_id` (Slack's retries of one event run it once), and signed
+ * HTTP requests by their timestamp and signature (a captured request replayed inside its
+ * five-minute window is refused with 401). Uses the wall clock, like Slack's signatures.
+ */
+export class SlackRequestLedger {
+  private prunedAt = 0;
+
+  constructor(
+    private readonly seen: SeenRequestRepository,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True the first time any replica sees this event id; false for Slack's retries of it. */
+  async firstEvent(eventId: string): Promise<boolean> {
+    const now = this.now();
+    void this.prune(now);
+    return this.seen.firstSight(`slack-event:${eventId.slice(0, 200)}`, now + EVENT_MEMORY_MS, now);
+  }
+
+  /**
+   * Express middleware for `/slack/events`, mounted before Bolt: reads the body (as Bolt would,
+   * and hands it on as `rawBody`), and when the signature is valid records it; a signed request seen
+   * before is answered 401 and never reaches Bolt. Unsigned or wrongly signed requests go on to Bolt,
+   * which refuses them, so nothing unverified is written.
+   */
+  middleware(signingSecret: string, path = '/slack/events'): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'POST' || req.path !== path) return next();
+      void this.check(signingSecret, req, res, next).catch(next);
+    };
+  }
+
+  private async check(signingSecret: string, req: Request, res: Response, next: NextFunction): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.status(413).end();
+      return;
+    }
+    (req as Request & { rawBody?: Buffer }).rawBody = body;
+    const timestamp = header(req, 'x-slack-request-timestamp');
+    const signature = header(req, 'x-slack-signature');
+    if (!timestamp || !signature || !validSignature(signingSecret, timestamp, body, signature)) return next();
+    const now = this.now();
+    const signedAt = Number(timestamp) * 1000;
+    if (!Number.isFinite(signedAt) || signedAt < now - SIGNATURE_WINDOW_MS) return next(); // Bolt refuses it as too old
+    void this.prune(now);
+    const first = await this.seen.firstSight(`slack-request:${timestamp}:${signature}`, Math.max(signedAt, now) + SIGNATURE_WINDOW_MS, now);
+    if (first) return next();
+    this.log.warn({ path: req.path, signedAt: new Date(signedAt).toISOString() }, 'replayed Slack request refused: this timestamp and signature were already taken');
+    res.status(401).end();
+  }
+
+  private async prune(now: number): Promise<void> {
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    await this.seen.prune(now).catch((err: unknown) => this.log.warn({ err }, 'could not prune the Slack request ledger'));
+  }
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v.length <= 200 ? v : undefined;
+}
+
+/** Slack's v0 signature: HMAC-SHA256 over `v0:<timestamp>:<body>` with the signing secret. */
+function validSignature(secret: string, timestamp: string, body: Buffer, signature: string): boolean {
+  const expected = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(signature);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The whole body, or undefined when it is larger than Bolt would read. */
+async function readBody(req: Request): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { PostgresStore } from '../../../src/store/postgres-store.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
+import { SLACK_USERS, slashCommandPayload, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
+
+/**
+ * Issue 12 finding 4 / issue 13: Slack's de-duplication lives in the store. A captured signed
+ * request replayed inside its five-minute window is refused; an Events API event Slack retries is
+ * taken once, whichever replica it lands on and across a restart.
+ */
+
+const harnesses: SlackHarness[] = [];
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) await h.stop();
+});
+
+async function notes(h: SlackHarness, id: string, text: string): Promise<number> {
+  return (await h.core.store.incidents.timeline(id)).filter((e) => e.kind === 'note' && e.text.includes(text)).length;
+}
+
+async function openIncident(h: SlackHarness): Promise<string> {
+  expect(await h.slash('open type1', SLACK_USERS.kim)).toBe(200);
+  await h.settle();
+  const [incident] = await h.core.store.incidents.list(['open'], 1);
+  return incident!.id;
+}
+
+describe('a replayed signed Slack request', () => {
+  it('is refused with 401 inside its five-minute window, and the command it carries runs once', async () => {
+    const h = await startSlackHarness();
+    harnesses.push(h);
+    const id = await openIncident(h);
+    const body = new URLSearchParams(slashCommandPayload(h.fake, `note ${id} only once`, SLACK_USERS.kim)).toString();
+    const timestamp = Math.floor(Date.now() / 1000) - 60;
+    expect(await h.post(body, { timestamp })).toBe(200);
+    await h.settle();
+    // the same bytes, timestamp and signature again (a captured request sent by someone else)
+    expect(await h.post(body, { timestamp })).toBe(401);
+    await h.settle();
+    expect(await notes(h, id, 'only once')).toBe(1);
+    // a request Bolt refuses anyway (wrong signature, too old) is not recorded: it stays a 401 from Bolt
+    expect(await h.post(body, { timestamp, secret: 'not-the-secret' })).toBe(401);
+    expect(await h.post(body, { timestamp: timestamp - 10 * 60 })).toBe(401);
+    const kept = (await h.core.store.tableRows('seen_requests')).filter((r) => r.key.startsWith('slack-request:'));
+    expect(kept.filter((r) => r.key.startsWith(`slack-request:${timestamp}:`))).toHaveLength(1);
+  });
+});
+
+interface SharedDatabase {
+  name: string;
+  connect(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+function sharedDatabases(): SharedDatabase[] {
+  const dir = mkdtempSync(join(tmpdir(), 'drbot-slack-ledger-'));
+  const sqlite: SharedDatabase = {
+    name: 'SQLite file',
+    connect: () => SqliteStore.open(join(dir, 'drbot.sqlite')),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+  if (!DATABASE_URL) {
+    process.stderr.write('\n[store suite] Slack event de-duplication across PostgreSQL replicas NOT RUN in adapters/slack/slack-request-ledger.test.ts: DATABASE_URL is unset\n');
+    return [sqlite];
+  }
+  const url = DATABASE_URL;
+  const schema = uniqueSchema('drbot_slack_ledger');
+  return [sqlite, { name: 'PostgreSQL', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) }];
+}
+
+describe.each(sharedDatabases())('an Events API event retried by Slack, on one $name database', (db) => {
+  const stores: Store[] = [];
+  afterAll(async () => {
+    for (const h of harnesses.splice(0)) await h.stop();
+    for (const s of stores) await s.close();
+    await db.dispose();
+  });
+
+  async function replica(): Promise<SlackHarness> {
+    const store = await db.connect();
+    stores.push(store);
+    const h = await startSlackHarness({ store });
+    harnesses.push(h);
+    return h;
+  }
+
+  it('is taken once, by whichever replica gets it first, and not again after a restart', async () => {
+    const a = await replica();
+    const id = await openIncident(a);
+    const mention = JSON.stringify({
+      token: 't',
+      team_id: 'TFAKE',
+      api_app_id: 'AFAKE',
+      type: 'event_callback',
+      event_id: `Ev${Date.now()}`,
+      event_time: 1,
+      event: { type: 'app_mention', user: SLACK_USERS.kim, text: `<@UDRBOT> note ${id} from a mention`, ts: '1790000001.000100', channel: 'CINC1', event_ts: '1790000001.000100' },
+    });
+    expect(await a.post(mention)).toBe(200);
+    await a.settle();
+    expect(await notes(a, id, 'from a mention')).toBe(1);
+    // Slack retries it (new timestamp and signature) and the load balancer sends it to another replica
+    const b = await replica();
+    expect(await b.post(mention, { timestamp: Math.floor(Date.now() / 1000) + 1, retryNum: 1 })).toBe(200);
+    await b.settle();
+    // ... and once more after the first replica restarted
+    await a.stop();
+    harnesses.splice(harnesses.indexOf(a), 1);
+    const c = await replica();
+    expect(await c.post(mention, { timestamp: Math.floor(Date.now() / 1000) + 2, retryNum: 2 })).toBe(200);
+    await c.settle();
+    expect(await notes(c, id, 'from a mention')).toBe(1);
+  });
+});
