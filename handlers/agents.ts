@@ -8,6 +8,8 @@ import type { Block, ListItem } from '../src/views/view.js';
 /** Lists the host agents drbot knows, online or offline, with when each was last heard from. */
 export const agents: Handler<'agents'> = async (ctx) => {
   const { runtime: core } = ctx;
+  // several replicas: which one holds which agent is read from the database now, so every replica answers the same
+  await core.agents.refresh?.();
   const all = core.agents.list();
   const refusals = core.agents.refusals?.() ?? [];
   if (!all.length && !refusals.length) {
@@ -21,7 +23,9 @@ export const agents: Handler<'agents'> = async (ctx) => {
   const items: ListItem[] = all.map((a) => {
     const seen = a.lastSeenAt === undefined ? ctx.t('접속 기록 없음', 'never connected') : `${formatTime(a.lastSeenAt, core.timeZone)} (${ctx.t(`${formatDuration(Math.max(0, now - a.lastSeenAt), ctx.lang)} 전`, `${formatDuration(Math.max(0, now - a.lastSeenAt), ctx.lang)} ago`)})`;
     return {
-      text: a.online ? ctx.t(`${a.host}: 연결됨 · 마지막 신호 ${seen}`, `${a.host}: online · last heard ${seen}`) : ctx.t(`${a.host}: 오프라인 · 마지막 접속 ${seen}`, `${a.host}: offline · last seen ${seen}`),
+      text: a.online
+        ? ctx.t(`${a.host}: 연결됨${a.replica ? ` (복제본 ${a.replica})` : ''} · 마지막 신호 ${seen}`, `${a.host}: online${a.replica ? ` via replica ${a.replica}` : ''} · last heard ${seen}`)
+        : ctx.t(`${a.host}: 오프라인 · 마지막 접속 ${seen}`, `${a.host}: offline · last seen ${seen}`),
       mark: a.online ? 'ok' : 'fail',
       detail: watchdogLine(a, (ko, en) => ctx.t(ko, en), core.timeZone, ctx.lang),
     };

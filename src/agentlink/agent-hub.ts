@@ -68,7 +68,8 @@ export class AgentHub implements AgentPort {
   private sweeper?: NodeJS.Timeout;
   private readonly progressListeners: ((request: ActionRequest, line: string) => void)[] = [];
   private readonly settledListeners: ((request: ActionRequest) => void)[] = [];
-  private readonly connectedListeners: ((host: string) => void)[] = [];
+  private readonly connectedListeners: ((host: string, id: string) => void)[] = [];
+  private readonly disconnectedListeners: ((host: string, id: string) => void)[] = [];
   private expected: Promise<unknown> = Promise.resolve();
   private shuttingDown = false;
 
@@ -124,8 +125,28 @@ export class AgentHub implements AgentPort {
   }
 
   /** Subscribes to agents connecting (after the welcome), e.g. to settle runs a drbot restart orphaned. */
-  onConnected(listener: (host: string) => void): void {
+  onConnected(listener: (host: string, id: string) => void): void {
     this.connectedListeners.push(listener);
+  }
+
+  /** Subscribes to agents whose link this process held going away (replicas record that they no longer hold it). */
+  onDisconnected(listener: (host: string, id: string) => void): void {
+    this.disconnectedListeners.push(listener);
+  }
+
+  /** True while this process holds an open link to the host's agent. */
+  holds(host: string): boolean {
+    return this.byHost.get(host)?.socket.open === true;
+  }
+
+  /** The agent links this process holds now. */
+  held(): { id: string; host: string; lastSeenAt: number }[] {
+    return [...this.byHost.values()].filter((c) => c.socket.open).map((c) => ({ id: c.id, host: c.host, lastSeenAt: c.lastSeenAt }));
+  }
+
+  /** True while a request with this id waits for its agent's answer here. */
+  isPending(requestId: string): boolean {
+    return this.pending.has(requestId);
   }
 
   /**
@@ -230,6 +251,7 @@ export class AgentHub implements AgentPort {
       if (this.shuttingDown) this.options.log.info({ agentId: conn.id, host: conn.host }, 'agent disconnected while drbot stops');
       else this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
       for (const p of this.pending.values()) if (p.socket === conn.socket) p.socket = undefined;
+      for (const l of this.disconnectedListeners) l(conn.host, conn.id);
     });
   }
 
@@ -327,7 +349,7 @@ export class AgentHub implements AgentPort {
         this.send(socket, { type: 'query', requestId });
       }
     }
-    for (const l of this.connectedListeners) l(host);
+    for (const l of this.connectedListeners) l(host, id);
     return conn;
   }
 

@@ -4,7 +4,7 @@ import type { AppContext, DrbotModule } from '../app/drbot-module.js';
 import { loadAgentConfig, type AgentConfig } from '../agent/agent-config.js';
 import { wsTransport, type AgentTransport } from '../agent/agent-client.js';
 import { seedDemoHost } from '../agent/demo-host.js';
-import { settleOrphanRuns } from '../incident/settle-orphan-runs.js';
+import { settleOrphanResult, settleOrphanRuns } from '../incident/settle-orphan-runs.js';
 import { startAgent, type RunningAgent } from '../agent/start-agent.js';
 import { AgentHub, sha256Hex } from './agent-hub.js';
 import type { ActionRequest } from './agent-port.js';
@@ -46,13 +46,23 @@ export class AgentLinkModule implements DrbotModule {
         if (this.progress.has(request.requestId)) this.track(this.flushProgress(request.requestId));
       });
       await hub.load();
-      // Runs an earlier drbot process left "running" are settled by asking the agent, never re-run.
-      const startedAt = runtime.clock.now();
-      hub.onConnected((host) => {
-        void this.track(
-          settleOrphanRuns(runtime, runtime.steps, runtime.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => runtime.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
-        );
-      });
+      const replica = runtime.replica;
+      if (replica) {
+        // Several replicas: a run whose asking replica died is settled by the replica holding the agent, by asking it.
+        replica.onOrphanResult(async (request, result) => {
+          await settleOrphanResult(runtime, runtime.steps, runtime.incidents, request, result);
+        });
+        await replica.start();
+        app.http.addHealthCheck({ name: 'replica', critical: false, check: () => replica.health() });
+      } else {
+        // Runs an earlier drbot process left "running" are settled by asking the agent, never re-run.
+        const startedAt = runtime.clock.now();
+        hub.onConnected((host) => {
+          void this.track(
+            settleOrphanRuns(runtime, runtime.steps, runtime.incidents, host, startedAt, (request) => hub.requery(request)).catch((err: unknown) => runtime.log.error({ err, host }, 'settling step runs left by a previous drbot failed')),
+          );
+        });
+      }
       app.http.onUpgrade(AGENT_PATH, (req, socket, head) => hub.upgrade(req, socket, head));
     }
     if (this.options.embeddedConfigPath && hub) {
@@ -74,9 +84,12 @@ export class AgentLinkModule implements DrbotModule {
     await this.flushProgress();
     // drbot is the one leaving: links closing from here on are expected, not warnings.
     this.hub?.beginShutdown();
+    this.app?.runtime.replica?.beginShutdown();
     await this.embedded?.stop();
     this.embedded = undefined;
     await this.hub?.close();
+    // after the links closed: let go of the agents' rows and leave the replicas (survivors settle what was in flight)
+    await this.app?.runtime.replica?.stop();
   }
 
   private track<T>(job: Promise<T>): Promise<T> {

@@ -31,6 +31,8 @@ export interface AgentPresence {
   lastSeenAt?: number;
   /** The agent's watchdog as it last reported it (absent when agent.yaml has none). */
   watchdog?: WatchdogReport;
+  /** The drbot replica holding the agent's link (several replicas on PostgreSQL). */
+  replica?: string;
 }
 
 /** An agent whose hello drbot refused (it claimed a host it may not serve, or one another link serves), for `/incident agents`. */
@@ -57,6 +59,8 @@ export interface AgentPort {
    * (nothing was sent) when no agent serves the host.
    */
   run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult>;
+  /** Re-reads presence kept elsewhere (another replica may hold the link); `presence` and `list` answer from what was read last. */
+  refresh?(): Promise<void>;
 }
 
 /** Thrown by `AgentPort.run` when no agent for the host is connected: nothing was sent, nothing ran. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AgentHub } from '../agentlink/agent-hub.js';
+import { newReplicaId, ReplicaAgentPort } from '../agentlink/replica-agent-port.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
 import type { Clock } from '../clock/clock.js';
 import { ScaledClock } from '../clock/scaled-clock.js';
@@ -65,12 +66,19 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
   const chat = new ChatPager();
   const notify = createNotifyChannels(config, chat, pack);
   if (!overrides.pager) log.info({ pageChannels: notify.pageChannels, noticeChannels: notify.notices.channels() }, 'page and notice channels set up');
-  const hub = overrides.agents ? undefined : new AgentHub({ agents: config.agents, log, repository: store.agents });
-  const linked: AgentPort = overrides.agents ?? hub!;
+  // On PostgreSQL several replicas may share the database: which one holds each agent's link is a leased row, not this process's memory.
+  const cluster = store.cluster;
+  const hub = overrides.agents ? undefined : new AgentHub({ agents: config.agents, log, repository: cluster ? undefined : store.agents });
+  const replica = hub && cluster ? new ReplicaAgentPort(hub, cluster, { replicaId: newReplicaId(config.replicaId), log, info: { port: config.port } }) : undefined;
+  if (replica) log.info({ replica: replica.replicaId }, 'PostgreSQL store: this process is one replica among those sharing the database');
+  const linked: AgentPort = overrides.agents ?? replica ?? hub!;
   const metrics =
     overrides.metrics === false
       ? undefined
-      : new DrbotMetrics({ store, agents: () => linked, faultTypes: pack.types.map((t) => t.id), log }, overrides.metrics ?? { processMetrics: true });
+      : new DrbotMetrics(
+          { store, agents: () => linked, faultTypes: pack.types.map((t) => t.id), log, ...(replica ? { replica: replica.replicaId, heldHosts: () => replica.heldHosts() } : {}) },
+          overrides.metrics ?? { processMetrics: true },
+        );
   const onListenerError = overrides.onListenerError ?? ((err: unknown, what: string) => log.error({ err, what }, 'incident listener or ops post failed'));
   const clock = overrides.clock ?? clockFor(config);
   const events = new IncidentEvents((err, event) => onListenerError(err, `incident listener (${event})`));
@@ -103,6 +111,7 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     ...core,
     metrics,
     hub,
+    replica,
     incidents,
     steps,
     drills: new DrillService(core, incidents),

@@ -1,4 +1,5 @@
 import type { AgentHub } from '../agentlink/agent-hub.js';
+import type { ReplicaAgentPort } from '../agentlink/replica-agent-port.js';
 import type { IncidentService } from '../incident/incident-service.js';
 import type { StepRunner } from '../incident/step-runner.js';
 import type { DrbotMetrics } from '../metrics/drbot-metrics.js';
@@ -32,6 +33,8 @@ export interface Runtime extends Core {
   readonly scheduler: Scheduler;
   /** The agent link drbot serves at `/agent`; absent when the runtime was given another agent port (tests). */
   readonly hub?: AgentHub;
+  /** On PostgreSQL: this replica's side of agent presence and request routing among replicas (the agent port wraps it). */
+  readonly replica?: ReplicaAgentPort;
   readonly metrics?: DrbotMetrics;
   /** Sign-in links to the web view; absent unless `web.enabled` with DRBOT_WEB_SECRET. */
   readonly web?: WebLinks;

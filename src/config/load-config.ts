@@ -18,6 +18,8 @@ export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts
   databaseUrl?: string;
   /** PostgreSQL schema for drbot's tables (`DATABASE_SCHEMA`); the connection's default schema when unset. */
   databaseSchema?: string;
+  /** This process's name among several replicas on PostgreSQL (`DRBOT_REPLICA_ID`); generated when unset. */
+  replicaId?: string;
   timeScale: number;
   clockEpoch?: number;
   embeddedAgentConfigPath: string;
@@ -56,6 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
   if (lang !== 'ko' && lang !== 'en') throw new ConfigError(`DRBOT_LANG must be ko or en, got "${lang}"`);
   const port = env.PORT !== undefined ? Number(env.PORT) : file.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number, got "${env.PORT}"`);
+  const replicaId = env.DRBOT_REPLICA_ID || undefined;
+  if (replicaId !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(replicaId)) {
+    throw new ConfigError(`DRBOT_REPLICA_ID must be 1-64 letters, digits, '.', '_' or '-', got "${replicaId.slice(0, 80)}"`);
+  }
   const timeScale = env.DRBOT_TIME_SCALE !== undefined ? Number(env.DRBOT_TIME_SCALE) : 1;
   if (!(timeScale > 0)) throw new ConfigError(`DRBOT_TIME_SCALE must be a positive number, got "${env.DRBOT_TIME_SCALE}"`);
   let clockEpoch: number | undefined;
@@ -97,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
     reportsDir: env.REPORTS_DIR ? cwdAbs(env.REPORTS_DIR) : abs(file.reportsDir),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
+    replicaId,
     timeScale,
     clockEpoch,
     embeddedAgentConfigPath: abs(file.embeddedAgent.config),

@@ -17,6 +17,7 @@ export function operationalHealthChecks(core: Core): HealthCheck[] {
       name: 'agents',
       critical: false,
       async check() {
+        await core.agents.refresh?.().catch(() => undefined);
         const agents = core.agents.list();
         if (!agents.length) return { ok: true, detail: 'no agent configured' };
         const offline = agents.filter((a) => !a.online).map((a) => a.host);

@@ -45,7 +45,7 @@ export async function settleOrphanRuns(
     } catch {
       continue; // in flight in this process after all, or the agent went away again: the next connection retries
     }
-    await store.incidents.finishStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() });
+    if (!(await store.incidents.settleStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() }))) continue;
     settled++;
     await incidents.record(
       incident,
@@ -64,4 +64,37 @@ export async function settleOrphanRuns(
     }
   }
   return settled;
+}
+
+/**
+ * Records the result of a request whose asking drbot replica is gone (several replicas on
+ * PostgreSQL): the replica now holding the agent's link got the answer, by asking the agent, and
+ * nobody else waits for it. The run is finished only while still running, so the outcome is
+ * recorded once; a successful host change gets its usual follow-up.
+ */
+export async function settleOrphanResult(core: Core, steps: StepRunner, incidents: IncidentService, request: ActionRequest, result: ActionResult): Promise<boolean> {
+  const { store, clock } = core;
+  const t = translator(core.lang);
+  const run = (await store.incidents.runningStepRuns()).find((r) => r.requestId === request.requestId);
+  if (!run) return false;
+  const incident = await store.incidents.get(run.incidentId);
+  if (!incident) return false;
+  if (!(await store.incidents.settleStepRun(run.requestId, { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() }))) return false;
+  await incidents.record(
+    incident,
+    SYSTEM_ACTOR,
+    'step',
+    t(
+      `${STATUS_MARKS[result.status]} ${run.stepId} (요청한 drbot 복제본이 중단됨, 다시 실행하지 않음): ${result.summary}`,
+      `${STATUS_MARKS[result.status]} ${run.stepId} (the drbot replica that sent it stopped; not re-run): ${result.summary}`,
+    ),
+    { step: run.stepId, status: result.status, request: run.requestId, approval: run.approvalId, orphan: true },
+  );
+  const located = findStep(steps.typeOf(incident), run.stepId);
+  if (located?.step.mutates && result.status === 'ok' && incident.status === 'open') {
+    const requester: Actor = { ...SYSTEM_ACTOR, name: run.requestedBy };
+    await incidents.tick(incident, requester, 'recovery-executed');
+    await steps.healthCheck(incident, requester);
+  }
+  return true;
 }

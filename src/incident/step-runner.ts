@@ -223,6 +223,7 @@ export class StepRunner {
       if (located.value.step.mutates) return refuse(`"${stepId}"은(는) 진단 단계가 아닙니다.`, `"${stepId}" is not a diagnostic step.`);
       steps = [located.value.step];
     }
+    if (!this.core.agents.presence(incident.host).online) await this.core.agents.refresh?.();
     if (!this.core.agents.presence(incident.host).online) return ok(steps.map((step) => ({ step, offline: true })));
     const results = await Promise.all(steps.map((step) => this.execute(incident, actor, step, undefined, { quiet: true })));
     const line = results.map((r) => `${STATUS_MARKS[r.run?.status === 'running' || !r.run ? 'unknown' : r.run.status]} ${r.step.id}`).join('  ');
@@ -239,6 +240,7 @@ export class StepRunner {
    */
   async execute(incident: Incident, actor: Actor, step: Step, approval?: Approval, options: { quiet?: boolean } = {}): Promise<StepExecution> {
     const { store, clock, agents } = this.core;
+    if (!agents.presence(incident.host).online) await agents.refresh?.();
     if (!agents.presence(incident.host).online) {
       if (!options.quiet) {
         await this.incidents.record(
@@ -300,7 +302,10 @@ export class StepRunner {
       result = { ...result, summary: `${result.summary}${this.t(` — 다시 실행하지 않았습니다. 호스트를 확인한 뒤 필요하면: /incident approve ${incident.id} ${step.id} again`, ` — not re-run: check the host; to run it again on purpose: /incident approve ${incident.id} ${step.id} again`)}` };
     }
     const ending = { status: result.status, summary: result.summary, output: result.output, finishedAt: clock.now() };
-    await store.incidents.finishStepRun(run.requestId, ending);
+    if (!(await store.incidents.settleStepRun(run.requestId, ending))) {
+      // another replica recorded this run's outcome already (it took over after this one lost the database): once is enough
+      return { step, run: (await store.incidents.stepRuns(incident.id)).find((r) => r.requestId === run.requestId) };
+    }
     const finished: StepRun = { ...run, ...ending };
     if (!options.quiet || step.mutates) {
       await this.incidents.record(incident, actor, 'step', `${STATUS_MARKS[result.status]} ${step.id}: ${result.summary}`, {

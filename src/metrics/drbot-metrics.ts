@@ -12,6 +12,10 @@ export interface MetricsSources {
   /** Fault type ids of the pack, so every type shows (0 when none is open). */
   faultTypes: readonly number[];
   log: Logger;
+  /** This process's replica id (several replicas on PostgreSQL): every series is labelled with it. */
+  replica?: string;
+  /** Hosts whose agent link this replica holds now. */
+  heldHosts?: () => string[];
 }
 
 /**
@@ -27,6 +31,7 @@ export class DrbotMetrics implements Metrics {
 
   constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
+    if (sources.replica) this.registry.setDefaultLabels({ replica: sources.replica });
     const gauges = sources.store.gauges;
     new Gauge({
       name: 'drbot_store_up',
@@ -80,6 +85,19 @@ export class DrbotMetrics implements Metrics {
         for (const a of sources.agents().list()) this.set({ host: a.host }, a.online ? 1 : 0);
       },
     });
+    if (sources.heldHosts) {
+      const heldHosts = sources.heldHosts;
+      new Gauge({
+        name: 'drbot_agent_links_held',
+        help: 'Agent links this replica holds now (1), by host; the other replicas route requests for them here.',
+        labelNames: ['host'],
+        registers,
+        collect() {
+          this.reset();
+          for (const host of heldHosts()) this.set({ host }, 1);
+        },
+      });
+    }
     this.pages = new Counter({ name: 'drbot_pages_total', help: 'Pages sent by the escalation ladder, by rung, channel and outcome.', labelNames: ['level', 'channel', 'outcome'], registers });
     this.timerLateness = new Histogram({
       name: 'drbot_timer_lateness_seconds',

@@ -21,6 +21,10 @@ export class TimedAgentPort implements AgentPort {
     return this.inner.refusals?.() ?? [];
   }
 
+  async refresh(): Promise<void> {
+    await this.inner.refresh?.();
+  }
+
   async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
     const started = this.now();
     try {

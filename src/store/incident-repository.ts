@@ -341,6 +341,17 @@ export class IncidentRepository {
       .execute();
   }
 
+  /** Finishes a step run only while it is still running; false when something else finished it first (the result is recorded once). */
+  async settleStepRun(requestId: string, result: { status: StepRunStatus; summary: string; output: string; finishedAt: number }): Promise<boolean> {
+    const r = await this.db
+      .updateTable('step_runs')
+      .set({ status: result.status, summary: result.summary, output: result.output, finished_at: result.finishedAt })
+      .where('request_id', '=', requestId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   /** Step runs of an incident, oldest first. */
   async stepRuns(incidentId: string): Promise<StepRun[]> {
     const rows = await this.db.selectFrom('step_runs').selectAll().where('incident_id', '=', incidentId).orderBy('started_at').orderBy('request_id').execute();

@@ -232,6 +232,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('incidents').addColumn('drill_plan', 'text').execute();
       },
     },
+    '0006-replica-presence': {
+      // Several replicas on one PostgreSQL (issue 13): each process's lease, which replica holds
+      // each agent's link (with a lease its heartbeats renew), and agent requests as rows that travel
+      // from the replica asking to the replica holding the link and back. Unused on SQLite.
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('replicas')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('lease_until', 'bigint', (c) => c.notNull())
+          .addColumn('info', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('agents').addColumn('replica', 'text').execute();
+        await db.schema.alterTable('agents').addColumn('lease_until', 'bigint').execute();
+        await db.schema.alterTable('agents').addColumn('link', 'text').execute();
+        await db.schema
+          .createTable('agent_requests')
+          .addColumn('request_id', 'text', (c) => c.primaryKey())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('holder', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('request', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('agent_requests_holder').on('agent_requests').columns(['holder', 'state']).execute();
+        await db.schema.createIndex('agent_requests_state').on('agent_requests').columns(['state', 'host']).execute();
+      },
+    },
   };
 }
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Kysely } from 'kysely';
 import pg from 'pg';
+import { ClusterRepository } from './cluster-repository.js';
 import { StoreUnavailableError } from '../errors/drbot-error.js';
 import { migrateToLatest } from './migrations.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
@@ -27,13 +29,18 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The shared store for several drbot processes: PostgreSQL via DATABASE_URL. */
 export class PostgresStore extends KyselyStore {
   private closed = false;
+  /** Replica leases, agent holdings, agent request rows and LISTEN/NOTIFY for several drbots on this database. */
+  readonly cluster: ClusterRepository;
 
   private constructor(
     db: Kysely<Database>,
     readonly pool: pg.Pool,
     private readonly target: string,
+    clientConfig: pg.ClientConfig,
+    schema: string | undefined,
   ) {
     super(db, 'postgres');
+    this.cluster = new ClusterRepository(db, notifyChannel(schema), () => new pg.Client(clientConfig));
   }
 
   /** Connects, migrates (Kysely holds an advisory lock, so concurrent starts do not race) and returns the store. */
@@ -43,13 +50,13 @@ export class PostgresStore extends KyselyStore {
       throw new StoreUnavailableError(`"${options.schema}" is not a usable schema name`, undefined, 'use lower-case letters, digits and underscores');
     }
     let pool: pg.Pool;
+    const clientConfig: pg.ClientConfig = {
+      connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    };
     try {
-      pool = new pg.Pool({
-        connectionString,
-        max: options.max ?? 10,
-        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-        ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-      });
+      pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10 });
     } catch (err) {
       throw describeConnectionError(err, target);
     }
@@ -68,7 +75,7 @@ export class PostgresStore extends KyselyStore {
       await db.destroy().catch(() => {});
       throw new StoreUnavailableError(`could not prepare the tables in ${target}: ${(err as Error).message}`, err, 'the DATABASE_URL user needs CREATE rights on the database (or run drbot once as its owner)');
     }
-    return new PostgresStore(db, pool, target);
+    return new PostgresStore(db, pool, target, clientConfig, options.schema);
   }
 
   override async ping(): Promise<void> {
@@ -85,6 +92,12 @@ export class PostgresStore extends KyselyStore {
     this.closed = true;
     await super.close();
   }
+}
+
+/** The LISTEN/NOTIFY channel of drbot's tables in `schema` (identifiers are at most 63 bytes). */
+export function notifyChannel(schema: string | undefined): string {
+  const name = `drbot_${schema ?? 'default'}`;
+  return name.length <= 63 ? name : `drbot_${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
 }
 
 /** Turns a pg/network error into a StoreUnavailableError whose hint says what to fix. */

@@ -134,6 +134,34 @@ export interface AgentsTable {
   last_seen_at: number | null;
   connected: number;
   info: string;
+  /** Replica holding the agent's link (several replicas on PostgreSQL); null when none does. */
+  replica: Generated<string | null>;
+  /** The holder's lease on the link (epoch ms, database clock), renewed by its heartbeats. */
+  lease_until: Generated<number | null>;
+  /** Which link of the holder this is: a reconnect to the same replica is a new link. */
+  link: Generated<string | null>;
+}
+
+/** One drbot process sharing the PostgreSQL database, alive while its lease runs. */
+export interface ReplicasTable {
+  id: string;
+  started_at: number;
+  lease_until: number;
+  info: string;
+}
+
+/** A request for an agent whose link another replica holds: asked by `origin`, sent by `holder`. */
+export interface AgentRequestsTable {
+  request_id: string;
+  host: string;
+  origin: string;
+  holder: string | null;
+  /** queued → sent → done; `abandoned` when nobody waits for it any more and it was never sent. */
+  state: string;
+  request: string;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A request or event already taken, kept until it can no longer be replayed. */
@@ -169,6 +197,8 @@ export interface Database {
   agents: AgentsTable;
   seen_requests: SeenRequestsTable;
   leases: LeasesTable;
+  replicas: ReplicasTable;
+  agent_requests: AgentRequestsTable;
   meta: MetaTable;
 }
 

@@ -1,4 +1,5 @@
 import type { AgentRepository } from './agent-repository.js';
+import type { ClusterRepository } from './cluster-repository.js';
 import type { ConversationRefRepository } from './conversation-ref-repository.js';
 import type { DeliveryRepository } from './delivery-repository.js';
 import type { GaugeRepository } from './gauge-repository.js';
@@ -35,6 +36,11 @@ export interface Store {
   readonly history: HistoryRepository;
   /** Requests and events already taken (platform retries and replays), shared by every replica. */
   readonly seenRequests: SeenRequestRepository;
+  /**
+   * Coordination of several replicas (PostgreSQL only): replica leases, which replica holds each
+   * agent's link, agent request rows and LISTEN/NOTIFY. Absent on SQLite, where drbot is one process.
+   */
+  readonly cluster?: ClusterRepository;
   /**
    * Runs `fn` in one transaction that holds the write lock from its first statement: `BEGIN
    * IMMEDIATE` on SQLite (a deferred transaction that reads first can fail to upgrade when another

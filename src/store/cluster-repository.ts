@@ -1,0 +1,381 @@
+import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './schema.js';
+
+/** The database's clock in epoch milliseconds: leases compare against one clock, whatever the replicas' clocks say. */
+const DB_NOW = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+/** One drbot process sharing the database. */
+export interface ReplicaRow {
+  id: string;
+  startedAt: number;
+  leaseUntil: number;
+  info: Record<string, unknown>;
+}
+
+/** Which replica holds an agent's link, as the database says now. */
+export interface AgentHoldingRow {
+  id: string;
+  host: string;
+  /** True while a live replica holds the link under an unexpired lease. */
+  online: boolean;
+  replica?: string;
+  lastSeenAt?: number;
+}
+
+/** Where an agent request row stands. */
+export type AgentRequestState = 'queued' | 'sent' | 'done' | 'abandoned' | 'delivered' | 'settled';
+
+/** One agent request as a row: asked by `origin`, sent to the agent by `holder`, answered in `result`. */
+export interface AgentRequestRow {
+  requestId: string;
+  host: string;
+  origin: string;
+  holder?: string;
+  state: AgentRequestState;
+  /** The request as JSON (the agent protocol's shape). */
+  request: string;
+  /** The result as JSON once `done`. */
+  result?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Set by `orphans()`: whether the holder's replica is alive. */
+  holderAlive?: boolean;
+}
+
+/** A message on the replicas' notification channel. */
+export interface ClusterNotice {
+  /** `req`: a request row waits for `to`; `res`: a result row waits for `to`; `agents`: presence changed. */
+  k: 'req' | 'res' | 'agents';
+  to?: string;
+  id?: string;
+}
+
+/** A live LISTEN connection; `close()` ends it. */
+export interface ClusterListener {
+  close(): Promise<void>;
+}
+
+type RequestDbRow = Database['agent_requests'];
+
+function toRequest(r: RequestDbRow & { holder_alive?: boolean | null }): AgentRequestRow {
+  return {
+    requestId: r.request_id,
+    host: r.host,
+    origin: r.origin,
+    holder: r.holder ?? undefined,
+    state: r.state as AgentRequestState,
+    request: r.request,
+    result: r.result ?? undefined,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    ...(r.holder_alive === undefined || r.holder_alive === null ? {} : { holderAlive: r.holder_alive }),
+  };
+}
+
+/**
+ * Coordination of several drbot replicas on one PostgreSQL database, with PostgreSQL itself as the
+ * engine: replica leases (rows), which replica holds each agent's link (a lease renewed by its
+ * heartbeats), agent requests as rows claimed with `FOR UPDATE SKIP LOCKED`, and `LISTEN/NOTIFY`
+ * on one channel per schema to wake the replica a row waits for (polling stays the fallback).
+ * Only the PostgreSQL store has one; on SQLite drbot is one process and talks to its agents directly.
+ */
+export class ClusterRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The notification channel (per schema, so tests and deployments sharing a database never hear each other). */
+    readonly channel: string,
+    private readonly connect: () => pg.Client,
+  ) {}
+
+  /** The database's clock (epoch ms). */
+  async now(): Promise<number> {
+    const r = await sql<{ now: number }>`select ${DB_NOW} as now`.execute(this.db);
+    return Number(r.rows[0]!.now);
+  }
+
+  /** Registers (or re-registers) a replica with a lease of `leaseMs`. */
+  async joinReplica(id: string, info: Record<string, unknown>, leaseMs: number): Promise<void> {
+    const lease = sql<number>`${DB_NOW} + ${leaseMs}`;
+    await this.db
+      .insertInto('replicas')
+      .values({ id, started_at: DB_NOW, lease_until: lease, info: JSON.stringify(info) })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ started_at: DB_NOW, lease_until: lease, info: JSON.stringify(info) }))
+      .execute();
+  }
+
+  /** Renews a replica's lease; false when its row is gone (another process took the id over, or it was removed). */
+  async renewReplica(id: string, leaseMs: number): Promise<boolean> {
+    const r = await this.db.updateTable('replicas').set({ lease_until: sql<number>`${DB_NOW} + ${leaseMs}` }).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Removes a replica (it stops) and lets go of every agent link it held. */
+  async leaveReplica(id: string, lastSeenAt: number): Promise<void> {
+    await this.db.updateTable('agents').set({ connected: 0, replica: null, link: null, lease_until: null, last_seen_at: lastSeenAt }).where('replica', '=', id).execute();
+    await this.db.deleteFrom('replicas').where('id', '=', id).execute();
+  }
+
+  /** Replicas whose lease runs, oldest first. */
+  async liveReplicas(): Promise<ReplicaRow[]> {
+    const rows = await this.db.selectFrom('replicas').selectAll().where('lease_until', '>', DB_NOW).orderBy('started_at').orderBy('id').execute();
+    return rows.map((r) => {
+      let info: Record<string, unknown> = {};
+      try {
+        info = JSON.parse(r.info) as Record<string, unknown>;
+      } catch {
+        // written by hand
+      }
+      return { id: r.id, startedAt: Number(r.started_at), leaseUntil: Number(r.lease_until), info };
+    });
+  }
+
+  /** Drops replica rows whose lease ended more than `olderThanMs` ago (crashed processes), so the table stays small. */
+  async forgetDeadReplicas(olderThanMs: number): Promise<number> {
+    const r = await this.db.deleteFrom('replicas').where('lease_until', '<', sql<number>`${DB_NOW} - ${olderThanMs}`).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Records that `replica` now holds agent `id`'s link `link` (the newest connection wins). */
+  async holdAgent(row: { id: string; host: string; replica: string; link: string; leaseMs: number; lastSeenAt: number }): Promise<void> {
+    const values = {
+      id: row.id,
+      connected: 1,
+      last_seen_at: row.lastSeenAt,
+      info: JSON.stringify({ host: row.host }),
+      replica: row.replica,
+      link: row.link,
+      lease_until: sql<number>`${DB_NOW} + ${row.leaseMs}`,
+    };
+    await this.db
+      .insertInto('agents')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ connected: 1, last_seen_at: values.last_seen_at, info: values.info, replica: values.replica, link: values.link, lease_until: values.lease_until }),
+      )
+      .execute();
+  }
+
+  /** Lets go of agent `id`'s link, only when it is still this replica's link `link` (a newer connection elsewhere stays). */
+  async releaseAgent(id: string, replica: string, link: string, lastSeenAt: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('agents')
+      .set({ connected: 0, replica: null, link: null, lease_until: null, last_seen_at: lastSeenAt })
+      .where('id', '=', id)
+      .where('replica', '=', replica)
+      .where('link', '=', link)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Renews the leases of the links `replica` still holds (its heartbeat); returns the ids whose row says another replica holds them now. */
+  async renewAgents(replica: string, links: readonly { id: string; link: string; lastSeenAt: number }[], leaseMs: number): Promise<string[]> {
+    const lost: string[] = [];
+    for (const l of links) {
+      const r = await this.db
+        .updateTable('agents')
+        .set({ lease_until: sql<number>`${DB_NOW} + ${leaseMs}`, last_seen_at: l.lastSeenAt, connected: 1 })
+        .where('id', '=', l.id)
+        .where('replica', '=', replica)
+        .where('link', '=', l.link)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) lost.push(l.id);
+    }
+    return lost;
+  }
+
+  /** Every agent with whether a live replica holds its link now, and which. */
+  async agentHoldings(): Promise<AgentHoldingRow[]> {
+    const rows = await this.db
+      .selectFrom('agents as a')
+      .leftJoin('replicas as r', 'r.id', 'a.replica')
+      .select([
+        'a.id',
+        'a.info',
+        'a.replica',
+        'a.last_seen_at',
+        sql<boolean>`(a.connected = 1 and a.lease_until > ${DB_NOW} and r.lease_until is not null and r.lease_until > ${DB_NOW})`.as('online'),
+      ])
+      .orderBy('a.id')
+      .execute();
+    return rows.map((r) => {
+      let host = r.id;
+      try {
+        host = (JSON.parse(r.info) as { host?: string }).host ?? r.id;
+      } catch {
+        // info written by an older drbot
+      }
+      return { id: r.id, host, online: r.online === true, replica: r.online ? (r.replica ?? undefined) : undefined, lastSeenAt: r.last_seen_at === null ? undefined : Number(r.last_seen_at) };
+    });
+  }
+
+  /** Writes a request row (`queued` for another replica's link, `sent` when the writer sends it itself). */
+  async insertRequest(row: { requestId: string; host: string; origin: string; holder: string; state: 'queued' | 'sent'; request: string }): Promise<void> {
+    await this.db
+      .insertInto('agent_requests')
+      .values({ request_id: row.requestId, host: row.host, origin: row.origin, holder: row.holder, state: row.state, request: row.request, result: null, created_at: DB_NOW, updated_at: DB_NOW })
+      .execute();
+  }
+
+  /** Claims up to `limit` requests queued for `holder` (marks them `sent`); two claimers never get the same row. */
+  async claimQueued(holder: string, limit = 20): Promise<AgentRequestRow[]> {
+    const rows = await this.db
+      .updateTable('agent_requests')
+      .set({ state: 'sent', updated_at: DB_NOW })
+      .where('request_id', 'in', (qb) =>
+        qb.selectFrom('agent_requests').select('request_id').where('holder', '=', holder).where('state', '=', 'queued').orderBy('created_at').limit(limit).forUpdate().skipLocked(),
+      )
+      .where('state', '=', 'queued')
+      .returningAll()
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /** Records the result of a request `holder` sent; false when the row is no longer this holder's to answer. */
+  async complete(requestId: string, holder: string, result: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('agent_requests')
+      .set({ state: 'done', result, updated_at: DB_NOW })
+      .where('request_id', '=', requestId)
+      .where('holder', '=', holder)
+      .where('state', '=', 'sent')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Hands a request `holder` claimed but cannot send (the link moved) to `to`, queued again: it was never sent. */
+  async reroute(requestId: string, holder: string, to: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('agent_requests')
+      .set({ state: 'queued', holder: to, updated_at: DB_NOW })
+      .where('request_id', '=', requestId)
+      .where('holder', '=', holder)
+      .where('state', '=', 'sent')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * The agent of `host` connected to `holder`: requests another replica sent it (their answers now
+   * arrive here) become this holder's to settle by asking the agent, and requests queued for another
+   * replica are this holder's to send. Returns the sent ones taken over.
+   */
+  async takeOver(host: string, holder: string): Promise<AgentRequestRow[]> {
+    await this.db.updateTable('agent_requests').set({ holder, updated_at: DB_NOW }).where('host', '=', host).where('state', '=', 'queued').where('holder', '<>', holder).execute();
+    const rows = await this.db
+      .updateTable('agent_requests')
+      .set({ holder, updated_at: DB_NOW })
+      .where('host', '=', host)
+      .where('state', '=', 'sent')
+      .where('holder', '<>', holder)
+      .returningAll()
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /** Marks a request nobody will send any more as abandoned, only while it is still queued; true when it was. */
+  async abandon(requestId: string): Promise<boolean> {
+    const r = await this.db.updateTable('agent_requests').set({ state: 'abandoned', updated_at: DB_NOW }).where('request_id', '=', requestId).where('state', '=', 'queued').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Marks an answered request as read by its origin (`delivered`) or by a survivor settling it (`settled`). */
+  async markRead(requestId: string, state: 'delivered' | 'settled'): Promise<boolean> {
+    const r = await this.db.updateTable('agent_requests').set({ state, updated_at: DB_NOW }).where('request_id', '=', requestId).where('state', '=', 'done').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** The rows of these requests (any state). */
+  async requests(requestIds: readonly string[]): Promise<AgentRequestRow[]> {
+    if (!requestIds.length) return [];
+    const rows = await this.db.selectFrom('agent_requests').selectAll().where('request_id', 'in', [...requestIds]).execute();
+    return rows.map(toRequest);
+  }
+
+  /** Unfinished or unread requests of `hosts` whose origin replica is no longer alive: nobody waits for their answer. */
+  async orphans(hosts: readonly string[]): Promise<AgentRequestRow[]> {
+    if (!hosts.length) return [];
+    const rows = await this.db
+      .selectFrom('agent_requests as q')
+      .selectAll('q')
+      .select(sql<boolean>`exists (select 1 from replicas h where h.id = q.holder and h.lease_until > ${DB_NOW})`.as('holder_alive'))
+      .where('q.host', 'in', [...hosts])
+      .where('q.state', 'in', ['queued', 'sent', 'done'])
+      .where(sql<boolean>`not exists (select 1 from replicas o where o.id = q.origin and o.lease_until > ${DB_NOW})`)
+      .orderBy('q.created_at')
+      .limit(100)
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /** Deletes finished request rows older than `olderThanMs`. */
+  async forgetOldRequests(olderThanMs: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('agent_requests')
+      .where('state', 'in', ['delivered', 'settled', 'abandoned'])
+      .where('updated_at', '<', sql<number>`${DB_NOW} - ${olderThanMs}`)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Wakes the replicas listening on this schema's channel. */
+  async notify(notice: ClusterNotice): Promise<void> {
+    await sql`select pg_notify(${this.channel}, ${JSON.stringify(notice)})`.execute(this.db);
+  }
+
+  /**
+   * Listens on this schema's channel over a connection of its own (LISTEN needs one that stays
+   * open). A dropped connection is re-opened after `retryMs`; `onState` says when listening stops
+   * and starts again, so the caller can poll meanwhile (and once right after, for what it missed).
+   */
+  listen(onNotice: (notice: ClusterNotice) => void, onState: (listening: boolean, err?: Error) => void, retryMs = 1000): ClusterListener {
+    let closed = false;
+    let client: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const open = async () => {
+      if (closed) return;
+      const c = this.connect();
+      client = c;
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        c.removeAllListeners('notification');
+        void c.end().catch(() => undefined);
+        if (closed) return;
+        onState(false, err);
+        retry = setTimeout(() => void open(), retryMs);
+        retry.unref();
+      };
+      c.on('error', fail);
+      c.on('end', () => fail(new Error('LISTEN connection ended')));
+      c.on('notification', (msg) => {
+        if (msg.channel !== this.channel || !msg.payload) return;
+        try {
+          onNotice(JSON.parse(msg.payload) as ClusterNotice);
+        } catch {
+          // not ours
+        }
+      });
+      try {
+        await c.connect();
+        await c.query(`LISTEN "${this.channel}"`);
+        if (closed) {
+          await c.end().catch(() => undefined);
+          return;
+        }
+        onState(true);
+      } catch (err) {
+        fail(err as Error);
+      }
+    };
+    void open();
+    return {
+      async close() {
+        closed = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      },
+    };
+  }
+}
