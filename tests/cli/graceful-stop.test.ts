@@ -9,7 +9,7 @@ import { VirtualClock } from '../../src/clock/virtual-clock.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { LogCapture } from '../logging/log-capture.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { aDrbotHome } from './drbot-process.js';
 
 /** An agent that holds one action until the test lets it go. */

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { pageSummary } from '../../src/escalation/page-summary.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 afterEach(async () => core?.close());
 
 describe('pageSummary', () => {
   it('lists the steps tried with their results and names the failed one as the blocker', async () => {
     const agent = new ScriptedAgentPort().answer('process_running', { status: 'fail', summary: 'no uvicorn process' });
-    core = await buildTestCore({ agents: agent });
+    core = await buildTestRuntime({ agents: agent });
     const { incident } = await core.incidents.open({ type: core.pack.types[0]!, scope: 'partial', note: '', actor: core.as('Kim DevOps') });
     await core.router.dispatch(`/incident diag ${incident.id}`, core.as('Kim DevOps'));
     await core.clock.advance(45 * 60_000);
@@ -22,7 +22,7 @@ describe('pageSummary', () => {
   });
 
   it('speaks Korean', async () => {
-    core = await buildTestCore({ lang: 'ko' });
+    core = await buildTestRuntime({ lang: 'ko' });
     const { incident } = await core.incidents.open({ type: core.pack.types[1]!, scope: 'full', note: '', actor: core.as('Kim DevOps') });
     const summary = await pageSummary(core, core.store, incident, core.clock.now());
     expect(summary).toContain('경과 0분 / RTO 목표 4시간 0분');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 
-let core: TestCore;
+let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestCore();
+  core = await buildTestRuntime();
   await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
 });
 afterEach(() => core.close());

@@ -5,9 +5,9 @@ import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let agent: RunningAgent | undefined;
 let host: AgentConfigBuilder | undefined;
 
@@ -20,13 +20,13 @@ afterEach(async () => {
 
 describe('/incident agents', () => {
   it('says how to add an agent when none is configured', async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     expect(await replyText(await core.router.dispatch('/incident agents', core.as('Kim DevOps')))).toContain('No agents yet');
   });
 
   it('lists a configured agent as offline, then online once it connects, then offline with its last-seen time', async () => {
     const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }], log: pino({ level: 'silent' }) });
-    core = await buildTestCore({ agents: hub });
+    core = await buildTestRuntime({ agents: hub });
     expect(await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')))).toContain('routing-ml: offline · last seen never connected');
 
     host = anAgentConfig();
@@ -50,7 +50,7 @@ describe('/incident agents', () => {
 
   it('says when an agent claimed a host it may not serve and was refused (issue 12, finding 2)', async () => {
     const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }, { id: 'web-1', tokenSha256: sha256Hex('u') }], log: pino({ level: 'silent' }) });
-    core = await buildTestCore({ agents: hub });
+    core = await buildTestRuntime({ agents: hub });
     const [hubEnd, agentEnd] = memoryLinkPair();
     let closed = false;
     agentEnd.onClose(() => (closed = true));
@@ -66,7 +66,7 @@ describe('/incident agents', () => {
   });
 
   it('takes no arguments', async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     expect(await replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
   });
 });

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { storeDigest } from '../support/store-digest.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 import { anIncidentId } from '../support/an-incident.js';
 
 const ID = anIncidentId(1);
-let core: TestCore;
+let core: TestRuntime;
 let agent: ScriptedAgentPort;
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
   await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
 });
 afterEach(() => core.close());

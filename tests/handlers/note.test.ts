@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 describe('/incident note', () => {
-  let core: TestCore;
+  let core: TestRuntime;
   beforeEach(async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     await core.router.dispatch('/incident open type5', core.as('Kim DevOps'));
   });
   afterEach(() => core.close());

@@ -4,7 +4,7 @@ import type { NoticeChannel, UserNotice } from '../../src/notify/notice-channel.
 import { SmtpMailer } from '../../src/notify/smtp-mailer.js';
 import { startLocalSmtpServer, type LocalSmtpServer } from '../notify/support/local-smtp-server.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 const MIN = 60_000;
 
@@ -20,14 +20,14 @@ class RecordingNoticeChannel implements NoticeChannel {
   }
 }
 
-let core: TestCore;
+let core: TestRuntime;
 let smtp: LocalSmtpServer;
 let mailer: SmtpMailer;
 let slack: RecordingNoticeChannel;
 let id: string;
 
 beforeEach(async () => {
-  core = await buildTestCore({ lang: 'ko' });
+  core = await buildTestRuntime({ lang: 'ko' });
   smtp = await startLocalSmtpServer();
   mailer = new SmtpMailer(smtp.url, { from: 'drbot <drbot@example.com>', timeoutMs: 10_000 });
   slack = new RecordingNoticeChannel('slack');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 
-let core: TestCore;
+let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestCore();
+  core = await buildTestRuntime();
 });
 afterEach(() => core.close());
 
@@ -69,7 +69,7 @@ describe('/incident open', () => {
   });
 
   it('speaks Korean when configured', async () => {
-    const ko = await buildTestCore({ lang: 'ko' });
+    const ko = await buildTestRuntime({ lang: 'ko' });
     const text = await replyText(await ko.router.dispatch('/incident open 디비', ko.as('Kim DevOps')));
     expect(text).toContain('인시던트 INC-20261124-001 열림');
     expect(text).toContain('Access Database 접근 불가');

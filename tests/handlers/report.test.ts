@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drbot-report-handler-'));
-  core = await buildTestCore({ lang: 'ko', reportsDir: join(dir, 'reports') });
+  core = await buildTestRuntime({ lang: 'ko', reportsDir: join(dir, 'reports') });
 });
 afterEach(async () => {
   await core.close();

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 const MIN = 60_000;
-let core: TestCore;
+let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestCore({ agents: new ScriptedAgentPort() });
+  core = await buildTestRuntime({ agents: new ScriptedAgentPort() });
 });
 afterEach(() => core.close());
 
@@ -44,7 +44,7 @@ describe('/incident stats', () => {
     const bad = await core.router.dispatch('/incident stats type9', core.as('Kim DevOps'));
     expect(bad.refused).toBe(true);
     expect(await replyText(bad)).toContain('Usage: /incident stats [type1–type5]');
-    const ko = await buildTestCore({ lang: 'ko' });
+    const ko = await buildTestRuntime({ lang: 'ko' });
     try {
       expect(await replyText(await ko.router.dispatch('/incident stats 2', ko.as('Kim DevOps')))).toContain('Type 2 Access Database 접근 불가: 0건, 복구 0건');
     } finally {

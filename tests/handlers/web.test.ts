@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { WebLinkSigner } from '../../src/web/web-link-signer.js';
 
 const SECRET = 'handler-test-secret-0123456789abcdef012345';
-let core: TestCore | undefined;
+let core: TestRuntime | undefined;
 afterEach(async () => {
   await core?.close();
   core = undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe('/incident web', () => {
   it('replies privately with a signed 12-hour sign-in link naming the asker', async () => {
-    core = await buildTestCore({ web: { publicUrl: 'https://drbot.example.com', secret: SECRET } });
+    core = await buildTestRuntime({ web: { publicUrl: 'https://drbot.example.com', secret: SECRET } });
     const reply = await core.router.dispatch('/incident web', core.as('Lee Backend'));
     expect(reply).toMatchObject({ private: true, personal: true });
     const text = await replyText(reply);
@@ -22,12 +22,12 @@ describe('/incident web', () => {
   });
 
   it('refuses people who are not on the contact list, and says what to set when links are off', async () => {
-    core = await buildTestCore({ web: { secret: SECRET } });
+    core = await buildTestRuntime({ web: { secret: SECRET } });
     const stranger = await core.router.dispatch('/incident web', { platform: 'slack', userId: 'U0STRANGER', name: 'Mallory', roles: [] });
     expect(stranger.refused).toBe(true);
     expect(await replyText(stranger)).not.toContain('/web/login');
     await core.close();
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     const off = await core.router.dispatch('/incident web', core.as('Kim DevOps'));
     expect(off).toMatchObject({ refused: true, private: true });
     expect(await replyText(off)).toContain('DRBOT_WEB_SECRET');

@@ -7,7 +7,7 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 
@@ -30,7 +30,7 @@ class SlowAgent extends ScriptedAgentPort {
 interface Deployment {
   name: string;
   /** The runtimes approvers reach (one per replica). */
-  runtimes(agent: SlowAgent): Promise<TestCore[]>;
+  runtimes(agent: SlowAgent): Promise<TestRuntime[]>;
   dispose(): Promise<void>;
 }
 
@@ -42,7 +42,7 @@ function sqliteDeployment(): Deployment {
     async runtimes(agent) {
       const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
       stores.push(store);
-      const core = await buildTestCore({ store, agents: agent });
+      const core = await buildTestRuntime({ store, agents: agent });
       return [core, core];
     },
     async dispose() {
@@ -58,11 +58,11 @@ function postgresDeployment(url: string): Deployment {
   return {
     name: 'PostgreSQL (two replicas)',
     async runtimes(agent) {
-      const cores: TestCore[] = [];
+      const cores: TestRuntime[] = [];
       for (let i = 0; i < 2; i++) {
         const store = await PostgresStore.open(url, { schema, max: 4 });
         stores.push(store);
-        cores.push(await buildTestCore({ store, agents: agent }));
+        cores.push(await buildTestRuntime({ store, agents: agent }));
       }
       return cores;
     },

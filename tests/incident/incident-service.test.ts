@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { IncidentChanged } from '../../src/incident/incident-events.js';
 import { openingTimers } from '../../src/incident/timer-kinds.js';
-import { buildTestCore, TUESDAY_10_KST, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, TUESDAY_10_KST, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let events: IncidentChanged[];
 beforeEach(async () => {
-  core = await buildTestCore();
+  core = await buildTestRuntime();
   events = [];
   core.events.onIncident((e) => {
     events.push(e);

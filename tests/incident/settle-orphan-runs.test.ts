@@ -2,16 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port.js';
 import { settleOrphanRuns } from '../../src/incident/settle-orphan-runs.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { anIncidentId } from '../support/an-incident.js';
 
 const ID = anIncidentId(1);
-let core: TestCore;
+let core: TestRuntime;
 let agent: ScriptedAgentPort;
 
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
   await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
 });
 afterEach(() => core.close());

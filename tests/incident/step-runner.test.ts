@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Incident } from '../../src/incident/incident.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let agent: ScriptedAgentPort;
 let incident: Incident;
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
   ({ incident } = await core.incidents.open({ type: core.pack.types.find((t) => t.id === 2)!, scope: 'full', note: '', actor: core.as('Kim DevOps') }));
 });
 afterEach(() => core.close());

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createHandlers } from '../../handlers/index.js';
 import { createLogger, secretsFromEnv } from '../../src/logging/create-logger.js';
 import { Router } from '../../src/router/router.js';
-import { buildTestCore } from '../support/test-core.js';
+import { buildTestRuntime } from '../support/test-runtime.js';
 import { LogCapture } from './log-capture.js';
 
 const ENV = {
@@ -73,7 +73,7 @@ describe('createLogger', () => {
 describe('router log lines', () => {
   it('name the incident once per line, also for open (whose id only the reply knows)', async () => {
     const capture = new LogCapture();
-    const core = await buildTestCore();
+    const core = await buildTestRuntime();
     const router = new Router({ ...core, log: createLogger({ level: 'info', destination: capture }) }, createHandlers());
     const id = (await router.dispatch('/incident open type1 full predictor down', core.as('Kim DevOps'))).incidentId!;
     await router.dispatch(`/incident ack ${id}`, core.as('Kim DevOps'));

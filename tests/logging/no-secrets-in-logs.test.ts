@@ -14,7 +14,7 @@ import { slackSignature, slashCommandPayload, SLACK_USERS } from '../adapters/sl
 import { aDrbotHome } from '../cli/drbot-process.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { LogCapture } from './log-capture.js';
 
 const MIN = 60_000;

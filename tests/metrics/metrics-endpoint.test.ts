@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/store.js';
 import { aDrbotHome } from '../cli/drbot-process.js';
 import { storeBackends } from '../store/store-backends.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { parsePrometheusText, sampleValue } from './parse-prometheus-text.js';
 
 const MIN = 60_000;

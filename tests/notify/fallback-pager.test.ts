@@ -3,7 +3,7 @@ import { FallbackPager } from '../../src/notify/fallback-pager.js';
 import { SmtpMailer } from '../../src/notify/smtp-mailer.js';
 import { SmtpPager } from '../../src/notify/smtp-pager.js';
 import { WebhookPager } from '../../src/notify/webhook-pager.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { aPageRequest } from './support/a-page-request.js';
 import { FailingSlackSender } from './support/failing-slack-sender.js';
 import { startLocalSmtpServer, type LocalSmtpServer } from './support/local-smtp-server.js';
@@ -11,7 +11,7 @@ import { startEndlessBodyServer } from '../support/endless-body-server.js';
 import { startLocalWebhookReceiver, type LocalWebhookReceiver } from './support/local-webhook-receiver.js';
 
 const SECRET = 'whsec-test-0123456789';
-let core: TestCore;
+let core: TestRuntime;
 let smtp: LocalSmtpServer;
 let hook: LocalWebhookReceiver;
 let slack: FailingSlackSender | undefined;
@@ -30,7 +30,7 @@ function pagerWith(options: { secret?: string; deadlineMs?: number; chatDeadline
 }
 
 beforeEach(async () => {
-  core = await buildTestCore();
+  core = await buildTestRuntime();
   smtp = await startLocalSmtpServer();
   hook = await startLocalWebhookReceiver(SECRET);
 });

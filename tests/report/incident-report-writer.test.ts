@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
 
 const procedure = fileURLToPath(new URL('../../runbooks/source/disaster-recovery-procedure.ko.md', import.meta.url));
@@ -23,11 +23,11 @@ async function templateHeadings(date: string): Promise<string[]> {
 const headings = (md: string) => md.split('\n').filter((l) => /^#{1,2} /.test(l));
 const section = (md: string, heading: string) => md.split(`${heading}\n`)[1]!.split(/\n#{1,2} /)[0]!;
 
-let core: TestCore;
+let core: TestRuntime;
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drbot-reports-'));
-  core = await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), reportsDir: join(dir, 'docs/incident_reports') });
+  core = await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), reportsDir: join(dir, 'docs/incident_reports') });
   // The report reaction alone (IncidentReactions also diagnoses on open, which this test's script does by hand).
   core.events.onIncident((e) => (e.change === 'resolved' || e.change === 'closed' ? writeReport(core, e) : undefined));
 });
@@ -143,7 +143,7 @@ describe('the post-incident report written on resolve', () => {
 
 describe('reports a stop left unwritten', () => {
   it('are written on the next start, once', async () => {
-    const quiet = await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), store: core.store, reportsDir: core.reportsDir });
+    const quiet = await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store: core.store, reportsDir: core.reportsDir });
     // Resolved by a process that stopped before its report listener ran: no writer subscribed here.
     const { id } = await runScriptedIncident(quiet);
     expect((await quiet.store.incidents.checklist(id)).map((t) => t.itemId)).not.toContain('report-written');

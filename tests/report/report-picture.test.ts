@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../../src/incident/incident-reactions.js';
 import { num, parseSvg } from '../picture/parse-svg.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'drbot-report-picture-'));
-  core = await buildTestCore({ lang: 'en', agents: aDeadBackendAgent(), reportsDir: join(dir, 'reports') });
+  core = await buildTestRuntime({ lang: 'en', agents: aDeadBackendAgent(), reportsDir: join(dir, 'reports') });
   core.events.onIncident((e) => (e.change === 'resolved' || e.change === 'closed' ? writeReport(core, e) : undefined));
 });
 afterEach(async () => {

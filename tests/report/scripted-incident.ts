@@ -1,5 +1,5 @@
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import type { TestCore } from '../support/test-core.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 
 const MINUTE = 60_000;
 
@@ -25,7 +25,7 @@ export function aDeadBackendAgent(): ScriptedAgentPort {
  * the diagnostics, approves the Docker restart at 10:20; Lee Backend approves the local restart at
  * 10:40; Kim DevOps resolves it at 11:23 with the cause.
  */
-export async function runScriptedIncident(core: TestCore, options: { note?: string } = {}): Promise<ScriptedIncident> {
+export async function runScriptedIncident(core: TestRuntime, options: { note?: string } = {}): Promise<ScriptedIncident> {
   const kim = core.as('Kim DevOps');
   const lee = core.as('Lee Backend');
   const opened = await core.router.dispatch(`/incident open type1 full ${options.note ?? 'predictor 응답 없음'}`, kim);

@@ -4,15 +4,15 @@ import { findFaultType } from '../../src/runbook/find-fault-type.js';
 import { replyText } from '../support/reply-text.js';
 import { storeDigest } from '../support/store-digest.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let agent: ScriptedAgentPort;
 let baseline: string;
 
 beforeAll(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
   // One real incident, so hostile commands have something to damage.
   await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
   baseline = await storeDigest(core.store);

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Router } from '../../src/router/router.js';
 import { parsePrometheusText, sampleValue } from '../metrics/parse-prometheus-text.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-let core: TestCore;
+let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestCore();
+  core = await buildTestRuntime();
 });
 afterEach(() => core.close());
 
@@ -30,7 +30,7 @@ describe('Router', () => {
   });
 
   it("reports each command to the runtime's metrics with its outcome", async () => {
-    const measured = await buildTestCore({ metrics: true });
+    const measured = await buildTestRuntime({ metrics: true });
     try {
       await measured.router.dispatch('/incident list', measured.as('Kim DevOps'));
       await measured.router.dispatch('/incident nonsense', measured.as('Kim DevOps'));

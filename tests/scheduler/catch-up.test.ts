@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { byDrbot, HOUR, MIN, pagedPeople, schedulerHarness, tmpDbFile, type SchedulerHarness } from './scheduler-harness.js';
 
 let h: SchedulerHarness;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { byDrbot, HOUR, kst, MIN, pagedPeople, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 let h: SchedulerHarness;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { IncidentService } from '../../src/incident/incident-service.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { byDrbot, HOUR, MIN, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 let h: SchedulerHarness;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ALARM_LEVEL } from '../../src/escalation/rto-alarm-timer.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { byDrbot, HOUR, MIN, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 let h: SchedulerHarness;

@@ -6,10 +6,10 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { renderText } from '../../src/views/render-text.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { HOUR, kst, MIN } from './scheduler-harness.js';
 
-let core: TestCore;
+let core: TestRuntime;
 let scheduler: Scheduler | undefined;
 afterEach(async () => {
   await scheduler?.stop(Date.now() + 1000);
@@ -24,7 +24,7 @@ describe('scheduled checks', () => {
   });
 
   it('`/incident checks run weekly` with the agent offline fails the host items, says why, and offers the incident to open', async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     const reply = await core.router.dispatch('/incident checks run weekly', core.as('Kim DevOps'));
     const text = await replyText(reply);
     expect(reply.refused).toBeFalsy();
@@ -41,7 +41,7 @@ describe('scheduled checks', () => {
       .answer('disk_usage', { status: 'warn', summary: '83% used' })
       .answer('backup_age', { status: 'fail', summary: 'newest backup is 80 h old (limit 72 h)' })
       .answer('log_sizes', { status: 'ok', summary: '1.2 GB' });
-    core = await buildTestCore({ agents: agent });
+    core = await buildTestRuntime({ agents: agent });
     const reply = await core.router.dispatch('/incident checks run weekly', core.as('Kim DevOps'));
     const text = await replyText(reply);
     expect(agent.requests.map((r) => r.action)).toEqual(['http_health', 'disk_usage', 'backup_age', 'log_sizes']);
@@ -52,21 +52,21 @@ describe('scheduled checks', () => {
   });
 
   it('the monthly check reports the contact-list review and the hand-done items', async () => {
-    core = await buildTestCore({ now: kst(2027, 1, 20, 10, 0), contacts: { reviewed: '2026-11-26', contacts: [{ name: 'Kim DevOps', roles: ['devops'], available: 'always', pageVia: ['chat'] }] } });
+    core = await buildTestRuntime({ now: kst(2027, 1, 20, 10, 0), contacts: { reviewed: '2026-11-26', contacts: [{ name: 'Kim DevOps', roles: ['devops'], available: 'always', pageVia: ['chat'] }] } });
     const text = await replyText(await core.router.dispatch('/incident checks run monthly', core.as('Kim DevOps')));
     expect(text).toContain('last reviewed 55 days ago (2026-11-26), more than 30');
     expect(text).toContain('due this month (done by a person)');
   });
 
   it('refuses a schedule it does not know, and changes nothing', async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     const reply = await core.router.dispatch('/incident checks run daily', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
     expect(await replyText(reply)).toContain('Usage: /incident checks run weekly|monthly');
   });
 
   it('runs the weekly check on Monday 10:00 and posts it to the ops channel, once per week, late after downtime', async () => {
-    core = await buildTestCore({ now: kst(2026, 11, 29, 23, 0) });
+    core = await buildTestRuntime({ now: kst(2026, 11, 29, 23, 0) });
     const posted: View[] = [];
     core.ops.register({ post: async (view) => void posted.push(view) });
     await armCheckTimers(core, core.store);

@@ -9,7 +9,7 @@ import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
 import type { FaultType } from '../../src/runbook/pack-schema.js';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { type Delivery } from '../../src/store/delivery-repository.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 /** Epoch ms of a local time in Asia/Seoul (UTC+9, no DST). */
 export function kst(year: number, month: number, day: number, hour: number, minute = 0): number {
@@ -21,7 +21,7 @@ export const HOUR = 60 * MIN;
 
 /** A test core with a running scheduler, console pages captured as lines, and helpers to step time. */
 export interface SchedulerHarness {
-  core: TestCore;
+  core: TestRuntime;
   clock: VirtualClock;
   scheduler: Scheduler;
   incidents: IncidentService;
@@ -40,13 +40,13 @@ export interface SchedulerHarness {
   close(): Promise<void>;
 }
 
-/** Builds the harness; `build` options go to `buildTestCore`. */
+/** Builds the harness; `build` options go to `buildTestRuntime`. */
 export async function schedulerHarness(
-  build: Parameters<typeof buildTestCore>[0] = {},
+  build: Parameters<typeof buildTestRuntime>[0] = {},
   options: Partial<SchedulerOptions> = {},
   platforms: { console: boolean } = { console: true },
 ): Promise<SchedulerHarness> {
-  const core = await buildTestCore(build);
+  const core = await buildTestRuntime(build);
   const printed: string[] = [];
   if (platforms.console) core.chat.register(new ConsolePageSender((line) => printed.push(line)));
   const incidents = core.incidents;

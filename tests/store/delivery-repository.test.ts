@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { storeBackends } from './store-backends.js';
 import { anIncidentId } from '../support/an-incident.js';
 

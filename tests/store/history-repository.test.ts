@@ -5,7 +5,7 @@ import { loadRunbookPack } from '../../src/runbook/load-runbook-pack.js';
 import { packageRoot } from '../../src/config/package-root.js';
 import type { Store } from '../../src/store/store.js';
 import { join } from 'node:path';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { anIncident } from '../support/an-incident.js';
 import { aStepRun } from '../support/a-step-run.js';
 import { storeBackends } from './store-backends.js';

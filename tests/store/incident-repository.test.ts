@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
-import { TUESDAY_10_KST } from '../support/test-core.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { aStepRun } from '../support/a-step-run.js';
 import { anApproval } from '../support/an-approval.js';
 import { anIncident } from '../support/an-incident.js';

@@ -8,7 +8,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
 
 const MIN = 60_000;
@@ -64,9 +64,9 @@ describe.each(sharedDatabases())('two schedulers on one $name database', (db) =>
   });
 
   /** One "process": its own connection, core and scheduler, sharing the test's virtual clock. */
-  async function instance(clockFrom?: TestCore): Promise<{ core: Core; scheduler: Scheduler; printed: string[] }> {
+  async function instance(clockFrom?: TestRuntime): Promise<{ core: Core; scheduler: Scheduler; printed: string[] }> {
     const store = await db.connect();
-    const built = await buildTestCore({ store });
+    const built = await buildTestRuntime({ store });
     const core: Core = clockFrom ? { ...built, clock: clockFrom.clock } : built;
     const printed: string[] = [];
     core.chat.register(new ConsolePageSender((line) => printed.push(line)));
@@ -81,12 +81,12 @@ describe.each(sharedDatabases())('two schedulers on one $name database', (db) =>
 
   it('never fire one timer twice while both claim from the same rows', async () => {
     const a = await instance();
-    const b = await instance(a.core as TestCore);
-    const clock = (a.core as TestCore).clock;
-    const service = (a.core as TestCore).incidents;
+    const b = await instance(a.core as TestRuntime);
+    const clock = (a.core as TestRuntime).clock;
+    const service = (a.core as TestRuntime).incidents;
     const ids: string[] = [];
     for (let i = 0; i < 15; i++) {
-      const { incident } = await service.open({ type: a.core.pack.types[i % 5]!, scope: 'full', note: `n${i}`, actor: (a.core as TestCore).as('Kim DevOps') });
+      const { incident } = await service.open({ type: a.core.pack.types[i % 5]!, scope: 'full', note: `n${i}`, actor: (a.core as TestRuntime).as('Kim DevOps') });
       ids.push(incident.id);
     }
     // Both start at once on a backlog: every level-0 timer is due for both of them.

@@ -1,5 +1,5 @@
 import type { StepRun } from '../../src/incident/incident.js';
-import { TUESDAY_10_KST } from './test-core.js';
+import { TUESDAY_10_KST } from './test-runtime.js';
 
 /** Test-data builder for a step run row: `aStepRun().of('INC-…', 'restart-predictor').build()`. */
 export function aStepRun() {

@@ -1,5 +1,5 @@
 import type { Approval } from '../../src/incident/incident.js';
-import { TUESDAY_10_KST } from './test-core.js';
+import { TUESDAY_10_KST } from './test-runtime.js';
 
 /** Test-data builder for an approval row: `anApproval().of('INC-…', 'restart-predictor').build()`. */
 export function anApproval() {

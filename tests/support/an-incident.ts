@@ -1,6 +1,6 @@
 import type { ImpactScope, Incident, IncidentStatus } from '../../src/incident/incident.js';
 import { formatIncidentId } from '../../src/incident/incident-id.js';
-import { TUESDAY_10_KST } from './test-core.js';
+import { TUESDAY_10_KST } from './test-runtime.js';
 
 /** The id the test runtime gives the `seq`-th incident opened on its day (2026-11-24 unless said). */
 export function anIncidentId(seq = 1, day = '20261124'): string {

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
 import { anIncident } from '../support/an-incident.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 const MIN = 60_000;
-let core: TestCore;
+let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestCore({ agents: new ScriptedAgentPort() });
+  core = await buildTestRuntime({ agents: new ScriptedAgentPort() });
 });
 afterEach(() => core.close());
 

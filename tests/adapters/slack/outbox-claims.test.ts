@@ -9,7 +9,7 @@ import type { Core } from '../../../src/app/core.js';
 import { PostgresStore } from '../../../src/store/postgres-store.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { buildTestCore, type TestCore } from '../../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
 
 /**
@@ -57,10 +57,10 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
   });
 
   /** One "process": its own connection and drainer, on the shared virtual clock; what it sent goes to `sent`. */
-  async function drainer(sent: string[], clockFrom?: TestCore): Promise<{ core: Core; outbox: SlackOutbox }> {
+  async function drainer(sent: string[], clockFrom?: TestRuntime): Promise<{ core: Core; outbox: SlackOutbox }> {
     const store = await db.connect();
     stores.push(store);
-    const built = await buildTestCore({ store });
+    const built = await buildTestRuntime({ store });
     const core: Core = clockFrom ? { ...built, clock: clockFrom.clock } : built;
     const perform = async (op: SlackOp) => {
       // a delivery takes a moment, so the other drainer tries while this one holds the head
@@ -74,7 +74,7 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
     const sentA: string[] = [];
     const sentB: string[] = [];
     const a = await drainer(sentA);
-    const b = await drainer(sentB, a.core as TestCore);
+    const b = await drainer(sentB, a.core as TestRuntime);
     const now = a.core.clock.now();
     const texts = Array.from({ length: 40 }, (_, i) => `m${i}`);
     for (const text of texts) await a.core.store.outbox.enqueue({ platform: 'slack', kind: 'post', payload: { kind: 'post', channel: 'C1', text } }, now);
@@ -101,7 +101,7 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
     expect(dead).toBeDefined();
     await b.outbox.drain();
     expect(sent).toEqual([]);
-    await (b.core as TestCore).clock.advance(DEFAULT_OUTBOX_POLICY.leaseMs!);
+    await (b.core as TestRuntime).clock.advance(DEFAULT_OUTBOX_POLICY.leaseMs!);
     await b.outbox.drain();
     await b.outbox.drain();
     expect(sent).toEqual(['orphan', 'behind']);

@@ -3,7 +3,7 @@ import { BLOCK_KIT_LIMITS, renderBlockKit, type SlackBlock } from '../../../adap
 import { loadIncidentSnapshot } from '../../../src/incident/incident-snapshot.js';
 import { incidentCard } from '../../../src/views/incident-card.js';
 import type { View, ViewAction } from '../../../src/views/view.js';
-import { buildTestCore } from '../../support/test-core.js';
+import { buildTestRuntime } from '../../support/test-runtime.js';
 
 type Element = { type: string; value?: string; text?: { text: string }; confirm?: Record<string, { text: string }> };
 const elements = (blocks: SlackBlock[]) => blocks.flatMap((b) => ((b as { elements?: Element[] }).elements ?? []) as Element[]);
@@ -15,7 +15,7 @@ const texts = (blocks: SlackBlock[]): string[] =>
 
 describe('renderBlockKit', () => {
   it('renders every fault type\'s full and compact card within Block Kit limits, buttons carrying their typed commands', async () => {
-    const core = await buildTestCore();
+    const core = await buildTestRuntime();
     for (const type of core.pack.types) {
       const { incident } = await core.incidents.open({ type, scope: 'full', note: '', actor: core.as('Kim DevOps') });
       const snap = await loadIncidentSnapshot(core, incident);

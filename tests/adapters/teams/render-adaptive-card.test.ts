@@ -3,7 +3,7 @@ import { renderAdaptiveCard } from '../../../adapters/teams/render-adaptive-card
 import { loadIncidentSnapshot } from '../../../src/incident/incident-snapshot.js';
 import { incidentCard } from '../../../src/views/incident-card.js';
 import type { View } from '../../../src/views/view.js';
-import { buildTestCore, type TestCore } from '../../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 
 /** Teams refuses messages over about 28 KB. */
@@ -61,9 +61,9 @@ describe('renderAdaptiveCard', () => {
 });
 
 describe('incident cards on Teams', () => {
-  let core: TestCore;
+  let core: TestRuntime;
   beforeAll(async () => {
-    core = await buildTestCore();
+    core = await buildTestRuntime();
     for (const type of core.pack.types) await core.router.dispatch(`/incident open type${type.id}`, core.as('Kim DevOps'));
   });
   afterAll(() => core.close());

@@ -5,7 +5,7 @@ import type { AppContext } from '../../../src/app/drbot-module.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { HttpServer } from '../../../src/http/http-server.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
-import { buildTestCore } from '../../support/test-core.js';
+import { buildTestRuntime } from '../../support/test-runtime.js';
 import { FakeSlackApi } from '../slack/support/fake-slack-api.js';
 import { SIGNING_SECRET, SLACK_USERS, slackSignature, slashCommandPayload } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS, TeamsActivityBuilder } from './support/a-teams-activity.js';
@@ -18,7 +18,7 @@ async function startBoth() {
   const connector = new FakeBotConnector();
   await connector.start();
   const agent = new ScriptedAgentPort();
-  const core = await buildTestCore({ agents: agent });
+  const core = await buildTestRuntime({ agents: agent });
   const env = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackApi.apiUrl, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1' };
   const base = loadConfig(env);
   const config = { ...base, lang: 'en' as const, slack: { createChannels: true }, teams: { opsConversation: OPS_CHANNEL } };

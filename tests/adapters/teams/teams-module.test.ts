@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
-import { buildTestCore } from '../../support/test-core.js';
+import { buildTestRuntime } from '../../support/test-runtime.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
@@ -12,7 +12,7 @@ let agent: ScriptedAgentPort;
 
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  h = await startTeamsHarness({ core: await buildTestCore({ agents: agent }) });
+  h = await startTeamsHarness({ core: await buildTestRuntime({ agents: agent }) });
 });
 afterEach(async () => {
   // Every card drbot sent in the test must parse cleanly with the adaptivecards object model.

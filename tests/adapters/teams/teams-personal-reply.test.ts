@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestCore } from '../../support/test-core.js';
+import { buildTestRuntime } from '../../support/test-runtime.js';
 import { TEAMS_USERS } from './support/a-teams-activity.js';
 import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
 
 let h: TeamsHarness;
 beforeEach(async () => {
-  h = await startTeamsHarness({ core: await buildTestCore({ web: { publicUrl: 'https://drbot.example.com', secret: 'teams-test-secret-0123456789abcdef0123456' } }) });
+  h = await startTeamsHarness({ core: await buildTestRuntime({ web: { publicUrl: 'https://drbot.example.com', secret: 'teams-test-secret-0123456789abcdef0123456' } }) });
 });
 afterEach(() => h.close({ closeStore: true }));
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { PageRequest } from '../../../src/notify/pager.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { buildTestCore, type TestCore } from '../../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { FakeBotConnector } from './support/fake-bot-connector.js';
@@ -22,13 +22,13 @@ afterEach(async () => {
   store = connector = undefined;
 });
 
-async function harness(options: { opsConversation?: string; noticeConversations?: string[]; core?: TestCore } = {}): Promise<TeamsHarness> {
+async function harness(options: { opsConversation?: string; noticeConversations?: string[]; core?: TestRuntime } = {}): Promise<TeamsHarness> {
   const h = await startTeamsHarness({ connector, store, ...options });
   open.push(h);
   return h;
 }
 
-async function pageFor(core: TestCore, name: string): Promise<PageRequest> {
+async function pageFor(core: TestRuntime, name: string): Promise<PageRequest> {
   const incident = (await core.store.incidents.get(ID))!;
   return { incident, level: 1, role: 'devops', contact: core.contacts.byName(name)!, summary: `${ID} Type 2 — 30 min, nothing tried yet`, lang: 'en' };
 }
@@ -46,7 +46,7 @@ describe('Teams: proactive messages from stored conversation references', () => 
     open.splice(0);
 
     // A new process: new core and module instance over the same store.
-    const second = await harness({ core: await buildTestCore({ store }) });
+    const second = await harness({ core: await buildTestRuntime({ store }) });
     await second.core.router.dispatch('/incident open type2', second.core.as('Park DevOps'));
     const before = connector.calls.length;
     const result = await second.core.chat.page(await pageFor(second.core, 'Kim DevOps'));
@@ -121,7 +121,7 @@ describe('Teams: proactive messages from stored conversation references', () => 
     await first.close();
     open.splice(0);
 
-    const second = await harness({ opsConversation: OPS_CHANNEL, core: await buildTestCore({ store }) });
+    const second = await harness({ opsConversation: OPS_CHANNEL, core: await buildTestRuntime({ store }) });
     const before = connector.calls.length;
     await second.core.router.dispatch(`/incident ack ${ID}`, second.core.as('Park DevOps'));
     await second.module.idle();

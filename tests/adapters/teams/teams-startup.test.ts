@@ -9,7 +9,7 @@ import { VirtualClock } from '../../../src/clock/virtual-clock.js';
 import { packageRoot } from '../../../src/config/package-root.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
-import { TUESDAY_10_KST } from '../../support/test-core.js';
+import { TUESDAY_10_KST } from '../../support/test-runtime.js';
 import { OPS_CHANNEL, TEAMS_USERS, TeamsActivityBuilder } from './support/a-teams-activity.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { FakeBotConnector } from './support/fake-bot-connector.js';

@@ -1,9 +1,9 @@
 import type { PageRequest } from '../../../src/notify/pager.js';
 import type { Role } from '../../../src/runbook/pack-schema.js';
-import type { TestCore } from '../../support/test-core.js';
+import type { TestRuntime } from '../../support/test-runtime.js';
 
 /** Builds a page for a person on the contact list about a freshly opened incident. */
-export function aPageRequest(core: TestCore) {
+export function aPageRequest(core: TestRuntime) {
   let person = 'Kim DevOps';
   let level = 0;
   let role: Role = 'devops';

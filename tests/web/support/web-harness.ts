@@ -5,7 +5,7 @@ import { LiveUpdates } from '../../../src/web/live-updates.js';
 import { coreWebData } from '../../../src/web/web-data.js';
 import { WebLinkSigner } from '../../../src/web/web-link-signer.js';
 import { webRoutes } from '../../../src/web/web-routes.js';
-import type { TestCore } from '../../support/test-core.js';
+import type { TestRuntime } from '../../support/test-runtime.js';
 
 /** The secret the harness signs links with. */
 export const WEB_SECRET = 'web-test-secret-0123456789abcdef01234567';
@@ -22,7 +22,7 @@ export interface WebHarness {
 }
 
 /** Serves `/web` over a test core: sign-in links on (WEB_SECRET), the proxy header only when given. */
-export async function webHarness(core: TestCore, options: { trustedHeader?: string; secrets?: string[]; now?: () => number; signerNow?: () => number } = {}): Promise<WebHarness> {
+export async function webHarness(core: TestRuntime, options: { trustedHeader?: string; secrets?: string[]; now?: () => number; signerNow?: () => number } = {}): Promise<WebHarness> {
   const signer = new WebLinkSigner(WEB_SECRET, options.signerNow ?? Date.now);
   const live = new LiveUpdates({ coalesceMs: 20, changeMark: () => core.store.incidents.changeMark(), pollMs: 200 });
   live.subscribe(core.events);

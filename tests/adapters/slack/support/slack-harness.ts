@@ -6,7 +6,7 @@ import type { AppContext } from '../../../../src/app/drbot-module.js';
 import { loadConfig } from '../../../../src/config/load-config.js';
 import { HttpServer } from '../../../../src/http/http-server.js';
 import type { Store } from '../../../../src/store/store.js';
-import { buildTestCore, type TestCore } from '../../../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../../../support/test-runtime.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 
 /** The signing secret the harness's Slack app is configured with. */
@@ -17,7 +17,7 @@ export const SLACK_USERS = { kim: 'U0DEVOPS01', park: 'U0DEVOPS02', lee: 'U0BACK
 
 /** drbot with the Slack module, composed like startDrbot (test core, shared HTTP server), against a fake Slack. */
 export interface SlackHarness {
-  core: TestCore;
+  core: TestRuntime;
   slack: SlackModule;
   fake: FakeSlackApi;
   /** drbot's base URL. */
@@ -53,7 +53,7 @@ export async function startSlackHarness(
 ): Promise<SlackHarness> {
   const fake = options.fake ?? (await new FakeSlackApi().start());
   // With a store of the test's own (a replica of another harness), the test closes it.
-  const core = await buildTestCore({ agents: options.agents, store: options.store });
+  const core = await buildTestRuntime({ agents: options.agents, store: options.store });
   const closeCore = () => (options.store ? Promise.resolve() : core.close());
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-test-token',

@@ -2,13 +2,13 @@ import { HttpServer } from '../../../../src/http/http-server.js';
 import { loadConfig, type DrbotConfig } from '../../../../src/config/load-config.js';
 import type { Store } from '../../../../src/store/store.js';
 import { TeamsModule } from '../../../../adapters/teams/teams-module.js';
-import { buildTestCore, type TestCore } from '../../../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../../../support/test-runtime.js';
 import { TeamsActivityBuilder } from './a-teams-activity.js';
 import { FakeBotConnector } from './fake-bot-connector.js';
 
 /** A drbot with the real TeamsModule on a real HTTP server, and a fake Bot Connector to answer to. */
 export interface TeamsHarness {
-  core: TestCore;
+  core: TestRuntime;
   module: TeamsModule;
   http: HttpServer;
   config: DrbotConfig;
@@ -24,11 +24,11 @@ export interface TeamsHarness {
 
 /** Starts the harness; `env` defaults to the insecure local mode. */
 export async function startTeamsHarness(
-  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; noticeConversations?: string[]; connector?: FakeBotConnector; core?: TestCore } = {},
+  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; noticeConversations?: string[]; connector?: FakeBotConnector; core?: TestRuntime } = {},
 ): Promise<TeamsHarness> {
   const connector = options.connector ?? new FakeBotConnector();
   if (!connector.url) await connector.start();
-  const core = options.core ?? (await buildTestCore({ store: options.store }));
+  const core = options.core ?? (await buildTestRuntime({ store: options.store }));
   const base = loadConfig({ DRBOT_LANG: 'en', ...(options.env ?? { DRBOT_TEAMS_INSECURE: '1' }) });
   const config: DrbotConfig = {
     ...base,

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('drbot as started', () => {
   it('pages through the fallback pager with email when SMTP_URL is set, and writes the report under REPORTS_DIR on resolve', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'drbot-report-module-'));
+    dir = mkdtempSync(join(tmpdir(), 'drbot-start-pager-reports-'));
     smtp = await startLocalSmtpServer();
     const reportsDir = join(dir, 'reports');
     const output = new PassThrough();

@@ -17,7 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
 /** A runtime over in-memory SQLite, a virtual clock and (by default) no agent: real code, no outside world. */
-export interface TestCore extends Runtime {
+export interface TestRuntime extends Runtime {
   readonly clock: VirtualClock;
   readonly router: Router;
   /** The contact list's people as actors, by name. */
@@ -33,9 +33,9 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
  * and ops-channel failures are thrown (so a test sees them), pages go straight to the chat senders,
  * and metrics are left out unless asked for.
  */
-export async function buildTestCore(
+export async function buildTestRuntime(
   options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string } } = {},
-): Promise<TestCore> {
+): Promise<TestRuntime> {
   const base = loadConfig({ DRBOT_LANG: options.lang ?? 'en' });
   const config = {
     ...base,
