@@ -39,6 +39,33 @@ export function wsTransport(url: string, id: string, token: string, tls: { ca?: 
     });
 }
 
+/**
+ * Several drbot replicas: each attempt starts with the replica that answered last and tries the
+ * others in turn until one takes the link, so an agent whose replica died is back on another one
+ * within one reconnect. Refused credentials stop the round (every replica checks the same list).
+ * Returns the index of the replica connected to through `onConnected`, for the log.
+ */
+export function failoverTransport(transports: readonly AgentTransport[], onConnected?: (index: number) => void): AgentTransport {
+  if (transports.length === 1) return transports[0]!;
+  let current = 0;
+  return async (signal) => {
+    let lastError: unknown;
+    for (let i = 0; i < transports.length; i++) {
+      const index = (current + i) % transports.length;
+      try {
+        const socket = await transports[index]!(signal);
+        current = index;
+        onConnected?.(index);
+        return socket;
+      } catch (err) {
+        if (err instanceof AgentAuthRejected || signal?.aborted) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError instanceof Error ? lastError : new Error('no drbot replica answered');
+  };
+}
+
 /** Reconnect delays when agent.yaml does not set them: half a second first, at most 30 s. */
 export const DEFAULT_BACKOFF_MS = { min: 500, max: 30_000 };
 

@@ -9,6 +9,8 @@ const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -
 const Path = z.string().min(1);
 const Port = z.number().int().min(1).max(65535);
 /** What a process's argv must contain: one string, or several that must all appear. */
+/** A drbot agent endpoint. */
+const WsUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, 'ws:// or wss:// URL');
 const Match = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const NameMap = <T extends z.ZodType>(value: T) => z.record(Name, value).default({});
@@ -38,8 +40,13 @@ export const AgentConfigFile = z
     host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
     drbot: z
       .object({
-        /** drbot's agent endpoint: ws://host:3000/agent, or wss:// when drbot is behind TLS. */
-        url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'ws:// or wss:// URL'),
+        /** drbot's agent endpoint: ws://host:3000/agent, or wss:// when drbot is behind TLS (one replica, or a load balancer in front of several). */
+        url: WsUrl.optional(),
+        /**
+         * Several drbot replicas' agent endpoints instead of one `url`: the agent connects to one and,
+         * when that replica goes away, to the next that answers (its requests are settled there by asking the agent).
+         */
+        urls: z.array(WsUrl).min(1).max(16).optional(),
         /** Environment variable holding the token (never the token itself). */
         tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('DRBOT_AGENT_TOKEN'),
         /** PEM file of the CA (or self-signed certificate) to trust for a wss:// URL, besides the system's. */
@@ -52,6 +59,11 @@ export const AgentConfigFile = z
           .default({ minSeconds: 0.5, maxSeconds: 30 }),
       })
       .strict()
+      .refine((d) => (d.url === undefined) !== (d.urls === undefined), 'give drbot.url (one drbot or a load balancer) or drbot.urls (several replicas), not both')
+      .transform((d) => {
+        const urls = d.urls ?? [d.url!];
+        return { ...d, url: urls[0]!, urls };
+      })
       .optional(),
     /** Where the executed-request ledger lives. */
     stateDir: Path,

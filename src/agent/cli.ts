@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../logging/create-logger.js';
 import { ConfigError, DrbotError, toDrbotError } from '../errors/drbot-error.js';
-import { wsTransport } from './agent-client.js';
+import { failoverTransport, wsTransport } from './agent-client.js';
 import { loadAgentConfig } from './agent-config.js';
 import { checkAgentTransport } from './check-agent-transport.js';
 import { startAgent } from './start-agent.js';
@@ -13,7 +13,7 @@ import { lazyDocker } from './host-tools.js';
 import Docker from 'dockerode';
 
 const USAGE = `usage: drbot-agent --config agent.yaml [--insecure-transport]
-  Connects out to drbot (agent.yaml drbot.url), authenticates with the agent id and the token in
+  Connects out to drbot (agent.yaml drbot.url, or drbot.urls for several replicas), authenticates with the agent id and the token in
   the environment variable named by drbot.tokenEnv (default DRBOT_AGENT_TOKEN), and runs only the
   actions and parameters agent.yaml allows. Runs until SIGTERM or SIGINT, reconnecting for as long
   as drbot is away.
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadAgentConfig(path);
   if (!config.drbot) throw new ConfigError(`${path} has no drbot.url`, 'add drbot: { url: wss://drbot-host:3000/agent } (drbot serves TLS with tls.cert/tls.key; drbot.ca trusts a private CA)');
   const insecure = args['insecure-transport'] === true;
-  checkAgentTransport(config.drbot.url, insecure);
+  for (const url of config.drbot.urls) checkAgentTransport(url, insecure);
   const token = process.env[config.drbot.tokenEnv];
   if (!token) {
     process.stderr.write(`drbot-agent: environment variable ${config.drbot.tokenEnv} (the agent token) is not set\n`);
@@ -60,12 +60,18 @@ async function main(argv: string[]): Promise<number> {
   const watchdog = config.watchdog ? watchdogChannelsFromEnv(config.watchdog, process.env) : undefined;
   if (watchdog) for (const name of WATCHDOG_ENV) delete process.env[name];
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secrets: [token, ...(watchdog?.secrets ?? [])] });
-  if (insecure && new URL(config.drbot.url).protocol === 'ws:') log.warn({ url: config.drbot.url }, '--insecure-transport: the agent token travels in clear to drbot; use wss:// on any network you do not control');
+  const clear = config.drbot.urls.filter((u) => new URL(u).protocol === 'ws:');
+  if (insecure && clear.length) log.warn({ urls: clear }, '--insecure-transport: the agent token travels in clear to drbot; use wss:// on any network you do not control');
   const ca = config.drbot.ca ? readFileSync(resolve(dirname(path), config.drbot.ca)) : undefined;
   const { minSeconds, maxSeconds } = config.drbot.reconnect;
   // dockerode is imported statically here (the embedded agent loads it on first use) so that
   // scripts/bundle-agent.mjs puts it into the single-file agent
-  const agent = startAgent(config, wsTransport(config.drbot.url, config.id, token, { ca }), {
+  const urls = config.drbot.urls;
+  const transport = failoverTransport(
+    urls.map((url) => wsTransport(url, config.id, token, { ca })),
+    (index) => log.info({ url: urls[index] }, 'linked to drbot replica'),
+  );
+  const agent = startAgent(config, transport, {
     log,
     backoffMs: { min: minSeconds * 1000, max: maxSeconds * 1000 },
     tools: { docker: lazyDocker(config, () => Docker) },
@@ -75,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     {
       id: config.id,
       host: config.host,
-      url: config.drbot.url,
+      urls: config.drbot.urls,
       watchdog: agent.watchdog ? { afterMinutes: config.watchdog!.afterMinutes, repeatMinutes: config.watchdog!.repeatMinutes, channels: agent.watchdog.report().channels } : undefined,
     },
     'drbot-agent started',
