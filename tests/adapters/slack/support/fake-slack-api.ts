@@ -9,6 +9,8 @@ export interface RecordedCall {
   at: number;
   /** The HTTP status the fake answered with. */
   status: number;
+  /** The request path (tells one response_url from another). */
+  path?: string;
 }
 
 type Failure = { status: number; retryAfter?: number; times: number };
@@ -106,7 +108,7 @@ export class FakeSlackApi {
     });
     const path = (req.url ?? '').split('?')[0]!;
     const args = parseBody(raw, req.headers['content-type'] ?? '');
-    const record = (method: string, status: number) => this.calls.push({ method, args, at: Date.now(), status });
+    const record = (method: string, status: number) => this.calls.push({ method, args, at: Date.now(), status, path });
     if (path.startsWith('/response/')) {
       record('response_url', 200);
       return { status: 200, body: { ok: true } };
