@@ -17,7 +17,7 @@ const COUNT = 200;
 const CHANNEL = '19:bench@thread.tacv2';
 
 /** A minimal Bot Connector that resolves a waiter when the reply to an activity arrives. */
-async function startConnector(): Promise<{ url: string; replyTo(id: string): Promise<void>; close(): Promise<void> }> {
+export async function startConnector(): Promise<{ url: string; replyTo(id: string): Promise<void>; close(): Promise<void> }> {
   const waiting = new Map<string, () => void>();
   const app = express();
   app.use(express.json({ limit: '2mb' }));
