@@ -8,18 +8,28 @@ import type { Store } from '../store/store.js';
 import { canTransition, type ImpactScope, type Incident, type IncidentStatus, type TimelineEntry, type TimelineKind } from './incident.js';
 import { originOf, type IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
-import { openingTimers, TIMER } from './timer-kinds.js';
 import { DRILL_TAG, type DrillPlan } from './drill.js';
+import { openingTimers, TIMER } from './timer-kinds.js';
+import { formatTime } from '../i18n/format-time.js';
+import { parseStartTime } from '../i18n/parse-start-time.js';
+import type { Correction } from '../router/command.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { translator } from '../i18n/lang.js';
 
 /** Checklist items the engine ticks by itself when an incident opens. */
-const TICKED_ON_OPEN = ['record-time', 'identify-type', 'impact-scope'];
+const TICKED_ON_OPEN = ['record-time', 'identify-type'];
+
+/** The checklist item ticked when someone states the impact (at open or with `set impact`). */
+const IMPACT_ITEM = 'impact-scope';
+
+/** How long after its resolve an incident may be reopened. */
+export const REOPEN_WINDOW_MS = 24 * 3_600_000;
 
 /** Input of `open`. */
 export interface OpenInput {
   type: FaultType;
-  scope: ImpactScope;
+  /** The impact the opener gave; left out, the incident counts as `full` and the impact item stays unticked. */
+  scope?: ImpactScope;
   note: string;
   actor: Actor;
   /** Platform event id (Slack trigger, retried request); a second open with the same key returns the first incident. */
@@ -50,7 +60,7 @@ export class IncidentService {
             day,
             seq,
             type: input.type.id,
-            scope: input.scope,
+            scope: input.scope ?? 'full',
             status: 'open',
             note: input.note,
             host: pack.host,
@@ -76,11 +86,11 @@ export class IncidentService {
               incident,
               input.actor,
               'opened',
-              `${input.drill ? DRILL_TAG + ' ' : ''}Type ${input.type.id} ${input.type.title[this.core.lang]} (${input.scope})${input.note ? ': ' + input.note : ''}${drill}`,
-              { type: input.type.id, scope: input.scope, ...(input.drill ? { drill: { ...input.drill } } : {}) },
+              `${input.drill ? DRILL_TAG + ' ' : ''}Type ${input.type.id} ${input.type.title[this.core.lang]} (${incident.scope})${input.note ? ': ' + input.note : ''}${drill}`,
+              { type: input.type.id, scope: incident.scope, ...(input.drill ? { drill: { ...input.drill } } : {}) },
             ),
           ];
-          await tx.incidents.tickMany(incident.id, TICKED_ON_OPEN, input.actor.name, now);
+          await tx.incidents.tickMany(incident.id, input.scope ? [...TICKED_ON_OPEN, IMPACT_ITEM] : TICKED_ON_OPEN, input.actor.name, now);
           await tx.timers.scheduleNew(incident.id, openingTimers(pack, now, input.drill?.speed ?? 1));
           return { incident, created: true, entries };
         });
@@ -189,6 +199,100 @@ export class IncidentService {
     return ticked;
   }
 
+  /**
+   * Corrects an open incident: its fault type (the runbook shown changes; the timeline, ticks and
+   * approvals stay), its impact (ticks the impact item), or when it really started (the RTO clock,
+   * ladder and alarms move with it; one already past fires once, now). The change is on the timeline.
+   */
+  async correct(incident: Incident, actor: Actor, change: Correction): Promise<Outcome<Incident>> {
+    if (incident.status !== 'open') return notOpen(incident);
+    const { pack, timeZone } = this.core;
+    if (change.field === 'type') {
+      const type = pack.types.find((t) => t.id === change.type);
+      if (!type) return refuse(`장애 유형 ${change.type}이(가) 없습니다.`, `There is no fault type ${change.type}.`);
+      if (type.id === incident.type) return refuse(`${incident.id}은(는) 이미 Type ${type.id}입니다.`, `${incident.id} is already Type ${type.id}.`);
+      const from = pack.types.find((t) => t.id === incident.type);
+      return this.mutate(
+        incident,
+        actor,
+        'correction',
+        {
+          ko: `장애 유형 정정: Type ${incident.type}${from ? ` ${from.title.ko}` : ''} → Type ${type.id} ${type.title.ko} (${actor.name})`,
+          en: `fault type corrected: Type ${incident.type}${from ? ` ${from.title.en}` : ''} → Type ${type.id} ${type.title.en} (by ${actor.name})`,
+        },
+        (i) => ({ ...i, type: type.id }),
+      );
+    }
+    if (change.field === 'impact') {
+      return this.mutate(
+        incident,
+        actor,
+        'correction',
+        { ko: `영향 범위: ${incident.scope} → ${change.scope} (${actor.name})`, en: `impact: ${incident.scope} → ${change.scope} (by ${actor.name})` },
+        (i) => ({ ...i, scope: change.scope }),
+        async (tx) => {
+          await tx.incidents.tick(incident.id, IMPACT_ITEM, actor.name, this.core.clock.now());
+        },
+      );
+    }
+    const now = this.core.clock.now();
+    const parsed = parseStartTime(change.when, now, timeZone);
+    if (!parsed.ok) {
+      return parsed.reason === 'future'
+        ? refuse(`"${clip(change.when)}"은(는) 아직 오지 않은 시각입니다.`, `"${clip(change.when)}" is in the future.`)
+        : refuse(`"${clip(change.when)}"을(를) 시각으로 읽을 수 없습니다: HH:MM 또는 ISO 시각 (예: 02:40, 2026-11-28T02:40+09:00).`, `Cannot read "${clip(change.when)}" as a time: use HH:MM or an ISO time (e.g. 02:40, 2026-11-28T02:40+09:00).`);
+    }
+    const at = parsed.at;
+    if (at === incident.openedAt) return refuse(`${incident.id}의 발생 시각은 이미 ${formatTime(at, timeZone)}입니다.`, `${incident.id} already started at ${formatTime(at, timeZone)}.`);
+    return this.mutate(
+      incident,
+      actor,
+      'correction',
+      {
+        ko: `발생 시각 정정: ${formatTime(incident.openedAt, timeZone)} → ${formatTime(at, timeZone)} (${actor.name}); RTO·에스컬레이션이 따라 움직입니다`,
+        en: `start corrected: ${formatTime(incident.openedAt, timeZone)} → ${formatTime(at, timeZone)} (by ${actor.name}); the RTO clock and the ladder follow`,
+      },
+      (i) => ({ ...i, openedAt: at }),
+      (tx, updated) => this.rearmTimers(tx, updated, now),
+    );
+  }
+
+  /**
+   * Reopens a resolved incident within 24 h of its resolve: the RTO clock runs on from the original
+   * start, the ladder and alarms not yet fired are armed again (one already past fires once, now).
+   */
+  async reopen(incident: Incident, actor: Actor): Promise<Outcome<Incident>> {
+    if (incident.status !== 'resolved') {
+      return refuse(
+        incident.status === 'open' ? `${incident.id}은(는) 이미 열려 있습니다.` : `${incident.id}은(는) ${incident.status} 상태라 다시 열 수 없습니다. 새 인시던트를 여세요.`,
+        incident.status === 'open' ? `${incident.id} is already open.` : `${incident.id} is ${incident.status}; it cannot be reopened. Open a new incident.`,
+      );
+    }
+    const now = this.core.clock.now();
+    if (incident.resolvedAt !== undefined && now - incident.resolvedAt > REOPEN_WINDOW_MS) {
+      return refuse(
+        `${incident.id}은(는) 복구 완료 후 24시간이 지나 다시 열 수 없습니다 (${formatTime(incident.resolvedAt, this.core.timeZone)} 복구). 새 인시던트를 여세요.`,
+        `${incident.id} was resolved more than 24 h ago (${formatTime(incident.resolvedAt, this.core.timeZone)}); open a new incident instead.`,
+      );
+    }
+    return this.transition(
+      incident,
+      actor,
+      'open',
+      (i) => ({ ...i, status: 'open', resolvedAt: undefined, resolvedBy: undefined }),
+      { ko: `다시 열림 (${actor.name})`, en: `reopened by ${actor.name}` },
+    );
+  }
+
+  /** Moves the incident's unfired opening timers to count from its (corrected) start; the quiet reminder counts from `now`. */
+  private async rearmTimers(tx: Store, incident: Incident, now: number): Promise<void> {
+    const speed = incident.drillPlan?.speed ?? 1;
+    const quiet = openingTimers(this.core.pack, now, speed).find((t) => t.kind === TIMER.quiet);
+    for (const timer of openingTimers(this.core.pack, incident.openedAt, speed)) {
+      await tx.timers.schedule(incident.id, timer.kind, timer.kind === TIMER.quiet && quiet ? quiet.dueAt : timer.dueAt, timer.payload);
+    }
+  }
+
   /** Marks the incident recovered: stops the RTO clock and every timer. */
   async resolve(incident: Incident, actor: Actor, cause: string): Promise<Outcome<Incident>> {
     return this.transition(incident, actor, 'resolved', (i, now) => ({ ...i, status: 'resolved', resolvedAt: now, resolvedBy: actor.name, cause: cause || i.cause }), {
@@ -245,7 +349,8 @@ export class IncidentService {
       );
     }
     const result = await this.mutate(incident, actor, 'status', text, (i) => apply(i, this.core.clock.now()), async (tx, updated) => {
-      if (to !== 'closed') await tx.timers.cancelForIncident(updated.id, this.core.clock.now());
+      if (to === 'open') await this.rearmTimers(tx, updated, this.core.clock.now());
+      else if (to !== 'closed') await tx.timers.cancelForIncident(updated.id, this.core.clock.now());
     }, to);
     return result;
   }

@@ -59,6 +59,7 @@ export type TimelineKind =
   | 'alarm'
   | 'reminder'
   | 'status'
+  | 'correction'
   | 'notice'
   | 'report'
   | 'system';

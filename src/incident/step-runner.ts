@@ -2,7 +2,7 @@ import { AgentOfflineError, type ActionResult } from '../agentlink/agent-port.js
 import type { Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import { formatTime } from '../i18n/format-time.js';
-import { allSteps, findStep, type LocatedStep } from '../runbook/find-step.js';
+import { allSteps, matchStep, stepNumber, type LocatedStep } from '../runbook/find-step.js';
 import type { FaultType, Step } from '../runbook/pack-schema.js';
 import { UniqueViolationError } from '../errors/drbot-error.js';
 import type { Store } from '../store/store.js';
@@ -51,13 +51,23 @@ export class StepRunner {
     return type;
   }
 
-  /** Finds a step of the incident's type, with a message listing the valid ids when it is not there. */
-  locate(incident: Incident, stepId: string): Outcome<LocatedStep> {
+  /**
+   * Finds the step a person named — by id, unique prefix or number on the card — among the steps
+   * `among` accepts; an ambiguous name lists the candidates, an unknown one the valid steps.
+   */
+  locate(incident: Incident, stepRef: string, among?: (s: LocatedStep) => boolean): Outcome<LocatedStep> {
     const type = this.typeOf(incident);
-    const found = findStep(type, stepId);
-    if (found) return ok(found);
-    const ids = allSteps(type).map((s) => s.step.id).join(', ');
-    return refuse(`Type ${type.id}에 "${clip(stepId)}" 단계가 없습니다. 단계: ${ids}`, `Type ${type.id} has no step "${clip(stepId)}". Steps: ${ids}`);
+    const match = matchStep(type, stepRef, among);
+    if (match.kind === 'one') return ok(match.located);
+    const numbered = (steps: LocatedStep[]) => steps.map((s) => `${stepNumber(type, s.step.id)}. ${s.step.id}`).join(', ');
+    if (match.kind === 'several') {
+      return refuse(
+        `"${clip(stepRef)}"에 맞는 단계가 여럿입니다 (아무것도 하지 않았습니다): ${numbered(match.candidates)}`,
+        `"${clip(stepRef)}" matches several steps (nothing was done): ${numbered(match.candidates)}`,
+      );
+    }
+    const valid = numbered(allSteps(type).filter((s) => !among || among(s)));
+    return refuse(`Type ${type.id}에 "${clip(stepRef)}" 단계가 없습니다. 단계: ${valid}`, `Type ${type.id} has no step "${clip(stepRef)}". Steps: ${valid}`);
   }
 
   /**
@@ -69,7 +79,7 @@ export class StepRunner {
    */
   async approve(incident: Incident, actor: Actor, stepId: string, options: ApproveOptions = {}): Promise<Outcome<ApproveResult>> {
     if (incident.status !== 'open') return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
-    const located = this.locate(incident, stepId);
+    const located = this.locate(incident, stepId, (s) => s.step.mutates);
     if (!located.ok) return located;
     const { step } = located.value;
     if (!step.mutates) {
@@ -218,7 +228,7 @@ export class StepRunner {
     const type = this.typeOf(incident);
     let steps = type.diagnostics;
     if (stepId) {
-      const located = this.locate(incident, stepId);
+      const located = this.locate(incident, stepId, (s) => !s.step.mutates);
       if (!located.ok) return located;
       if (located.value.step.mutates) return refuse(`"${stepId}"은(는) 진단 단계가 아닙니다.`, `"${stepId}" is not a diagnostic step.`);
       steps = [located.value.step];

@@ -28,7 +28,7 @@ const STATUS = { open: { ko: '진행 중', en: 'open' }, resolved: { ko: '복구
 const APPROVAL = { pending: { ko: '2차 승인 대기', en: 'waiting for a second person' }, approved: { ko: '승인됨 (미실행)', en: 'approved, not run' }, used: { ko: '실행됨', en: 'used' }, expired: { ko: '만료', en: 'expired' } } as const;
 const MARK: Record<StepRunStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌', unknown: '❔', running: '⏳' };
 /** Timeline entries worth a line in the report's timeline (the rest is in the other sections). */
-const TIMELINE_KINDS = new Set(['opened', 'ack', 'assign', 'escalate', 'page', 'alarm', 'notice', 'note', 'status', 'report']);
+const TIMELINE_KINDS = new Set(['opened', 'ack', 'assign', 'escalate', 'page', 'alarm', 'notice', 'note', 'status', 'correction', 'report']);
 
 /**
  * The post-incident report in the procedure's template (`# Incident Report`, 개요, 원인, 복구 과정,

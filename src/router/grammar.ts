@@ -32,7 +32,9 @@ const SCOPES: Record<string, 'full' | 'partial' | 'feature'> = {
 const NOTICE_KINDS: Record<string, 'outage' | 'recovered'> = { outage: 'outage', 장애: 'outage', recovered: 'recovered', recovery: 'recovered', 복구: 'recovered' };
 
 const ROLES = new Set(['devops', 'backend', 'it_support', 'cto', 'commander']);
-const STEP = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** A step as typed: its id, a unique prefix of it, or its number on the card. */
+const STEP_REF = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 
 const bad = (ko: string, en: string) => l(ko, en);
 
@@ -42,6 +44,7 @@ function optionalId(args: string[]): { id?: string; rest: string[] } {
   return id ? { id, rest: args.slice(1) } : { rest: args };
 }
 
+/** Splits off a leading incident id that must be there (verbs about incidents that are not open). */
 function requiredId(args: string[]): { id: string; rest: string[] } | Localized {
   if (!args[0]) return bad('인시던트 ID가 필요합니다.', 'An incident id is needed.');
   const id = normaliseIncidentId(args[0]);
@@ -55,12 +58,12 @@ function noMore(rest: string[], cmd: Command): Command | Localized {
   return rest.length ? bad(`필요 없는 인자: ${rest.join(' ').slice(0, 40)}`, `Unexpected words: ${rest.join(' ').slice(0, 40)}`) : cmd;
 }
 
+/** Parser of `approve|run [id] <step> …`: the id may be left out when one incident is open, the step named by id, prefix or number. */
 function idAndStep(verb: 'approve' | 'run') {
   return (args: string[]): Command | Localized => {
-    const r = requiredId(args);
-    if (isReason(r)) return r;
+    const r = optionalId(args);
     const step = r.rest[0]?.toLowerCase();
-    if (!step || !STEP.test(step)) return bad('단계 ID가 필요합니다 (예: restart-predictor).', 'A step id is needed (e.g. restart-predictor).');
+    if (!step || !STEP_REF.test(step)) return bad('단계 ID 또는 카드의 번호가 필요합니다 (예: restart-predictor, 2).', 'A step id or its number on the card is needed (e.g. restart-predictor, 2).');
     return noMore(r.rest.slice(1), { verb, id: r.id, step });
   };
 }
@@ -68,10 +71,11 @@ function idAndStep(verb: 'approve' | 'run') {
 /** Words after `approve <id> <step>` that ask to run a step that already ran once more, on purpose. */
 const AGAIN = new Set(['again', '다시']);
 
-/** `approve <id> <step> [again]`. */
+/** `approve [id] <step> [again]`. */
 function approveArgs(args: string[]): Command | Localized {
-  const parsed = idAndStep('approve')(args.length >= 3 && AGAIN.has(args[2]!.toLowerCase()) ? args.slice(0, 2) : args);
-  if (isReason(parsed) || parsed.verb !== 'approve' || args.length < 3) return parsed;
+  const again = args.length >= 2 && AGAIN.has(args.at(-1)!.toLowerCase());
+  const parsed = idAndStep('approve')(again ? args.slice(0, -1) : args);
+  if (isReason(parsed) || parsed.verb !== 'approve' || !again) return parsed;
   return { ...parsed, again: true };
 }
 
@@ -106,7 +110,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
       }
       const scope = args[1] ? SCOPES[args[1].toLowerCase()] : undefined;
       const note = args.slice(scope ? 2 : 1).join(' ');
-      return { verb: 'open', type: type.id, scope: scope ?? 'full', note };
+      return { verb: 'open', type: type.id, ...(scope ? { scope } : {}), note };
     },
   },
   {
@@ -141,7 +145,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     parse: (args) => {
       const { id, rest } = optionalId(args);
       const step = rest[0]?.toLowerCase();
-      if (step && !STEP.test(step)) return bad(`"${step.slice(0, 40)}"은(는) 단계 ID가 아닙니다.`, `"${step.slice(0, 40)}" is not a step id.`);
+      if (step && !STEP_REF.test(step)) return bad(`"${step.slice(0, 40)}"은(는) 단계 ID가 아닙니다.`, `"${step.slice(0, 40)}" is not a step id.`);
       return noMore(rest.slice(1), { verb: 'diag', id, step });
     },
   },
@@ -154,26 +158,25 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'approve',
-    usage: '/incident approve <id> <step> [again]',
+    usage: '/incident approve [id] <step|number> [again]',
     summary: l('복구 단계 승인 (승인되면 실행; 이미 실행된 단계는 again으로만 다시 실행)', 'approve a recovery step (it runs once approved; one that already ran runs again only with `again`)'),
     access: 'contact',
     parse: approveArgs,
   },
   {
     verb: 'run',
-    usage: '/incident run <id> <step>',
+    usage: '/incident run [id] <step|number>',
     summary: l('단계 실행 (진단, 수동 단계 완료, 승인된 복구 단계)', 'run a step (diagnostic, manual step done, approved recovery step)'),
     access: 'contact',
     parse: idAndStep('run'),
   },
   {
     verb: 'check',
-    usage: '/incident check <id> <item>',
+    usage: '/incident check [id] <item|number>',
     summary: l('체크리스트 항목 완료', 'tick a checklist item'),
     access: 'contact',
     parse: (args) => {
-      const r = requiredId(args);
-      if (isReason(r)) return r;
+      const r = optionalId(args);
       const item = r.rest[0]?.toLowerCase();
       if (!item || !/^[a-z0-9-]{1,64}$/.test(item)) return bad('체크리스트 항목 ID 또는 번호가 필요합니다.', 'A checklist item id or number is needed.');
       return noMore(r.rest.slice(1), { verb: 'check', id: r.id, item });
@@ -195,12 +198,11 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'assign',
-    usage: '/incident assign <id> <devops|backend|it_support|cto|commander> <person…>',
+    usage: '/incident assign [id] <devops|backend|it_support|cto|commander> <person…>',
     summary: l('역할 담당자 지정', 'assign a person to a role'),
     access: 'contact',
     parse: (args) => {
-      const r = requiredId(args);
-      if (isReason(r)) return r;
+      const r = optionalId(args);
       const role = r.rest[0]?.toLowerCase();
       if (!role || !ROLES.has(role)) return bad('역할: devops, backend, it_support, cto, commander', 'Role: devops, backend, it_support, cto, commander');
       const person = r.rest.slice(1).join(' ');
@@ -210,24 +212,22 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'note',
-    usage: '/incident note <id> <text…>',
+    usage: '/incident note [id] <text…>',
     summary: l('타임라인에 메모', 'add a note to the timeline'),
     access: 'contact',
     parse: (args) => {
-      const r = requiredId(args);
-      if (isReason(r)) return r;
+      const r = optionalId(args);
       if (!r.rest.length) return bad('메모 내용이 필요합니다.', 'Note text is needed.');
       return { verb: 'note', id: r.id, text: r.rest.join(' ') };
     },
   },
   {
     verb: 'notify',
-    usage: '/incident notify <id> outage|recovered [text…]',
+    usage: '/incident notify [id] outage|recovered [text…]',
     summary: l('사용자 알림 게시 (장애 / 복구 완료)', 'post the notice to users (outage / recovered)'),
     access: 'contact',
     parse: (args) => {
-      const r = requiredId(args);
-      if (isReason(r)) return r;
+      const r = optionalId(args);
       const kind = NOTICE_KINDS[r.rest[0]?.toLowerCase() ?? ''];
       if (!kind) return bad('알림 종류가 필요합니다: outage(장애) 또는 recovered(복구)', 'A notice kind is needed: outage or recovered');
       return { verb: 'notify', id: r.id, kind, text: r.rest.slice(1).join(' ') };
@@ -258,6 +258,45 @@ export const GRAMMAR: readonly VerbSpec[] = [
     parse: onlyOptionalId('report'),
   },
   {
+    verb: 'set',
+    usage: '/incident set [id] type <t> | impact full|partial|feature | started <HH:MM | ISO time>',
+    summary: l('인시던트 정정: 장애 유형, 영향 범위, 발생 시각', 'correct the incident: fault type, impact, when it started'),
+    access: 'contact',
+    parse: (args, pack) => {
+      const { id, rest } = optionalId(args);
+      const field = rest[0]?.toLowerCase();
+      const value = rest.slice(1);
+      if (field === 'type') {
+        if (!value[0]) return bad('장애 유형이 필요합니다 (예: /incident set type type3).', 'A fault type is needed (e.g. /incident set type type3).');
+        const type = findFaultType(pack, value[0]);
+        if (!type) return bad(`알 수 없는 장애 유형 "${value[0].slice(0, 40)}".`, `Unknown fault type "${value[0].slice(0, 40)}".`);
+        return noMore(value.slice(1), { verb: 'set', id, change: { field: 'type', type: type.id } });
+      }
+      if (field === 'impact' || field === 'scope') {
+        const scope = value[0] ? SCOPES[value[0].toLowerCase()] : undefined;
+        if (!scope) return bad('영향 범위: full(전체), partial(부분), feature(특정 기능)', 'Impact: full, partial or feature');
+        return noMore(value.slice(1), { verb: 'set', id, change: { field: 'impact', scope } });
+      }
+      if (field === 'started' || field === 'start') {
+        const when = value.join(' ').trim();
+        if (!when) return bad('발생 시각이 필요합니다: HH:MM 또는 ISO 시각 (예: 02:40, 2026-11-28T02:40+09:00).', 'A start time is needed: HH:MM or an ISO time (e.g. 02:40, 2026-11-28T02:40+09:00).');
+        return { verb: 'set', id, change: { field: 'started', when: when.slice(0, 64) } };
+      }
+      return bad('바꿀 항목: type, impact, started', 'What to correct: type, impact or started');
+    },
+  },
+  {
+    verb: 'reopen',
+    usage: '/incident reopen <id>',
+    summary: l('복구 완료 후 24시간 안에 다시 열기', 'reopen a resolved incident (within 24 h of resolve)'),
+    access: 'contact',
+    parse: (args) => {
+      const r = requiredId(args);
+      if (isReason(r)) return r;
+      return noMore(r.rest, { verb: 'reopen', id: r.id });
+    },
+  },
+  {
     verb: 'stats',
     usage: '/incident stats [type]',
     summary: l('장애 유형별 이력: 건수, MTTR 중앙값·p90, 복구 직전 단계', 'history per fault type: count, MTTR median and p90, the step before recovery'),
@@ -278,12 +317,11 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'cancel',
-    usage: '/incident cancel <id> <reason…>',
+    usage: '/incident cancel [id] <reason…>',
     summary: l('인시던트 취소 (오탐, 중복)', 'cancel an incident (false alarm, duplicate)'),
     access: ['devops', 'cto'],
     parse: (args) => {
-      const r = requiredId(args);
-      if (isReason(r)) return r;
+      const r = optionalId(args);
       if (!r.rest.length) return bad('취소 사유가 필요합니다.', 'A reason is needed.');
       return { verb: 'cancel', id: r.id, reason: r.rest.join(' ') };
     },

@@ -7,6 +7,7 @@ import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import { drillTag } from '../incident/drill.js';
+import { allSteps } from '../runbook/find-step.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
 
@@ -71,6 +72,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   if (incident.cause) fields.push({ label: t('원인', 'Cause'), value: incident.cause });
   if (incident.note) fields.push({ label: t('메모', 'Note'), value: incident.note });
 
+  const numbers = new Map(allSteps(type).map((s, i) => [s.step.id, i + 1]));
+  const checklistNumbers = new Map(allItems.map((x, i) => [x.item.id, i + 1]));
   const stepItem = (step: Step, kind: 'diag' | 'recovery'): ListItem => {
     const run = lastRun.get(step.id);
     const approval = snap.approvals.filter((a) => a.stepId === step.id).at(-1);
@@ -81,7 +84,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
     if (approval?.status === 'pending') details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
     const flags = [step.destructive ? t('파괴적·2인 승인', 'destructive, two people') : '', step.mutates ? step.approvers.join('/') : ''].filter(Boolean).join(', ');
     return {
-      text: `${step.id} — ${step.title[lang]}${flags ? ` (${flags})` : ''}`,
+      text: `${numbers.get(step.id)}. ${step.id} — ${step.title[lang]}${flags ? ` (${flags})` : ''}`,
       mark,
       detail: details.join('\n') || undefined,
       action: open ? stepAction(incident.id, step, lang, incident.host) : undefined,
@@ -113,7 +116,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
         items: pack.checklists[list].map((item) => {
           const tick = snap.ticks.find((x) => x.itemId === item.id);
           return {
-            text: `${item.id} — ${item.text[lang]}`,
+            text: `${checklistNumbers.get(item.id)}. ${item.id} — ${item.text[lang]}`,
             mark: tick ? 'done' : 'todo',
             detail: tick ? `${tick.doneBy}, ${formatTime(tick.doneAt, pack.timeZone)}` : undefined,
             action: !tick && open ? { label: t('완료', 'Done'), command: `/incident check ${incident.id} ${item.id}` } : undefined,

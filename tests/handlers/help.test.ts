@@ -16,7 +16,7 @@ describe('/incident help', () => {
   });
 
   it('shows one verb and refuses an unknown one', async () => {
-    expect(await replyText(await core.router.dispatch('/incident help approve', core.as('Kim DevOps')))).toContain('/incident approve <id> <step>');
+    expect(await replyText(await core.router.dispatch('/incident help approve', core.as('Kim DevOps')))).toContain('/incident approve [id] <step|number>');
     expect((await core.router.dispatch('/incident help fly', core.as('Kim DevOps'))).refused).toBe(true);
   });
 

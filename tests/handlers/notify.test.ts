@@ -143,7 +143,7 @@ describe('/incident notify', () => {
     for (const line of [`/incident notify ${id}`, `/incident notify ${id} maybe`]) {
       const reply = await core.router.dispatch(line, core.as('Kim DevOps'));
       expect(reply.refused).toBe(true);
-      expect(await replyText(reply)).toContain('/incident notify <id> outage|recovered [text…]');
+      expect(await replyText(reply)).toContain('/incident notify [id] outage|recovered [text…]');
     }
   });
 

@@ -15,7 +15,8 @@ describe('/incident status', () => {
     const text = await replyText(await core.router.dispatch('/incident status', core.as('Lee Backend')));
     expect(text).toContain('RTO');
     expect(text).toContain('elapsed 1 h 23 min · 2 h 37 min left to the goal');
-    expect(text).toMatch(/Checklist\s*: 3\/15/);
+    // The impact was not given at open, so its item stays unticked.
+    expect(text).toMatch(/Checklist\s*: 2\/15/);
     expect(text).toContain('[Checklist: Immediately]');
     expect(text).toContain('[Checklist: During recovery]');
     expect(text).toContain('[Checklist: After recovery]');

@@ -22,13 +22,13 @@ const ID = 'INC-20261126-001';
 
 describe('grammar: valid commands parse into typed commands', () => {
   it.each([
-    [['open', 'type2'], { verb: 'open', type: 2, scope: 'full', note: '' }],
+    [['open', 'type2'], { verb: 'open', type: 2, note: '' }],
     [['open', '2', 'partial', 'DB', 'down'], { verb: 'open', type: 2, scope: 'partial', note: 'DB down' }],
     [['open', 'db', '부분'], { verb: 'open', type: 2, scope: 'partial', note: '' }],
     [['open', 'network', 'feature'], { verb: 'open', type: 3, scope: 'feature', note: '' }],
-    [['open', 'docker'], { verb: 'open', type: 4, scope: 'full', note: '' }],
-    [['open', 'model', 'retrain', 'failed'], { verb: 'open', type: 5, scope: 'full', note: 'retrain failed' }],
-    [['open', 'api'], { verb: 'open', type: 1, scope: 'full', note: '' }],
+    [['open', 'docker'], { verb: 'open', type: 4, note: '' }],
+    [['open', 'model', 'retrain', 'failed'], { verb: 'open', type: 5, note: 'retrain failed' }],
+    [['open', 'api', 'full'], { verb: 'open', type: 1, scope: 'full', note: '' }],
     [['list'], { verb: 'list', all: false }],
     [['list', 'ALL'], { verb: 'list', all: true }],
     [['status'], { verb: 'status', id: undefined }],
@@ -49,6 +49,19 @@ describe('grammar: valid commands parse into typed commands', () => {
     [['resolve', 'disk', 'full'], { verb: 'resolve', id: undefined, cause: 'disk full' }],
     [['close'], { verb: 'close', id: undefined }],
     [['cancel', ID, 'false', 'alarm'], { verb: 'cancel', id: ID, reason: 'false alarm' }],
+    // The id may be left out (the one open incident); steps by number or prefix, items by number.
+    [['approve', '2'], { verb: 'approve', id: undefined, step: '2' }],
+    [['approve', 'restart-b'], { verb: 'approve', id: undefined, step: 'restart-b' }],
+    [['run', 'check-health'], { verb: 'run', id: undefined, step: 'check-health' }],
+    [['check', '4'], { verb: 'check', id: undefined, item: '4' }],
+    [['note', 'restarted', 'nginx'], { verb: 'note', id: undefined, text: 'restarted nginx' }],
+    [['assign', 'backend', 'Lee', 'Backend'], { verb: 'assign', id: undefined, role: 'backend', person: 'Lee Backend' }],
+    [['notify', 'outage'], { verb: 'notify', id: undefined, kind: 'outage', text: '' }],
+    [['cancel', 'yesterday', 'oops'], { verb: 'cancel', id: undefined, reason: 'yesterday oops' }],
+    [['set', 'type', 'network'], { verb: 'set', id: undefined, change: { field: 'type', type: 3 } }],
+    [['set', ID, 'impact', '부분'], { verb: 'set', id: ID, change: { field: 'impact', scope: 'partial' } }],
+    [['set', 'started', '02:40'], { verb: 'set', id: undefined, change: { field: 'started', when: '02:40' } }],
+    [['reopen', ID], { verb: 'reopen', id: ID }],
     [['help', 'OPEN'], { verb: 'help', topic: 'open' }],
   ])('%j', (words, expected) => {
     const [verb, ...args] = words as string[];
@@ -78,7 +91,13 @@ describe('grammar: malformed commands get a reason', () => {
     [['assign', ID, 'backend']],
     [['note', ID]],
     [['cancel', ID]],
-    [['cancel', 'yesterday', 'oops']],
+    [['set']],
+    [['set', 'type', 'printer']],
+    [['set', 'impact', 'huge']],
+    [['set', 'started']],
+    [['set', 'colour', 'red']],
+    [['reopen']],
+    [['approve', 'Bad_Step!']],
   ])('%j', (words) => {
     const [verb, ...args] = words as string[];
     const parsed = parse(verb!, ...args);

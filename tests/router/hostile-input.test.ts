@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { findFaultType } from '../../src/runbook/find-fault-type.js';
+import { matchStep } from '../../src/runbook/find-step.js';
 import { replyText } from '../support/reply-text.js';
 import { storeDigest } from '../support/store-digest.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
@@ -49,6 +50,12 @@ function couldBeValid(line: string): boolean {
   if (verb === 'open') return words[1] !== undefined && findFaultType(core.pack, words[1]) !== undefined;
   // Verbs whose id is optional act on the one open incident when the next word is not an id.
   if (verb === 'resolve' || verb === 'ack' || verb === 'escalate' || verb === 'diag') return !/^INC-2099/i.test(words[1] ?? '') || verb === 'diag';
+  if (/^INC-2099/i.test(words[1] ?? '')) return false;
+  // A note or a cancel reason is any text; a step or checklist item may be named by number or prefix.
+  if (verb === 'note' || verb === 'cancel') return words.length > 1;
+  const type = core.pack.types.find((t) => t.id === 2)!;
+  if (verb === 'approve' || verb === 'run') return words[1] !== undefined && matchStep(type, words[1].toLowerCase()).kind !== 'none';
+  if (verb === 'check') return words[1] !== undefined && /^\d+$/.test(words[1]);
   return false;
 }
 

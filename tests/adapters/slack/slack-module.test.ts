@@ -82,7 +82,7 @@ describe('Slack module over signed HTTP requests', () => {
     const updates = h.fake.callsOf('chat.update');
     expect(updates.length).toBeGreaterThan(updatesBefore);
     expect(updates.at(-1)!.args).toMatchObject({ channel: 'CINC1', ts: (await h.core.store.tableRows('incident_threads'))[0]!.message_id });
-    expect(String(updates.at(-1)!.args.blocks)).toContain('✅ restart-predictor');
+    expect(String(updates.at(-1)!.args.blocks)).toContain('✅ 5. restart-predictor');
     const threadLines = h.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts);
     expect(threadLines.map((c) => String(c.args.text)).join('\n')).toMatch(/approv/i);
   });
