@@ -36,6 +36,20 @@ async function openIncident(harness: SlackHarness, text = 'open type1 full predi
 }
 
 describe('Slack module over signed HTTP requests', () => {
+  it('takes short forms from the slash command: no id with one incident open, steps by card number, ambiguity lists candidates', async () => {
+    h = await startSlackHarness();
+    const id = await openIncident(h);
+    const [card] = h.fake.callsOf('chat.postMessage');
+    expect(String(card!.args.blocks)).toContain('5. restart-predictor');
+    expect(await h.slash('approve restart', SLACK_USERS.kim)).toBe(200);
+    await h.settle();
+    expect(JSON.stringify(h.fake.callsOf('response_url').at(-1)!.args)).toContain('5. restart-predictor, 6. restart-backend-local');
+    expect(await h.core.store.incidents.approvals(id)).toEqual([]);
+    expect(await h.slash('approve 5', SLACK_USERS.kim)).toBe(200);
+    await h.settle();
+    expect(await h.core.store.incidents.approvals(id)).toEqual([expect.objectContaining({ stepId: 'restart-predictor', firstBy: 'Kim DevOps' })]);
+  });
+
   it('opens an incident: creates its channel, invites the rung, posts the card and answers the typer with a link', async () => {
     h = await startSlackHarness();
     const id = await openIncident(h);

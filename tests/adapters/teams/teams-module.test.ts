@@ -95,6 +95,19 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     expect(h.connector.calls.filter((c) => c.method === 'POST' && !c.activityId && c.body.attachments && c.conversationId === OPS_CHANNEL)).toHaveLength(1);
   });
 
+  it('takes short forms typed in Teams: no id with one incident open, a step by its card number', async () => {
+    await h.post(h.activity().inChannel().mentioning('incident open type2').build());
+    const card = cardText(h.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.body.attachments)!.body.attachments![0]!.content);
+    expect(card).toContain('6. restore-db-from-yesterday');
+    const msg = h.activity().from(TEAMS_USERS.lee).inChannel().mentioning('incident approve 6').build();
+    await h.post(msg);
+    expect(await h.core.store.incidents.approvals(ID)).toEqual([expect.objectContaining({ stepId: 'restore-db-from-yesterday', firstBy: 'Lee Backend' })]);
+    const ambiguous = h.activity().inChannel().mentioning('incident approve re').build();
+    await h.post(ambiguous);
+    expect(String(h.connector.calls.find((c) => c.activityId === ambiguous.id)!.body.text)).toContain('"re" matches several steps (nothing was done): 6. restore-db-from-yesterday, 9. restart-predictor');
+    expect(await h.core.store.incidents.approvals(ID)).toHaveLength(1);
+  });
+
   it('checks roles through the router: someone not on the contact list is refused and nothing changes', async () => {
     await h.post(h.activity().inChannel().mentioning('incident open type2').build());
     const click = h.activity().from(TEAMS_USERS.stranger).inChannel().submitting(`/incident approve ${ID} restore-db-from-yesterday`).build();
