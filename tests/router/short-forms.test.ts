@@ -3,14 +3,14 @@ import { anIncidentId } from '../support/an-incident.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
 import { storeDigest } from '../support/store-digest.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 const ID = anIncidentId(1);
-let core: TestCore;
+let core: TestRuntime;
 let agent: ScriptedAgentPort;
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
 });
 afterEach(() => core.close());
 
