@@ -5,6 +5,7 @@ import type { AppContext } from '../../src/app/drbot-module.js';
 import { formatTime } from '../../src/i18n/format-time.js';
 import type { TimelineEntry } from '../../src/incident/incident.js';
 import { renderText } from '../../src/views/render-text.js';
+import { plainText } from '../../src/markup/plain.js';
 import { replyViews, type Reply } from '../../src/views/view.js';
 import { translator } from '../../src/i18n/lang.js';
 
@@ -34,9 +35,10 @@ export class ConsoleAdapter {
     return this.actor;
   }
 
-  /** Prints one line (used by the console pager and the scheduler's notices). */
+  /** Prints one line (used by the console pager and the scheduler's notices). Everything the console shows passes here: control and bidi characters out, secrets scrubbed. */
   print(text: string): void {
-    this.output.write(text.endsWith('\n') ? text : text + '\n');
+    const safe = plainText(text);
+    this.output.write(safe.endsWith('\n') ? safe : safe + '\n');
   }
 
   /** Reads commands until end of input; resolves once every command has been answered. */

@@ -1,6 +1,8 @@
 import type { Block as SlackApiBlock } from '@slack/web-api';
 import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
 import { MARK_SIGNS } from '../../src/views/render-text.js';
+import { TRUNCATED, truncate } from '../../src/markup/clean-text.js';
+import { slackCode, slackMrkdwn, slackPlain } from '../../src/markup/slack.js';
 
 /** Block Kit limits this renderer keeps to (Slack rejects the whole message otherwise). */
 export const BLOCK_KIT_LIMITS = {
@@ -33,20 +35,21 @@ export interface SlackMessage {
 export const ACTION_PREFIX = 'drbot:';
 
 
-/** Escapes the three characters Slack's mrkdwn treats as markup. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Cuts text to `max` characters, marking the cut. */
-export function clipText(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+/**
+ * Cuts escaped mrkdwn to `max` characters with the visible truncation marker, never inside an
+ * entity (`&amp;`) or a `<url>` link, so a cut cannot leave half of either.
+ */
+export function clipMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = truncate(text, max).slice(0, -(TRUNCATED.length + 1));
+  return `${cut.replace(/&[a-z]*$|<[^>]*$/, '')} ${TRUNCATED}`;
 }
 
 /**
  * Renders neutral views as one Block Kit message: header, fields, lists, code, buttons whose
- * value is the typed command. Stays within Block Kit's limits; what does not fit is cut with
- * a note pointing to `/incident status`.
+ * value is the typed command. Every piece of text goes through src/markup/slack.ts (escaped,
+ * bidi-stripped, secrets scrubbed). Stays within Block Kit's limits; what does not fit is cut
+ * with a visible "…truncated" marker (and a note pointing to `/incident status`), never silently.
  */
 export function renderBlockKit(views: View[], extra: SlackBlock[] = []): SlackMessage {
   const counter = { n: 0 };
@@ -54,21 +57,21 @@ export function renderBlockKit(views: View[], extra: SlackBlock[] = []): SlackMe
   views.forEach((view, i) => {
     if (i > 0) blocks.push({ type: 'divider' });
     if (view.header) {
-      blocks.push({ type: 'header', text: plain(`${view.header.emoji ? view.header.emoji + ' ' : ''}${view.header.title}`, BLOCK_KIT_LIMITS.header) });
+      blocks.push({ type: 'header', text: plain(`${view.header.emoji ? view.header.emoji + ' ' : ''}${slackPlain(view.header.title)}`, BLOCK_KIT_LIMITS.header) });
     }
     for (const block of view.blocks) blocks.push(...renderBlock(block, counter));
   });
   blocks.push(...extra);
   const limit = BLOCK_KIT_LIMITS.blocks;
-  const fitted = blocks.length <= limit ? blocks : [...blocks.slice(0, limit - 1), section('…' + ' (`/incident status`)')];
-  const text = clipText(views.map((v) => v.summary).join('\n') || ' ', BLOCK_KIT_LIMITS.text);
+  const fitted = blocks.length <= limit ? blocks : [...blocks.slice(0, limit - 1), section(`${TRUNCATED} (\`/incident status\`)`)];
+  const text = clipMrkdwn(slackMrkdwn(views.map((v) => v.summary).join('\n')) || ' ', BLOCK_KIT_LIMITS.text);
   return { blocks: fitted, text };
 }
 
 function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
   switch (block.type) {
     case 'text':
-      return chunk(escapeMrkdwn(block.text), BLOCK_KIT_LIMITS.text).map(section);
+      return chunk(slackMrkdwn(block.text), BLOCK_KIT_LIMITS.text).map(section);
     case 'fields': {
       const out: SlackBlock[] = [];
       for (let i = 0; i < block.fields.length; i += BLOCK_KIT_LIMITS.fieldsPerSection) {
@@ -76,19 +79,19 @@ function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
           type: 'section',
           fields: block.fields
             .slice(i, i + BLOCK_KIT_LIMITS.fieldsPerSection)
-            .map((f) => mrkdwn(clipText(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, BLOCK_KIT_LIMITS.field))),
+            .map((f) => mrkdwn(clipMrkdwn(`*${slackMrkdwn(f.label)}*\n${slackMrkdwn(f.value)}`, BLOCK_KIT_LIMITS.field))),
         });
       }
       return out;
     }
     case 'list': {
       const lines = block.items.map(listLine);
-      const text = (block.title ? `*${escapeMrkdwn(block.title)}*\n` : '') + lines.join('\n');
+      const text = (block.title ? `*${slackMrkdwn(block.title)}*\n` : '') + lines.join('\n');
       const actions = block.items.map((i) => i.action).filter((a): a is ViewAction => a !== undefined);
       return [...chunk(text, BLOCK_KIT_LIMITS.text).map(section), ...actionBlocks(actions, counter)];
     }
     case 'code':
-      return chunk(block.text.replace(/```/g, "'''"), BLOCK_KIT_LIMITS.text - 6).map((c) => section('```' + c + '```'));
+      return chunk(slackCode(block.text), BLOCK_KIT_LIMITS.text - 6).map((c) => section('```' + c.replace(/^`|`$/g, 'ˋ') + '```'));
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions':
@@ -97,13 +100,18 @@ function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
 }
 
 function listLine(item: ListItem): string {
-  const head = `${item.mark ? MARK_SIGNS[item.mark] : '•'} ${escapeMrkdwn(item.text)}`;
-  return item.detail ? `${head}\n${item.detail.split('\n').map((l) => `      _${escapeMrkdwn(l)}_`).join('\n')}` : head;
+  const head = `${item.mark ? MARK_SIGNS[item.mark] : '•'} ${slackMrkdwn(item.text)}`;
+  return item.detail ? `${head}\n${item.detail.split('\n').map((l) => `      _${slackMrkdwn(l)}_`).join('\n')}` : head;
 }
 
 function actionBlocks(actions: ViewAction[], counter: { n: number }): SlackBlock[] {
-  const buttons = actions.filter((a) => a.command.length <= BLOCK_KIT_LIMITS.buttonValue).map((a) => button(a, counter));
+  const fitting = actions.filter((a) => a.command.length <= BLOCK_KIT_LIMITS.buttonValue);
+  const buttons = fitting.map((a) => button(a, counter));
   const out: SlackBlock[] = [];
+  // A command too long for a button's value is not dropped silently: the message says what to type.
+  for (const a of actions.filter((x) => !fitting.includes(x))) {
+    out.push(section(clipMrkdwn(`${slackMrkdwn(a.label)}: ${slackMrkdwn(a.command)}`, BLOCK_KIT_LIMITS.text)));
+  }
   for (let i = 0; i < buttons.length; i += BLOCK_KIT_LIMITS.elementsPerActions) {
     out.push({ type: 'actions', elements: buttons.slice(i, i + BLOCK_KIT_LIMITS.elementsPerActions) });
   }
@@ -114,16 +122,16 @@ function button(action: ViewAction, counter: { n: number }): SlackBlock {
   const b: SlackBlock = {
     type: 'button',
     action_id: `${ACTION_PREFIX}${counter.n++}`,
-    text: plain(action.label, BLOCK_KIT_LIMITS.buttonText),
+    text: plain(slackPlain(action.label), BLOCK_KIT_LIMITS.buttonText),
     value: action.command,
   };
   if (action.style) b.style = action.style;
   if (action.confirm) {
     b.confirm = {
-      title: plain(action.confirm.title, BLOCK_KIT_LIMITS.confirmTitle),
-      text: plain(action.confirm.text, BLOCK_KIT_LIMITS.confirmText),
-      confirm: plain(action.confirm.confirm, BLOCK_KIT_LIMITS.confirmButton),
-      deny: plain(action.confirm.deny, BLOCK_KIT_LIMITS.confirmButton),
+      title: plain(slackPlain(action.confirm.title), BLOCK_KIT_LIMITS.confirmTitle),
+      text: plain(slackPlain(action.confirm.text), BLOCK_KIT_LIMITS.confirmText),
+      confirm: plain(slackPlain(action.confirm.confirm), BLOCK_KIT_LIMITS.confirmButton),
+      deny: plain(slackPlain(action.confirm.deny), BLOCK_KIT_LIMITS.confirmButton),
     };
   }
   return b;
@@ -131,16 +139,19 @@ function button(action: ViewAction, counter: { n: number }): SlackBlock {
 
 /** A select menu whose options are typed commands (e.g. the unticked checklist items). */
 export function commandMenu(placeholder: string, options: { label: string; command: string }[]): SlackBlock | undefined {
-  const fitting = options.filter((o) => o.command.length <= BLOCK_KIT_LIMITS.optionValue).slice(0, BLOCK_KIT_LIMITS.options);
+  const usable = options.filter((o) => o.command.length <= BLOCK_KIT_LIMITS.optionValue);
+  const fitting = usable.slice(0, BLOCK_KIT_LIMITS.options);
   if (!fitting.length) return undefined;
+  // More options than a menu holds: the last one says the list was cut (choosing it shows everything).
+  if (usable.length > fitting.length) fitting[fitting.length - 1] = { label: TRUNCATED, command: '/incident status' };
   return {
     type: 'actions',
     elements: [
       {
         type: 'static_select',
         action_id: `${ACTION_PREFIX}menu`,
-        placeholder: plain(placeholder, BLOCK_KIT_LIMITS.buttonText),
-        options: fitting.map((o) => ({ text: plain(o.label, BLOCK_KIT_LIMITS.optionText), value: o.command })),
+        placeholder: plain(slackPlain(placeholder), BLOCK_KIT_LIMITS.buttonText),
+        options: fitting.map((o) => ({ text: plain(slackPlain(o.label), BLOCK_KIT_LIMITS.optionText), value: o.command })),
       },
     ],
   };
@@ -150,12 +161,14 @@ function section(text: string): SlackBlock {
   return { type: 'section', text: mrkdwn(text) };
 }
 
-function mrkdwn(text: string): { type: 'mrkdwn'; text: string } {
-  return { type: 'mrkdwn', text: text || ' ' };
+/** A mrkdwn object; `verbatim` so Slack does not turn a bare `@channel`, `@here` or `#name` into a mention or link. */
+export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text: text || ' ', verbatim: true };
 }
 
+/** A plain_text object of already safe text (see `slackPlain`), cut to `max` with the visible marker. */
 function plain(text: string, max: number): { type: 'plain_text'; text: string; emoji: true } {
-  return { type: 'plain_text', text: clipText(text || ' ', max), emoji: true };
+  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
 }
 
 /** Splits text into pieces of at most `max` characters, at line breaks where possible. */
@@ -165,7 +178,10 @@ function chunk(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     const cut = rest.lastIndexOf('\n', max);
-    const at = cut > max / 2 ? cut : max;
+    let at = cut > max / 2 ? cut : max;
+    // Never split an entity (`&amp;`) or a `<url>` link between two blocks.
+    const partial = /&[a-z]*$|<[^>\n]*$/.exec(rest.slice(0, at));
+    if (partial && partial.index > 0) at = partial.index;
     out.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }

@@ -3,7 +3,7 @@ import { resolveActor } from '../../src/app/actor.js';
 import type { AppContext } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import { replyViews, type Reply, type View } from '../../src/views/view.js';
-import { renderBlockKit, type SlackMessage } from './render-block-kit.js';
+import { renderBlockKit, type SlackMessage, mrkdwn } from './render-block-kit.js';
 import type { ResponseUrlPoster } from './response-url.js';
 import type { SlackDelivery } from './slack-delivery.js';
 
@@ -78,7 +78,7 @@ export class SlackConversation {
       // The incident channel shows the card; the answer is the line and the link to it.
       const first = reply.views[0];
       const message = renderBlockKit(first ? [first] : []);
-      message.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } });
+      message.blocks.push({ type: 'section', text: mrkdwn(line) });
       message.text = `${message.text}\n${line}`;
       await this.send(input, message, true);
       return;

@@ -4,7 +4,7 @@ import type { Incident } from '../../src/incident/incident.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { IncidentThread, IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { incidentChannelName } from './incident-channel-name.js';
-import { escapeMrkdwn } from './render-block-kit.js';
+import { slackMrkdwn } from '../../src/markup/slack.js';
 import { cardSnapshot, slackCard } from './slack-card.js';
 import { slackErrorCode } from './slack-error.js';
 import type { SlackOp } from './slack-op.js';
@@ -70,7 +70,7 @@ export class SlackDelivery {
         return this.inLane(op.incidentId, async () => {
           const thread = await this.ensureThread(op.incidentId, op.fallbackChannel);
           if (!thread) return;
-          await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.messageId, text: escapeMrkdwn(op.text), unfurl_links: false });
+          await this.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.messageId, text: slackMrkdwn(op.text), unfurl_links: false });
         });
       case 'dm':
         return this.dm(op.user, op.text, op.incidentId);
@@ -159,7 +159,7 @@ export class SlackDelivery {
   private async dm(user: string, text: string, incidentId: string | undefined): Promise<void> {
     const thread = incidentId ? await this.threads.get(incidentId, 'slack') : undefined;
     const link = thread ? `\n→ <#${thread.channel}>` : '';
-    await this.client.chat.postMessage({ channel: user, text: escapeMrkdwn(text) + link, unfurl_links: false });
+    await this.client.chat.postMessage({ channel: user, text: slackMrkdwn(text) + link, unfurl_links: false });
   }
 
   private async uploadReport(incidentId: string): Promise<void> {

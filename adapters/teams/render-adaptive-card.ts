@@ -1,5 +1,6 @@
 import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
 import { MARK_SIGNS } from '../../src/views/render-text.js';
+import { teamsMarkdown, teamsPlain } from '../../src/markup/teams.js';
 
 /** An Adaptive Card as JSON (schema 1.5, what Teams renders). */
 export interface AdaptiveCardJson {
@@ -20,7 +21,8 @@ type Element = Record<string, unknown>;
  * Renders a neutral view as an Adaptive Card: a coloured header, a FactSet for fields, lists with
  * their marks and buttons, monospace code, and buttons whose data is the typed command. Teams has
  * no confirm dialog on Action.Submit, so an action with `confirm` becomes an Action.ShowCard that
- * shows the confirm text with the real Submit inside (not clicking it is the "deny").
+ * shows the confirm text with the real Submit inside (not clicking it is the "deny"). Every piece
+ * of text goes through src/markup/teams.ts: Markdown escaped, bidi characters removed, secrets scrubbed.
  */
 export function renderAdaptiveCard(view: View): AdaptiveCardJson {
   const body: Element[] = [];
@@ -30,7 +32,7 @@ export function renderAdaptiveCard(view: View): AdaptiveCardJson {
       type: 'Container',
       style: tone.container,
       bleed: true,
-      items: [{ type: 'TextBlock', text: `${view.header.emoji ? view.header.emoji + ' ' : ''}${view.header.title}`, size: 'Large', weight: 'Bolder', color: tone.text, wrap: true }],
+      items: [{ type: 'TextBlock', text: `${view.header.emoji ? view.header.emoji + ' ' : ''}${teamsMarkdown(view.header.title)}`, size: 'Large', weight: 'Bolder', color: tone.text, wrap: true }],
     });
   }
   let separate = false;
@@ -44,21 +46,21 @@ export function renderAdaptiveCard(view: View): AdaptiveCardJson {
     separate = false;
     body.push(...elements);
   }
-  if (!body.length) body.push({ type: 'TextBlock', text: view.summary || ' ', wrap: true });
+  if (!body.length) body.push({ type: 'TextBlock', text: teamsMarkdown(view.summary) || ' ', wrap: true });
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
 }
 
 function renderBlock(block: Exclude<Block, { type: 'divider' }>): Element[] {
   switch (block.type) {
     case 'text':
-      return [{ type: 'TextBlock', text: block.text, wrap: true }];
+      return [{ type: 'TextBlock', text: teamsMarkdown(block.text), wrap: true }];
     case 'fields':
-      return [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: f.label, value: f.value })) }];
+      return [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: teamsMarkdown(f.label), value: teamsMarkdown(f.value) })) }];
     case 'code':
-      return [{ type: 'TextBlock', text: block.text, fontType: 'Monospace', wrap: true }];
+      return [{ type: 'TextBlock', text: lines(teamsMarkdown(block.text)), fontType: 'Monospace', wrap: true }];
     case 'list': {
       const out: Element[] = [];
-      if (block.title) out.push({ type: 'TextBlock', text: block.title, weight: 'Bolder', separator: true, spacing: 'Medium', wrap: true });
+      if (block.title) out.push({ type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', separator: true, spacing: 'Medium', wrap: true });
       for (const item of block.items) out.push(renderItem(item));
       return out;
     }
@@ -68,30 +70,35 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>): Element[] {
 }
 
 function renderItem(item: ListItem): Element {
-  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARK_SIGNS[item.mark] + ' ' : '• '}${item.text}`, wrap: true, spacing: 'Small' }];
-  if (item.detail) items.push({ type: 'TextBlock', text: item.detail, isSubtle: true, size: 'Small', fontType: 'Monospace', wrap: true, spacing: 'None' });
+  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARK_SIGNS[item.mark] + ' ' : '• '}${teamsMarkdown(item.text)}`, wrap: true, spacing: 'Small' }];
+  if (item.detail) items.push({ type: 'TextBlock', text: lines(teamsMarkdown(item.detail)), isSubtle: true, size: 'Small', fontType: 'Monospace', wrap: true, spacing: 'None' });
   if (item.action) items.push({ type: 'ActionSet', spacing: 'Small', actions: [renderAction(item.action)] });
   return { type: 'Container', spacing: 'Small', items };
 }
 
 function renderAction(action: ViewAction): Element {
   const style = action.style === 'primary' ? 'positive' : action.style === 'danger' ? 'destructive' : undefined;
-  const submit: Element = { type: 'Action.Submit', title: action.label, data: { command: action.command }, ...(style ? { style } : {}) };
+  const submit: Element = { type: 'Action.Submit', title: teamsPlain(action.label), data: { command: action.command }, ...(style ? { style } : {}) };
   if (!action.confirm) return submit;
   return {
     type: 'Action.ShowCard',
-    title: action.label,
+    title: teamsPlain(action.label),
     ...(style ? { style } : {}),
     card: {
       type: 'AdaptiveCard',
       body: [
-        { type: 'TextBlock', text: action.confirm.title, weight: 'Bolder', wrap: true },
-        { type: 'TextBlock', text: action.confirm.text, fontType: 'Monospace', wrap: true },
-        { type: 'TextBlock', text: `(${action.confirm.deny}: ${action.label} ↑)`, isSubtle: true, size: 'Small', wrap: true },
+        { type: 'TextBlock', text: teamsMarkdown(action.confirm.title), weight: 'Bolder', wrap: true },
+        { type: 'TextBlock', text: lines(teamsMarkdown(action.confirm.text)), fontType: 'Monospace', wrap: true },
+        { type: 'TextBlock', text: teamsMarkdown(`(${action.confirm.deny}: ${action.label} ↑)`), isSubtle: true, size: 'Small', wrap: true },
       ],
-      actions: [{ ...submit, title: action.confirm.confirm }],
+      actions: [{ ...submit, title: teamsPlain(action.confirm.confirm) }],
     },
   };
+}
+
+/** Keeps each line of multi-line text (logs, output) its own line: TextBlock Markdown joins lines unless a blank line separates them. */
+function lines(text: string): string {
+  return text.replace(/\n+/g, '\n\n');
 }
 
 /** Maps a fault type's hex colour to the nearest Adaptive Card container style and text colour. */

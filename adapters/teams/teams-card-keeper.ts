@@ -1,3 +1,4 @@
+import { teamsMarkdown } from '../../src/markup/teams.js';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Core } from '../../src/app/core.js';
 import { formatTime } from '../../src/i18n/format-time.js';
@@ -70,7 +71,7 @@ export class TeamsCardKeeper {
       if (!thread) return;
       const reference = await this.conversations.conversation(thread.channel);
       if (!reference) return;
-      const text = `\`${formatTime(entry.at, this.core.timeZone)}\` **${entry.actor}** · ${entry.kind}: ${entry.text}`;
+      const text = `\`${formatTime(entry.at, this.core.timeZone)}\` **${teamsMarkdown(entry.actor)}** · ${entry.kind}: ${teamsMarkdown(entry.text)}`;
       await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text, textFormat: 'markdown' }]);
     });
   }

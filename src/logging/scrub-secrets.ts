@@ -1,13 +1,30 @@
 /** Credentials recognisable by their shape, whatever variable they came from. */
-const SHAPES: [RegExp, string][] = [
+const SHAPES: [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
+  // PEM private keys, whole block (also one cut off before its END line)
+  [/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g, '-----BEGIN $1----- [redacted] -----END $1-----'],
   // scheme://user:password@host → scheme://user:[redacted]@host
   [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]*:)[^\s@"'\\]+@/gi, '$1[redacted]@'],
   // Slack tokens: bot, user, app, config, refresh
   [/\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{6,}/g, '[redacted]'],
+  // AWS access key ids
+  [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, '[redacted]'],
+  // GitHub, GitLab, npm, Stripe-style and OpenAI-style tokens
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{30,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|sk-[A-Za-z0-9_-]{20,})/g, '[redacted]'],
+  // JSON web tokens
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[redacted]'],
   // Authorization: Bearer …
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/g, '$1 [redacted]'],
-  // password=… in conninfo strings and query strings
-  [/\b(password|passwd|pwd)=[^\s&;"'\\]+/gi, '$1=[redacted]'],
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{8,}=*/g, '$1 [redacted]'],
+  // NAME=value, NAME: value, "name": "value" where the name says it is a secret
+  // (password=, PGPASSWORD=, DB_PASSWORD:, aws_secret_access_key =, api-key:, client_secret, …);
+  // a quoted value keeps its quotes, so JSON stays JSON; objects and arrays are left to the patterns above.
+  [
+    /(["']?[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)["']?[ \t]*[=:][ \t]*)(?!["']?\[redacted\])(?:"[^"\n]*"|'[^'\n]*'|[^\s&;,"'\\{}[\]][^\s&;,"'\\]*)/gi,
+    (match: string, name: string) => {
+      const value = match.slice(name.length);
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+      return `${name}${quote}[redacted]${quote}`;
+    },
+  ],
 ];
 
 /** Secrets shorter than this are not scrubbed by value (too likely to match ordinary text). */
@@ -26,7 +43,26 @@ export function scrubSecrets(secrets: readonly string[]): (text: string) => stri
   return (text: string) => {
     let out = text;
     for (const s of ordered) if (out.includes(s)) out = out.split(s).join('[redacted]');
-    for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
+    for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement as (m: string) => string);
     return out;
   };
+}
+
+const known = new Set<string>();
+let processScrub = scrubSecrets([]);
+
+/**
+ * Adds secret values (drbot's tokens and passwords from its environment) to the process-wide
+ * scrubber that every escaper in src/markup runs first, so nothing drbot posts or writes carries
+ * them. Called once at start; values only ever accumulate.
+ */
+export function addSecretValues(values: readonly string[]): void {
+  const before = known.size;
+  for (const v of values) if (v) known.add(v);
+  if (known.size !== before) processScrub = scrubSecrets([...known]);
+}
+
+/** Masks credential-shaped text and the secret values added with `addSecretValues`. */
+export function scrubText(text: string): string {
+  return processScrub(text);
 }

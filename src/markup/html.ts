@@ -3,6 +3,7 @@
  * tagged template, which escapes every interpolated value unless it is already `Markup`; so
  * markup can only be built from literals in drbot's own source and from escaped values.
  */
+import { safeText } from './clean-text.js';
 
 /** A string that is already safe markup (built by `html`, or a trusted literal through `trustedMarkup`). */
 export class Markup {
@@ -16,15 +17,15 @@ export class Markup {
 /** What `html` accepts between its literals: arrays render item after item; null, undefined and false render nothing. */
 export type MarkupValue = Markup | string | number | boolean | null | undefined | readonly MarkupValue[];
 
-// Control characters other than tab, newline and carriage return are not allowed in XML 1.0 and
-// have no business in HTML text; they are dropped rather than escaped.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for an HTML/XML text node or a quoted attribute value. */
+/**
+ * Escapes text for an HTML/XML text node or a quoted attribute value. Like every escaper in
+ * src/markup it first removes control, format and bidi characters (XML 1.0 does not allow most
+ * controls; a bidi override would make the text read differently) and scrubs secrets.
+ */
 export function escapeMarkup(text: string): string {
-  return text.replace(CONTROL, '').replace(/[&<>"']/g, (c) => ENTITY[c]!);
+  return safeText(text).replace(/[&<>"']/g, (c) => ENTITY[c]!);
 }
 
 /** Tagged template that escapes every interpolated value: html`<td>${name}</td>`. Attribute values must be quoted. */

@@ -1,4 +1,5 @@
 import type { Contact } from '../contacts/contact-schema.js';
+import { plainText } from '../markup/plain.js';
 import type { ChatPageSender, PageRequest } from './pager.js';
 import { drillTag } from '../incident/drill.js';
 
@@ -15,6 +16,6 @@ export class ConsolePageSender implements ChatPageSender {
 
   async send(request: PageRequest): Promise<void> {
     const summary = request.summary.replace(/\s*\n\s*/g, ' | ');
-    this.print(`${drillTag(request.incident)}PAGE → ${request.contact.name} (${request.role}) ${request.incident.id} L${request.level}: ${summary}`);
+    this.print(plainText(`${drillTag(request.incident)}PAGE → ${request.contact.name} (${request.role}) ${request.incident.id} L${request.level}: ${summary}`));
   }
 }

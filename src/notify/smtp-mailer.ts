@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { plainText } from '../markup/plain.js';
 
 /** One plain-text email. */
 export interface MailMessage {
@@ -51,8 +52,9 @@ export class SmtpMailer implements Mailer {
       const info = await this.transport.sendMail({
         from: this.options.from,
         to: message.to,
-        subject: message.subject,
-        text: message.text,
+        // Every email drbot sends (pages, notices) passes here: invisible characters out, secrets scrubbed.
+        subject: plainText(message.subject).replace(/\n/g, ' '),
+        text: plainText(message.text),
         headers: message.headers,
       });
       const rejected = (info.rejected ?? []).map(String);

@@ -2,6 +2,7 @@ import type { Contact } from '../contacts/contact-schema.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import type { ChannelPager } from './fallback-pager.js';
 import { pageText } from './page-text.js';
+import { plainText } from '../markup/plain.js';
 import type { PageRequest, PageResult } from './pager.js';
 import { postWebhook, webhookHost, type WebhookTarget } from './webhook-post.js';
 
@@ -49,7 +50,7 @@ export class WebhookPager implements ChannelPager {
       contact: { name: contact.name, phone: contact.phone, email: contact.email },
       subject,
       text: body,
-      summary: request.summary,
+      summary: plainText(request.summary),
       lang: request.lang,
     };
   }
@@ -70,7 +71,7 @@ export class WebhookPager implements ChannelPager {
         component: this.pack.pack,
         group: request.role,
         class: `type${incident.type}`,
-        custom_details: { incident: incident.id, level: request.level, role: request.role, person: contact.name, summary: request.summary },
+        custom_details: { incident: incident.id, level: request.level, role: request.role, person: contact.name, summary: plainText(request.summary) },
       },
     };
   }

@@ -10,6 +10,9 @@ import { findStep } from '../runbook/find-step.js';
 import type { RunbookPack } from '../runbook/pack-schema.js';
 import { KEPT_HEADINGS, KEPT_PLACEHOLDERS, keptBlock, type KeptSections } from './kept-sections.js';
 import { reportDate } from './report-date.js';
+import { markdownCode, markdownText } from '../markup/markdown.js';
+import { safeText, truncate } from '../markup/clean-text.js';
+import { scrubText } from '../logging/scrub-secrets.js';
 
 /** What the report is written from. */
 export interface ReportInput {
@@ -71,8 +74,8 @@ export function formatIncidentReport(input: ReportInput): string {
   out.push(`- **${t('영향 범위', 'Impact')}**: ${SCOPE[incident.scope][lang]}`);
   out.push(`- **${t('인시던트', 'Incident')}**: ${incident.id} — Type ${type.id} ${type.title[lang]}`);
   out.push(`- **RTO**: ${rtoLine}`);
-  out.push(`- **${t('상태', 'Status')}**: ${STATUS[incident.status][lang]}${incident.resolvedBy ? ` (${incident.resolvedBy})` : ''}`);
-  out.push(`- **${t('대응', 'Response')}**: ${t('개시', 'opened by')} ${incident.openedBy}${incident.commander ? t(`, 지휘 ${incident.commander}`, `, commander ${incident.commander}`) : ''}${incident.ackedBy ? t(`, 확인 ${incident.ackedBy} ${hm(incident.ackedAt ?? incident.openedAt)}`, `, acknowledged by ${incident.ackedBy} at ${hm(incident.ackedAt ?? incident.openedAt)}`) : ''}; ${t('에스컬레이션', 'escalation')} ${incident.level}${t('단계', '')} (${snap.rung.title[lang]})`);
+  out.push(`- **${t('상태', 'Status')}**: ${STATUS[incident.status][lang]}${incident.resolvedBy ? ` (${markdownText(incident.resolvedBy)})` : ''}`);
+  out.push(`- **${t('대응', 'Response')}**: ${t('개시', 'opened by')} ${markdownText(incident.openedBy)}${incident.commander ? t(`, 지휘 ${markdownText(incident.commander)}`, `, commander ${markdownText(incident.commander)}`) : ''}${incident.ackedBy ? t(`, 확인 ${markdownText(incident.ackedBy)} ${hm(incident.ackedAt ?? incident.openedAt)}`, `, acknowledged by ${markdownText(incident.ackedBy)} at ${hm(incident.ackedAt ?? incident.openedAt)}`) : ''}; ${t('에스컬레이션', 'escalation')} ${incident.level}${t('단계', '')} (${snap.rung.title[lang]})`);
   if (incident.note) out.push(`- **${t('메모', 'Note')}**: ${oneLine(incident.note)}`);
   out.push('');
   if (input.picture) out.push(`![${t('타임라인', 'Timeline')}](${encodeURI(input.picture)})`, '');
@@ -84,7 +87,7 @@ export function formatIncidentReport(input: ReportInput): string {
     return findStep(type, run.stepId)?.section ?? 'diagnostics';
   }
   out.push(t('## 원인', '## Cause'));
-  out.push(incident.cause ? incident.cause : t('[원인이 기록되지 않았습니다 — `/incident resolve <id> <원인>`으로 남겨 주세요]', '[no cause was recorded — give it with `/incident resolve <id> <cause>`]'));
+  out.push(incident.cause ? markdownText(incident.cause) : t('[원인이 기록되지 않았습니다 — `/incident resolve <id> <원인>`으로 남겨 주세요]', '[no cause was recorded — give it with `/incident resolve <id> <cause>`]'));
   out.push('', t('### 진단 근거', '### Diagnostic evidence'));
   const packOrder = (r: StepRun) => type.diagnostics.findIndex((s) => s.id === r.stepId);
   const evidence = snap.runs.filter((r) => !isRecovery(r)).sort((a, b) => a.startedAt - b.startedAt || packOrder(a) - packOrder(b));
@@ -99,7 +102,7 @@ export function formatIncidentReport(input: ReportInput): string {
   const recordedAt = new Map(snap.timeline.filter((e) => e.kind === 'step' && typeof e.data?.request === 'string').map((e) => [e.data!.request as string, e.id ?? 0]));
   const recovery: { at: number; seq: number; lines: string[] }[] = [
     ...snap.runs.filter(isRecovery).map((run) => ({ at: run.startedAt, seq: recordedAt.get(run.requestId) ?? Number.MAX_SAFE_INTEGER, lines: recoveryLines(run) })),
-    ...manual.map((e) => ({ at: e.at, seq: e.id ?? 0, lines: [`${t('수동', 'manual')} — ${oneLine(e.text)} (${e.actor}, ${hm(e.at)})`] })),
+    ...manual.map((e) => ({ at: e.at, seq: e.id ?? 0, lines: [`${t('수동', 'manual')} — ${oneLine(e.text)} (${markdownText(e.actor)}, ${hm(e.at)})`] })),
   ].sort((a, b) => a.at - b.at || a.seq - b.seq);
   if (!recovery.length) out.push(t('1. (실행된 복구 단계 없음)', '1. (no recovery step was run)'));
   recovery.forEach((r, i) => {
@@ -115,45 +118,47 @@ export function formatIncidentReport(input: ReportInput): string {
   const ticks = new Map(snap.ticks.map((x) => [x.itemId, x]));
   for (const { item } of allChecklistItems(pack)) {
     const tick = ticks.get(item.id);
-    out.push(`- [${tick ? 'x' : ' '}] ${item.text[lang]}${tick ? ` — ${tick.doneBy}, ${at(tick.doneAt)}` : ''}`);
+    out.push(`- [${tick ? 'x' : ' '}] ${item.text[lang]}${tick ? ` — ${markdownText(tick.doneBy)}, ${at(tick.doneAt)}` : ''}`);
   }
   out.push('', t('### 타임라인', '### Timeline'));
   const events = snap.timeline.filter((e) => TIMELINE_KINDS.has(e.kind));
-  for (const e of events) out.push(`- ${at(e.at)} ${e.actor}: ${oneLine(e.text)}`);
+  for (const e of events) out.push(`- ${at(e.at)} ${markdownText(e.actor)}: ${oneLine(e.text)}`);
   out.push('');
 
   // Human sections.
   for (const name of ['prevention', 'lessons'] as const) {
     out.push(KEPT_HEADINGS[name][lang], keptBlock(name, input.kept?.[name] ?? KEPT_PLACEHOLDERS[name][lang]), '');
   }
-  return out.join('\n');
+  // The kept sections are people's own Markdown: left as written, but scrubbed like everything else drbot writes.
+  return scrubText(out.join('\n'));
 
   function recoveryLines(run: StepRun): string[] {
     const located = findStep(type, run.stepId);
     const title = located?.step.title[lang] ?? run.stepId;
     const approval = run.approvalId ? snap.approvals.find((a) => a.id === run.approvalId) : undefined;
-    const head = `**${title}** (\`${run.stepId}\`) — ${approvalText(approval)} · ${t('실행', 'run by')} ${run.requestedBy} ${hm(run.startedAt)}${run.finishedAt !== undefined && hm(run.finishedAt) !== hm(run.startedAt) ? `–${hm(run.finishedAt)}` : ''} · ${t('결과', 'result')} ${MARK[run.status]} ${run.status}${run.summary ? `: ${oneLine(run.summary)}` : ''}`;
+    const head = `**${title}** (\`${run.stepId}\`) — ${approvalText(approval)} · ${t('실행', 'run by')} ${markdownText(run.requestedBy)} ${hm(run.startedAt)}${run.finishedAt !== undefined && hm(run.finishedAt) !== hm(run.startedAt) ? `–${hm(run.finishedAt)}` : ''} · ${t('결과', 'result')} ${MARK[run.status]} ${run.status}${run.summary ? `: ${oneLine(run.summary)}` : ''}`;
     return [head, ...outputBlock(run.output)];
   }
 
   function approvalText(approval: Approval | undefined): string {
     if (!approval) return t('승인 불필요', 'no approval needed');
-    const who = approval.secondBy ? `${approval.firstBy} ${hm(approval.firstAt)}, ${approval.secondBy} ${hm(approval.secondAt ?? approval.firstAt)}` : `${approval.firstBy} ${hm(approval.firstAt)}`;
+    const who = approval.secondBy ? `${markdownText(approval.firstBy)} ${hm(approval.firstAt)}, ${markdownText(approval.secondBy)} ${hm(approval.secondAt ?? approval.firstAt)}` : `${markdownText(approval.firstBy)} ${hm(approval.firstAt)}`;
     return `${t('승인', 'approved by')} ${who}`;
   }
 
   function runLines(run: StepRun, title: string | undefined): string[] {
-    return [`- ${MARK[run.status]} **${title ?? run.stepId}** (\`${run.stepId}\`, ${hm(run.startedAt)}, ${run.requestedBy}): ${oneLine(run.summary || run.status)}`, ...outputBlock(run.output).map((l) => `  ${l}`)];
+    return [`- ${MARK[run.status]} **${title ?? run.stepId}** (\`${run.stepId}\`, ${hm(run.startedAt)}, ${markdownText(run.requestedBy)}): ${oneLine(run.summary || run.status)}`, ...outputBlock(run.output).map((l) => `  ${l}`)];
   }
 }
 
-/** The first lines of an agent's output as a fenced block (evidence), or nothing. */
+/** The first lines of an agent's output as a fenced block (evidence), or nothing; a longer line or output says it was cut. */
 function outputBlock(output: string, maxLines = 8): string[] {
-  const lines = output.replace(/\r\n/g, '\n').trimEnd().split('\n').filter((l, i, all) => l.length || i < all.length - 1);
-  if (!output.trim()) return [];
-  const shown = lines.slice(0, maxLines).map((l) => l.replace(/```/g, "'''").slice(0, 300));
+  const clean = safeText(output);
+  if (!clean.trim()) return [];
+  const lines = clean.trimEnd().split('\n').filter((l, i, all) => l.length || i < all.length - 1);
+  const shown = lines.slice(0, maxLines).map((l) => truncate(l, 300));
   if (lines.length > maxLines) shown.push(`… (+${lines.length - maxLines})`);
-  return ['```text', ...shown, '```'];
+  return markdownCode(shown.join('\n'));
 }
 
 /** `4시간` / `4 h` for whole hours (the procedure's wording), else the usual `X시간 Y분`. */
@@ -163,10 +168,11 @@ function roundDuration(ms: number, lang: Lang): string {
   return formatDuration(ms, lang);
 }
 
+/** User or host text on one line of the report, Markdown escaped. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return markdownText(text);
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return markdownText(text);
 }

@@ -1,3 +1,5 @@
+import { cleanText } from '../markup/clean-text.js';
+
 /** Longest command line accepted; longer input is refused before any parsing. */
 export const MAX_COMMAND_LENGTH = 4000;
 
@@ -5,16 +7,14 @@ export const MAX_COMMAND_LENGTH = 4000;
 export type Tokens = { ok: true; verb: string; args: string[] } | { ok: false; reason: 'empty' | 'too-long' };
 
 /**
- * Normalises a command line from any platform: strips control characters and a leading
- * `/incident` or `incident` (with or without the slash), folds white space, splits into words.
+ * Normalises a command line from any platform: removes control and format characters (bidi
+ * overrides and isolates, zero-width spaces, ESC, NUL — see `cleanText`) and a leading `/incident`
+ * or `incident` (with or without the slash), folds white space, splits into words. So no argument
+ * (a note, a name, a cause) can carry an invisible character into the store or into a message.
  */
 export function tokenize(line: string): Tokens {
   if (line.length > MAX_COMMAND_LENGTH) return { ok: false, reason: 'too-long' };
-  const clean = line
-    .normalize('NFC')
-    // eslint-disable-next-line no-control-regex -- control characters from pasted input are folded to spaces
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\ufeff]/g, ' ')
-    .trim();
+  const clean = cleanText(line.normalize('NFC')).trim();
   const words = clean.split(/\s+/).filter(Boolean);
   if (words[0] && /^\/?(incident|inc|인시던트)$/i.test(words[0])) words.shift();
   const verb = words.shift();

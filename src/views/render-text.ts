@@ -1,3 +1,4 @@
+import { plainText } from '../markup/plain.js';
 import type { Block, Mark, View } from './view.js';
 
 /** The sign shown for each mark, the same on every platform. */
@@ -12,12 +13,12 @@ export const MARK_SIGNS: Record<Mark, string> = {
   info: '•',
 };
 
-/** Renders a view as plain text for the console; every action shows as the command to type. */
+/** Renders a view as plain text for the console; every action shows as the command to type. Control and bidi characters are removed and secrets scrubbed. */
 export function renderText(view: View): string {
   const out: string[] = [];
   if (view.header) out.push(`${view.header.emoji ? view.header.emoji + ' ' : ''}${view.header.title}`, '='.repeat(Math.min(72, displayWidth(view.header.title) + 3)));
   for (const block of view.blocks) out.push(...renderBlock(block));
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+  return plainText(out.join('\n')).replace(/\n{3,}/g, '\n\n').trimEnd();
 }
 
 function renderBlock(block: Block): string[] {
