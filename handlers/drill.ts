@@ -64,6 +64,7 @@ async function end(ctx: HandlerContext<'drill'>, id: string | undefined): Promis
   return withIncident(ctx, id, async (incident) => {
     if (!incident.drill) return refusal(ctx, { ko: `${incident.id}은(는) 훈련이 아닙니다 (실제 인시던트는 \`/incident resolve\`).`, en: `${incident.id} is not a drill (resolve a real incident with \`/incident resolve\`).` });
     const result = await ctx.runtime.drills.end(incident, ctx.actor);
+    if (!result.undone) return refusal(ctx, { ko: result.text, en: result.text });
     return { incidentId: incident.id, views: [{ blocks: [{ type: 'text', text: result.text }], summary: result.text }], card: lazyCard(ctx, incident.id, 'compact') };
   });
 }

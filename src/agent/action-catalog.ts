@@ -49,6 +49,9 @@ export const ACTION_CATALOG = {
   kill_port_owner: { mutates: true, destructive: true, params: ['port'] },
   firewall_allow: { mutates: true, params: ['port'] },
   retrain_model: { mutates: true, params: ['dataset', 'name'] },
+  // Drills only (issue 15): a reversible fault from the host's drill.faults, and undoing every fault of a drill
+  drill_fault: { mutates: true, params: ['fault', 'target'] },
+  drill_undo: { mutates: true, params: [] },
   // A step a person does by hand (call the IT team, switch users to localhost); approving it records it as done.
   manual: { mutates: false, params: [] },
 } as const satisfies Record<string, ActionSpec>;

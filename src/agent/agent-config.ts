@@ -148,6 +148,23 @@ export const AgentConfigFile = z
       })
       .strict()
       .optional(),
+    /**
+     * Drills (issue 15): the faults this host accepts, only for a drill incident and each approved
+     * like a recovery step; without `drill.faults` the agent refuses them all.
+     */
+    drill: z
+      .object({
+        faults: z
+          .object({
+            stop_process: z.array(Name).optional(),
+            stop_container: z.array(Name).optional(),
+            corrupt_file: z.array(Name).optional(),
+            corrupt_dir: z.array(Name).optional(),
+          })
+          .strict(),
+      })
+      .strict()
+      .optional(),
     /** Demo only: lay out a small Routing ML-like tree here on start when it is missing. */
     demoHost: Path.optional(),
   })
@@ -168,6 +185,22 @@ export function loadAgentConfig(path: string, base?: string): AgentConfig {
   return parseAgentConfig(raw, path, base ?? resolve(dirname(resolve(path)), '..'));
 }
 
+/** Fault targets that name nothing the config lists (each fault must be reversible with what the agent knows). */
+function drillFaultProblems(c: z.infer<typeof AgentConfigFile>): string[] {
+  const f = c.drill?.faults;
+  if (!f) return [];
+  const known: Record<string, string[]> = {
+    stop_process: Object.keys(c.processes),
+    stop_container: c.docker?.services ?? [],
+    corrupt_file: Object.keys(c.files),
+    corrupt_dir: Object.keys(c.dirs),
+  };
+  const where: Record<string, string> = { stop_process: 'processes', stop_container: 'docker.services', corrupt_file: 'files', corrupt_dir: 'dirs' };
+  return Object.entries(f).flatMap(([kind, names]) =>
+    (names ?? []).filter((n) => !known[kind]!.includes(n)).map((n) => `drill.faults.${kind}: "${n}" is not in ${where[kind]}`),
+  );
+}
+
 /** Validates an agent config object and resolves its relative paths against `base`. */
 export function parseAgentConfig(raw: unknown, configPath: string, base: string): AgentConfig {
   const parsed = AgentConfigFile.safeParse(raw);
@@ -176,6 +209,8 @@ export function parseAgentConfig(raw: unknown, configPath: string, base: string)
     throw new ConfigError(`${configPath} is invalid:\n${lines}`, 'fix the named field and start the agent again');
   }
   const c = parsed.data;
+  const unknownFault = drillFaultProblems(c);
+  if (unknownFault.length) throw new ConfigError(`${configPath} is invalid:\n${unknownFault.join('\n')}`, 'name in drill.faults only what the same file lists');
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const absMap = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, abs(v)]));
   const absRecipe = <R extends Recipe | undefined>(r: R): R => (r ? { ...r, cwd: r.cwd ? abs(r.cwd) : undefined } : r);

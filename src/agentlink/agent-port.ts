@@ -13,6 +13,8 @@ export interface ActionRequest {
   incidentId?: string;
   /** Required for actions that change the host. */
   approvalId?: string;
+  /** The incident is a drill (the agent injects faults only then). */
+  drill?: boolean;
   timeoutMs: number;
 }
 

@@ -11,6 +11,8 @@ export const WireRequest = z.object({
   params: z.record(z.string().max(64), ParamValue),
   incidentId: z.string().max(64).optional(),
   approvalId: z.string().max(128).optional(),
+  /** Set for requests of a drill incident: only then does the agent inject faults. */
+  drill: z.boolean().optional(),
   timeoutMs: z.number().int().positive().max(24 * 3600_000),
 });
 export type WireRequest = z.infer<typeof WireRequest>;

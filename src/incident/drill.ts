@@ -1,6 +1,6 @@
 import type { Contact } from '../contacts/contact-schema.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
-import type { Role } from '../runbook/pack-schema.js';
+import type { Role, Step } from '../runbook/pack-schema.js';
 import type { Incident } from './incident.js';
 
 /** How a drill runs: who takes part (the only people it pages) and how much faster its ladder and RTO alarms run. */
@@ -9,6 +9,32 @@ export interface DrillPlan {
   participants: string[];
   /** 1 = real time; 60 = the ladder and RTO alarms come 60 times sooner (this incident only). */
   speed: number;
+}
+
+/** A fault injection step id: `fault-<stop-process|stop-container|corrupt-file|corrupt-dir>-<target>` (target `_` written `-`). */
+const FAULT_STEP = /^fault-(stop-process|stop-container|corrupt-file|corrupt-dir)-([a-z0-9][a-z0-9-]{0,63})$/;
+
+/**
+ * The step a drill's fault id stands for: the agent's `drill_fault` action, approved like a recovery
+ * step by devops or the CTO; undefined when the id is not a fault step.
+ */
+export function drillFaultStep(stepId: string): Step | undefined {
+  const m = FAULT_STEP.exec(stepId.trim().toLowerCase());
+  if (!m) return undefined;
+  const fault = m[1]!.replace('-', '_');
+  const target = m[2]!;
+  return {
+    id: m[0],
+    title: { ko: `[DRILL] 장애 주입: ${fault} ${target}`, en: `[DRILL] inject fault: ${fault} ${target}` },
+    action: 'drill_fault',
+    params: { fault, target },
+    mutates: true,
+    destructive: false,
+    approvers: ['devops', 'cto'],
+    procedure: [],
+    rollbackPoint: { ko: '`/incident drill end`가 되돌립니다', en: '`/incident drill end` undoes it' },
+    timeoutSeconds: 60,
+  };
 }
 
 /** The highest `--speed` a drill accepts (2 h of ladder in 2 s). */

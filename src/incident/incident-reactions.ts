@@ -51,7 +51,8 @@ export class IncidentReactions implements DrbotModule {
   private react(runtime: Runtime, e: IncidentChanged): Promise<void> | void {
     runtime.scheduler.wake();
     if (e.change === 'opened' && !this.stopping) return this.track(diagnoseOpened(runtime, e));
-    if (e.change === 'resolved' || e.change === 'closed') return this.track(writeReport(runtime, e));
+    if (e.change === 'resolved') return this.track(undoDrillFaults(runtime, e).then(() => writeReport(runtime, e)));
+    if (e.change === 'closed') return this.track(writeReport(runtime, e));
   }
 
   private track(job: Promise<void>): Promise<void> {
@@ -80,6 +81,13 @@ async function diagnoseOpened(runtime: Runtime, e: IncidentChanged): Promise<voi
     timeoutSeconds: 60,
   };
   await Promise.all([runtime.steps.diagnose(incident, SYSTEM_ACTOR), runtime.steps.execute(incident, SYSTEM_ACTOR, snapshot, undefined, { quiet: true })]);
+}
+
+/** A drill resolved by `/incident resolve` (not `drill end`): every fault it injected and still in place is undone. */
+async function undoDrillFaults(runtime: Runtime, e: IncidentChanged): Promise<void> {
+  const incident = e.incident ?? (await runtime.store.incidents.get(e.incidentId));
+  if (!incident?.drill) return;
+  await runtime.drills.undoFaults(incident, SYSTEM_ACTOR, { quietWhenNothing: true });
 }
 
 /** Writes the report when an incident is resolved, and again when it is closed (the final version). */

@@ -10,6 +10,7 @@ import type { Approval, Incident, StepRun, TimelineEntry } from './incident.js';
 import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { STATUS_MARKS } from './status-marks.js';
+import { drillFaultStep } from './drill.js';
 import { translator } from '../i18n/lang.js';
 
 /** What became of one step execution. */
@@ -57,6 +58,11 @@ export class StepRunner {
    */
   locate(incident: Incident, stepRef: string, among?: (s: LocatedStep) => boolean): Outcome<LocatedStep> {
     const type = this.typeOf(incident);
+    const fault = drillFaultStep(stepRef);
+    if (fault) {
+      if (!incident.drill) return refuse(`${incident.id}은(는) 훈련이 아니라서 장애를 주입할 수 없습니다 (\`/incident drill\`로 훈련을 시작하세요).`, `${incident.id} is not a drill: faults are injected only in a drill (start one with \`/incident drill\`).`);
+      return ok({ step: fault, section: 'stage' });
+    }
     const match = matchStep(type, stepRef, among);
     if (match.kind === 'one') return ok(match.located);
     const numbered = (steps: LocatedStep[]) => steps.map((s) => `${stepNumber(type, s.step.id)}. ${s.step.id}`).join(', ');
@@ -299,6 +305,7 @@ export class StepRunner {
         params: step.params,
         incidentId: incident.id,
         approvalId: approval?.id,
+        ...(incident.drill ? { drill: true } : {}),
         timeoutMs: step.timeoutSeconds * 1000,
       });
     } catch (err) {
@@ -326,7 +333,8 @@ export class StepRunner {
       });
     }
     const execution: StepExecution = { step, run: finished };
-    if (step.mutates && result.status === 'ok') {
+    // An injected fault is not a recovery: no tick, no health check.
+    if (step.mutates && result.status === 'ok' && step.action !== 'drill_fault') {
       await this.incidents.tick(incident, actor, 'recovery-executed');
       execution.health = await this.healthCheck(incident, actor);
     }

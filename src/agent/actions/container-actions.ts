@@ -11,13 +11,13 @@ function dockerConfig(ctx: ActionContext) {
   return d;
 }
 
-function allowedService(ctx: ActionContext, service: string): string {
+export function allowedService(ctx: ActionContext, service: string): string {
   const d = dockerConfig(ctx);
   return allowed(Object.fromEntries(d.services.map((s) => [s, s])), service, 'compose service');
 }
 
 /** Containers of the configured compose project (all projects when none is set), optionally of one service. */
-async function composeContainers(ctx: ActionContext, service?: string): Promise<Docker.ContainerInfo[]> {
+export async function composeContainers(ctx: ActionContext, service?: string): Promise<Docker.ContainerInfo[]> {
   const d = dockerConfig(ctx);
   const label = [...(d.project ? [`${PROJECT_LABEL}=${d.project}`] : []), ...(service ? [`${SERVICE_LABEL}=${service}`] : [])];
   const filters: Record<string, string[]> = label.length ? { label } : {};

@@ -6,6 +6,7 @@ import { logSnapshot } from './log-snapshot.js';
 import { firewallAllow, firewallRules, httpHealth, ipRoutes, networkShare, ping, portListening } from './network-actions.js';
 import { killPortOwner, portsInUse, processRestart, processRunning } from './process-actions.js';
 import { restoreDir, restoreFile } from './restore-actions.js';
+import { drillFault, drillUndo } from './drill-actions.js';
 
 /** Every action the agent implements, by catalog name. */
 export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
@@ -13,6 +14,6 @@ export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
     processRunning, logTail, portListening, httpHealth, fileStat, fileChecksum, listDir, envPresent, networkShare, ping, ipRoutes,
     firewallRules, containers, containerLogs, volumeInspect, portsInUse, diskUsage, logSizes, backupAge, logSnapshot,
     composeServiceRestart, processRestart, restoreFile, restoreDir, setReadOnlyMode, gitCheckout, composeUpBuild, composeDown,
-    removeAllContainers, killPortOwner, firewallAllow, retrainModel,
+    removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo,
   ].map((a) => [a.name, a]),
 );

@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` for what is still there; resolves with the pids that are gone. An abort stops the waiting (no SIGKILL). */
-async function terminate(pids: readonly number[], signal: AbortSignal, graceMs = 5000): Promise<number[]> {
+export async function terminate(pids: readonly number[], signal: AbortSignal, graceMs = 5000): Promise<number[]> {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGTERM');

@@ -14,7 +14,7 @@ export interface FakeContainer {
 
 /**
  * A local Docker Engine API on a unix socket, speaking the calls the agent's compose actions make
- * (list with label filters, restart, inspect, stop, remove). `hang` makes a call on a container never
+ * (list with label filters, restart, inspect, stop, start, remove). `hang` makes a call on a container never
  * answer, so a test can watch the agent give up on it; `aborted` records the calls whose client hung up.
  */
 export class FakeDockerEngine {
@@ -60,10 +60,14 @@ export class FakeDockerEngine {
       const list = this.containers.filter((c) => (filters.label ?? []).every((l) => { const [k, v] = l.split('='); return labels(c)[k!] === v; }));
       return void json(200, list.map((c) => ({ Id: c.id, Names: [`/${c.name}`], Labels: labels(c), State: c.state, Status: c.state === 'running' ? 'Up 1 second' : 'Exited (0)' })));
     }
-    const m = /^\/containers\/([^/]+)(?:\/(restart|json|stop))?$/.exec(path);
+    const m = /^\/containers\/([^/]+)(?:\/(restart|json|stop|start))?$/.exec(path);
     const c = m ? this.containers.find((x) => x.id === m[1]) : undefined;
     if (!m || !c) return void json(404, { message: `no such container: ${path}` });
     if (req.method === 'POST' && m[2] === 'restart') {
+      c.state = 'running';
+      return void json(204);
+    }
+    if (req.method === 'POST' && m[2] === 'start') {
       c.state = 'running';
       return void json(204);
     }
@@ -71,7 +75,7 @@ export class FakeDockerEngine {
       c.state = 'exited';
       return void json(204);
     }
-    if (req.method === 'GET' && m[2] === 'json') return void json(200, { Id: c.id, State: { Status: c.state, Running: c.state === 'running' } });
+    if (req.method === 'GET' && m[2] === 'json') return void json(200, { Id: c.id, Name: `/${c.name}`, State: { Status: c.state, Running: c.state === 'running' } });
     if (req.method === 'DELETE' && !m[2]) {
       this.containers.splice(this.containers.indexOf(c), 1);
       return void json(204);

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { ActionExecutor } from '../../src/agent/action-executor.js';
+import { DrillFaultLedger } from '../../src/agent/drill-fault-ledger.js';
+import { createHostTools } from '../../src/agent/host-tools.js';
+import { RequestLedger } from '../../src/agent/request-ledger.js';
+import type { WireRequest } from '../../src/agentlink/agent-protocol.js';
+import { aRequest } from './a-request.js';
+import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { FakeDockerEngine } from './support/fake-docker-engine.js';
+
+let host: AgentConfigBuilder | undefined;
+let ledger: RequestLedger | undefined;
+let engine: FakeDockerEngine | undefined;
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await ledger?.close();
+  ledger = undefined;
+  await engine?.close();
+  engine = undefined;
+  host?.cleanup();
+});
+
+const ACE = Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.alloc(2048, 7)]);
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const FAULTS = { corrupt_file: ['access_db'], corrupt_dir: ['models'] };
+
+function run(action: string, params: WireRequest['params'], extra: Partial<WireRequest> = {}) {
+  const config = host!.build();
+  ledger ??= new RequestLedger(config.stateDir);
+  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId: 'apr-1', incidentId: 'INC-20261124-001', drill: true, ...extra }));
+}
+
+const undo = (extra: Partial<WireRequest> = {}) => run('drill_undo', {}, { approvalId: 'drill-end-INC-20261124-001', ...extra });
+
+/** A real process whose argv carries a marker the agent config matches. */
+function aSleeper(marker: string): ChildProcess {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('drill faults on the agent', () => {
+  it('corrupt_file moves the live file aside and puts a damaged copy in place; drill_undo puts the real one back', async () => {
+    host = anAgentConfig().with({ drill: { faults: FAULTS } });
+    host.file('db/routing.accdb', '');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(host.path('db/routing.accdb'), ACE);
+    const r = await run('drill_fault', { fault: 'corrupt_file', target: 'access-db' });
+    expect(r).toMatchObject({ status: 'ok' });
+    expect(r.summary).toMatch(/^\[DRILL\] fault injected: .*routing\.accdb damaged; the real file is kept at .*routing\.accdb\.drill-/);
+    const damaged = readFileSync(host.path('db/routing.accdb'));
+    expect(damaged.subarray(4, 19).toString()).not.toBe('Standard ACE DB');
+    const aside = readdirSync(host.path('db')).find((n) => n.includes('.drill-'))!;
+    expect(sha(readFileSync(host.path(`db/${aside}`)))).toBe(sha(ACE));
+    expect(new DrillFaultLedger(host.build().stateDir).openFor('INC-20261124-001')).toMatchObject([{ fault: 'corrupt_file', target: 'access_db', state: 'in-place' }]);
+
+    const u = await undo();
+    expect(u.status).toBe('ok');
+    expect(u.summary).toContain('access_db: the damaged file removed, the real one put back');
+    expect(sha(readFileSync(host.path('db/routing.accdb')))).toBe(sha(ACE));
+    expect(readdirSync(host.path('db'))).toEqual(['routing.accdb']);
+    expect((await undo()).summary).toBe('[DRILL] nothing to undo: every fault of this drill is already undone');
+  });
+
+  it('corrupt_dir damages the live model directory; after a restore during the drill, undo puts the pre-drill version back and keeps the recovered one', async () => {
+    host = anAgentConfig().with({ drill: { faults: FAULTS } });
+    host.file('models/latest/model.pkl', '\x80\x04real model').file('models/latest/meta.json', '{"v":"latest"}').file('models/v20250901/model.pkl', '\x80\x04old model');
+    const r = await run('drill_fault', { fault: 'corrupt_dir', target: 'models' });
+    expect(r.status).toBe('ok');
+    expect(readFileSync(host.path('models/latest/model.pkl'))[0]).toBe(0);
+    // The drill's recovery: the previous version restored into latest/.
+    const restored = await run('restore_dir', { dir: 'models', from: 'previous' }, { approvalId: 'apr-2' });
+    expect(restored.status).toBe('ok');
+    expect(readFileSync(host.path('models/latest/model.pkl'), 'latin1')).toContain('old model');
+    const u = await undo();
+    expect(u.summary).toContain('models: the pre-drill directory put back');
+    expect(u.summary).toContain("the drill's recovered copy is kept at");
+    expect(readFileSync(host.path('models/latest/model.pkl'), 'latin1')).toContain('real model');
+  });
+
+  it('stop_process stops a real process; drill_undo starts it again with its restart recipe', async () => {
+    const marker = `drbot-drill-sleeper-${process.pid}-${Date.now()}`;
+    host = anAgentConfig();
+    host.with({
+      drill: { faults: { stop_process: ['sleeper'] } },
+      processes: { sleeper: { match: marker } },
+      restarts: { sleeper: { recipe: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)', marker] }, log: 'logs/sleeper.log', match: marker } },
+    });
+    const child = aSleeper(marker);
+    await until(() => child.pid !== undefined, 'the sleeper to start');
+    const r = await run('drill_fault', { fault: 'stop_process', target: 'sleeper' });
+    expect(r.summary).toBe(`[DRILL] fault injected: sleeper stopped (pid ${child.pid})`);
+    await until(() => child.exitCode !== null || child.signalCode !== null, 'the sleeper to exit');
+    expect((await run('process_running', { name: 'sleeper' })).status).toBe('fail');
+    const u = await undo();
+    expect(u.status).toBe('ok');
+    expect(u.summary).toContain('sleeper: started again');
+    const running = await run('process_running', { name: 'sleeper' });
+    expect(running.status).toBe('ok');
+    for (const pid of (running.data as { pids: number[] }).pids) process.kill(pid, 'SIGKILL');
+  });
+
+  it('stop_container stops the service container; drill_undo starts it', async () => {
+    engine = await FakeDockerEngine.start([{ id: 'c1', name: 'stack-predictor-1', service: 'predictor', project: 'stack', state: 'running' }]);
+    host = anAgentConfig().with({ drill: { faults: { stop_container: ['predictor'] } }, docker: { socketPath: engine.socketPath, project: 'stack', services: ['predictor'] } });
+    expect((await run('drill_fault', { fault: 'stop_container', target: 'predictor' })).summary).toBe('[DRILL] fault injected: container(s) of predictor stopped (stack-predictor-1)');
+    expect(engine.containers[0]!.state).toBe('exited');
+    expect((await undo()).summary).toBe('[DRILL] undone: predictor: stack-predictor-1 started again');
+    expect(engine.containers[0]!.state).toBe('running');
+  });
+
+  it('refuses every fault without drill.faults, outside a drill, for an unlisted target, and without an approval; nothing changes', async () => {
+    host = anAgentConfig();
+    host.file('db/routing.accdb', 'x'.repeat(100));
+    const before = readFileSync(host.path('db/routing.accdb'));
+    const noFaults = await run('drill_fault', { fault: 'corrupt_file', target: 'access_db' });
+    expect(noFaults).toMatchObject({ status: 'fail', refused: 'not-allowed' });
+    expect(noFaults.summary).toContain('this agent accepts no drill faults (agent.yaml has no drill.faults)');
+    host.with({ drill: { faults: { corrupt_file: ['access_db'] } } });
+    expect((await run('drill_fault', { fault: 'corrupt_file', target: 'access_db' }, { drill: undefined })).summary).toContain('faults are injected only for a drill incident');
+    expect((await run('drill_fault', { fault: 'corrupt_dir', target: 'models' })).summary).toContain('corrupt_dir "models" is not in drill.faults');
+    expect((await run('drill_fault', { fault: 'corrupt_file', target: 'access_db' }, { approvalId: undefined })).refused).toBe('needs-approval');
+    expect(readFileSync(host.path('db/routing.accdb'))).toEqual(before);
+    expect(existsSync(host.path('state/drill-faults.json'))).toBe(false);
+    expect(() => anAgentConfig().with({ drill: { faults: { corrupt_file: ['nothing_here'] } } }).build()).toThrow('drill.faults.corrupt_file: "nothing_here" is not in files');
+  });
+});

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { IncidentReactions } from '../../src/incident/incident-reactions.js';
+import { replyText } from '../support/reply-text.js';
+import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { ExecutorAgentPort } from '../support/executor-agent-port.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+
+let core: TestCore | undefined;
+let agent: ExecutorAgentPort | undefined;
+let host: AgentConfigBuilder | undefined;
+afterEach(async () => {
+  await core?.events.settled();
+  await core?.close();
+  await agent?.close();
+  host?.cleanup();
+});
+
+const ACE = (day: string) => Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.from(`rows of ${day}`), Buffer.alloc(1024, 1)]);
+const DAY = 86_400_000;
+
+async function setUp(faults: Record<string, string[]> | undefined) {
+  host = anAgentConfig().with(faults ? { drill: { faults } } : {});
+  host.file('db/routing.accdb', '').file('backup/routing_db_20261123.accdb', '', Date.now() - 2 * DAY);
+  writeFileSync(host.path('db/routing.accdb'), ACE('today'));
+  writeFileSync(host.path('backup/routing_db_20261123.accdb'), ACE('yesterday'));
+  const { utimesSync } = await import('node:fs');
+  utimesSync(host.path('backup/routing_db_20261123.accdb'), (Date.now() - 2 * DAY) / 1000, (Date.now() - 2 * DAY) / 1000);
+  agent = new ExecutorAgentPort(host.build());
+  core = await buildTestCore({ agents: agent });
+}
+
+async function send(line: string, as = 'Kim DevOps') {
+  const reply = await core!.router.dispatch(line, core!.as(as));
+  await core!.events.settled();
+  return { reply, text: await replyText(reply) };
+}
+
+describe('fault injection in a drill', () => {
+  it('corrupts the Access file on approval, lets the drill restore yesterday’s backup, and drill end puts the real file back and says so', async () => {
+    await setUp({ corrupt_file: ['access_db'] });
+    const id = (await send('/incident drill type2')).reply.incidentId!;
+    const inject = await send(`/incident approve ${id} fault-corrupt-file-access-db`);
+    expect(inject.text).toContain('[DRILL] fault injected');
+    expect(agent!.requests.find((r) => r.action === 'drill_fault')).toMatchObject({ drill: true, incidentId: id, params: { fault: 'corrupt_file', target: 'access-db' } });
+    expect(readFileSync(host!.path('db/routing.accdb')).includes('Standard ACE DB')).toBe(false);
+    // Injecting is not recovering: no health check, no recovery tick.
+    expect((await core!.store.incidents.checklist(id)).map((t) => t.itemId)).not.toContain('recovery-executed');
+
+    const restore = await send(`/incident approve ${id} restore-db-from-yesterday`);
+    expect(restore.text).toContain('restored from');
+    expect(readFileSync(host!.path('db/routing.accdb')).includes('rows of yesterday')).toBe(true);
+    // The damaged file the restore replaced is kept aside.
+    const kept = readdirSync(host!.path('db')).filter((n) => n.includes('.before-'));
+    expect(kept).toHaveLength(1);
+
+    const end = await send(`/incident drill end ${id}`);
+    expect(end.text).toContain(`[DRILL] Drill ${id} ended.`);
+    expect(end.text).toContain('access_db: the pre-drill file put back');
+    expect(readFileSync(host!.path('db/routing.accdb')).includes('rows of today')).toBe(true);
+    expect((await core!.store.incidents.get(id))!.status).toBe('resolved');
+    const timeline = (await core!.store.incidents.timeline(id)).map((e) => e.text);
+    expect(timeline).toContainEqual(expect.stringMatching(/^↩ \[DRILL\] undone: access_db/));
+  });
+
+  it('resolving a drill with /incident resolve undoes its faults too', async () => {
+    await setUp({ corrupt_file: ['access_db'] });
+    // What drbot does after a change (here: undo a resolved drill's faults, write its report).
+    await new IncidentReactions().start({ runtime: core! });
+    const id = (await send('/incident drill type2')).reply.incidentId!;
+    await send(`/incident approve ${id} fault-corrupt-file-access-db`);
+    await send(`/incident resolve ${id} rehearsal over`);
+    expect(readFileSync(host!.path('db/routing.accdb'))).toEqual(ACE('today'));
+    expect(readdirSync(host!.path('db'))).toEqual(['routing.accdb']);
+  });
+
+  it('refuses a fault in a real incident (drbot) and on an agent without drill.faults (agent); nothing changes', async () => {
+    await setUp(undefined);
+    const real = (await send('/incident open type2')).reply.incidentId!;
+    const r = await send(`/incident approve ${real} fault-corrupt-file-access-db`);
+    expect(r.reply.refused).toBe(true);
+    expect(r.text).toContain('is not a drill: faults are injected only in a drill');
+    expect(agent!.requests.some((q) => q.action === 'drill_fault')).toBe(false);
+    const id = (await send('/incident drill type2')).reply.incidentId!;
+    const refused = await send(`/incident approve ${id} fault-corrupt-file-access-db`);
+    expect(refused.text).toContain('this agent accepts no drill faults (agent.yaml has no drill.faults)');
+    expect(readFileSync(host!.path('db/routing.accdb'))).toEqual(ACE('today'));
+    expect(existsSync(host!.path('state/drill-faults.json'))).toBe(false);
+  });
+});
