@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { IncidentReactions } from '../../src/incident/incident-reactions.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { ExecutorAgentPort } from '../support/executor-agent-port.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
 
-let core: TestCore | undefined;
+let core: TestRuntime | undefined;
 let agent: ExecutorAgentPort | undefined;
 let host: AgentConfigBuilder | undefined;
 afterEach(async () => {
@@ -27,7 +27,7 @@ async function setUp(faults: Record<string, string[]> | undefined) {
   const { utimesSync } = await import('node:fs');
   utimesSync(host.path('backup/routing_db_20261123.accdb'), (Date.now() - 2 * DAY) / 1000, (Date.now() - 2 * DAY) / 1000);
   agent = new ExecutorAgentPort(host.build());
-  core = await buildTestCore({ agents: agent });
+  core = await buildTestRuntime({ agents: agent });
 }
 
 async function send(line: string, as = 'Kim DevOps') {
