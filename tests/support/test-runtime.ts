@@ -34,7 +34,7 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
  * and metrics are left out unless asked for.
  */
 export async function buildTestRuntime(
-  options: { lang?: Lang; now?: number; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string } } = {},
+  options: { lang?: Lang; now?: number; clock?: VirtualClock; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string } } = {},
 ): Promise<TestRuntime> {
   const base = loadConfig({ DRBOT_LANG: options.lang ?? 'en' });
   const config = {
@@ -45,7 +45,8 @@ export async function buildTestRuntime(
     ...(options.web ? { web: { enabled: true, publicUrl: options.web.publicUrl }, env: { ...base.env, DRBOT_WEB_SECRET: options.web.secret } } : {}),
   };
   const store = options.store ?? (await SqliteStore.open(':memory:'));
-  const clock = new VirtualClock(options.now ?? TUESDAY_10_KST);
+  // Replicas of one deployment in a test share one clock (every timer handler reads it).
+  const clock = options.clock ?? new VirtualClock(options.now ?? TUESDAY_10_KST);
   const runtime = await buildRuntime(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), {
     clock,
     store,
