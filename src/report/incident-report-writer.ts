@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -26,13 +27,21 @@ export interface WrittenReport {
 /** The checklist item a written report ticks. */
 export const REPORT_CHECKLIST_ITEM = 'report-written';
 
+/** How long one replica may take to write a report before another may (the first one died). */
+const REPORT_LEASE_MS = 2 * 60_000;
+
 /**
  * Writes post-incident reports to `reportsDir/YYYY-MM-DD.md` (the occurrence day in the pack's time
  * zone; a second incident that day gets `-2`, then `-3` …). The incident → file map lives in the
  * store, so a re-render overwrites the same file and keeps its human-written sections. Files are
- * replaced atomically (write, then rename), so a crash never leaves half a report.
+ * replaced atomically (write, then rename), so a crash never leaves half a report. One replica
+ * at a time writes an incident's report (a lease in the store), so replicas starting together
+ * catch up on a missing report once.
  */
 export class IncidentReportWriter {
+  /** Identifies this process in the report leases. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
   constructor(
     private readonly core: Core,
     private readonly incidents: IncidentService,
@@ -44,16 +53,43 @@ export class IncidentReportWriter {
    */
   async writeMissing(): Promise<WrittenReport[]> {
     const written: WrittenReport[] = [];
-    for (const incident of await this.core.store.incidents.list(['resolved', 'closed'])) {
-      const ticks = await this.core.store.incidents.checklist(incident.id);
-      if (ticks.some((t) => t.itemId === REPORT_CHECKLIST_ITEM)) continue;
-      written.push(await this.write(incident, SYSTEM_ACTOR));
+    const { store, clock } = this.core;
+    const unwritten = async (id: string) => !(await store.incidents.checklist(id)).some((t) => t.itemId === REPORT_CHECKLIST_ITEM);
+    for (const incident of await store.incidents.list(['resolved', 'closed'])) {
+      if (!(await unwritten(incident.id))) continue;
+      const lease = `report:${incident.id}`;
+      const now = clock.now();
+      // Another replica is writing it right now: it is not missing.
+      if (!(await store.leases.acquire(lease, this.owner, now + REPORT_LEASE_MS, now))) continue;
+      try {
+        // ... or wrote it between the first look and the lease.
+        if (await unwritten(incident.id)) written.push(await this.writeHeld(incident, SYSTEM_ACTOR));
+      } finally {
+        await store.leases.release(lease, this.owner).catch(() => undefined);
+      }
     }
     return written;
   }
 
-  /** Renders and writes the incident's report, ticks `report-written` and notes it on the timeline. */
+  /**
+   * Renders and writes the incident's report, ticks `report-written` and notes it on the timeline.
+   * Waits while another replica writes the same report (at most its lease), so two never interleave.
+   */
   async write(incident: Incident, actor: Actor): Promise<WrittenReport> {
+    const { store, clock } = this.core;
+    const lease = `report:${incident.id}`;
+    const giveUpAt = Date.now() + REPORT_LEASE_MS;
+    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now())) && Date.now() < giveUpAt) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      return await this.writeHeld(incident, actor);
+    } finally {
+      await store.leases.release(lease, this.owner).catch(() => undefined);
+    }
+  }
+
+  private async writeHeld(incident: Incident, actor: Actor): Promise<WrittenReport> {
     const fileName = await this.fileFor(incident);
     const path = join(this.core.reportsDir, fileName);
     const created = !existsSync(path);

@@ -7,6 +7,7 @@ import { HistoryRepository } from './history-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
+import { LeaseRepository } from './lease-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { ReportFileRepository } from './report-file-repository.js';
 import { SeenRequestRepository } from './seen-request-repository.js';
@@ -28,6 +29,7 @@ export class KyselyStore implements Store {
   readonly reportFiles: ReportFileRepository;
   readonly history: HistoryRepository;
   readonly seenRequests: SeenRequestRepository;
+  readonly leases: LeaseRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -45,6 +47,7 @@ export class KyselyStore implements Store {
     this.reportFiles = new ReportFileRepository(db);
     this.history = new HistoryRepository(db);
     this.seenRequests = new SeenRequestRepository(db);
+    this.leases = new LeaseRepository(db);
   }
 
   async writeTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

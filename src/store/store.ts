@@ -7,6 +7,7 @@ import type { HistoryRepository } from './history-repository.js';
 import type { IncidentRepository } from './incident-repository.js';
 import type { IncidentThreadRepository } from './incident-thread-repository.js';
 import type { Dialect } from './migrations.js';
+import type { LeaseRepository } from './lease-repository.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { ReportFileRepository } from './report-file-repository.js';
 import type { SeenRequestRepository } from './seen-request-repository.js';
@@ -36,6 +37,8 @@ export interface Store {
   readonly history: HistoryRepository;
   /** Requests and events already taken (platform retries and replays), shared by every replica. */
   readonly seenRequests: SeenRequestRepository;
+  /** Named leases: one replica at a time does a job. */
+  readonly leases: LeaseRepository;
   /**
    * Coordination of several replicas (PostgreSQL only): replica leases, which replica holds each
    * agent's link, agent request rows and LISTEN/NOTIFY. Absent on SQLite, where drbot is one process.
