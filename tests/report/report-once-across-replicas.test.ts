@@ -6,7 +6,7 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
-import { buildTestCore } from '../support/test-core.js';
+import { buildTestRuntime } from '../support/test-runtime.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
 
 /**
@@ -46,7 +46,7 @@ describe.each(sharedDatabases())('a report left unwritten, with three replicas s
     for (let i = 0; i < 3; i++) {
       const store = await db.connect();
       stores.push(store);
-      replicas.push(await buildTestCore({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir }));
+      replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir }));
     }
     // Resolved by a process that stopped before its report listener ran.
     const { id } = await runScriptedIncident(replicas[0]!);

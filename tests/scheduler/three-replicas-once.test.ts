@@ -8,7 +8,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 
 /**
@@ -59,16 +59,16 @@ describe.each(sharedDatabases())('three replicas on one $name database', (db) =>
   });
 
   interface Replica {
-    core: TestCore;
+    core: TestRuntime;
     scheduler: Scheduler;
     pages: string[];
     posts: string[];
   }
 
-  async function replica(clockFrom?: TestCore): Promise<Replica> {
+  async function replica(clockFrom?: TestRuntime): Promise<Replica> {
     const store = await db.connect();
     // one clock for all three: the timer handlers read it too (a replica's own stuck clock would rearm a check to the slot it just ran)
-    const core = await buildTestCore({ store, now: MONDAY_9_KST, clock: clockFrom?.clock });
+    const core = await buildTestRuntime({ store, now: MONDAY_9_KST, clock: clockFrom?.clock });
     const pages: string[] = [];
     const posts: string[] = [];
     core.chat.register(new ConsolePageSender((line) => pages.push(line)));
