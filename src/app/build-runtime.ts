@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AgentHub } from '../agentlink/agent-hub.js';
 import { newReplicaId, ReplicaAgentPort } from '../agentlink/replica-agent-port.js';
 import type { AgentPort } from '../agentlink/agent-port.js';
+import { ScrubbedAgentPort } from '../agentlink/scrubbed-agent-port.js';
 import type { Clock } from '../clock/clock.js';
 import { ScaledClock } from '../clock/scaled-clock.js';
 import { SystemClock } from '../clock/system-clock.js';
@@ -12,7 +13,8 @@ import { loadContacts } from '../contacts/load-contacts.js';
 import { IncidentEvents } from '../incident/incident-events.js';
 import { IncidentService } from '../incident/incident-service.js';
 import { StepRunner } from '../incident/step-runner.js';
-import type { Logger } from '../logging/create-logger.js';
+import { secretsFromEnv, type Logger } from '../logging/create-logger.js';
+import { addSecretValues } from '../logging/scrub-secrets.js';
 import { DrbotMetrics } from '../metrics/drbot-metrics.js';
 import { TimedAgentPort } from '../metrics/timed-agent-port.js';
 import { createNotifyChannels } from '../notify/create-notify-channels.js';
@@ -59,6 +61,8 @@ export interface RuntimeOverrides {
  * The result is frozen; production and tests both build it here.
  */
 export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  // drbot's own tokens and passwords join the scrubber every escaper in src/markup runs, so nothing drbot posts or writes carries them.
+  addSecretValues(secretsFromEnv(config.env));
   const pack = loadRunbookPack(config.runbookPath);
   const timeZone = config.timeZone || pack.timeZone;
   const contacts = new ContactDirectory(overrides.contacts ?? loadContacts(config.contactsPath), timeZone, new Set(config.holidays));
@@ -71,7 +75,8 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
   const hub = overrides.agents ? undefined : new AgentHub({ agents: config.agents, log, repository: cluster ? undefined : store.agents });
   const replica = hub && cluster ? new ReplicaAgentPort(hub, cluster, { replicaId: newReplicaId(config.replicaId), log, info: { port: config.port } }) : undefined;
   if (replica) log.info({ replica: replica.replicaId }, 'PostgreSQL store: this process is one replica among those sharing the database');
-  const linked: AgentPort = overrides.agents ?? replica ?? hub!;
+  // Host output is scrubbed of secrets where it enters drbot, before it is stored or shown.
+  const linked: AgentPort = new ScrubbedAgentPort(overrides.agents ?? replica ?? hub!);
   const metrics =
     overrides.metrics === false
       ? undefined

@@ -1,4 +1,4 @@
-import { cleanText } from '../markup/clean-text.js';
+import { safeText } from '../markup/clean-text.js';
 
 /** Longest command line accepted; longer input is refused before any parsing. */
 export const MAX_COMMAND_LENGTH = 4000;
@@ -9,12 +9,13 @@ export type Tokens = { ok: true; verb: string; args: string[] } | { ok: false; r
 /**
  * Normalises a command line from any platform: removes control and format characters (bidi
  * overrides and isolates, zero-width spaces, ESC, NUL — see `cleanText`) and a leading `/incident`
- * or `incident` (with or without the slash), folds white space, splits into words. So no argument
- * (a note, a name, a cause) can carry an invisible character into the store or into a message.
+ * or `incident` (with or without the slash), scrubs secrets (a password pasted into a note is
+ * stored as `password=[redacted]`), folds white space, splits into words. So no argument (a note,
+ * a name, a cause) can carry an invisible character or a credential into the store or a message.
  */
 export function tokenize(line: string): Tokens {
   if (line.length > MAX_COMMAND_LENGTH) return { ok: false, reason: 'too-long' };
-  const clean = cleanText(line.normalize('NFC')).trim();
+  const clean = safeText(line.normalize('NFC')).trim();
   const words = clean.split(/\s+/).filter(Boolean);
   if (words[0] && /^\/?(incident|inc|인시던트)$/i.test(words[0])) words.shift();
   const verb = words.shift();
