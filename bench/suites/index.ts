@@ -6,9 +6,10 @@ import { openReads } from './open-reads.js';
 import { openThroughRouter } from './open-through-router.js';
 import { operations } from './operations.js';
 import { pagesAndReports } from './pages-and-reports.js';
+import { replicas } from './replicas.js';
 import { slackAck } from './slack-ack.js';
 import { teamsRoundTrip } from './teams-round-trip.js';
 import { webPages } from './web-pages.js';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, openReads, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck, operations, webPages];
+export const SUITES: BenchSuite[] = [consoleStart, openThroughRouter, openReads, teamsRoundTrip, ladderTimers, agentRoundtrip, pagesAndReports, slackAck, operations, webPages, replicas];

@@ -206,8 +206,12 @@ export class ReplicaAgentPort implements AgentPort {
     }
     if (!holder?.online || !holder.replica || holder.replica === this.replicaId) throw new AgentOfflineError(request.host);
     const answer = this.wait(request);
-    await this.cluster.insertRequest({ requestId: request.requestId, host: request.host, origin: this.replicaId, holder: holder.replica, state: 'queued', request: JSON.stringify(request) });
-    await this.cluster.notify({ k: 'req', to: holder.replica }).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'NOTIFY failed; the holder finds the request by polling'));
+    try {
+      await this.cluster.insertRequest({ requestId: request.requestId, host: request.host, origin: this.replicaId, holder: holder.replica, state: 'queued', request: JSON.stringify(request) }, { k: 'req', to: holder.replica });
+    } catch (err) {
+      this.waiting.delete(request.requestId);
+      throw err;
+    }
     return answer;
   }
 
@@ -223,10 +227,7 @@ export class ReplicaAgentPort implements AgentPort {
       throw err;
     }
     if (this.stopping) return result; // drbot stops: the row stays open for the replica the agent moves to
-    if (await this.cluster.complete(request.requestId, this.replicaId, JSON.stringify(result))) {
-      await this.cluster.markRead(request.requestId, 'delivered');
-      return result;
-    }
+    if (await this.cluster.complete(request.requestId, this.replicaId, JSON.stringify(result), false, 'delivered')) return result;
     // The link moved to another replica meanwhile; that one asks the agent and writes the answer.
     return this.wait(request);
   }
@@ -327,29 +328,30 @@ export class ReplicaAgentPort implements AgentPort {
   }
 
   private async answer(row: AgentRequestRow, result: StoredResult): Promise<void> {
-    if (!(await this.cluster.complete(row.requestId, this.replicaId, JSON.stringify(result)))) return;
-    if (row.origin === this.replicaId && this.waiting.has(row.requestId)) await this.collect([row.requestId]);
-    else await this.cluster.notify({ k: 'res', to: row.origin, id: row.requestId });
+    const mine = row.origin === this.replicaId;
+    if (!(await this.cluster.complete(row.requestId, this.replicaId, JSON.stringify(result), !mine))) return;
+    if (mine && this.waiting.has(row.requestId)) await this.collect([row.requestId]);
   }
 
   /** Reads the rows of requests this replica waits on; answered ones resolve, overdue ones end. */
   private async collect(ids: string[]): Promise<void> {
-    const rows = await this.cluster.requests(ids);
+    for (const row of await this.cluster.takeResults(ids)) {
+      const w = this.waiting.get(row.requestId);
+      if (!w || !row.result) continue;
+      this.waiting.delete(row.requestId);
+      const stored = JSON.parse(row.result) as StoredResult;
+      if ('offline' in stored) w.reject(new AgentOfflineError(w.request.host));
+      else w.resolve(stored);
+    }
     const now = Date.now();
-    for (const row of rows) {
+    const overdue = ids.filter((id) => (this.waiting.get(id)?.deadline ?? Infinity) < now);
+    for (const row of await this.cluster.requests(overdue)) {
       const w = this.waiting.get(row.requestId);
       if (!w) continue;
-      if (row.state === 'done' && row.result) {
-        if (!(await this.cluster.markRead(row.requestId, 'delivered'))) continue;
-        this.waiting.delete(row.requestId);
-        const stored = JSON.parse(row.result) as StoredResult;
-        if ('offline' in stored) w.reject(new AgentOfflineError(w.request.host));
-        else w.resolve(stored);
-      } else if (now > w.deadline) {
-        this.waiting.delete(row.requestId);
-        if (row.state === 'queued' && (await this.cluster.abandon(row.requestId))) w.reject(new AgentOfflineError(w.request.host));
-        else w.resolve({ status: 'unknown', summary: `no result within ${Math.round((w.deadline - row.createdAt) / 1000)} s; outcome unknown (request ${row.requestId}, not re-run)`, output: '' });
-      }
+      if (row.state === 'done') continue; // answered just now: the next collect takes it
+      this.waiting.delete(row.requestId);
+      if (row.state === 'queued' && (await this.cluster.abandon(row.requestId))) w.reject(new AgentOfflineError(w.request.host));
+      else w.resolve({ status: 'unknown', summary: `no result within ${Math.round((w.request.timeoutMs + 2 * this.graceMs + this.leaseMs) / 1000)} s; outcome unknown (request ${row.requestId}, not re-run)`, output: '' });
     }
   }
 

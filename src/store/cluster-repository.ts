@@ -209,11 +209,22 @@ export class ClusterRepository {
     });
   }
 
-  /** Writes a request row (`queued` for another replica's link, `sent` when the writer sends it itself). */
-  async insertRequest(row: { requestId: string; host: string; origin: string; holder: string; state: 'queued' | 'sent'; request: string }): Promise<void> {
-    await this.db
+  /**
+   * Writes a request row (`queued` for another replica's link, `sent` when the writer sends it
+   * itself) and, with `notice`, wakes the listeners in the same statement (one round trip).
+   */
+  async insertRequest(row: { requestId: string; host: string; origin: string; holder: string; state: 'queued' | 'sent'; request: string }, notice?: ClusterNotice): Promise<void> {
+    const insert = this.db
       .insertInto('agent_requests')
-      .values({ request_id: row.requestId, host: row.host, origin: row.origin, holder: row.holder, state: row.state, request: row.request, result: null, created_at: DB_NOW, updated_at: DB_NOW })
+      .values({ request_id: row.requestId, host: row.host, origin: row.origin, holder: row.holder, state: row.state, request: row.request, result: null, created_at: DB_NOW, updated_at: DB_NOW });
+    if (!notice) {
+      await insert.execute();
+      return;
+    }
+    await this.db
+      .with('ins', () => insert.returning('request_id'))
+      .selectFrom('ins')
+      .select(sql<string>`pg_notify(${this.channel}, ${JSON.stringify(notice)})`.as('n'))
       .execute();
   }
 
@@ -231,16 +242,38 @@ export class ClusterRepository {
     return rows.map(toRequest);
   }
 
-  /** Records the result of a request `holder` sent; false when the row is no longer this holder's to answer. */
-  async complete(requestId: string, holder: string, result: string): Promise<boolean> {
-    const r = await this.db
+  /**
+   * Records the result of a request `holder` sent; false when the row is no longer this holder's to
+   * answer. With `notifyOrigin` the asking replica is woken in the same statement; `delivered` when
+   * the holder asked for it itself and reads the answer at once.
+   */
+  async complete(requestId: string, holder: string, result: string, notifyOrigin = false, state: 'done' | 'delivered' = 'done'): Promise<boolean> {
+    const update = this.db
       .updateTable('agent_requests')
-      .set({ state: 'done', result, updated_at: DB_NOW })
+      .set({ state, result, updated_at: DB_NOW })
       .where('request_id', '=', requestId)
       .where('holder', '=', holder)
-      .where('state', '=', 'sent')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+      .where('state', '=', 'sent');
+    if (!notifyOrigin) return Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
+    const rows = await this.db
+      .with('upd', () => update.returning(['request_id', 'origin']))
+      .selectFrom('upd')
+      .select(sql<string>`pg_notify(${this.channel}, json_build_object('k', 'res', 'to', upd.origin, 'id', upd.request_id)::text)`.as('n'))
+      .execute();
+    return rows.length > 0;
+  }
+
+  /** Takes the answered rows among these requests (marks them `delivered`): the asking replica reads each answer once. */
+  async takeResults(requestIds: readonly string[]): Promise<AgentRequestRow[]> {
+    if (!requestIds.length) return [];
+    const rows = await this.db
+      .updateTable('agent_requests')
+      .set({ state: 'delivered', updated_at: DB_NOW })
+      .where('request_id', 'in', [...requestIds])
+      .where('state', '=', 'done')
+      .returningAll()
+      .execute();
+    return rows.map(toRequest);
   }
 
   /** Hands a request `holder` claimed but cannot send (the link moved) to `to`, queued again: it was never sent. */
