@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isStoreUnavailable } from '../store/store-error.js';
 import type { Actor } from '../app/actor.js';
 import type { Runtime } from '../app/runtime.js';
 import { pick, translator } from '../i18n/lang.js';
@@ -106,6 +107,21 @@ export class Router {
       return done(command.verb, reply);
     } catch (err) {
       const errorId = randomUUID().slice(0, 8);
+      if (isStoreUnavailable(err)) {
+        // PostgreSQL failing over or briefly unreachable: each write is one transaction, so what did not commit is not there
+        log.warn({ err: (err as Error).message, errorId }, 'command failed: the store does not answer');
+        return done(
+          command.verb,
+          textReply(
+            t(
+              `저장소(데이터베이스)가 지금 응답하지 않습니다 (오류 ID ${errorId}). 커밋되지 않은 변경은 남지 않습니다. drbot이 다시 연결을 시도하니 잠시 후 다시 실행하세요.`,
+              `The store (database) does not answer right now (error id ${errorId}); nothing uncommitted was kept. drbot keeps retrying the connection: run the command again in a moment.`,
+            ),
+            { private: true, refused: true },
+          ),
+          'error',
+        );
+      }
       log.error({ err, errorId }, 'command failed unexpectedly');
       return done(
         command.verb,

@@ -24,6 +24,19 @@ describe('Router', () => {
     expect((await core.router.dispatch('/incident list', core.as('Kim DevOps'))).refused).toBeFalsy();
   });
 
+  it('says the store does not answer when the database is unreachable, and stays usable', async () => {
+    const router = new Router(core, {
+      list: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const reply = await router.dispatch('/incident list', core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(await replyText(reply)).toMatch(/The store \(database\) does not answer right now \(error id [0-9a-f]{8}\).*run the command again in a moment/);
+    expect(await replyText(reply)).not.toContain('5432');
+    expect((await core.router.dispatch('/incident list', core.as('Kim DevOps'))).refused).toBeFalsy();
+  });
+
   it('only knows verbs that have a handler', async () => {
     const router = new Router(core, {});
     expect(await replyText(await router.dispatch('/incident list', core.as('Kim DevOps')))).toContain('Unknown command "list"');
