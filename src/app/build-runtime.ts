@@ -26,6 +26,7 @@ import type { RunbookPack } from '../runbook/pack-schema.js';
 import { checkTimer } from '../scheduler/check-timer.js';
 import { ScheduledChecks } from '../scheduler/scheduled-checks.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { missedWorkTimer } from '../scheduler/missed-work.js';
 import { INCIDENT_TIMER_HANDLERS } from '../escalation/incident-timer-handlers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -111,7 +112,7 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
   const incidents = new IncidentService(core);
   const steps = new StepRunner(core, incidents);
   const checks = new ScheduledChecks(core);
-  const timerHandlers = Object.freeze([...INCIDENT_TIMER_HANDLERS, checkTimer(core, checks)]);
+  const timerHandlers = Object.freeze([...INCIDENT_TIMER_HANDLERS, checkTimer(core, checks), missedWorkTimer(core)]);
   return Object.freeze({
     ...core,
     metrics,

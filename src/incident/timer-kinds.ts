@@ -24,6 +24,8 @@ export const TIMER = {
   isCheck: (kind: string) => kind.startsWith(CHECK),
   /** The schedule of a `check-<schedule>` kind. */
   checkSchedule: (kind: string) => kind.slice(CHECK.length),
+  /** The one report (incident id '') of what came due while drbot was down and what it did about it. */
+  missedWork: 'missed-work',
 } as const;
 
 /** A timer to write: its kind, when it is due, and what its handler needs to know. */

@@ -31,7 +31,12 @@ export function checkTimer(core: Core, checks: ScheduledChecks): TimerHandler {
     async plan(ctx: TimerContext): Promise<TimerWork> {
       const schedule = TIMER.checkSchedule(ctx.row.kind) as CheckSchedule;
       const lateMs = ctx.now - ctx.row.dueAt >= 60_000 ? ctx.now - ctx.row.dueAt : undefined;
+      // drbot down across several check times: one late run stands for all of them
+      const cron = core.pack.scheduled[schedule].cron;
+      let skipped = 0;
+      for (let at = nextCheckAt(cron, core.timeZone, ctx.row.dueAt); at <= ctx.now && skipped < 100; at = nextCheckAt(cron, core.timeZone, at)) skipped++;
       return {
+        catchUpNote: skipped ? ctx.t(`한 번 실행으로 놓친 ${skipped + 1}회를 대신함 (이전 회차는 반복하지 않음)`, `one run stands for ${skipped + 1} missed runs (the earlier ones are not repeated)`) : undefined,
         pages: [],
         after: async () => {
           const report = await checks.run(schedule, { lateMs });

@@ -13,6 +13,8 @@ import type { PageJob, TimerContext, TimerHandler, TimerWork } from './timer-wor
 import { StoreBusyError } from '../errors/drbot-error.js';
 import { writeTransactionRetrying } from '../store/write-transaction-retrying.js';
 import { translator } from '../i18n/lang.js';
+import { TIMER } from '../incident/timer-kinds.js';
+import { MISSED_REPORT_DELAY_MS, type MissedItem } from './missed-work.js';
 
 /** Tuning of the loop; every value is in the core clock's milliseconds unless said otherwise. */
 export interface SchedulerOptions {
@@ -187,6 +189,8 @@ export class Scheduler {
         const work = await handler.plan(ctx);
         // Only a timer that acted says it was late (a deferred quiet timer or a stopped incident's timer stays silent).
         if (ctx.lateMs > 0 && row.incidentId && (entries.length || work.pages.length)) await this.noteLate(ctx, handler);
+        // Every late timer, acted or not, goes into the one missed-work report (in this same transaction).
+        if (ctx.lateMs > 0 && row.kind !== TIMER.missedWork) await this.noteMissed(ctx, handler, work, entries.length > 0);
         if (!work.pages.length && !work.after) {
           await this.end(tx, row.id, work);
           return { row, work, entries, settled: true };
@@ -241,6 +245,25 @@ export class Scheduler {
       timer: row.kind,
       lateMs: ctx.lateMs,
     });
+  }
+
+  /** Adds this late timer to the missed-work report: ran late (and what it did), or skipped and why. */
+  private async noteMissed(ctx: TimerContext, handler: TimerHandler, work: TimerWork, wroteTimeline: boolean): Promise<void> {
+    const { row, tx, t, now, core } = ctx;
+    const acted = work.pages.length > 0 || work.after !== undefined || wroteTimeline;
+    let detail: string;
+    if (acted) {
+      const paged = work.pages.map((p) => p.contact.name);
+      detail = [paged.length ? t(`호출: ${paged.join(', ')}`, `paged ${paged.join(', ')}`) : '', work.catchUpNote ?? ''].filter(Boolean).join('; ');
+    } else {
+      const incident = row.incidentId ? await tx.incidents.get(row.incidentId) : undefined;
+      if (incident && incident.status !== 'open') detail = t(`${incident.id}이(가) ${incident.status} 상태`, `${incident.id} is ${incident.status}`);
+      else if (work.catchUpNote) detail = work.catchUpNote;
+      else if ('rearmAt' in work.end) detail = t(`아직 필요 없음; ${formatTime(work.end.rearmAt(), core.timeZone)}로 미룸`, `not needed yet; moved to ${formatTime(work.end.rearmAt(), core.timeZone)}`);
+      else detail = t('더 할 일이 없음', 'nothing left to do');
+    }
+    const item: MissedItem = { key: `${row.id}:${row.dueAt}`, timer: row.kind, incidentId: row.incidentId, what: handler.describe(row, t), dueAt: row.dueAt, at: now, outcome: acted ? 'ran' : 'skipped', detail };
+    await tx.timers.appendItem('', TIMER.missedWork, item, now + MISSED_REPORT_DELAY_MS, this.startedAt);
   }
 
   private async end(tx: Store, id: number, work: TimerWork): Promise<void> {

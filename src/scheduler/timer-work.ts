@@ -25,6 +25,8 @@ export interface TimerWork {
    * next person to page instead inside the given transaction, and says so on the timeline.
    */
   onUnreached?: (tx: Store, failed: PageJob) => Promise<{ next?: PageJob; entry: TimelineEntry }>;
+  /** Said about this timer in the missed-work report when it fired late after downtime (e.g. "ran once for 3 missed weeks"). */
+  catchUpNote?: string;
   /** How the timer ends: fired for good, or moved to a new due time (recurring and deferred timers). */
   end: { fire: true } | { rearmAt: () => number; payload?: Record<string, unknown> };
 }

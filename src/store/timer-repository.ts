@@ -149,6 +149,54 @@ export class TimerRepository {
     await this.db.updateTable('timers').set({ payload: JSON.stringify(payload) }).where('id', '=', id).execute();
   }
 
+  /**
+   * Adds `item` to the `items` list in the payload of the timer (incidentId, kind), creating the
+   * timer, or arming it again if it fired, and makes it due no later than `dueAt`. `cutoff` is kept
+   * as the largest given. The row is locked (FOR UPDATE on PostgreSQL; SQLite's write transaction is
+   * exclusive), so appenders on several replicas queue instead of losing each other's items. An
+   * item whose `key` is already listed is not added twice. Call inside a write transaction.
+   */
+  async appendItem(incidentId: string, kind: string, item: { key: string } & Record<string, unknown>, dueAt: number, cutoff: number): Promise<void> {
+    await this.db
+      .insertInto('timers')
+      .values({ incident_id: incidentId, kind, due_at: dueAt, payload: JSON.stringify({ items: [] }), claimed_by: null, claimed_until: null, fired_at: null, cancelled_at: null })
+      .onConflict((oc) => oc.columns(['incident_id', 'kind']).doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', kind)
+      .$if(this.dialect === 'postgres', (qb) => qb.forUpdate())
+      .executeTakeFirstOrThrow();
+    const payload = JSON.parse(row.payload) as { items?: { key: string }[]; cutoff?: number };
+    const items = payload.items ?? [];
+    if (items.some((i) => i.key === item.key)) return;
+    const idle = row.fired_at !== null || row.cancelled_at !== null;
+    await this.db
+      .updateTable('timers')
+      .set({
+        payload: JSON.stringify({ ...payload, items: [...items, item], cutoff: Math.max(payload.cutoff ?? cutoff, cutoff), firstAt: idle || !items.length ? dueAt : (payload as { firstAt?: number }).firstAt ?? dueAt }),
+        due_at: idle ? dueAt : Math.min(Number(row.due_at), dueAt),
+        ...(idle ? { fired_at: null, cancelled_at: null, claimed_by: null, claimed_until: null } : {}),
+      })
+      .where('id', '=', row.id)
+      .execute();
+  }
+
+  /** How many timers other than `exceptKind` are still to fire though they were due before `cutoff` (work a catch-up has not finished). */
+  async pendingBefore(cutoff: number, exceptKind: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('timers')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('fired_at', 'is', null)
+      .where('cancelled_at', 'is', null)
+      .where('due_at', '<', cutoff)
+      .where('kind', '!=', exceptKind)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Pushes a live claim's lease forward (a claim whose work failed is retried when the lease runs out). */
   async extendClaim(id: number, owner: string, leaseUntil: number): Promise<void> {
     await this.db.updateTable('timers').set({ claimed_by: owner, claimed_until: leaseUntil }).where('id', '=', id).where('fired_at', 'is', null).execute();
