@@ -13,7 +13,7 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { View } from '../../src/views/view.js';
-import { buildTestCore, type TestCore } from '../support/test-core.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 
 const MIN = 60_000;
@@ -56,7 +56,7 @@ function sharedDatabases(): SharedDatabase[] {
 
 /** A "drbot process": its own connection, core and scheduler on the shared database, its ops posts captured. */
 interface Replica {
-  core: TestCore;
+  core: TestRuntime;
   scheduler: Scheduler;
   posted: View[];
   printed: string[];
@@ -70,10 +70,10 @@ describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
     await db.dispose();
   });
 
-  async function replica(clockFrom?: TestCore, options: { hangPages?: boolean } = {}): Promise<Replica> {
+  async function replica(clockFrom?: TestRuntime, options: { hangPages?: boolean } = {}): Promise<Replica> {
     const store = await db.connect();
-    const built = await buildTestCore({ store });
-    const core = (clockFrom ? { ...built, clock: clockFrom.clock } : built) as TestCore;
+    const built = await buildTestRuntime({ store });
+    const core = (clockFrom ? { ...built, clock: clockFrom.clock } : built) as TestRuntime;
     const posted: View[] = [];
     const printed: string[] = [];
     core.ops.register({ post: async (view) => void posted.push(view) });
@@ -98,7 +98,7 @@ describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
   const lines = (v: View) => v.blocks.flatMap((b) => (b.type === 'list' ? b.items.map((i) => `${i.text}: ${i.detail}`) : []));
 
   /** Steps the shared virtual clock and waits for every replica to be idle. */
-  async function advance(clock: TestCore['clock'], replicas: Replica[], ms: number, step = MIN): Promise<void> {
+  async function advance(clock: TestRuntime['clock'], replicas: Replica[], ms: number, step = MIN): Promise<void> {
     for (let done = 0; done < ms; done += step) {
       await clock.advance(Math.min(step, ms - done));
       await Promise.all(replicas.map((r) => r.scheduler.whenIdle()));
