@@ -55,7 +55,7 @@ async function eachContainer(
 }
 
 /** Splits Docker's multiplexed log framing (8-byte headers) into text; unframed (TTY) logs pass through. */
-export function demuxLogs(buf: Buffer): string {
+export function demuxLogs(buf: Buffer, cut = false): string {
   const parts: Buffer[] = [];
   let offset = 0;
   while (offset + 8 <= buf.length) {
@@ -65,7 +65,40 @@ export function demuxLogs(buf: Buffer): string {
     parts.push(buf.subarray(offset + 8, offset + 8 + len));
     offset += 8 + len;
   }
-  return offset === buf.length ? Buffer.concat(parts).toString('utf8') : buf.toString('utf8');
+  // A read cut at the bound ends inside a frame (or its header): keep what arrived of it.
+  return offset === buf.length || (cut && parts.length) ? Buffer.concat(parts).toString('utf8') : buf.toString('utf8');
+}
+
+/** Most bytes of log `container_logs` reads from one container; the engine's stream is closed there, never buffered whole. */
+export const MAX_CONTAINER_LOG_BYTES = 512 * 1024;
+
+/**
+ * Reads a container's last `tail` log lines as a stream and stops at `maxBytes`: lines can be any
+ * length, so `tail` alone does not bound what the engine sends. `cut` says the bound was reached.
+ */
+async function boundedLogs(docker: Docker, id: string, tail: number, maxBytes: number): Promise<{ raw: Buffer; cut: boolean }> {
+  const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) =>
+    docker.modem.dial(
+      { path: `/containers/${id}/logs?`, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' }, options: { stdout: true, stderr: true, follow: false, tail } },
+      (err: unknown, data: unknown) => (err ? reject(err as Error) : resolve(data as NodeJS.ReadableStream & { destroy(): void })),
+    ),
+  );
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return new Promise((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => {
+      const room = maxBytes - size;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
+      if (size >= maxBytes) {
+        stream.removeAllListeners('data');
+        stream.destroy();
+        resolve({ raw: Buffer.concat(chunks), cut: true });
+      }
+    });
+    stream.on('end', () => resolve({ raw: Buffer.concat(chunks), cut: false }));
+    stream.on('error', (err) => (size >= maxBytes ? undefined : reject(err)));
+  });
 }
 
 /** `containers`: the compose project's containers and their state (`all: true` includes stopped ones). */
@@ -99,8 +132,9 @@ export const containerLogs = defineAction({
     if (!list.length) return { status: 'fail', summary: `${service}: no container`, output: '' };
     const chunks = [];
     for (const c of list) {
-      const raw = (await ctx.tools.docker().getContainer(c.Id).logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer | string;
-      chunks.push(`== ${describe(c)}\n${demuxLogs(typeof raw === 'string' ? Buffer.from(raw, 'binary') : Buffer.from(raw))}`);
+      const { raw, cut } = await boundedLogs(ctx.tools.docker(), c.Id, lines, MAX_CONTAINER_LOG_BYTES);
+      // The mark goes last: what reaches drbot is the output's tail.
+      chunks.push(`== ${describe(c)}\n${demuxLogs(raw, cut)}${cut ? `\n…truncated: only the first ${MAX_CONTAINER_LOG_BYTES / 1024} KiB of ${describe(c)}'s last ${lines} lines were read` : ''}`);
     }
     const text = chunks.join('\n');
     const errors = text.split('\n').filter((l) => /\b(ERROR|CRITICAL|Traceback|Exception)\b/.test(l)).length;

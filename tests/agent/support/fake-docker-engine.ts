@@ -14,7 +14,7 @@ export interface FakeContainer {
 
 /**
  * A local Docker Engine API on a unix socket, speaking the calls the agent's compose actions make
- * (list with label filters, restart, inspect, stop, start, remove). `hang` makes a call on a container never
+ * (list with label filters, restart, inspect, stop, start, remove, logs). `hang` makes a call on a container never
  * answer, so a test can watch the agent give up on it; `aborted` records the calls whose client hung up.
  */
 export class FakeDockerEngine {
@@ -23,6 +23,10 @@ export class FakeDockerEngine {
   readonly aborted: string[] = [];
   /** `POST /containers/<id>/restart` and the like that never get an answer. */
   readonly hang = new Set<string>();
+  /** Bytes of log a container's `/logs` sends (multiplexed frames of one 4 KiB line each), streamed until the client hangs up. */
+  readonly logBytes = new Map<string, number>();
+  /** Bytes each `/logs` answer really sent before it ended or the client hung up. */
+  readonly logSent: number[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'drbot-docker-'));
   private readonly server: Server;
 
@@ -60,7 +64,7 @@ export class FakeDockerEngine {
       const list = this.containers.filter((c) => (filters.label ?? []).every((l) => { const [k, v] = l.split('='); return labels(c)[k!] === v; }));
       return void json(200, list.map((c) => ({ Id: c.id, Names: [`/${c.name}`], Labels: labels(c), State: c.state, Status: c.state === 'running' ? 'Up 1 second' : 'Exited (0)' })));
     }
-    const m = /^\/containers\/([^/]+)(?:\/(restart|json|stop|start))?$/.exec(path);
+    const m = /^\/containers\/([^/]+)(?:\/(restart|json|stop|start|logs))?$/.exec(path);
     const c = m ? this.containers.find((x) => x.id === m[1]) : undefined;
     if (!m || !c) return void json(404, { message: `no such container: ${path}` });
     if (req.method === 'POST' && m[2] === 'restart') {
@@ -75,11 +79,36 @@ export class FakeDockerEngine {
       c.state = 'exited';
       return void json(204);
     }
+    if (req.method === 'GET' && m[2] === 'logs') return this.streamLogs(res, this.logBytes.get(c.id) ?? 0);
     if (req.method === 'GET' && m[2] === 'json') return void json(200, { Id: c.id, Name: `/${c.name}`, State: { Status: c.state, Running: c.state === 'running' } });
     if (req.method === 'DELETE' && !m[2]) {
       this.containers.splice(this.containers.indexOf(c), 1);
       return void json(204);
     }
     json(404, { message: `unsupported: ${call}` });
+  }
+
+  /** Streams `total` bytes of stdout frames (4 KiB lines), writing only as fast as the client reads. */
+  private streamLogs(res: ServerResponse, total: number): void {
+    res.writeHead(200, { 'content-type': 'application/vnd.docker.raw-stream' });
+    const line = Buffer.from('x'.repeat(4 * 1024 - 1) + '\n');
+    const frame = Buffer.concat([Buffer.from([1, 0, 0, 0]), Buffer.alloc(4), line]);
+    frame.writeUInt32BE(line.length, 4);
+    let sent = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.logSent.push(sent);
+    };
+    res.on('close', finish);
+    const pump = () => {
+      while (sent < total && !res.destroyed) {
+        sent += frame.length;
+        if (!res.write(frame)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end(finish);
+    };
+    pump();
   }
 }
