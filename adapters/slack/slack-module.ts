@@ -15,7 +15,7 @@ import { timelineLine } from '../../src/views/timeline-line.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackErrorCode } from './slack-error.js';
 import { checkBotToken } from './check-bot-token.js';
-import { CommandQueue } from './command-queue.js';
+import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners } from './register-slack-listeners.js';
 import { ResponseUrlPoster } from './response-url.js';
@@ -39,10 +39,6 @@ export interface SlackModuleOptions {
   /** Renders the report uploaded on close; by default the post-incident report (src/report). */
   report?: ReportSource;
 }
-
-/** Commands handled at once after their ack, and how many may wait before new ones are told "busy". */
-const COMMAND_CONCURRENCY = 8;
-const COMMAND_BACKLOG = 1_000;
 
 /** A few quick retries; what still fails goes to the outbox instead of holding the caller. */
 const DEFAULT_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };

@@ -39,6 +39,8 @@ export class TeamsConversations {
     private readonly appId: string,
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Why drbot must not call a serviceUrl with its token (undefined: it may). */
+    private readonly untrusted: (serviceUrl: string | undefined) => string | undefined = () => undefined,
   ) {
     this.refs = store.conversationRefs;
   }
@@ -72,7 +74,7 @@ export class TeamsConversations {
   async send(target: TeamsTarget, activities: Partial<Activity>[]): Promise<string[]> {
     if (!activities.length) return [];
     let ids: string[] = [];
-    await this.adapter.continueConversationAsync(this.appId, this.referenceFor(target), async (context) => {
+    await this.adapter.continueConversationAsync(this.appId, this.trusted(this.referenceFor(target)), async (context) => {
       context.onSendActivities(async (_ctx, outgoing, next) => {
         for (const a of outgoing) {
           // The continuation turn's own id is random; reply only where asked to.
@@ -89,9 +91,16 @@ export class TeamsConversations {
 
   /** Replaces an activity (the incident card) in place. */
   async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+    await this.adapter.continueConversationAsync(this.appId, this.trusted(reference), async (context) => {
       await context.updateActivity({ ...activity, id: activityId, type: 'message' });
     });
+  }
+
+  /** The reference, once its serviceUrl is one drbot may send its Bot Framework token to (a stored row could hold any). */
+  private trusted(reference: Partial<ConversationReference>): Partial<ConversationReference> {
+    const problem = this.untrusted(reference.serviceUrl);
+    if (problem) throw new DrbotError(ErrorCode.PlatformUnavailable, `drbot does not call this Teams conversation: ${problem}`, 'receive a fresh message from Teams in that conversation so its reference is stored again');
+    return reference;
   }
 
   private referenceFor(target: TeamsTarget): Partial<ConversationReference> {

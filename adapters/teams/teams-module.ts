@@ -10,7 +10,10 @@ import { TeamsConversations } from './teams-conversations.js';
 import { TeamsNoticeChannel, TeamsOpsChannel } from './teams-notice-channel.js';
 import { TeamsPageSender } from './teams-page-sender.js';
 import { teamsSettings, type TeamsSettings } from './teams-settings.js';
+import { activityProblem, isLoopbackHost, serviceUrlProblem } from './teams-trust.js';
+import { ConfigError } from '../../src/errors/drbot-error.js';
 import { translator, type Lang } from '../../src/i18n/lang.js';
+import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
 
 /** The Bot Framework messaging endpoint path. */
 export const TEAMS_ENDPOINT = '/api/messages';
@@ -30,8 +33,14 @@ export class TeamsModule implements DrbotModule {
   private conversations?: TeamsConversations;
   private keeper?: TeamsCardKeeper;
   private settings: TeamsSettings = { mode: 'off' };
-  private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  private readonly queue: CommandQueue;
+
+  constructor(options: { commandConcurrency?: number; commandBacklog?: number } = {}) {
+    this.queue = new CommandQueue(options.commandConcurrency ?? COMMAND_CONCURRENCY, options.commandBacklog ?? COMMAND_BACKLOG, (err) =>
+      this.log?.error({ err }, 'Teams reply failed'),
+    );
+  }
 
   async start(app: AppContext): Promise<void> {
     this.app = app;
@@ -40,6 +49,12 @@ export class TeamsModule implements DrbotModule {
     if (this.settings.mode === 'off') {
       log.info('Teams is off (set MicrosoftAppId to serve /api/messages)');
       return;
+    }
+    if (this.settings.mode === 'insecure' && !isLoopbackHost(app.config.listenHost)) {
+      throw new ConfigError(
+        `DRBOT_TEAMS_INSECURE=1 serves /api/messages without authentication, so only on a loopback address; drbot would listen on ${app.config.listenHost}`,
+        'set DRBOT_LISTEN_HOST=127.0.0.1 (or listenHost: 127.0.0.1 in drbot.yaml) for the emulator or a local fake connector, or set MicrosoftAppId for real Teams',
+      );
     }
     const auth =
       this.settings.mode === 'secure' ? new ConfigurationBotFrameworkAuthentication(this.settings.credentials) : new ConfigurationBotFrameworkAuthentication({});
@@ -50,11 +65,12 @@ export class TeamsModule implements DrbotModule {
     } else if (app.config.env.DRBOT_TEAMS_INSECURE === '1') {
       log.warn('DRBOT_TEAMS_INSECURE is ignored because MicrosoftAppId is set; requests are authenticated');
     }
+    const settings = this.settings;
     const adapter = new CloudAdapter(auth);
     adapter.onTurnError = async (_context, err) => {
       log.error({ err }, 'Teams turn failed');
     };
-    const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.runtime.store, app.runtime.clock));
+    const conversations = (this.conversations = new TeamsConversations(adapter, this.settings.appId, app.runtime.store, app.runtime.clock, (url) => serviceUrlProblem(url, settings)));
     const keeper = (this.keeper = new TeamsCardKeeper(app.runtime, conversations, app.config.teams.opsConversation));
     app.runtime.chat.register(new TeamsPageSender(conversations));
     if (app.config.notices.teamsConversations.length) app.runtime.notices.register(new TeamsNoticeChannel(conversations, app.config.notices.teamsConversations));
@@ -81,6 +97,13 @@ export class TeamsModule implements DrbotModule {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
+      const refused = activityProblem(req.body, settings);
+      if (refused) {
+        // nothing is stored or answered: drbot never calls a serviceUrl it does not trust
+        log.warn({ ip: req.ip, status: refused.status, reason: refused.reason }, 'Teams activity refused');
+        res.status(refused.status).json({ error: refused.reason });
+        return;
+      }
       adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, (context) => this.onTurn(context)).catch(next);
     });
     log.info({ mode: this.settings.mode, appId: this.settings.appId || undefined, opsConversation: app.config.teams.opsConversation }, `Teams endpoint ready at ${TEAMS_ENDPOINT}`);
@@ -97,10 +120,10 @@ export class TeamsModule implements DrbotModule {
   /** Resolves when every command in flight and every card update has finished (tests, shutdown). */
   async idle(): Promise<void> {
     do {
-      await Promise.allSettled([...this.inFlight]);
+      await this.queue.idle();
       await this.app?.runtime.events.settled();
       await this.keeper?.idle();
-    } while (this.inFlight.size);
+    } while (this.queue.size);
   }
 
   /** One incoming activity: remember where it came from, then answer commands after the HTTP turn ends (ack first). */
@@ -112,9 +135,15 @@ export class TeamsModule implements DrbotModule {
     const line = commandLine(activity);
     if (!line) return;
     const here: Partial<ConversationReference> = { ...TurnContext.getConversationReference(activity), activityId: undefined };
-    const work = this.runCommand(here, activity, line).catch((err: unknown) => this.log!.error({ err, activityId: activity.id }, 'Teams reply failed'));
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // At most a few commands run at once and a bounded number wait; past that the asker hears "busy" now instead of a queue without end.
+    const queued = this.queue.push(() => this.runCommand(here, activity, line).catch((err: unknown) => this.log!.error({ err, activityId: activity.id }, 'Teams reply failed')));
+    if (!queued) {
+      this.log!.warn({ activityId: activity.id, waiting: this.queue.size }, 'Teams command refused: too many commands waiting');
+      await context.sendActivity({
+        type: 'message',
+        text: translator(this.app!.runtime.lang)('drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.', 'drbot is working through a backlog of commands; try again in a moment.'),
+      });
+    }
   }
 
   private async runCommand(here: Partial<ConversationReference>, activity: Activity, line: string): Promise<void> {

@@ -52,7 +52,7 @@ export const teamsRoundTrip: BenchSuite = {
   description: `${COUNT} activities (half "incident open", half "incident list") to /api/messages with a local fake Bot Connector, SQLite file`,
   async run(): Promise<BenchRow[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'drbot-bench-teams-'));
-    const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1' });
+    const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1', DRBOT_LISTEN_HOST: '127.0.0.1' });
     const log = pino({ level: 'silent' });
     const core = await buildRuntime(config, log);
     const http = new HttpServer(log);

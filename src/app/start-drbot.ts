@@ -120,8 +120,8 @@ export async function startDrbot(options: StartOptions = {}): Promise<RunningDrb
     http.seal();
     let port: number | undefined;
     try {
-      port = await http.listen(config.port);
-      log.info({ port }, 'http server listening');
+      port = await http.listen(config.port, config.listenHost);
+      log.info({ port, host: config.listenHost }, 'http server listening');
     } catch (err) {
       if (!consoleMode) throw err;
       log.warn({ err: (err as Error).message, port: config.port }, 'HTTP port unavailable; console mode continues without /healthz (set PORT to change it)');

@@ -11,6 +11,8 @@ export const DrbotConfigFile = z
     dataDir: z.string().default('data'),
     reportsDir: z.string().default('docs/incident_reports'),
     port: z.number().int().min(0).max(65535).default(3000),
+    /** Address the HTTP server binds (DRBOT_LISTEN_HOST overrides): every interface by default; 127.0.0.1 behind a local proxy, and required by DRBOT_TEAMS_INSECURE. */
+    listenHost: z.string().min(1).default('0.0.0.0'),
     /** Public holidays (YYYY-MM-DD, in the configured time zone) on which working-hours contacts are not paged. */
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD')).default([]),
     /** Serve HTTPS (and `wss://` for agents) with this certificate and key (PEM files); DRBOT_TLS_CERT / DRBOT_TLS_KEY override. */

@@ -96,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
     tls,
     lang,
     port,
+    listenHost: env.DRBOT_LISTEN_HOST?.trim() || file.listenHost,
     configPath,
     runbookPath: abs(file.runbook),
     contactsPath: env.DRBOT_CONTACTS ? cwdAbs(env.DRBOT_CONTACTS) : abs(file.contacts),

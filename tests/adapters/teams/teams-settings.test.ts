@@ -15,7 +15,7 @@ describe('teamsSettings', () => {
   });
 
   it('serves without authentication only with DRBOT_TEAMS_INSECURE=1', () => {
-    expect(teamsSettings({ DRBOT_TEAMS_INSECURE: '1' })).toEqual({ mode: 'insecure', appId: '' });
+    expect(teamsSettings({ DRBOT_TEAMS_INSECURE: '1' })).toEqual({ mode: 'insecure', appId: '', extraServiceHosts: [] });
     expect(teamsConfigured({ DRBOT_TEAMS_INSECURE: '1' })).toBe(true);
   });
 

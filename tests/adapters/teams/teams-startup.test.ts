@@ -46,7 +46,7 @@ describe('Teams through startDrbot (modules.ts wiring, the real scheduler)', () 
     const log = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
     const clock = new VirtualClock(TUESDAY_10_KST);
     drbot = await startDrbot({
-      env: { DRBOT_CONFIG: join(home, 'drbot.yaml'), DATA_DIR: join(home, 'data'), PORT: '0', DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1' },
+      env: { DRBOT_CONFIG: join(home, 'drbot.yaml'), DATA_DIR: join(home, 'data'), PORT: '0', DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1', DRBOT_LISTEN_HOST: '127.0.0.1' },
       console: false,
       log,
       clock,

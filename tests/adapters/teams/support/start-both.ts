@@ -17,7 +17,7 @@ export async function startBoth<A extends AgentPort = ScriptedAgentPort>(agent: 
   const connector = new FakeBotConnector();
   await connector.start();
   const core = await buildTestRuntime({ agents: agent });
-  const env = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackApi.apiUrl, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1' };
+  const env = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackApi.apiUrl, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1', DRBOT_LISTEN_HOST: '127.0.0.1' };
   const base = loadConfig(env);
   const config = { ...base, lang: 'en' as const, slack: { createChannels: true }, teams: { opsConversation: OPS_CHANNEL } };
   const http = new HttpServer(core.log);

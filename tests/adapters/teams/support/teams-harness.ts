@@ -24,20 +24,27 @@ export interface TeamsHarness {
 
 /** Starts the harness; `env` defaults to the insecure local mode. */
 export async function startTeamsHarness(
-  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; noticeConversations?: string[]; connector?: FakeBotConnector; core?: TestRuntime } = {},
+  options: { env?: NodeJS.ProcessEnv; store?: Store; opsConversation?: string; noticeConversations?: string[]; connector?: FakeBotConnector; core?: TestRuntime; module?: TeamsModule } = {},
 ): Promise<TeamsHarness> {
   const connector = options.connector ?? new FakeBotConnector();
   if (!connector.url) await connector.start();
   const core = options.core ?? (await buildTestRuntime({ store: options.store }));
-  const base = loadConfig({ DRBOT_LANG: 'en', ...(options.env ?? { DRBOT_TEAMS_INSECURE: '1' }) });
+  const base = loadConfig({ DRBOT_LANG: 'en', ...(options.env ?? { DRBOT_TEAMS_INSECURE: '1', DRBOT_LISTEN_HOST: '127.0.0.1' }) });
   const config: DrbotConfig = {
     ...base,
     teams: { opsConversation: options.opsConversation },
     notices: { ...base.notices, teamsConversations: options.noticeConversations ?? [] },
   };
   const http = new HttpServer(core.log);
-  const module = new TeamsModule();
-  await module.start({ runtime: core, router: core.router, http, config });
+  const module = options.module ?? new TeamsModule();
+  try {
+    await module.start({ runtime: core, router: core.router, http, config });
+  } catch (err) {
+    // a start the test expects to fail leaves nothing running
+    if (!options.connector) await connector.close();
+    if (!options.core) await core.close();
+    throw err;
+  }
   http.seal();
   const port = await http.listen(0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}/api/messages`;

@@ -1,3 +1,7 @@
+/** Chat commands (Slack, Teams) handled at once after their ack, and how many may wait before new ones are told "busy". */
+export const COMMAND_CONCURRENCY = 8;
+export const COMMAND_BACKLOG = 1_000;
+
 /** How long the commands started in one event-loop turn may run before the loop reads (and acks) the requests waiting. */
 const TURN_BUDGET_MS = 8;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CommandQueue } from '../../../adapters/slack/command-queue.js';
+import { CommandQueue } from '../../src/app/command-queue.js';
 
 const gate = () => {
   let open!: () => void;
