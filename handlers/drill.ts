@@ -24,7 +24,7 @@ async function start(ctx: HandlerContext<'drill'>, command: Extract<CommandOf<'d
   const people = matched.people.length ? matched.people : actor.contact ? [actor.contact] : [];
   if (!people.length) return refusal(ctx, { ko: '훈련 참가자가 없습니다 (연락처에 있는 사람만 참가할 수 있습니다).', en: 'A drill needs participants from the contact list.' });
   const dedupeKey = origin.eventId ? `${actor.platform}:${origin.eventId}` : undefined;
-  const { incident, created } = await runtime.incidents.open({
+  const { incident, created, records } = await runtime.incidents.open({
     type,
     scope: 'full',
     note: '',
@@ -44,7 +44,7 @@ async function start(ctx: HandlerContext<'drill'>, command: Extract<CommandOf<'d
     incidentId: incident.id,
     opened: created || (dedupeKey !== undefined && incident.dedupeKey === dedupeKey),
     views: [{ blocks: [{ type: 'text', text: line }], summary: line }],
-    card: lazyCard(ctx, incident.id, 'full', created ? incident : undefined),
+    card: lazyCard(ctx, incident.id, 'full', created ? incident : undefined, records),
   };
 }
 

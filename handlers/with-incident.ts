@@ -1,6 +1,6 @@
 import { pick } from '../src/i18n/lang.js';
 import type { Incident } from '../src/incident/incident.js';
-import { loadIncidentSnapshot } from '../src/incident/incident-snapshot.js';
+import { loadIncidentSnapshot, type IncidentRecords } from '../src/incident/incident-snapshot.js';
 import type { ServiceContext } from '../src/router/handler.js';
 import { incidentCard, type CardDetail } from '../src/views/incident-card.js';
 import { lazyView, textReply, type LazyView, type Reply } from '../src/views/view.js';
@@ -14,13 +14,14 @@ export async function withIncident(ctx: ServiceContext, id: string | undefined, 
 
 /**
  * The incident's card, built only if an adapter shows it: from `committed` when the command has the
- * incident as it just committed it, else read from the store then, so it shows what was committed.
+ * incident as it just committed it (and from `records` when it has those too, as an open does),
+ * else read from the store then, so it shows what was committed.
  */
-export function lazyCard(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full', committed?: Incident): LazyView {
+export function lazyCard(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full', committed?: Incident, records?: IncidentRecords): LazyView {
   return lazyView(`incident:${incidentId}`, async () => {
     const incident = committed ?? (await ctx.runtime.store.incidents.get(incidentId));
     if (!incident) throw new Error(`incident ${incidentId} vanished`);
-    return incidentCard(await loadIncidentSnapshot(ctx.runtime, incident), ctx.runtime.pack, ctx.lang, detail);
+    return incidentCard(await loadIncidentSnapshot(ctx.runtime, incident, committed ? records : undefined), ctx.runtime.pack, ctx.lang, detail);
   });
 }
 

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { canTransition, type ImpactScope, type Incident, type IncidentStatus, type TimelineEntry, type TimelineKind } from './incident.js';
 import { originOf, type IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
+import type { IncidentRecords } from './incident-snapshot.js';
 import { DRILL_TAG, type DrillPlan } from './drill.js';
 import { openingTimers, TIMER } from './timer-kinds.js';
 import { formatTime } from '../i18n/format-time.js';
@@ -42,15 +43,19 @@ export interface OpenInput {
 export class IncidentService {
   constructor(private readonly core: Core) {}
 
-  /** Opens an incident with its timers, in one transaction; idempotent per dedupe key. */
-  async open(input: OpenInput): Promise<{ incident: Incident; created: boolean }> {
+  /**
+   * Opens an incident with its timers, in one transaction; idempotent per dedupe key. A new
+   * incident comes with the records the open committed around it (its ticks and timeline line),
+   * so its first card needs no read.
+   */
+  async open(input: OpenInput): Promise<{ incident: Incident; created: boolean; records?: IncidentRecords }> {
     const { store, clock, pack, timeZone } = this.core;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await store.writeTransaction(async (tx) => {
           if (input.dedupeKey) {
             const existing = await tx.incidents.findByDedupeKey(input.dedupeKey);
-            if (existing) return { incident: existing, created: false, entries: [] as TimelineEntry[] };
+            if (existing) return { incident: existing, created: false, entries: [] as TimelineEntry[], records: undefined };
           }
           const now = clock.now();
           const day = dayKey(now, timeZone);
@@ -90,12 +95,14 @@ export class IncidentService {
               { type: input.type.id, scope: incident.scope, ...(input.drill ? { drill: { ...input.drill } } : {}) },
             ),
           ];
-          await tx.incidents.tickMany(incident.id, input.scope ? [...TICKED_ON_OPEN, IMPACT_ITEM] : TICKED_ON_OPEN, input.actor.name, now);
+          const ticked = input.scope ? [...TICKED_ON_OPEN, IMPACT_ITEM] : TICKED_ON_OPEN;
+          await tx.incidents.tickMany(incident.id, ticked, input.actor.name, now);
           await tx.timers.scheduleNew(incident.id, openingTimers(pack, now, input.drill?.speed ?? 1));
-          return { incident, created: true, entries };
+          const records: IncidentRecords = { ticks: ticked.map((itemId) => ({ itemId, doneBy: input.actor.name, doneAt: now })), approvals: [], runs: [], timeline: entries };
+          return { incident, created: true, entries, records };
         });
         if (result.created) this.announce(result.incident.id, 'opened', result.entries, input.actor, { incident: result.incident, requestKey: input.dedupeKey });
-        return { incident: result.incident, created: result.created };
+        return { incident: result.incident, created: result.created, records: result.records };
       } catch (err) {
         // Another process took the same per-day sequence number: try the next one.
         if (attempt < 5 && err instanceof UniqueViolationError) continue;

@@ -23,15 +23,21 @@ export interface IncidentSnapshot {
   history?: FaultTypeStats;
 }
 
-/** Reads an incident and everything around it. */
-export async function loadIncidentSnapshot(core: Core, incident: Incident): Promise<IncidentSnapshot> {
+/** The rows the store keeps around an incident: what a snapshot reads besides the incident itself. */
+export type IncidentRecords = Pick<IncidentSnapshot, 'ticks' | 'approvals' | 'runs' | 'timeline'>;
+
+/**
+ * Reads an incident and everything around it. `records`, when the caller has them as it just
+ * committed them (an open knows its ticks and its one timeline line), are not read again.
+ */
+export async function loadIncidentSnapshot(core: Core, incident: Incident, records?: IncidentRecords): Promise<IncidentSnapshot> {
   const type = core.pack.types.find((t) => t.id === incident.type);
   if (!type) throw new Error(`incident ${incident.id} has type ${incident.type}, which the runbook pack does not define`);
   const [ticks, approvals, runs, timeline, history] = await Promise.all([
-    core.store.incidents.checklist(incident.id),
-    core.store.incidents.approvals(incident.id),
-    core.store.incidents.stepRuns(incident.id),
-    core.store.incidents.timeline(incident.id),
+    records?.ticks ?? core.store.incidents.checklist(incident.id),
+    records?.approvals ?? core.store.incidents.approvals(incident.id),
+    records?.runs ?? core.store.incidents.stepRuns(incident.id),
+    records?.timeline ?? core.store.incidents.timeline(incident.id),
     incident.status === 'open'
       ? core.history.recentOf(incident.type).catch((err: unknown) => {
           core.log.warn({ err, incidentId: incident.id }, 'could not read the history of this fault type; the card shows none');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 
@@ -33,6 +34,21 @@ describe('/incident open', () => {
     expect(due).toEqual({ 'ladder-0': 0, 'ladder-1': 30, 'ladder-2': 60, 'ladder-3': 120, quiet: 30, 'rto-warning': 180, 'rto-goal': 240, 'rto-limit': 480 });
     const timeline = await core.store.incidents.timeline(incident.id);
     expect(timeline[0]).toMatchObject({ kind: 'opened', actor: 'Kim DevOps' });
+  });
+
+  it("builds the new incident's card from what the open committed, without reading it back, and it is the card a fresh read builds", async () => {
+    const reply = await core.router.dispatch('/incident open db partial DB connection failed', core.as('Kim DevOps'));
+    const reads: string[] = [];
+    const incidents = core.store.incidents;
+    for (const method of ['get', 'checklist', 'approvals', 'stepRuns', 'timeline'] as const) {
+      const original = incidents[method].bind(incidents) as (...args: unknown[]) => Promise<unknown>;
+      (incidents as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => (reads.push(method), original(...args));
+    }
+    const card = await reply.card!.render();
+    expect(reads).toEqual([]);
+    const { incidentCard } = await import('../../src/views/incident-card.js');
+    const fresh = incidentCard(await loadIncidentSnapshot(core, (await incidents.get(reply.incidentId!))!), core.pack, core.lang, 'full');
+    expect(card).toEqual(fresh);
   });
 
   it('numbers incidents per day in the pack time zone', async () => {
