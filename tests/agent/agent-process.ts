@@ -31,10 +31,17 @@ export class AgentProcess {
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** Starts the agent with only PATH, HOME and `env` in its environment. */
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
+  /**
+   * Starts the agent with only PATH, HOME and `env` in its environment. `fileSizeLimitKiB` starts it
+   * under `ulimit -f` (RLIMIT_FSIZE): a write past that size fails with EFBIG, as on a full disk.
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv, options: { fileSizeLimitKiB?: number } = {}) {
     if (!existsSync(AGENT_BIN)) throw new Error(`${AGENT_BIN} is missing: run npm run build first`);
-    this.child = spawn(process.execPath, [AGENT_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'pipe' });
+    const spawnEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+    this.child =
+      options.fileSizeLimitKiB === undefined
+        ? spawn(process.execPath, [AGENT_BIN, ...args], { env: spawnEnv, stdio: 'pipe' })
+        : spawn('/bin/bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, AGENT_BIN, ...args], { env: spawnEnv, stdio: 'pipe' });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
     this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve((this.exit = { code, signal }))));
