@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { drillReportBase, renderDrillReport } from './render-drill-report.js';
 import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import { UniqueViolationError } from '../errors/drbot-error.js';
@@ -90,6 +91,7 @@ export class IncidentReportWriter {
   }
 
   private async writeHeld(incident: Incident, actor: Actor): Promise<WrittenReport> {
+    if (incident.drill) return this.writeDrill(incident, actor);
     const fileName = await this.fileFor(incident);
     const path = join(this.core.reportsDir, fileName);
     const created = !existsSync(path);
@@ -112,9 +114,25 @@ export class IncidentReportWriter {
     return { incidentId: incident.id, path, shownPath, markdown, created };
   }
 
+  /** The drill report `drill_reports/YYYY-MM-DD-typeN.md` beside the incident reports; ticks `report-written`. */
+  private async writeDrill(incident: Incident, actor: Actor): Promise<WrittenReport> {
+    const dir = drillReportsDir(this.core.reportsDir);
+    const fileName = await this.fileFor(incident, dir, drillReportBase(reportDate(incident, this.core.timeZone), incident));
+    const path = join(dir, fileName);
+    const created = !existsSync(path);
+    await mkdir(dir, { recursive: true });
+    await this.incidents.tick(incident, actor, REPORT_CHECKLIST_ITEM);
+    const markdown = await renderDrillReport(this.core, incident);
+    await replaceFile(path, markdown);
+    const shownPath = showPath(path);
+    const t = translator(this.core.lang);
+    await this.incidents.record(incident, actor, 'report', created ? t(`[DRILL] 훈련 보고서 작성: ${shownPath}`, `[DRILL] drill report written: ${shownPath}`) : t(`[DRILL] 훈련 보고서 갱신: ${shownPath}`, `[DRILL] drill report updated: ${shownPath}`), { path: shownPath, created, drill: true });
+    return { incidentId: incident.id, path, shownPath, markdown, created };
+  }
+
   /** The incident's file name: the one it already has, or the first free name of its day. */
-  private async fileFor(incident: Incident): Promise<string> {
-    const date = reportDate(incident, this.core.timeZone);
+  private async fileFor(incident: Incident, dir = this.core.reportsDir, base = reportDate(incident, this.core.timeZone)): Promise<string> {
+    const date = base;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.core.store.writeTransaction(async (tx) => {
@@ -124,7 +142,7 @@ export class IncidentReportWriter {
           for (let n = 1; ; n++) {
             const name = n === 1 ? `${date}.md` : `${date}-${n}.md`;
             // A name is free when no incident holds it and no hand-written file has it.
-            if ((await files.ownerOf(name)) || existsSync(join(this.core.reportsDir, name))) continue;
+            if ((await files.ownerOf(name)) || existsSync(join(dir, name))) continue;
             await files.claim(incident.id, name);
             return name;
           }
@@ -136,6 +154,11 @@ export class IncidentReportWriter {
       }
     }
   }
+}
+
+/** Where drill reports go: `drill_reports` beside `REPORTS_DIR` (`docs/drill_reports` with the default `docs/incident_reports`). */
+export function drillReportsDir(reportsDir: string): string {
+  return join(dirname(reportsDir), 'drill_reports');
 }
 
 async function replaceFile(path: string, content: string): Promise<void> {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { drillReportsDir } from '../../src/report/incident-report-writer.js';
 import { IncidentReactions } from '../../src/incident/incident-reactions.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
@@ -28,6 +30,8 @@ async function setUp(faults: Record<string, string[]> | undefined) {
   utimesSync(host.path('backup/routing_db_20261123.accdb'), (Date.now() - 2 * DAY) / 1000, (Date.now() - 2 * DAY) / 1000);
   agent = new ExecutorAgentPort(host.build());
   core = await buildTestRuntime({ agents: agent });
+  // What drbot does after a change: diagnostics on open, undo a resolved drill's faults, write its report.
+  await new IncidentReactions().start({ runtime: core });
 }
 
 async function send(line: string, as = 'Kim DevOps') {
@@ -61,12 +65,24 @@ describe('fault injection in a drill', () => {
     expect((await core!.store.incidents.get(id))!.status).toBe('resolved');
     const timeline = (await core!.store.incidents.timeline(id)).map((e) => e.text);
     expect(timeline).toContainEqual(expect.stringMatching(/^↩ \[DRILL\] undone: access_db/));
+
+    // The drill report beside the incident reports, not among them.
+    const report = readFileSync(join(drillReportsDir(core!.reportsDir), '2026-11-24-type2.md'), 'utf8');
+    expect(existsSync(join(core!.reportsDir, '2026-11-24.md'))).toBe(false);
+    expect(report).toContain('# [DRILL] Disaster-recovery drill report: 2026-11-24 Type 2');
+    expect(report).toContain('- **Participants**: Kim DevOps');
+    expect(report).toMatch(/\| first diagnostics \| 0 min \|/);
+    expect(report).toMatch(/\| first approval \| 0 min \|/);
+    expect(report).toMatch(/\| health check passed \| never \|/);
+    expect(report).toMatch(/\| fault-corrupt-file-access-db \(injected fault\) \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).toMatch(/\| restore-db-from-yesterday \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).toContain('- **RTO**: goal of 4 h 0 min met');
+    expect(report).toContain('## What failed');
+    expect(report.slice(report.indexOf('## Faults undone'))).toContain('undone: access\\_db: the pre-drill file put back');
   });
 
   it('resolving a drill with /incident resolve undoes its faults too', async () => {
     await setUp({ corrupt_file: ['access_db'] });
-    // What drbot does after a change (here: undo a resolved drill's faults, write its report).
-    await new IncidentReactions().start({ runtime: core! });
     const id = (await send('/incident drill type2')).reply.incidentId!;
     await send(`/incident approve ${id} fault-corrupt-file-access-db`);
     await send(`/incident resolve ${id} rehearsal over`);
