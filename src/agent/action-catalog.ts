@@ -36,6 +36,8 @@ export const ACTION_CATALOG = {
   log_sizes: { mutates: false, params: [] },
   backup_age: { mutates: false, params: ['backup'] },
   log_snapshot: { mutates: false, params: [] },
+  // Restores the newest backup into a scratch directory, checks it, deletes the copy (nothing live changes)
+  backup_restore_test: { mutates: false, params: ['backup'] },
   // Recovery (need an approval)
   compose_service_restart: { mutates: true, params: ['service'] },
   process_restart: { mutates: true, params: ['process'] },

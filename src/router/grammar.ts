@@ -328,13 +328,14 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'checks',
-    usage: '/incident checks run weekly|monthly',
+    usage: '/incident checks run weekly|monthly|backup-restore',
     summary: l('주간/월간 점검을 지금 실행', 'run the weekly or monthly checks now'),
     access: 'contact',
     parse: (args) => {
       const schedule = args[1]?.toLowerCase();
+      if (args[0]?.toLowerCase() === 'run' && schedule === 'backup-restore') return noMore(args.slice(2), { verb: 'checks', schedule: 'monthly', item: 'backup-restore-test' });
       if (args[0]?.toLowerCase() !== 'run' || (schedule !== 'weekly' && schedule !== 'monthly')) {
-        return bad('사용법: /incident checks run weekly|monthly', 'Usage: /incident checks run weekly|monthly');
+        return bad('사용법: /incident checks run weekly|monthly|backup-restore', 'Usage: /incident checks run weekly|monthly|backup-restore');
       }
       return noMore(args.slice(2), { verb: 'checks', schedule });
     },

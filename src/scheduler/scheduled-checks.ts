@@ -33,12 +33,14 @@ export interface CheckReport {
 }
 
 /** Fault type whose incident a failed item suggests opening. */
-const OPEN_TYPE_FOR_ITEM: Record<string, number> = { 'health-endpoint': 1, 'backup-fresh': 2, 'disk-usage': 4, 'log-size': 4 };
+const OPEN_TYPE_FOR_ITEM: Record<string, number> = { 'health-endpoint': 1, 'backup-fresh': 2, 'backup-restore-test': 2, 'disk-usage': 4, 'log-size': 4 };
 
 /** Days after which the contact list counts as not reviewed. */
 const CONTACTS_REVIEW_DAYS = 30;
 
+/** Agent checks get 30 s; the backup-restore test copies whole backups and gets 10 min. */
 const AGENT_TIMEOUT_MS = 30_000;
+const LONG_AGENT_TIMEOUT_MS: Record<string, number> = { backup_restore_test: 600_000 };
 
 /** The monthly DR-test item (재해 복구 테스트 수행) and how recent a completed drill must be for it to be ok. */
 const DR_DRILL_ITEM = 'dr-drill';
@@ -66,10 +68,10 @@ export class ScheduledChecks {
   constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone' | 'store'>) {}
 
   /** Runs every item of one schedule and returns the verdicts. */
-  async run(schedule: CheckSchedule, options: { lateMs?: number } = {}): Promise<CheckReport> {
+  async run(schedule: CheckSchedule, options: { lateMs?: number; only?: string } = {}): Promise<CheckReport> {
     const check = this.core.pack.scheduled[schedule];
     const items: CheckItemResult[] = [];
-    for (const item of check.items) items.push(await this.runItem(item));
+    for (const item of check.items) if (!options.only || item.id === options.only) items.push(await this.runItem(item));
     return { schedule, title: check.title[this.core.lang], at: this.core.clock.now(), items, lateMs: options.lateMs };
   }
 
@@ -84,7 +86,7 @@ export class ScheduledChecks {
   private async fromAgent(action: string, params: Record<string, string | number | boolean>): Promise<Pick<CheckItemResult, 'mark' | 'detail'>> {
     const { core } = this;
     try {
-      const result = await core.agents.run({ requestId: core.newId(), host: core.pack.host, action, params, timeoutMs: AGENT_TIMEOUT_MS });
+      const result = await core.agents.run({ requestId: core.newId(), host: core.pack.host, action, params, timeoutMs: LONG_AGENT_TIMEOUT_MS[action] ?? AGENT_TIMEOUT_MS });
       const mark = result.status === 'ok' || result.status === 'warn' ? result.status : 'fail';
       return { mark, detail: result.summary };
     } catch (err) {

@@ -7,6 +7,7 @@ import { firewallAllow, firewallRules, httpHealth, ipRoutes, networkShare, ping,
 import { killPortOwner, portsInUse, processRestart, processRunning } from './process-actions.js';
 import { restoreDir, restoreFile } from './restore-actions.js';
 import { drillFault, drillUndo } from './drill-actions.js';
+import { backupRestoreTest } from './backup-restore-test.js';
 
 /** Every action the agent implements, by catalog name. */
 export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
@@ -14,6 +15,6 @@ export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
     processRunning, logTail, portListening, httpHealth, fileStat, fileChecksum, listDir, envPresent, networkShare, ping, ipRoutes,
     firewallRules, containers, containerLogs, volumeInspect, portsInUse, diskUsage, logSizes, backupAge, logSnapshot,
     composeServiceRestart, processRestart, restoreFile, restoreDir, setReadOnlyMode, gitCheckout, composeUpBuild, composeDown,
-    removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo,
+    removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo, backupRestoreTest,
   ].map((a) => [a.name, a]),
 );
