@@ -19,7 +19,7 @@ describe.each(storeBackends())('DeliveryRepository on $name', (backend) => {
     expect(await d.reserve(INC, 1, 'Lee Backend', TUESDAY_10_KST)).toBe(true);
     expect(await d.reserve(INC, 1, 'Lee Backend', TUESDAY_10_KST + 1)).toBe(false);
     expect(await d.reserve(INC, 2, 'Choi Network', TUESDAY_10_KST + 2)).toBe(true);
-    expect(await d.reserve('INC-20261124-002', 1, 'Lee Backend', TUESDAY_10_KST)).toBe(true);
+    expect(await d.reserve(anIncidentId(2), 1, 'Lee Backend', TUESDAY_10_KST)).toBe(true);
     await d.finish(INC, 1, 'Lee Backend', { status: 'sent', channel: 'slack', detail: 'DM' });
     await d.finish(INC, 1, 'Lee Backend', { status: 'failed', channel: 'smtp', detail: 'later overwrite' });
     await d.finish(INC, 2, 'Choi Network', { status: 'failed', channel: 'chat', detail: 'x'.repeat(5000) });

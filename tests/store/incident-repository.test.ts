@@ -3,7 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { aStepRun } from '../support/a-step-run.js';
 import { anApproval } from '../support/an-approval.js';
-import { anIncident } from '../support/an-incident.js';
+import { anIncident, anIncidentId } from '../support/an-incident.js';
 import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 const MIN = 60_000;
@@ -192,12 +192,12 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     await expect(
       store.writeTransaction(async (tx) => {
         await tx.incidents.insert(anIncident().seq(3).build());
-        await tx.timers.schedule('INC-20261124-003', 'quiet', TUESDAY_10_KST);
+        await tx.timers.schedule(anIncidentId(3), 'quiet', TUESDAY_10_KST);
         throw new Error('half-way failure');
       }),
     ).rejects.toThrow('half-way failure');
     expect(await store.incidents.count()).toBe(2);
-    expect(await store.timers.forIncident('INC-20261124-003')).toEqual([]);
+    expect(await store.timers.forIncident(anIncidentId(3))).toEqual([]);
   });
 
   it('answers ping while open and fails it once closed', async () => {

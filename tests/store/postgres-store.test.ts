@@ -5,6 +5,7 @@ import { ErrorCode, StoreUnavailableError } from '../../src/errors/drbot-error.j
 import { describeConnectionError, PostgresStore } from '../../src/store/postgres-store.js';
 import { redactDatabaseUrl } from '../../src/store/redact-database-url.js';
 import { describeOnPostgres, dropSchemas, uniqueSchema } from './store-backends.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -62,8 +63,8 @@ describeOnPostgres('PostgresStore against a PostgreSQL server', (url) => {
     const schema = uniqueSchema();
     try {
       const store = await PostgresStore.open(url, { schema, max: 2 });
-      await store.timers.schedule('INC-20261124-001', 'quiet', 1_795_000_000_000);
-      const [timer] = await store.timers.forIncident('INC-20261124-001');
+      await store.timers.schedule(anIncidentId(1), 'quiet', 1_795_000_000_000);
+      const [timer] = await store.timers.forIncident(anIncidentId(1));
       expect(timer?.dueAt).toBe(1_795_000_000_000);
       const { rows } = await store.pool.query<{ n: number }>(`select count(*) as n from information_schema.tables where table_schema = $1`, [schema]);
       expect(rows[0]?.n).toBeGreaterThanOrEqual(12);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
-import { anIncident } from '../support/an-incident.js';
+import { anIncident, anIncidentId } from '../support/an-incident.js';
 import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 describe.each(storeBackends())('agents, incident threads, report files and gauges on $name', (backend) => {
@@ -27,23 +27,23 @@ describe.each(storeBackends())('agents, incident threads, report files and gauge
   it('IncidentThreadRepository keeps the first thread saved per incident and platform', async () => {
     store = await backend.open();
     const threads = store.threads;
-    const first = { incidentId: 'INC-20261124-001', platform: 'slack', channel: 'C1', messageId: '1700000000.0001', createdAt: TUESDAY_10_KST };
+    const first = { incidentId: anIncidentId(1), platform: 'slack', channel: 'C1', messageId: '1700000000.0001', createdAt: TUESDAY_10_KST };
     expect(await threads.save(first)).toEqual(first);
     expect(await threads.save({ ...first, channel: 'C2', messageId: '1700000000.0002' })).toEqual(first);
     await threads.save({ ...first, platform: 'teams', channel: '19:abc', messageId: 'act-1' });
-    expect(await threads.get('INC-20261124-001', 'teams')).toMatchObject({ channel: '19:abc', messageId: 'act-1' });
-    expect(await threads.get('INC-20261124-002', 'slack')).toBeUndefined();
+    expect(await threads.get(anIncidentId(1), 'teams')).toMatchObject({ channel: '19:abc', messageId: 'act-1' });
+    expect(await threads.get(anIncidentId(2), 'slack')).toBeUndefined();
   });
 
   it('ReportFileRepository maps incidents and report files both ways and refuses a taken name', async () => {
     store = await backend.open();
     const files = store.reportFiles;
-    await files.claim('INC-20261124-001', '2026-11-24.md');
-    await expectUniqueViolation(files.claim('INC-20261124-002', '2026-11-24.md'));
-    await files.claim('INC-20261124-002', '2026-11-24-2.md');
-    expect(await files.fileOf('INC-20261124-001')).toBe('2026-11-24.md');
-    expect(await files.ownerOf('2026-11-24-2.md')).toBe('INC-20261124-002');
-    expect(await files.fileOf('INC-20261124-003')).toBeUndefined();
+    await files.claim(anIncidentId(1), '2026-11-24.md');
+    await expectUniqueViolation(files.claim(anIncidentId(2), '2026-11-24.md'));
+    await files.claim(anIncidentId(2), '2026-11-24-2.md');
+    expect(await files.fileOf(anIncidentId(1))).toBe('2026-11-24.md');
+    expect(await files.ownerOf('2026-11-24-2.md')).toBe(anIncidentId(2));
+    expect(await files.fileOf(anIncidentId(3))).toBeUndefined();
   });
 
   it('GaugeRepository counts open incidents per fault type', async () => {

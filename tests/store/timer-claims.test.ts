@@ -25,9 +25,9 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await store.timers.schedule(INC, 'quiet', T0 + MIN);
     await store.timers.schedule(INC, 'rto-goal', T0 - MIN);
     await store.timers.schedule(INC, 'rto-limit', T0 - MIN);
-    await store.timers.schedule('INC-20261124-002', 'ladder-1', T0 - 3 * MIN);
+    await store.timers.schedule(anIncidentId(2), 'ladder-1', T0 - 3 * MIN);
     await store.timers.markFired(await idOf('rto-goal'), T0);
-    await store.timers.cancelForIncident('INC-20261124-002', T0);
+    await store.timers.cancelForIncident(anIncidentId(2), T0);
     await store.timers.claim(await idOf('rto-limit'), T0, 'other', T0 + 5 * MIN);
     const due = await store.timers.due(T0, 10);
     expect(due).toEqual([
@@ -57,10 +57,10 @@ describe.each(storeBackends())('TimerRepository claims on $name', (backend) => {
     await store.timers.schedule(INC, 'ladder-1', T0 + MIN);
     await store.timers.schedule(INC, 'ladder-2', T0);
     // The cancelled one belongs to another incident, so cancelling it leaves the others as they are.
-    await store.timers.schedule('INC-20261124-002', 'ladder-3', T0);
+    await store.timers.schedule(anIncidentId(2), 'ladder-3', T0);
     await store.timers.markFired(await idOf('ladder-2'), T0);
-    expect(await store.timers.cancelForIncident('INC-20261124-002', T0)).toBe(1);
-    const ids = [await idOf('ladder-1'), await idOf('ladder-2'), await idOf('ladder-3', 'INC-20261124-002')];
+    expect(await store.timers.cancelForIncident(anIncidentId(2), T0)).toBe(1);
+    const ids = [await idOf('ladder-1'), await idOf('ladder-2'), await idOf('ladder-3', anIncidentId(2))];
     for (const id of ids) expect(await store.timers.claim(id, T0, 'a', T0 + MIN)).toBeUndefined();
   });
 

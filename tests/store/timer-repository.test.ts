@@ -19,7 +19,7 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
     await fresh();
     await store.timers.schedule(INC, 'rto-goal', TUESDAY_10_KST + 240 * MIN);
     await store.timers.schedule(INC, 'ladder-1', TUESDAY_10_KST + 30 * MIN, { level: 1 });
-    await store.timers.schedule('INC-20261124-002', 'ladder-1', TUESDAY_10_KST + 5 * MIN, { level: 1 });
+    await store.timers.schedule(anIncidentId(2), 'ladder-1', TUESDAY_10_KST + 5 * MIN, { level: 1 });
     await store.timers.schedule('', 'weekly-check', TUESDAY_10_KST + MIN);
     const timers = await store.timers.forIncident(INC);
     expect(timers.map((t) => [t.kind, t.dueAt, t.payload])).toEqual([
@@ -73,7 +73,7 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
     await store.timers.schedule(INC, 'ladder-1', TUESDAY_10_KST);
     await store.timers.schedule(INC, 'ladder-2', TUESDAY_10_KST + MIN);
     await store.timers.schedule(INC, 'quiet', TUESDAY_10_KST + 2 * MIN);
-    await store.timers.schedule('INC-20261124-002', 'quiet', TUESDAY_10_KST);
+    await store.timers.schedule(anIncidentId(2), 'quiet', TUESDAY_10_KST);
     await store.timers.markFired((await store.timers.forIncident(INC)).find((t) => t.kind === 'ladder-1')!.id, TUESDAY_10_KST);
     expect(await store.timers.cancelForIncident(INC, TUESDAY_10_KST + 5 * MIN)).toBe(2);
     expect(await store.timers.cancelForIncident(INC, TUESDAY_10_KST + 6 * MIN)).toBe(0);
@@ -81,6 +81,6 @@ describe.each(storeBackends())('TimerRepository on $name', (backend) => {
     expect(byKind['ladder-1']?.cancelledAt).toBeUndefined();
     expect(byKind['ladder-2']?.cancelledAt).toBe(TUESDAY_10_KST + 5 * MIN);
     expect(byKind.quiet?.cancelledAt).toBe(TUESDAY_10_KST + 5 * MIN);
-    expect((await store.timers.forIncident('INC-20261124-002'))[0]?.cancelledAt).toBeUndefined();
+    expect((await store.timers.forIncident(anIncidentId(2)))[0]?.cancelledAt).toBeUndefined();
   });
 });
