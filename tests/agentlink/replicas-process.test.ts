@@ -230,5 +230,9 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
     expect(cards[0]).toBe(cards[1]);
     const agents = (await store.tableRows('agents')).find((a) => a.id === 'routing-ml');
     expect(agents?.replica).toBe(holder);
+    // /metrics labels every series with the replica; the holder counts the link it holds
+    const metrics = await (await fetch(`http://127.0.0.1:${replicas.get(holder)!.port}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`drbot_agent_links_held\\{host="routing-ml",replica="${holder}"\\} 1`));
+    expect(metrics).toMatch(new RegExp(`drbot_agents_connected\\{host="routing-ml",replica="${holder}"\\} 1`));
   });
 });
