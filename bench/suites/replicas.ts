@@ -16,7 +16,7 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
 
 const ROUND_TRIPS = 300;
-const STATUS_COMMANDS = 600;
+const STATUS_COMMANDS = 300;
 const CONCURRENCY = 24;
 const TOKEN = 'bench-replicas-token';
 const SIGNING_SECRET = 'bench-replicas-signing-secret';
@@ -107,6 +107,8 @@ async function fakeSlack(): Promise<{ server: Server; url: string; replies: () =
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
+  // drbot keeps connections to Slack alive; a server closing an idle one just as drbot reuses it loses a reply
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, replies: () => replies };
 }
