@@ -1,6 +1,6 @@
 import { scrubText } from '../logging/scrub-secrets.js';
 import { cleanText } from '../markup/clean-text.js';
-import type { ActionRequest, ActionResult, AgentPort, AgentPresence } from './agent-port.js';
+import type { ActionRequest, ActionResult, AgentPort, AgentPresence, AgentRefusal } from './agent-port.js';
 
 /**
  * Where host output enters drbot: every result (summary, output, data), progress line and error
@@ -18,6 +18,14 @@ export class ScrubbedAgentPort implements AgentPort {
 
   list(): AgentPresence[] {
     return this.inner.list();
+  }
+
+  refusals(): AgentRefusal[] {
+    return this.inner.refusals?.() ?? [];
+  }
+
+  async refresh(): Promise<void> {
+    await this.inner.refresh?.();
   }
 
   async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
