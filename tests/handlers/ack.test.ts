@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
@@ -12,8 +13,8 @@ afterEach(() => core.close());
 describe('/incident ack', () => {
   it('records who is on it and keeps the ladder timers', async () => {
     const text = await replyText(await core.router.dispatch('/incident ack', core.as('Park DevOps')));
-    expect(text).toContain('Park DevOps acknowledged INC-20261124-001. The ladder keeps climbing');
-    const incident = (await core.store.incidents.get('INC-20261124-001'))!;
+    expect(text).toContain(`Park DevOps acknowledged ${anIncidentId(1)}. The ladder keeps climbing`);
+    const incident = (await core.store.incidents.get(anIncidentId(1)))!;
     expect(incident).toMatchObject({ ackedBy: 'Park DevOps', ackedAt: core.clock.now(), commander: 'Kim DevOps' });
     const ladder = (await core.store.timers.forIncident(incident.id)).filter((t) => t.kind.startsWith('ladder-'));
     expect(ladder.every((t) => t.cancelledAt === undefined)).toBe(true);
@@ -22,7 +23,7 @@ describe('/incident ack', () => {
   it('keeps the first acknowledger when a second person acks', async () => {
     await core.router.dispatch('/incident ack', core.as('Park DevOps'));
     await core.router.dispatch('/incident ack', core.as('Lee Backend'));
-    expect((await core.store.incidents.get('INC-20261124-001'))!.ackedBy).toBe('Park DevOps');
-    expect((await core.store.incidents.timeline('INC-20261124-001')).filter((e) => e.kind === 'ack')).toHaveLength(2);
+    expect((await core.store.incidents.get(anIncidentId(1)))!.ackedBy).toBe('Park DevOps');
+    expect((await core.store.incidents.timeline(anIncidentId(1))).filter((e) => e.kind === 'ack')).toHaveLength(2);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 describe('/incident note', () => {
   let core: TestRuntime;
@@ -10,8 +11,8 @@ describe('/incident note', () => {
   afterEach(() => core.close());
 
   it('appends the text, verbatim, to the timeline with its author', async () => {
-    await core.router.dispatch('/incident note INC-20261124-001 model.pkl is 0 bytes; $(rm -rf /) stays text', core.as('Lee Backend'));
-    const entry = (await core.store.incidents.timeline('INC-20261124-001')).at(-1)!;
+    await core.router.dispatch(`/incident note ${anIncidentId(1)} model.pkl is 0 bytes; $(rm -rf /) stays text`, core.as('Lee Backend'));
+    const entry = (await core.store.incidents.timeline(anIncidentId(1))).at(-1)!;
     expect(entry).toMatchObject({ kind: 'note', actor: 'Lee Backend', text: 'model.pkl is 0 bytes; $(rm -rf /) stays text' });
   });
 });

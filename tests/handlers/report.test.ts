@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 let dir: string;
@@ -35,7 +36,7 @@ describe('/incident report', () => {
   });
 
   it('rejects extra words with the usage line', async () => {
-    const reply = await core.router.dispatch('/incident report INC-20261124-001 please', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch(`/incident report ${anIncidentId(1)} please`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
     expect(await replyText(reply)).toContain('/incident report [id]');
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
@@ -20,7 +21,7 @@ describe('/incident status', () => {
     expect(text).toContain('[Checklist: Immediately]');
     expect(text).toContain('[Checklist: During recovery]');
     expect(text).toContain('[Checklist: After recovery]');
-    expect(text).toContain('/incident check INC-20261124-001 user-notice');
+    expect(text).toContain(`/incident check ${anIncidentId(1)} user-notice`);
     expect(text).toMatch(/Escalation\s*: 0\. .*Kim DevOps, Park DevOps/);
   });
 
@@ -38,7 +39,7 @@ describe('/incident status', () => {
     await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
     const reply = await core.router.dispatch('/incident status', core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(await replyText(reply)).toContain('Several incidents are open; give an id: INC-20261124-002, INC-20261124-001');
+    expect(await replyText(reply)).toContain(`Several incidents are open; give an id: ${anIncidentId(2)}, ${anIncidentId(1)}`);
   });
 
   it('refuses an unknown id', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { IncidentChanged } from '../../src/incident/incident-events.js';
 import { openingTimers } from '../../src/incident/timer-kinds.js';
 import { buildTestRuntime, TUESDAY_10_KST, type TestRuntime } from '../support/test-runtime.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 let events: IncidentChanged[];
@@ -22,7 +23,7 @@ describe('IncidentService', () => {
     const { incident, created } = await core.incidents.open({ type: typeOf(2), scope: 'partial', note: 'DB down', actor: kim, dedupeKey: 'slack:trigger-1' });
     await core.events.settled();
     expect(created).toBe(true);
-    expect(incident).toMatchObject({ id: 'INC-20261124-001', status: 'open', type: 2, scope: 'partial', openedBy: 'Kim DevOps', commander: 'Kim DevOps', level: 0 });
+    expect(incident).toMatchObject({ id: anIncidentId(1), status: 'open', type: 2, scope: 'partial', openedBy: 'Kim DevOps', commander: 'Kim DevOps', level: 0 });
     const timers = (await core.store.timers.forIncident(incident.id)).map((t) => ({ kind: t.kind, dueAt: t.dueAt }));
     expect(timers.sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(
       openingTimers(core.pack, TUESDAY_10_KST)
@@ -79,7 +80,7 @@ describe('IncidentService', () => {
     const { incident } = await core.incidents.open({ type: typeOf(1), scope: 'full', note: '', actor: kim });
     expect(await core.incidents.target(undefined)).toEqual({ ok: true, value: incident });
     await core.incidents.open({ type: typeOf(2), scope: 'full', note: '', actor: kim });
-    expect(await core.incidents.target(undefined)).toMatchObject({ ok: false, reason: { en: 'Several incidents are open; give an id: INC-20261124-002, INC-20261124-001' } });
+    expect(await core.incidents.target(undefined)).toMatchObject({ ok: false, reason: { en: `Several incidents are open; give an id: ${anIncidentId(2)}, ${anIncidentId(1)}` } });
     expect(await core.incidents.target('nonsense')).toMatchObject({ ok: false, reason: { en: '"nonsense" is not an incident id (e.g. INC-20261126-001).' } });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Incident } from '../../src/incident/incident.js';
 import { rtoState } from '../../src/incident/rto-clock.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 const MIN = 60_000;
 const pack = { rto: { goalMinutes: 240, limitMinutes: 480 } };
@@ -8,7 +9,7 @@ const opened = Date.UTC(2026, 10, 24, 1, 0);
 
 function anIncident(overrides: Partial<Incident> = {}): Incident {
   return {
-    id: 'INC-20261124-001',
+    id: anIncidentId(1),
     day: '20261124',
     seq: 1,
     type: 2,
