@@ -24,6 +24,11 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = { firstRetryMs: 2_000, maxRet
 /** Delivered rows are pruned at most this often (core clock). */
 const PRUNE_EVERY_MS = 60_000;
 
+/** How long one replica holds an incident's lane while it delivers that incident's card or thread line (core clock). */
+const LANE_LEASE_MS = 2 * 60_000;
+/** When the drainer finds an incident's lane held by another replica, it looks again this much later. */
+const LANE_BUSY_RETRY_MS = 1_000;
+
 /** What became of a submitted delivery. */
 export type SubmitResult = 'sent' | 'queued' | 'dropped';
 
@@ -42,6 +47,8 @@ export class SlackOutbox {
   /** Identifies this drainer in `claimed_by`. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private prunedAt = -Infinity;
+  /** This process's deliveries in flight per incident lane; the lane is released when the last one ends. */
+  private readonly lanes = new Map<string, number>();
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -56,8 +63,23 @@ export class SlackOutbox {
     private readonly policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY,
   ) {}
 
-  /** Delivers now when nothing older is waiting, else queues behind it (a queued delivery reads what it shows when it goes). */
+  /**
+   * Delivers now when nothing older is waiting, else queues behind it (a queued delivery reads what
+   * it shows when it goes). An incident's card, thread lines and report go out from one replica at a
+   * time: this one holds the incident's lane (a lease in the store) while it delivers; when another
+   * replica holds it, the delivery queues behind and the drainer sends it after, in order.
+   */
   async submit(op: SlackOp, known?: DeliveryHint): Promise<SubmitResult> {
+    const lane = laneOf(op);
+    if (lane && !(await this.enterLane(lane))) return this.enqueue(op, 'another replica is delivering to this incident now');
+    try {
+      return await this.deliverNow(op, known);
+    } finally {
+      if (lane) await this.leaveLane(lane);
+    }
+  }
+
+  private async deliverNow(op: SlackOp, known?: DeliveryHint): Promise<SubmitResult> {
     if ((await this.outbox.countPending(PLATFORM)) > 0) return this.enqueue(op, 'older deliveries are waiting');
     try {
       await this.perform(op, known);
@@ -69,6 +91,26 @@ export class SlackOutbox {
       }
       return this.enqueue(op, describe(err));
     }
+  }
+
+  private async enterLane(lane: string): Promise<boolean> {
+    const held = this.lanes.get(lane) ?? 0;
+    if (!held) {
+      const now = this.core.clock.now();
+      if (!(await this.core.store.leases.acquire(lane, this.owner, now + LANE_LEASE_MS, now))) return false;
+    }
+    this.lanes.set(lane, (this.lanes.get(lane) ?? 0) + 1);
+    return true;
+  }
+
+  private async leaveLane(lane: string): Promise<void> {
+    const left = (this.lanes.get(lane) ?? 1) - 1;
+    if (left > 0) {
+      this.lanes.set(lane, left);
+      return;
+    }
+    this.lanes.delete(lane);
+    await this.core.store.leases.release(lane, this.owner).catch((err: unknown) => this.log.warn({ err, lane }, 'could not release an incident delivery lane; it runs out on its own'));
   }
 
   /** Starts the background drainer (it first delivers what an earlier run left behind). */
@@ -118,7 +160,18 @@ export class SlackOutbox {
       const now = this.core.clock.now();
       const head = await writeTransactionRetrying(this.core.store, (tx) => tx.outbox.claimHead(PLATFORM, now, this.owner, now + leaseMs));
       if (!head) break;
-      if (!(await this.deliver(head, now))) break;
+      const parsed = SlackOp.safeParse(head.payload);
+      const lane = parsed.success ? laneOf(parsed.data) : undefined;
+      if (lane && !(await this.enterLane(lane))) {
+        // another replica is delivering to this incident right now: after it, in order
+        await this.outbox.postpone(head.id, now + LANE_BUSY_RETRY_MS);
+        break;
+      }
+      try {
+        if (!(await this.deliver(head, now))) break;
+      } finally {
+        if (lane) await this.leaveLane(lane);
+      }
     }
     await this.prune();
   }
@@ -179,6 +232,11 @@ export class SlackOutbox {
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; data?: { error?: string }; statusCode?: number };
   return [e?.code, e?.data?.error ?? e?.statusCode, e?.message].filter(Boolean).join(' ').slice(0, 500) || String(err);
+}
+
+/** The lane of a delivery about one incident (card, thread line, report); undefined for others. */
+function laneOf(op: SlackOp): string | undefined {
+  return op.kind === 'card' || op.kind === 'thread' || op.kind === 'report' ? `slack:incident:${op.incidentId}` : undefined;
 }
 
 /** The incident a delivery is about, as a log field (every log line about an incident carries its id). */

@@ -99,7 +99,7 @@ export class DataDirLock {
     return new StoreUnavailableError(
       `${current.purpose === 'drbot' ? 'drbot' : `drbot ${current.purpose}`} (pid ${current.pid}, since ${current.since}) is using ${dataDir}`,
       undefined,
-      current.purpose === 'drbot' ? `stop it first (kill -TERM ${current.pid}), or use another DATA_DIR` : `wait for it to finish`,
+      current.purpose === 'drbot' ? `stop it first (kill -TERM ${current.pid}), or use another DATA_DIR; a SQLite DATA_DIR serves one drbot, several replicas share PostgreSQL (DATABASE_URL)` : `wait for it to finish`,
     );
   }
 }

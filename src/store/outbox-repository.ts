@@ -174,6 +174,11 @@ export class OutboxRepository {
       .execute();
   }
 
+  /** Puts a claimed message back for later without counting an attempt (what it needs is busy elsewhere). */
+  async postpone(id: number, nextAttemptAt: number): Promise<void> {
+    await this.db.updateTable('outbox').set({ next_attempt_at: nextAttemptAt, claimed_until: null }).where('id', '=', id).execute();
+  }
+
   /** Gives up on a message that can never be delivered (the reason stays in `last_error`). */
   async dropped(id: number, error: string, now: number): Promise<void> {
     await this.db

@@ -28,6 +28,7 @@ describe('a damaged database at start, and the backup that repairs it (real proc
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`drbot (pid ${live.child.pid}`);
     expect(second.stderr).toContain(`is using ${dataDir}`);
+    expect(second.stderr).toContain('a SQLite DATA_DIR serves one drbot, several replicas share PostgreSQL (DATABASE_URL)');
     const backup = await run(['backup', backupFile]);
     expect(backup).toMatchObject({ code: 0, stdout: expect.stringContaining('(integrity check passed, 3 incidents)') });
     const underLive = await run(['restore', backupFile]);

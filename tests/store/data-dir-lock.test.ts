@@ -100,7 +100,7 @@ describe('DataDirLock', () => {
     const { since } = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { since: string };
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect((err as StoreUnavailableError).message).toBe(`drbot (pid ${holder!.child.pid}, since ${since}) is using ${dir}`);
-    expect((err as StoreUnavailableError).hint).toBe(`stop it first (kill -TERM ${holder!.child.pid}), or use another DATA_DIR`);
+    expect((err as StoreUnavailableError).hint).toBe(`stop it first (kill -TERM ${holder!.child.pid}), or use another DATA_DIR; a SQLite DATA_DIR serves one drbot, several replicas share PostgreSQL (DATABASE_URL)`);
   });
 
   it('refuses a DATA_DIR other users can write', () => {

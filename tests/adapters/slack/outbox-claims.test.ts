@@ -57,7 +57,7 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
   });
 
   /** One "process": its own connection and drainer, on the shared virtual clock; what it sent goes to `sent`. */
-  async function drainer(sent: string[], clockFrom?: TestRuntime): Promise<{ core: Core; outbox: SlackOutbox }> {
+  async function drainer(sent: string[], clockFrom?: TestRuntime, gate?: Promise<void>): Promise<{ core: Core; outbox: SlackOutbox }> {
     const store = await db.connect();
     stores.push(store);
     const built = await buildTestRuntime({ store });
@@ -65,7 +65,8 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
     const perform = async (op: SlackOp) => {
       // a delivery takes a moment, so the other drainer tries while this one holds the head
       await new Promise((r) => setTimeout(r, 1));
-      sent.push(op.kind === 'post' ? op.text : op.kind);
+      if (gate && op.kind === 'card') await gate;
+      sent.push(op.kind === 'post' || op.kind === 'thread' ? op.text : op.kind);
     };
     return { core, outbox: new SlackOutbox(core, store.outbox, perform, pino({ level: 'silent' })) };
   }
@@ -105,5 +106,29 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
     await b.outbox.drain();
     await b.outbox.drain();
     expect(sent).toEqual(['orphan', 'behind']);
+  }, 60_000);
+
+  it('delivers one incident\'s card and thread lines from one replica at a time; the other queues behind it and they go in order', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const sent: string[] = [];
+    const a = await drainer(sent, undefined, gate);
+    const b = await drainer(sent, a.core as TestRuntime);
+    // replica A is updating INC-1's card (slowly); replica B has a thread line for the same incident
+    const card = a.outbox.submit({ kind: 'card', incidentId: 'INC-20261124-001' });
+    while (!(await a.core.store.tableRows('leases')).length) await new Promise((r) => setImmediate(r));
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-001', text: 'line from B' })).toBe('queued');
+    // what comes after it on the platform waits behind it, as always
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-002', text: 'other incident' })).toBe('queued');
+    expect(sent).toEqual([]);
+    // B's drainer may not deliver INC-1's line while A holds the lane
+    await b.outbox.drain();
+    expect(sent).toEqual([]);
+    open();
+    expect(await card).toBe('sent');
+    await (a.core as TestRuntime).clock.advance(1_000);
+    await b.outbox.drain();
+    expect(sent).toEqual(['card', 'line from B', 'other incident']);
+    expect(await a.core.store.tableRows('leases')).toEqual([]);
   }, 60_000);
 });
