@@ -38,7 +38,13 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('report'), id: OptId }),
   z.object({ verb: z.literal('cancel'), id: OptId, reason: Text.min(1) }),
   z.object({ verb: z.literal('agents') }),
-  z.object({ verb: z.literal('checks'), schedule: z.enum(['weekly', 'monthly']), item: z.string().regex(/^[a-z0-9-]{1,64}$/).optional() }),
+  z.object({
+    verb: z.literal('checks'),
+    schedule: z.enum(['weekly', 'monthly']),
+    item: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    /** `checks done <item> <evidence…>`: records a manual item as done instead of running checks. */
+    done: z.object({ item: z.string().regex(/^[a-z0-9-]{1,64}$/), evidence: Text.min(1) }).optional(),
+  }),
   z.object({ verb: z.literal('notify'), id: OptId, kind: z.enum(['outage', 'recovered']), text: Text }),
   z.object({ verb: z.literal('stats'), type: z.number().int().optional() }),
   z.object({ verb: z.literal('web') }),

@@ -328,11 +328,17 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'checks',
-    usage: '/incident checks run weekly|monthly|backup-restore',
+    usage: '/incident checks run weekly|monthly|backup-restore | /incident checks done <item> <evidence…>',
     summary: l('주간/월간 점검을 지금 실행', 'run the weekly or monthly checks now'),
     access: 'contact',
     parse: (args) => {
       const schedule = args[1]?.toLowerCase();
+      if (args[0]?.toLowerCase() === 'done') {
+        const item = args[1]?.toLowerCase();
+        if (!item || !/^[a-z0-9-]{1,64}$/.test(item)) return bad('점검 항목 ID가 필요합니다 (예: contacts-review).', 'A check item id is needed (e.g. contacts-review).');
+        if (!args[2]) return bad('무엇을 했는지 근거가 필요합니다 (예: /incident checks done contacts-review 전화번호 확인).', 'Evidence is needed: what was done (e.g. /incident checks done contacts-review phone numbers confirmed).');
+        return { verb: 'checks', schedule: 'monthly', done: { item, evidence: args.slice(2).join(' ').slice(0, 2000) } };
+      }
       if (args[0]?.toLowerCase() === 'run' && schedule === 'backup-restore') return noMore(args.slice(2), { verb: 'checks', schedule: 'monthly', item: 'backup-restore-test' });
       if (args[0]?.toLowerCase() !== 'run' || (schedule !== 'weekly' && schedule !== 'monthly')) {
         return bad('사용법: /incident checks run weekly|monthly|backup-restore', 'Usage: /incident checks run weekly|monthly|backup-restore');

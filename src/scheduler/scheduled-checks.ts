@@ -6,6 +6,9 @@ import { formatTime } from '../i18n/format-time.js';
 import type { ChecklistItem } from '../runbook/pack-schema.js';
 import type { Mark, View } from '../views/view.js';
 import { translator } from '../i18n/lang.js';
+import type { Actor } from '../app/actor.js';
+import { clip } from '../incident/incident-service.js';
+import { ok, refuse, type Outcome } from '../incident/outcome.js';
 
 /** Which recurring check: weekly (Monday 10:00) or monthly (the 1st). */
 export type CheckSchedule = 'weekly' | 'monthly';
@@ -71,14 +74,14 @@ export class ScheduledChecks {
   async run(schedule: CheckSchedule, options: { lateMs?: number; only?: string } = {}): Promise<CheckReport> {
     const check = this.core.pack.scheduled[schedule];
     const items: CheckItemResult[] = [];
-    for (const item of check.items) if (!options.only || item.id === options.only) items.push(await this.runItem(item));
+    for (const item of check.items) if (!options.only || item.id === options.only) items.push(await this.runItem(item, schedule));
     return { schedule, title: check.title[this.core.lang], at: this.core.clock.now(), items, lateMs: options.lateMs };
   }
 
-  private async runItem(item: ChecklistItem): Promise<CheckItemResult> {
+  private async runItem(item: ChecklistItem, schedule: CheckSchedule): Promise<CheckItemResult> {
     const text = item.text[this.core.lang];
     if (item.id === DR_DRILL_ITEM) return { id: item.id, text, ...(await this.lastDrill()) };
-    const verdict = item.action ? await this.fromAgent(item.action, item.params) : this.byHand(item.id);
+    const verdict = item.action ? await this.fromAgent(item.action, item.params) : ((await this.doneByHand(item.id, schedule)) ?? this.byHand(item.id));
     const type = OPEN_TYPE_FOR_ITEM[item.id];
     return { id: item.id, text, ...verdict, openCommand: verdict.mark === 'fail' && type !== undefined ? `/incident open type${type}` : undefined };
   }
@@ -115,6 +118,32 @@ export class ScheduledChecks {
     };
   }
 
+  /** Records that someone did a manual item (with evidence); the next run of its schedule shows it. */
+  async markDone(itemId: string, actor: Actor, evidence: string): Promise<Outcome<string>> {
+    const all = (['weekly', 'monthly'] as const).flatMap((s) => this.core.pack.scheduled[s].items.map((item) => ({ s, item })));
+    const found = all.find((x) => x.item.id === itemId);
+    if (!found) return refuse(`점검 항목 "${clip(itemId)}"이(가) 없습니다. 항목: ${all.map((x) => x.item.id).join(', ')}`, `No check item "${clip(itemId)}". Items: ${all.map((x) => x.item.id).join(', ')}`);
+    if (found.item.action || itemId === DR_DRILL_ITEM) {
+      return refuse(
+        `"${itemId}"은(는) drbot이 직접 확인하는 항목입니다 (${itemId === DR_DRILL_ITEM ? DRILL_COMMAND : `/incident checks run ${found.s}`}).`,
+        `"${itemId}" is checked by drbot itself (${itemId === DR_DRILL_ITEM ? DRILL_COMMAND : `/incident checks run ${found.s}`}).`,
+      );
+    }
+    if (!actor.contact) return refuse('연락처에 등록된 사람만 점검 항목을 완료 처리할 수 있습니다.', 'Only people on the contact list can mark a check item done.');
+    const at = this.core.clock.now();
+    await this.core.store.manualChecks.record({ itemId, by: actor.name, at, evidence });
+    return ok(this.t(`☑ ${found.item.text.ko} (${itemId}) 완료: ${actor.name}, ${formatTime(at, this.core.timeZone)} — ${evidence}`, `☑ ${found.item.text.en} (${itemId}) done by ${actor.name} at ${formatTime(at, this.core.timeZone)}: ${evidence}`));
+  }
+
+  /** A manual item someone marked done within its period, as the check shows it. */
+  private async doneByHand(id: string, schedule: CheckSchedule): Promise<Pick<CheckItemResult, 'mark' | 'detail'> | undefined> {
+    const done = await this.core.store.manualChecks.latest(id);
+    if (!done) return undefined;
+    const days = Math.floor((this.core.clock.now() - done.at) / 86_400_000);
+    if (days > (schedule === 'weekly' ? 7 : DRILL_DAYS)) return undefined;
+    return { mark: 'ok', detail: this.t(`${formatTime(done.at, this.core.timeZone)}에 ${done.by} 완료 (${days}일 전): ${done.evidence}`, `done by ${done.by} at ${formatTime(done.at, this.core.timeZone)} (${days} days ago): ${done.evidence}`) };
+  }
+
   private byHand(id: string): Pick<CheckItemResult, 'mark' | 'detail'> {
     if (id === 'contacts-review') {
       const reviewed = this.core.contacts.reviewed();
@@ -124,7 +153,7 @@ export class ScheduledChecks {
         ? { mark: 'ok', detail: this.t(`${reviewed}에 검토됨 (${days}일 전)`, `reviewed ${reviewed} (${days} days ago)`) }
         : { mark: 'warn', detail: this.t(`${days}일 전(${reviewed})에 검토됨 — ${CONTACTS_REVIEW_DAYS}일 초과`, `last reviewed ${days} days ago (${reviewed}), more than ${CONTACTS_REVIEW_DAYS}`) };
     }
-    return { mark: 'warn', detail: this.t('이번 달 수행 필요 (사람이 직접)', 'due this month (done by a person)') };
+    return { mark: 'warn', detail: this.t(`이번 달 수행 필요 (사람이 직접). 완료하면: /incident checks done ${id} <근거>`, `due this month (done by a person); when done: /incident checks done ${id} <evidence>`) };
   }
 
   private t(ko: string, en: string): string {

@@ -10,6 +10,7 @@ import type { Dialect } from './migrations.js';
 import { LeaseRepository } from './lease-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { ReportFileRepository } from './report-file-repository.js';
+import { ManualCheckRepository } from './manual-check-repository.js';
 import { SeenRequestRepository } from './seen-request-repository.js';
 import type { Database, TableName, TableRow } from './schema.js';
 import { storeErrorOf } from './store-error.js';
@@ -27,6 +28,7 @@ export class KyselyStore implements Store {
   readonly agents: AgentRepository;
   readonly gauges: GaugeRepository;
   readonly reportFiles: ReportFileRepository;
+  readonly manualChecks: ManualCheckRepository;
   readonly history: HistoryRepository;
   readonly seenRequests: SeenRequestRepository;
   readonly leases: LeaseRepository;
@@ -45,6 +47,7 @@ export class KyselyStore implements Store {
     this.agents = new AgentRepository(db);
     this.gauges = new GaugeRepository(db);
     this.reportFiles = new ReportFileRepository(db);
+    this.manualChecks = new ManualCheckRepository(db);
     this.history = new HistoryRepository(db);
     this.seenRequests = new SeenRequestRepository(db);
     this.leases = new LeaseRepository(db);

@@ -10,6 +10,7 @@ import type { Dialect } from './migrations.js';
 import type { LeaseRepository } from './lease-repository.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { ReportFileRepository } from './report-file-repository.js';
+import type { ManualCheckRepository } from './manual-check-repository.js';
 import type { SeenRequestRepository } from './seen-request-repository.js';
 import type { TableName, TableRow } from './schema.js';
 import type { TimerRepository } from './timer-repository.js';
@@ -33,6 +34,8 @@ export interface Store {
   /** What `/metrics` and `/healthz` read on each scrape. */
   readonly gauges: GaugeRepository;
   readonly reportFiles: ReportFileRepository;
+  /** Who did the manual scheduled-check items, and when (`/incident checks done`). */
+  readonly manualChecks: ManualCheckRepository;
   /** Past incidents for statistics (drills left out). */
   readonly history: HistoryRepository;
   /** Requests and events already taken (platform retries and replays), shared by every replica. */

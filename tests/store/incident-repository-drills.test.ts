@@ -26,4 +26,13 @@ describe.each(storeBackends())('IncidentRepository drills on $name', (backend) =
     expect((await store.incidents.get(anIncident().seq(3).build().id))!.drillPlan).toBeUndefined();
     expect((await store.incidents.lastCompletedDrill())!.id).toBe(anIncident().seq(2).build().id);
   });
+
+  it('keeps the latest manual check record per item, replacing an older one', async () => {
+    store = await backend.open();
+    expect(await store.manualChecks.latest('procedure-review')).toBeUndefined();
+    await store.manualChecks.record({ itemId: 'procedure-review', by: 'Kim DevOps', at: TUESDAY_10_KST, evidence: 'v1.1' });
+    await store.manualChecks.record({ itemId: 'procedure-review', by: 'Lee Backend', at: TUESDAY_10_KST + HOUR, evidence: 'v1.2' });
+    await store.manualChecks.record({ itemId: 'contacts-review', by: 'Kim DevOps', at: TUESDAY_10_KST, evidence: 'phones' });
+    expect(await store.manualChecks.latest('procedure-review')).toEqual({ itemId: 'procedure-review', by: 'Lee Backend', at: TUESDAY_10_KST + HOUR, evidence: 'v1.2' });
+  });
 });
