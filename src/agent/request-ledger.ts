@@ -1,5 +1,5 @@
 import * as nodeFs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { WireResult } from '../agentlink/agent-protocol.js';
 import { ConfigError } from '../errors/drbot-error.js';
 import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
@@ -27,7 +27,23 @@ export interface RequestLedgerOptions {
   fs?: LedgerFs;
   /** How many finished requests keep their result in memory (default {@link RESIDENT_RESULTS}). */
   residentResults?: number;
+  /** How long an id is remembered after its last line (default {@link LEDGER_RETENTION_MS}). */
+  retentionMs?: number;
+  /** Lines that no longer count (a start followed by its end, an expired id) before the file is compacted (default {@link COMPACT_AFTER_DEAD_LINES}). */
+  compactAfterDeadLines?: number;
+  /** The clock retention is measured against (default: the newest time in the ledger, so a host clock set wrong never empties it). */
+  now?: () => number;
 }
+
+/**
+ * Ids are remembered this long after their last line (30 days). drbot never sends a request id
+ * again after its run (a retry or re-query comes within the request's timeout), so an older id
+ * cannot come back; forgetting it is what keeps the file and the index from growing forever.
+ */
+export const LEDGER_RETENTION_MS = 30 * 24 * 3_600_000;
+
+/** The file is rewritten once this many of its lines no longer count. */
+export const COMPACT_AFTER_DEAD_LINES = 10_000;
 
 /** Results of this many most recent requests stay in memory; older ones are read back from the file when asked for. */
 export const RESIDENT_RESULTS = 1000;
@@ -62,16 +78,28 @@ export class RequestLedger {
   private readonly fs: LedgerFs;
   private readonly limit: number;
   private readonly file: string;
-  private readonly fd: number;
   private end: number;
   /** A failed write may have left part of a line: the next write starts on a fresh line. */
   private torn = false;
   private queue: { line: string; done: (err?: LedgerWriteError, span?: Span) => void }[] = [];
   private flushing?: Promise<void>;
+  /** When each id's last line was written (for retention). */
+  private readonly lastAt = new Map<string, number>();
+  /** Lines in the file that no longer count: superseded starts, torn lines, ids past retention at the last compaction. */
+  private dead = 0;
+  private fd: number;
+  private readonly retentionMs: number;
+  private readonly compactAfter: number;
+  private readonly now: () => number;
+  /** The newest `at` of any line. */
+  private newest = 0;
 
   constructor(dir: string, options: RequestLedgerOptions = {}) {
     this.fs = options.fs ?? nodeFs;
     this.limit = options.residentResults ?? RESIDENT_RESULTS;
+    this.retentionMs = options.retentionMs ?? LEDGER_RETENTION_MS;
+    this.compactAfter = options.compactAfterDeadLines ?? COMPACT_AFTER_DEAD_LINES;
+    this.now = options.now ?? (() => this.newest);
     this.file = join(dir, 'executed-requests.jsonl');
     try {
       privateDirectory(dir);
@@ -85,6 +113,13 @@ export class RequestLedger {
     const { size, torn } = eachLineOfFile(this.fd, (raw, offset) => this.load(raw, offset), this.fs.readSync);
     this.end = size;
     this.torn = torn;
+    // Forget what is past retention, and rewrite the file at start when much of it no longer counts.
+    if (this.expire() > 0 || this.dead >= this.compactAfter) this.compact();
+  }
+
+  /** How many ids the ledger remembers (running, finished or cut short). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** True when the id was ever accepted (finished, running or cut short). */
@@ -112,7 +147,10 @@ export class RequestLedger {
   /** Records that a request starts; the id counts as seen at once, and the promise resolves once that is on disk. */
   start(id: string, at: number): Promise<void> {
     this.forget(id);
+    if (this.entries.has(id)) this.dead++;
     this.entries.set(id, { state: 'running' });
+    this.lastAt.set(id, at);
+    this.newest = Math.max(this.newest, at);
     return this.append({ id, phase: 'start', at }).then(() => undefined);
   }
 
@@ -121,7 +159,10 @@ export class RequestLedger {
     const kept: WireResult = { ...result, output: tail(result.output), data: undefined };
     const slot: Slot & { state: 'done' } = { state: 'done', result: kept };
     this.forget(id);
+    if (this.entries.has(id)) this.dead++;
     this.entries.set(id, slot);
+    this.lastAt.set(id, at);
+    this.newest = Math.max(this.newest, at);
     this.resident.add(id);
     this.evict();
     return this.append({ id, phase: 'end', at, result: kept }).then(
@@ -148,10 +189,14 @@ export class RequestLedger {
     try {
       line = JSON.parse(raw.toString('utf8')) as Line;
     } catch {
+      this.dead++;
       return; // a torn line from a crash mid-write: that request's start or end is lost, its neighbours are not
     }
-    if (typeof line?.id !== 'string') return;
+    if (typeof line?.id !== 'string') return void this.dead++;
     this.forget(line.id);
+    if (this.entries.has(line.id)) this.dead++;
+    this.lastAt.set(line.id, typeof line.at === 'number' ? line.at : 0);
+    this.newest = Math.max(this.newest, this.lastAt.get(line.id)!);
     if (line.phase !== 'end') {
       this.entries.set(line.id, { state: 'unknown' });
       return;
@@ -181,6 +226,74 @@ export class RequestLedger {
     }
   }
 
+  /** Ids whose last line is older than the retention: dropped from the index (their lines become dead). Returns how many. */
+  private expire(): number {
+    const cutoff = this.now() - this.retentionMs;
+    let n = 0;
+    for (const [id, at] of this.lastAt) {
+      if (at >= cutoff || this.entries.get(id)?.state === 'running') continue;
+      this.lastAt.delete(id);
+      this.entries.delete(id);
+      this.resident.delete(id);
+      this.dead++;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Rewrites the file with one line per remembered id (its end line with the result, or its start
+   * line when it is running or was cut short), crash-safe: the new file is written beside the old
+   * one, fsynced, renamed over it and the directory fsynced, so a crash at any point leaves either the
+   * old file or the new one, never a mix. A failure keeps the old file and carries on with it.
+   */
+  private compact(): void {
+    const next = `${this.file}.compact`;
+    let fd: number | undefined;
+    try {
+      const lines: string[] = [];
+      for (const [id, slot] of this.entries) {
+        const at = this.lastAt.get(id) ?? 0;
+        const state = this.lookup(id);
+        if (slot.state === 'running' || state.state !== 'done') lines.push(JSON.stringify({ id, phase: 'start', at }));
+        else lines.push(JSON.stringify({ id, phase: 'end', at, result: state.result }));
+      }
+      const text = lines.length ? lines.join('\n') + '\n' : '';
+      fd = this.fs.openSync(next, nodeFs.constants.O_WRONLY | nodeFs.constants.O_CREAT | nodeFs.constants.O_TRUNC | nodeFs.constants.O_NOFOLLOW, 0o600);
+      const bytes = Buffer.from(text, 'utf8');
+      let written = 0;
+      while (written < bytes.length) written += this.fs.writeSync(fd, bytes, written, bytes.length - written);
+      nodeFs.fsyncSync(fd);
+      nodeFs.closeSync(fd);
+      fd = undefined;
+      nodeFs.renameSync(next, this.file);
+      const dir = nodeFs.openSync(dirname(this.file), 'r');
+      try {
+        nodeFs.fsyncSync(dir);
+      } finally {
+        nodeFs.closeSync(dir);
+      }
+    } catch {
+      if (fd !== undefined) nodeFs.closeSync(fd);
+      nodeFs.rmSync(next, { force: true });
+      return;
+    }
+    // Read the new file back: every id gets its new position, results beyond the resident limit stay on disk;
+    // requests still running (written as their start line) stay running.
+    const running = [...this.entries].filter(([, slot]) => slot.state === 'running').map(([id]) => id);
+    const old = this.fd;
+    this.fd = this.fs.openSync(this.file, nodeFs.constants.O_RDWR | nodeFs.constants.O_APPEND | nodeFs.constants.O_NOFOLLOW, 0o600);
+    nodeFs.closeSync(old);
+    this.entries.clear();
+    this.resident.clear();
+    this.lastAt.clear();
+    this.dead = 0;
+    const { size, torn } = eachLineOfFile(this.fd, (raw, offset) => this.load(raw, offset), this.fs.readSync);
+    this.end = size;
+    this.torn = torn;
+    for (const id of running) this.entries.set(id, { state: 'running' });
+  }
+
   private readLine(span: Span): Line | undefined {
     try {
       const buf = Buffer.alloc(span.length);
@@ -200,6 +313,10 @@ export class RequestLedger {
 
   private async flush(): Promise<void> {
     while (this.queue.length) {
+      if (this.dead >= this.compactAfter) {
+        this.expire();
+        this.compact();
+      }
       const batch = this.queue;
       this.queue = [];
       const lead = this.torn ? '\n' : '';

@@ -117,3 +117,83 @@ describe('RequestLedger memory bound', () => {
     expect(readFileSync(join(dir, 'executed-requests.jsonl'), 'utf8').trim().split('\n')).toHaveLength(50);
   });
 });
+
+describe('RequestLedger retention and compaction', () => {
+  const DAY = 24 * 3_600_000;
+  const file = (dir: string) => join(dir, 'executed-requests.jsonl');
+  const lines = (dir: string) => readFileSync(file(dir), 'utf8').trim().split('\n').filter(Boolean);
+
+  it('rewrites the file once enough lines no longer count, keeping every id and its result', async () => {
+    const dir = stateDir();
+    const ledger = new RequestLedger(dir, { residentResults: 5, compactAfterDeadLines: 20 });
+    for (let i = 0; i < 100; i++) {
+      await ledger.start(`req-${i}`, 1_000 + i);
+      await ledger.finish(`req-${i}`, 1_000 + i, ok(`result ${i}`));
+    }
+    // 100 ids → 200 lines without compaction; with it the file stays near one line per id.
+    expect(lines(dir).length).toBeLessThan(100 + 2 * 20 + 2);
+    for (let i = 0; i < 100; i++) expect(ledger.lookup(`req-${i}`)).toMatchObject({ state: 'done', result: { summary: `result ${i}` } });
+    await ledger.start('req-running', 2_000);
+    await ledger.close();
+    const reread = new RequestLedger(dir, { residentResults: 5 });
+    expect(reread.size).toBe(101);
+    expect(reread.lookup('req-7')).toMatchObject({ state: 'done', result: { summary: 'result 7' } });
+    expect(reread.lookup('req-running')).toEqual({ state: 'unknown' }); // cut short by the "restart": never run again
+    expect(statSync(file(dir)).mode & 0o777).toBe(0o600);
+    await reread.close();
+  });
+
+  it('forgets ids past the retention at start and rewrites the file without them', async () => {
+    const dir = stateDir();
+    const now = 100 * DAY;
+    const ledger = new RequestLedger(dir);
+    for (let i = 0; i < 50; i++) {
+      const at = i < 40 ? now - 40 * DAY : now - DAY; // 40 old ids, 10 recent
+      await ledger.start(`req-${i}`, at);
+      await ledger.finish(`req-${i}`, at, ok(`result ${i}`));
+    }
+    await ledger.close();
+    expect(lines(dir)).toHaveLength(100);
+    const later = new RequestLedger(dir, { retentionMs: 30 * DAY, now: () => now });
+    expect(later.size).toBe(10);
+    expect(later.has('req-0')).toBe(false);
+    expect(later.lookup('req-45')).toMatchObject({ state: 'done', result: { summary: 'result 45' } });
+    expect(lines(dir)).toHaveLength(10);
+    await later.close();
+  });
+
+  it('a crash mid-compaction leaves the old file whole: a half-written replacement beside it is ignored and replaced', async () => {
+    const dir = stateDir();
+    const ledger = new RequestLedger(dir);
+    await ledger.start('req-1', 1_000);
+    await ledger.finish('req-1', 1_000, ok('one'));
+    await ledger.close();
+    nodeFs.writeFileSync(`${file(dir)}.compact`, '{"id":"req-1","phase":"end","at":1000,"result":{"status":"fa'); // torn
+    const after = new RequestLedger(dir, { compactAfterDeadLines: 1 });
+    expect(after.lookup('req-1')).toMatchObject({ state: 'done', result: { summary: 'one' } });
+    expect(nodeFs.existsSync(`${file(dir)}.compact`)).toBe(false);
+    expect(lines(dir)).toEqual([expect.stringContaining('"phase":"end"')]);
+    await after.close();
+  });
+
+  it('a compaction the disk refuses keeps the old file and the ledger working', async () => {
+    const dir = stateDir();
+    const first = new RequestLedger(dir);
+    for (let i = 0; i < 5; i++) {
+      await first.start(`req-${i}`, 1_000 + i);
+      await first.finish(`req-${i}`, 1_000 + i, ok(`result ${i}`));
+    }
+    await first.close();
+    const before = readFileSync(file(dir), 'utf8');
+    const writeSync = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    };
+    const ledger = new RequestLedger(dir, { compactAfterDeadLines: 1, fs: { ...nodeFs, writeSync } as unknown as LedgerFs });
+    expect(readFileSync(file(dir), 'utf8')).toBe(before);
+    expect(nodeFs.existsSync(`${file(dir)}.compact`)).toBe(false);
+    expect(ledger.lookup('req-3')).toMatchObject({ state: 'done', result: { summary: 'result 3' } });
+    await ledger.start('req-new', 2_000);
+    expect(ledger.has('req-new')).toBe(true);
+    await ledger.close();
+  });
+});
