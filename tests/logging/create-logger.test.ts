@@ -4,6 +4,7 @@ import { createLogger, secretsFromEnv } from '../../src/logging/create-logger.js
 import { Router } from '../../src/router/router.js';
 import { buildTestRuntime } from '../support/test-runtime.js';
 import { LogCapture } from './log-capture.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 const ENV = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
@@ -65,8 +66,8 @@ describe('createLogger', () => {
   it('leaves ordinary text alone', () => {
     const capture = new LogCapture();
     const log = createLogger({ level: 'info', destination: capture, secrets: ['abc'] });
-    log.info({ incidentId: 'INC-20261124-001', url: 'http://127.0.0.1:3000/healthz' }, 'the abc of incident handling');
-    expect(capture.records()[0]).toMatchObject({ incidentId: 'INC-20261124-001', url: 'http://127.0.0.1:3000/healthz', msg: 'the abc of incident handling' });
+    log.info({ incidentId: anIncidentId(1), url: 'http://127.0.0.1:3000/healthz' }, 'the abc of incident handling');
+    expect(capture.records()[0]).toMatchObject({ incidentId: anIncidentId(1), url: 'http://127.0.0.1:3000/healthz', msg: 'the abc of incident handling' });
   });
 });
 

@@ -1,11 +1,12 @@
 import type { StepRun } from '../../src/incident/incident.js';
 import { TUESDAY_10_KST } from './test-runtime.js';
+import { anIncidentId } from './an-incident.js';
 
 /** Test-data builder for a step run row: `aStepRun().of('INC-…', 'restart-predictor').build()`. */
 export function aStepRun() {
   const value: StepRun = {
     requestId: 'req-1',
-    incidentId: 'INC-20261124-001',
+    incidentId: anIncidentId(1),
     stepId: 'restart-predictor',
     action: 'restart_service',
     requestedBy: 'Kim DevOps',

@@ -1,11 +1,12 @@
 import type { Approval } from '../../src/incident/incident.js';
 import { TUESDAY_10_KST } from './test-runtime.js';
+import { anIncidentId } from './an-incident.js';
 
 /** Test-data builder for an approval row: `anApproval().of('INC-…', 'restart-predictor').build()`. */
 export function anApproval() {
   const value: Approval = {
     id: 'apr-1',
-    incidentId: 'INC-20261124-001',
+    incidentId: anIncidentId(1),
     stepId: 'restart-predictor',
     firstBy: 'Kim DevOps',
     firstAt: TUESDAY_10_KST,

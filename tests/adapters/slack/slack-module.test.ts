@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 import { FakeSlackApi } from './support/fake-slack-api.js';
 import { SLACK_USERS, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
+import { anIncidentId } from '../../support/an-incident.js';
 
 /** An agent whose runs wait until released, so a second click arrives while the first is still running. */
 class GatedAgentPort extends ScriptedAgentPort {
@@ -236,7 +237,7 @@ describe('Slack module over signed HTTP requests', () => {
     const [post] = h.fake.callsOf('chat.postMessage');
     expect(post!.args).toMatchObject({ channel: 'C0OPS0001', text: 'weekly check: all fine' });
     const view = { summary: 'Routing ML is down', blocks: [{ type: 'text' as const, text: 'Routing ML is down' }] };
-    const deliveries = await h.core.notices.post({ kind: 'outage', incidentId: 'INC-20261124-001', lang: 'en', subject: 'down', text: 'Routing ML is down', view });
+    const deliveries = await h.core.notices.post({ kind: 'outage', incidentId: anIncidentId(1), lang: 'en', subject: 'down', text: 'Routing ML is down', view });
     expect(deliveries).toEqual([expect.objectContaining({ channel: 'slack', ok: true })]);
     expect(h.fake.callsOf('chat.postMessage').at(-1)!.args).toMatchObject({ channel: 'C0ANN0001' });
   });

@@ -120,6 +120,6 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     const msg = h.activity().inChannel().mentioning('incident open type2').build();
     await h.post(msg);
     await h.post(msg);
-    expect(await h.core.store.incidents.get('INC-20261124-002')).toBeUndefined();
+    expect(await h.core.store.incidents.get(anIncidentId(2))).toBeUndefined();
   });
 });
