@@ -13,7 +13,12 @@ import { teamsSettings, type TeamsSettings } from './teams-settings.js';
 import { activityProblem, isLoopbackHost, serviceUrlProblem } from './teams-trust.js';
 import { ConfigError } from '../../src/errors/drbot-error.js';
 import { translator, type Lang } from '../../src/i18n/lang.js';
+import { jsonDepthExceeds } from '../../src/agentlink/agent-protocol.js';
 import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
+
+/** Largest activity body drbot reads, and its deepest nesting (Teams activities and card submits are far smaller and flatter). */
+const TEAMS_BODY_LIMIT = '512kb';
+const TEAMS_MAX_DEPTH = 64;
 
 /** The Bot Framework messaging endpoint path. */
 export const TEAMS_ENDPOINT = '/api/messages';
@@ -86,7 +91,8 @@ export class TeamsModule implements DrbotModule {
       if (!this.stopping) await keeper.postTimeline(entry);
     });
 
-    app.http.app.post(TEAMS_ENDPOINT, express.json({ limit: '512kb' }), (req, res, next) => {
+    // Refused before the body is read: shutting down, or (real mode) no Bot Framework token at all.
+    const gate: express.RequestHandler = (req, res, next) => {
       if (this.stopping) {
         res.status(503).json({ error: 'drbot is shutting down' });
         return;
@@ -97,6 +103,16 @@ export class TeamsModule implements DrbotModule {
         res.status(401).json({ error: 'unauthorized' });
         return;
       }
+      next();
+    };
+    // Nesting is bounded before JSON.parse: half a megabyte of brackets would block the loop for a good part of a second.
+    const boundedJson = express.json({
+      limit: TEAMS_BODY_LIMIT,
+      verify: (_req, _res, buf) => {
+        if (jsonDepthExceeds(buf.toString('utf8'), TEAMS_MAX_DEPTH)) throw Object.assign(new Error(`the activity is nested deeper than ${TEAMS_MAX_DEPTH} levels`), { status: 400, expose: true });
+      },
+    });
+    app.http.app.post(TEAMS_ENDPOINT, gate, boundedJson, (req, res, next) => {
       const refused = activityProblem(req.body, settings);
       if (refused) {
         // nothing is stored or answered: drbot never calls a serviceUrl it does not trust

@@ -150,3 +150,17 @@ describe('the Teams endpoint applies them (issue 12, finding 5)', () => {
     }
   });
 });
+
+describe('the Teams endpoint bounds what it parses (issue 12, finding 15)', () => {
+  it('refuses a deeply nested body before JSON.parse, and reads no body at all without a token in real mode', async () => {
+    h = await startTeamsHarness({ env: { MicrosoftAppId: APP, MicrosoftAppPassword: 'pw' } });
+    const nested = '['.repeat(200_000) + ']'.repeat(200_000);
+    const post = (headers: Record<string, string>) => fetch(h!.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: nested });
+    const withToken = await post({ authorization: 'Bearer not.a.jwt' });
+    expect(withToken.status).toBe(400);
+    expect(((await withToken.json()) as { error: string }).error).toBe('the activity is nested deeper than 64 levels');
+    expect((await post({})).status).toBe(401);
+    const tooBig = await fetch(h.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: JSON.stringify({ text: 'x'.repeat(600_000) }) });
+    expect(tooBig.status).toBe(413);
+  });
+});
