@@ -6,7 +6,7 @@ import { lazyCard, refusal, withIncident } from './with-incident.js';
 /** Approves a recovery step; once approval is complete (two people for destructive steps) it runs on the host. */
 export const approve: Handler<'approve'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
-    const r = await ctx.runtime.steps.approve(incident, ctx.actor, ctx.command.step, { again: ctx.command.again });
+    const r = await ctx.runtime.steps.approve(incident, ctx.actor, ctx.command.step, { again: ctx.command.again, choice: ctx.command.choice, shown: ctx.command.shown });
     if (!r.ok) return refusal(ctx, r.reason);
     const { approval, waitingForSecond, duplicate, execution } = r.value;
     let line: string;
@@ -22,6 +22,8 @@ export const approve: Handler<'approve'> = (ctx) =>
       );
     else line = ctx.t(`${approval.stepId} 승인됨 (${[approval.firstBy, approval.secondBy].filter(Boolean).join(', ')}).`, `${approval.stepId} approved (${[approval.firstBy, approval.secondBy].filter(Boolean).join(', ')}).`);
     const items = execution ? describeExecution(ctx, incident.id, execution) : [];
+    // What was approved, as the host resolved it: the backup file, the commit, the containers …
+    if (r.value.plan) items.unshift({ text: `${ctx.t('계획', 'Plan')} (${r.value.plan.digest}): ${r.value.plan.target}`, mark: 'info', detail: r.value.plan.facts.map((f) => `${f.label}: ${f.value}`).join('\n') });
     return {
       incidentId: incident.id,
       views: [{ summary: line, blocks: [{ type: 'text', text: line }, ...(items.length ? [{ type: 'list' as const, items }] : [])] }],

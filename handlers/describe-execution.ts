@@ -13,6 +13,14 @@ export function describeExecution(ctx: ServiceContext, incidentId: string, ex: S
     });
     return items;
   }
+  if (ex.planChanged) {
+    items.push({
+      text: ctx.t(`${ex.step.id}: 승인 뒤 호스트가 바뀌어 실행하지 않았습니다 — 다시 승인하세요.`, `${ex.step.id}: not run — the host changed since you approved; approve again.`),
+      mark: 'warn',
+      detail: `${ex.planChanged.join('\n')}\n/incident plan ${incidentId} ${ex.step.id}`,
+    });
+    return items;
+  }
   if (!ex.run) {
     items.push({ text: ctx.t(`${ex.step.id}: 완료로 기록했습니다.`, `${ex.step.id}: recorded as done.`), mark: 'done' });
     return items;
@@ -25,6 +33,5 @@ export function describeExecution(ctx: ServiceContext, incidentId: string, ex: S
       mark: ex.health.run.status === 'ok' ? 'ok' : 'fail',
     });
   }
-  void incidentId;
   return items;
 }

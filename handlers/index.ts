@@ -17,6 +17,7 @@ import { notify } from './notify.js';
 import { open } from './open.js';
 import { report } from './report.js';
 import { resolve } from './resolve.js';
+import { plan } from './plan.js';
 import { reopen } from './reopen.js';
 import { run } from './run.js';
 import { set } from './set.js';
@@ -26,7 +27,7 @@ import { web } from './web.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web, drill, set, reopen };
+  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web, drill, set, reopen, plan };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

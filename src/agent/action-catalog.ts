@@ -38,6 +38,8 @@ export const ACTION_CATALOG = {
   log_snapshot: { mutates: false, params: [] },
   // Restores the newest backup into a scratch directory, checks it, deletes the copy (nothing live changes)
   backup_restore_test: { mutates: false, params: ['backup'] },
+  /** What a host-changing action would do here and now (read-only); takes that action's name and params, and an optional choice. */
+  plan: { mutates: false, params: ['action', 'choice'] },
   // Recovery (need an approval)
   compose_service_restart: { mutates: true, params: ['service'] },
   process_restart: { mutates: true, params: ['process'] },

@@ -1,4 +1,5 @@
 import type { Role } from '../runbook/pack-schema.js';
+import type { ApprovedPlan } from './step-plan.js';
 import type { DrillPlan } from './drill.js';
 
 /** Lifecycle: open → resolved → closed, or open → cancelled. */
@@ -60,6 +61,7 @@ export type TimelineKind =
   | 'reminder'
   | 'status'
   | 'correction'
+  | 'plan'
   | 'notice'
   | 'report'
   | 'system';
@@ -90,6 +92,8 @@ export interface Approval {
   needsTwo: boolean;
   expiresAt: number;
   status: ApprovalStatus;
+  /** The plan the approvers saw (and the target they chose); the run is refused when the host's plan no longer matches. */
+  plan?: ApprovedPlan;
 }
 
 /** Outcome of a step run as the agent reports it; `unknown` when the link dropped mid-run. */

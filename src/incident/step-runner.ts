@@ -11,7 +11,8 @@ import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { STATUS_MARKS } from './status-marks.js';
 import { drillFaultStep } from './drill.js';
-import { translator } from '../i18n/lang.js';
+import { HostPlan, planChanges, planDigest, planLines, type StepPlan } from './step-plan.js';
+import { pick, translator } from '../i18n/lang.js';
 
 /** What became of one step execution. */
 export interface StepExecution {
@@ -21,6 +22,8 @@ export interface StepExecution {
   offline?: boolean;
   /** The health check run after a successful recovery step. */
   health?: StepExecution;
+  /** Set when nothing ran because the host's plan no longer matches the approved one: what changed. */
+  planChanged?: string[];
 }
 
 /** Result of `approve`. */
@@ -31,11 +34,17 @@ export interface ApproveResult {
   /** True when the step was already approved (double click, retry): nothing new happened. */
   duplicate: boolean;
   execution?: StepExecution;
+  /** The plan the approval was given for (when the agent could make one). */
+  plan?: StepPlan;
 }
 
 /** How an approval is asked for: `again` runs a step that already ran once more, on purpose. */
 export interface ApproveOptions {
   again?: boolean;
+  /** A target from the agent's allow-list instead of the step's default (a backup file, a model version, a ref). */
+  choice?: string;
+  /** Digest of the plan the approver was shown; approving is refused when the host's plan no longer matches it. */
+  shown?: string;
 }
 
 /** Approvals, step runs and diagnostics: everything that makes the agent do something. */
@@ -100,10 +109,26 @@ export class StepRunner {
         `${actor.name} may not approve "${step.id}": it needs ${step.approvers.join(' or ')}${actor.roles.length ? `; you hold ${actor.roles.join(', ')}` : '; you are not on the contact list'}.`,
       );
     }
+    let plan: StepPlan | undefined;
+    if (this.core.agents.presence(incident.host).online) {
+      const planned = await this.plan(incident, actor, step, options.choice);
+      if (!planned.ok) return planned;
+      plan = planned.value;
+      if (options.shown && options.shown !== plan.digest) {
+        const changes = await this.changesSince(incident, options.shown, plan);
+        await this.recordPlan(incident, actor, plan);
+        return refuse(
+          `${step.id}: 보여 드린 뒤 계획이 바뀌었습니다 — ${changes.join('; ') || '대상이 다릅니다'}. 아무것도 실행하지 않았습니다. 새 계획을 보고 다시 승인하세요:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
+          `${step.id}: the plan changed since it was shown — ${changes.join('; ') || 'the target differs'}. Nothing ran. Look at the new plan and approve again:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
+        );
+      }
+    } else if (options.choice) {
+      return refuse(`${incident.host} 에이전트가 오프라인이라 "${clip(options.choice)}"을(를) 확인할 수 없습니다. 아무것도 바뀌지 않았습니다.`, `The agent for ${incident.host} is offline, so the choice "${clip(options.choice)}" cannot be checked; nothing changed.`);
+    }
     let decided: { outcome: Outcome<ApproveResult>; entries: TimelineEntry[] };
     for (let attempt = 1; ; attempt++) {
       try {
-        decided = await this.core.store.writeTransaction((tx) => this.decideApproval(tx, incident, actor, step, options));
+        decided = await this.core.store.writeTransaction((tx) => this.decideApproval(tx, incident, actor, step, options, plan));
         break;
       } catch (err) {
         // The unique index on live approvals caught a clash the lock did not (it cannot, but the index is the last word): decide again.
@@ -114,12 +139,76 @@ export class StepRunner {
     if (!outcome.ok) return outcome;
     if (entries.length) this.incidents.announce(incident.id, 'updated', entries, actor);
     const result = outcome.value;
-    if (result.waitingForSecond || result.duplicate) return ok(result);
-    return ok({ ...result, execution: await this.execute(incident, actor, step, result.approval) });
+    if (result.waitingForSecond || result.duplicate) return ok({ ...result, plan });
+    return ok({ ...result, plan, execution: await this.execute(incident, actor, step, result.approval) });
+  }
+
+  /**
+   * Asks the host's agent what a host-changing step would do now (read-only): the resolved target,
+   * its facts and the choices it takes. A choice the agent does not list is refused with the valid ones.
+   */
+  async plan(incident: Incident, actor: Actor, step: Step, choice?: string): Promise<Outcome<StepPlan>> {
+    if (!step.mutates) return refuse(`"${step.id}"은(는) 호스트를 바꾸지 않는 단계라 계획이 없습니다.`, `"${step.id}" does not change the host; it has no plan.`);
+    if (!this.core.agents.presence(incident.host).online) return refuse(`${incident.host} 에이전트가 오프라인이라 계획을 세울 수 없습니다.`, `The agent for ${incident.host} is offline; no plan can be made.`);
+    if (choice) {
+      // A choice may be any unique part of one the agent lists (`20261127` for routing_20261127.accdb).
+      const listed = await this.plan(incident, actor, step);
+      if (!listed.ok) return listed;
+      const choices = listed.value.choices ?? [];
+      const typed = choice;
+      const exact = choices.find((c) => c.value === typed);
+      const partial = choices.filter((c) => c.value.includes(typed));
+      const picked = exact ?? (partial.length === 1 ? partial[0] : undefined);
+      if (!picked) {
+        const valid = choices.map((c) => c.label).join(', ') || this.t('없음', 'none');
+        return refuse(
+          `${step.id}: "${clip(choice)}"은(는) ${partial.length > 1 ? '여러 대상에 맞습니다' : '고를 수 있는 대상이 아닙니다'}. 아무것도 실행하지 않았습니다. 고를 수 있는 대상: ${valid}`,
+          `${step.id}: "${clip(choice)}" ${partial.length > 1 ? 'matches several targets' : 'is not one of the targets'}; nothing ran. Valid choices: ${valid}`,
+        );
+      }
+      choice = picked.value;
+    }
+    let result: ActionResult;
+    try {
+      result = await this.core.agents.run({
+        requestId: `plan-${this.core.newId()}`,
+        host: incident.host,
+        action: 'plan',
+        params: { ...step.params, action: step.action, ...(choice ? { choice } : {}) },
+        incidentId: incident.id,
+        timeoutMs: 30_000,
+      });
+    } catch (err) {
+      return refuse(`${step.id}: 계획을 받지 못했습니다 (${clip((err as Error).message, 200)}).`, `${step.id}: no plan from the agent (${clip((err as Error).message, 200)}).`);
+    }
+    const parsed = HostPlan.safeParse(result.data);
+    if (result.status !== 'ok' || !parsed.success) {
+      return refuse(`${step.id}: 계획을 세울 수 없습니다 — ${clip(result.summary, 600)}. 아무것도 실행하지 않았습니다.`, `${step.id}: no plan — ${clip(result.summary, 600)}. Nothing ran.`);
+    }
+    const host = parsed.data;
+    return ok({ ...host, stepId: step.id, ...(choice ? { choice } : {}), digest: planDigest(host, choice) });
+  }
+
+  /** Puts a plan that was shown on the timeline (so a later approval can say what changed since). */
+  async recordPlan(incident: Incident, actor: Actor, plan: StepPlan): Promise<void> {
+    await this.incidents.record(incident, actor, 'plan', this.t(`계획 ${plan.stepId}: ${plan.target}`, `plan ${plan.stepId}: ${plan.target}`), {
+      step: plan.stepId,
+      digest: plan.digest,
+      choice: plan.choice,
+      facts: plan.facts,
+      target: plan.target,
+    });
+  }
+
+  /** What differs between the plan shown with `digest` (from the timeline) and `now`. */
+  private async changesSince(incident: Incident, digest: string, now: StepPlan): Promise<string[]> {
+    const shown = (await this.core.store.incidents.timeline(incident.id)).filter((e) => e.kind === 'plan' && e.data?.digest === digest).at(-1);
+    if (!shown) return [this.t(`보여 드린 계획 ${digest}을(를) 찾을 수 없습니다`, `the plan shown (${digest}) is not on the timeline`)];
+    return planChanges({ target: String(shown.data?.target ?? ''), facts: (shown.data?.facts as StepPlan['facts']) ?? [] }, now);
   }
 
   /** Inside the approval's write transaction: what this approval means for the step, recorded. */
-  private async decideApproval(tx: Store, incident: Incident, actor: Actor, step: Step, options: ApproveOptions): Promise<{ outcome: Outcome<ApproveResult>; entries: TimelineEntry[] }> {
+  private async decideApproval(tx: Store, incident: Incident, actor: Actor, step: Step, options: ApproveOptions, plan?: StepPlan): Promise<{ outcome: Outcome<ApproveResult>; entries: TimelineEntry[] }> {
     const entries: TimelineEntry[] = [];
     const done = (outcome: Outcome<ApproveResult>) => ({ outcome, entries });
     await tx.incidents.lockStep(incident.id, step.id);
@@ -135,6 +224,18 @@ export class StepRunner {
           refuse(
             `"${step.id}"은(는) 파괴적 작업이라 다른 사람의 두 번째 승인이 필요합니다 (1차 승인: ${current.firstBy}).`,
             `"${step.id}" is destructive: a second, different person must approve (first approval: ${current.firstBy}).`,
+          ),
+        );
+      }
+      if (current.plan && plan && current.plan.digest !== plan.digest) {
+        // The host changed between the two approvals: the first approver approved something else.
+        await tx.incidents.saveApproval({ ...current, status: 'expired' });
+        const changes = planChanges(current.plan, plan).join('; ');
+        entries.push(await this.incidents.append(tx, incident, actor, 'approval', this.t(`${step.id}: 1차 승인 뒤 계획이 바뀌어 승인이 만료됨 — ${changes}`, `${step.id}: the plan changed since the first approval; the approval expired — ${changes}`), { step: step.id, approval: current.id }));
+        return done(
+          refuse(
+            `${step.id}: ${current.firstBy}님의 1차 승인 뒤 계획이 바뀌었습니다 — ${changes}. 아무것도 실행하지 않았습니다. 처음부터 다시 승인하세요:\n${planLines(plan).join('\n')}`,
+            `${step.id}: the plan changed since ${current.firstBy} approved — ${changes}. Nothing ran. Approve again from the start:\n${planLines(plan).join('\n')}`,
           ),
         );
       }
@@ -161,6 +262,7 @@ export class StepRunner {
       needsTwo: step.destructive,
       expiresAt: now + ttl,
       status: step.destructive ? 'pending' : 'approved',
+      ...(plan ? { plan: { digest: plan.digest, facts: plan.facts, target: plan.target, choice: plan.choice, choiceParam: plan.choiceParam } } : {}),
     };
     await tx.incidents.insertApproval(approval);
     await tx.incidents.tick(incident.id, 'method-chosen', actor.name, now);
@@ -174,7 +276,7 @@ export class StepRunner {
         step.destructive
           ? this.t(`1차 승인${again}: ${step.id} — 다른 사람의 2차 승인 대기 (만료 ${formatTime(approval.expiresAt, this.core.timeZone)})`, `first approval${again}: ${step.id} — waiting for a second person (expires ${formatTime(approval.expiresAt, this.core.timeZone)})`)
           : this.t(`승인${again}: ${step.id}`, `approved${again}: ${step.id}`),
-        { step: step.id, approval: approval.id, ...(ran ? { again: true } : {}) },
+        { step: step.id, approval: approval.id, ...(ran ? { again: true } : {}), ...(plan ? { plan: plan.digest, target: plan.target } : {}) },
       ),
     );
     return done(ok({ approval, waitingForSecond: step.destructive, duplicate: false }));
@@ -269,6 +371,10 @@ export class StepRunner {
       }
       return { step, offline: true };
     }
+    if (approval?.plan && step.mutates) {
+      const changes = await this.planDrift(incident, actor, step, approval);
+      if (changes) return { step, planChanged: changes };
+    }
     const run: StepRun = {
       requestId: approval ? `run-${approval.id}` : `req-${this.core.newId()}`,
       incidentId: incident.id,
@@ -302,7 +408,7 @@ export class StepRunner {
         requestId: run.requestId,
         host: incident.host,
         action: step.action,
-        params: step.params,
+        params: approval?.plan?.choice && approval.plan.choiceParam ? { ...step.params, [approval.plan.choiceParam]: approval.plan.choice } : step.params,
         incidentId: incident.id,
         approvalId: approval?.id,
         ...(incident.drill ? { drill: true } : {}),
@@ -340,6 +446,31 @@ export class StepRunner {
     }
     if (step.action === 'log_snapshot' && result.status === 'ok') await this.incidents.tick(incident, actor, 'log-snapshot');
     return execution;
+  }
+
+  /**
+   * Plans an approved step again just before it runs: when the host no longer matches the approved
+   * plan (or cannot be planned), the approval expires, the timeline says what changed, and the
+   * answer is what changed; undefined when it still matches.
+   */
+  private async planDrift(incident: Incident, actor: Actor, step: Step, approval: Approval): Promise<string[] | undefined> {
+    const approved = approval.plan!;
+    const now = await this.plan(incident, actor, step, approved.choice);
+    if (now.ok && now.value.digest === approved.digest) return undefined;
+    const changes = now.ok ? planChanges(approved, now.value) : [pick(this.core.lang, now.reason)];
+    await this.core.store.writeTransaction(async (tx) => {
+      await tx.incidents.lockStep(incident.id, step.id);
+      const fresh = (await tx.incidents.approvals(incident.id)).find((a) => a.id === approval.id);
+      if (fresh?.status === 'approved') await tx.incidents.saveApproval({ ...fresh, status: 'expired' });
+    });
+    await this.incidents.record(
+      incident,
+      actor,
+      'step',
+      this.t(`⚠️ ${step.id}: 승인 뒤 호스트가 바뀌어 실행하지 않음 — ${changes.join('; ')}. 다시 승인하세요.`, `⚠️ ${step.id}: not run, the host changed since it was approved — ${changes.join('; ')}. Approve again.`),
+      { step: step.id, status: 'refused', approval: approval.id, plan: approved.digest },
+    );
+    return changes;
   }
 
   /** Runs the type's health check step; ticks "health check passed" only when it passes. */

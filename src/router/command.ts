@@ -9,6 +9,10 @@ const Text = z.string().max(2000);
 /** A step as typed: its id, a unique prefix of it, or its number on the card. */
 const StepRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 const Scope = z.enum(['full', 'partial', 'feature']);
+/** A target from the agent's allow-list, or a unique part of one (`20261127`, `v20250901`, `stable`). */
+const Choice = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
+/** The digest of a plan that was shown (`plan:3fa2…`). */
+const Digest = z.string().regex(/^[0-9a-f]{12}$/);
 
 /** A correction of an open incident (`/incident set`): its fault type, its impact, or when it really started. */
 export const Correction = z.discriminatedUnion('field', [
@@ -26,7 +30,8 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('list'), all: z.boolean() }),
   z.object({ verb: z.literal('status'), id: OptId }),
   z.object({ verb: z.literal('diag'), id: OptId, step: StepRef.optional() }),
-  z.object({ verb: z.literal('approve'), id: OptId, step: StepRef, again: z.boolean().optional() }),
+  z.object({ verb: z.literal('approve'), id: OptId, step: StepRef, choice: Choice.optional(), shown: Digest.optional(), again: z.boolean().optional() }),
+  z.object({ verb: z.literal('plan'), id: OptId, step: StepRef, choice: Choice.optional() }),
   z.object({ verb: z.literal('run'), id: OptId, step: StepRef }),
   z.object({ verb: z.literal('check'), id: OptId, item: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
   z.object({ verb: z.literal('ack'), id: OptId }),

@@ -71,12 +71,30 @@ function idAndStep(verb: 'approve' | 'run') {
 /** Words after `approve <id> <step>` that ask to run a step that already ran once more, on purpose. */
 const AGAIN = new Set(['again', '다시']);
 
-/** `approve [id] <step> [again]`. */
+const CHOICE = /^[A-Za-z0-9_.:-]{1,64}$/;
+const SHOWN = /^plan:([0-9a-f]{12})$/i;
+
+/** `approve [id] <step> [choice] [plan:<digest>] [again]`. */
 function approveArgs(args: string[]): Command | Localized {
-  const again = args.length >= 2 && AGAIN.has(args.at(-1)!.toLowerCase());
-  const parsed = idAndStep('approve')(again ? args.slice(0, -1) : args);
-  if (isReason(parsed) || parsed.verb !== 'approve' || !again) return parsed;
-  return { ...parsed, again: true };
+  let rest = [...args];
+  const again = rest.length >= 2 && AGAIN.has(rest.at(-1)!.toLowerCase());
+  if (again) rest = rest.slice(0, -1);
+  const shownAt = rest.findIndex((a) => SHOWN.test(a));
+  const shown = shownAt >= 0 ? SHOWN.exec(rest[shownAt]!)![1]!.toLowerCase() : undefined;
+  if (shownAt >= 0) rest.splice(shownAt, 1);
+  const parsed = stepAndChoice('approve', rest);
+  if (isReason(parsed) || parsed.verb !== 'approve') return parsed;
+  return { ...parsed, ...(shown ? { shown } : {}), ...(again ? { again: true } : {}) };
+}
+
+/** `approve|plan [id] <step> [choice]`: a choice is one target from the agent's allow-list. */
+function stepAndChoice(verb: 'approve' | 'plan', args: string[]): Command | Localized {
+  const r = optionalId(args);
+  const step = r.rest[0]?.toLowerCase();
+  if (!step || !STEP_REF.test(step)) return bad('단계 ID 또는 카드의 번호가 필요합니다 (예: restore-db-from-yesterday, 6).', 'A step id or its number on the card is needed (e.g. restore-db-from-yesterday, 6).');
+  const choice = r.rest[1];
+  if (choice !== undefined && !CHOICE.test(choice)) return bad(`"${choice.slice(0, 40)}"은(는) 고를 수 있는 대상 이름이 아닙니다.`, `"${choice.slice(0, 40)}" is not a target name.`);
+  return noMore(r.rest.slice(2), { verb, id: r.id, step, ...(choice ? { choice } : {}) });
 }
 
 /** Parser of a verb whose only argument is an optional incident id. */
@@ -158,10 +176,17 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'approve',
-    usage: '/incident approve [id] <step|number> [again]',
+    usage: '/incident approve [id] <step|number> [choice] [again]',
     summary: l('복구 단계 승인 (승인되면 실행; 이미 실행된 단계는 again으로만 다시 실행)', 'approve a recovery step (it runs once approved; one that already ran runs again only with `again`)'),
     access: 'contact',
     parse: approveArgs,
+  },
+  {
+    verb: 'plan',
+    usage: '/incident plan [id] <step|number> [choice]',
+    summary: l('복구 단계가 호스트에서 바꿀 대상 보기 (읽기 전용: 백업 파일, 커밋, 컨테이너, 프로세스 …)와 고를 수 있는 대상', 'what a recovery step would change on the host (read-only: backup file, commit, containers, processes …) and the targets it may take'),
+    access: 'contact',
+    parse: (args) => stepAndChoice('plan', args),
   },
   {
     verb: 'run',

@@ -1,3 +1,4 @@
+import type { ApprovedPlan } from '../incident/step-plan.js';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type {
   Approval,
@@ -103,6 +104,7 @@ function toApproval(r: Selectable<ApprovalsTable>): Approval {
     needsTwo: num(r.needs_two) === 1,
     expiresAt: num(r.expires_at),
     status: r.status as ApprovalStatus,
+    ...(r.plan ? { plan: JSON.parse(r.plan) as ApprovedPlan } : {}),
   };
 }
 
@@ -118,6 +120,7 @@ function fromApproval(a: Approval): ApprovalsTable {
     needs_two: a.needsTwo ? 1 : 0,
     expires_at: a.expiresAt,
     status: a.status,
+    plan: a.plan ? JSON.stringify(a.plan) : null,
   };
 }
 

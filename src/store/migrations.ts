@@ -263,6 +263,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('agent_requests_state').on('agent_requests').columns(['state', 'host']).execute();
       },
     },
+    '0007-approval-plan': {
+      // Issue 14: the plan (resolved target, facts, digest, chosen target) an approval was given for, as JSON.
+      async up(db: AnyDb) {
+        await db.schema.alterTable('approvals').addColumn('plan', 'text').execute();
+      },
+    },
   };
 }
 

@@ -59,6 +59,8 @@ export interface ApprovalsTable {
   needs_two: number;
   expires_at: number;
   status: string;
+  /** JSON of the ApprovedPlan, when the agent could plan the step at approval. */
+  plan: string | null;
 }
 
 export interface StepRunsTable {

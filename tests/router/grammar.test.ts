@@ -51,6 +51,9 @@ describe('grammar: valid commands parse into typed commands', () => {
     [['cancel', ID, 'false', 'alarm'], { verb: 'cancel', id: ID, reason: 'false alarm' }],
     // The id may be left out (the one open incident); steps by number or prefix, items by number.
     [['approve', '2'], { verb: 'approve', id: undefined, step: '2' }],
+    [['approve', ID, 'restore-db-from-yesterday', '20261127'], { verb: 'approve', id: ID, step: 'restore-db-from-yesterday', choice: '20261127' }],
+    [['approve', '6', 'v20250901', 'plan:0123456789ab', 'again'], { verb: 'approve', id: undefined, step: '6', choice: 'v20250901', shown: '0123456789ab', again: true }],
+    [['plan', 'checkout-stable', 'stable'], { verb: 'plan', id: undefined, step: 'checkout-stable', choice: 'stable' }],
     [['approve', 'restart-b'], { verb: 'approve', id: undefined, step: 'restart-b' }],
     [['run', 'check-health'], { verb: 'run', id: undefined, step: 'check-health' }],
     [['check', '4'], { verb: 'check', id: undefined, item: '4' }],
@@ -82,8 +85,9 @@ describe('grammar: malformed commands get a reason', () => {
     [['diag', ID, 'Bad_Step!']],
     [['approve']],
     [['approve', ID]],
-    [['approve', 'INC-1', 'restart-predictor']],
-    [['approve', ID, 'restart-predictor', 'now']],
+    // A word after the step is a target choice (checked against the agent's list); two are too many.
+    [['approve', ID, 'restart-predictor', 'now', 'later']],
+    [['approve', ID, 'restore-db', 'a;b']],
     [['run', ID, '$(reboot)']],
     [['check', ID]],
     [['check', ID, 'a;b']],

@@ -23,6 +23,12 @@ export class ScriptedAgentPort implements AgentPort {
     if (!this.online) throw new AgentOfflineError(request.host);
     this.requests.push(request);
     const firstParam = Object.values(request.params)[0];
+    // Unscripted plans answer like a real agent would for a target with nothing more to say: the params resolved as themselves.
+    if (request.action === 'plan' && !this.results.has('plan')) {
+      const { action, ...params } = request.params;
+      const facts = Object.entries(params).map(([label, value]) => ({ label, value: String(value) }));
+      return { status: 'ok', summary: `plan ${String(action)}`, output: '', data: { target: `${String(action)} ${facts.map((f) => `${f.label}=${f.value}`).join(' ')}`.trim(), facts } };
+    }
     return this.results.get(`${request.action}:${String(firstParam)}`) ?? this.results.get(request.action) ?? { status: 'ok', summary: `${request.action} ok`, output: '' };
   }
 }

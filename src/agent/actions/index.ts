@@ -1,4 +1,5 @@
 import type { AgentAction } from '../agent-action.js';
+import { planAction } from './plan-action.js';
 import { containerLogs, containers, composeDown, composeServiceRestart, composeUpBuild, removeAllContainers, volumeInspect } from './container-actions.js';
 import { backupAge, diskUsage, envPresent, fileChecksum, fileStat, listDir, logSizes, logTail } from './file-actions.js';
 import { gitCheckout, retrainModel, setReadOnlyMode } from './host-change-actions.js';
@@ -15,6 +16,6 @@ export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
     processRunning, logTail, portListening, httpHealth, fileStat, fileChecksum, listDir, envPresent, networkShare, ping, ipRoutes,
     firewallRules, containers, containerLogs, volumeInspect, portsInUse, diskUsage, logSizes, backupAge, logSnapshot,
     composeServiceRestart, processRestart, restoreFile, restoreDir, setReadOnlyMode, gitCheckout, composeUpBuild, composeDown,
-    removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo, backupRestoreTest,
+    removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo, backupRestoreTest, planAction,
   ].map((a) => [a.name, a]),
 );

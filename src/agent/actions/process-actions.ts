@@ -59,7 +59,7 @@ export const processRunning = defineAction({
   },
 });
 
-async function portOwners(ctx: ActionContext, port: number): Promise<{ pid: number; argv: string }[]> {
+export async function portOwners(ctx: ActionContext, port: number): Promise<{ pid: number; argv: string }[]> {
   const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);
   const owners = await socketOwners(ctx.tools.procRoot, new Set(sockets.map((s) => s.inode)));
   const procs = new Map((await listProcesses(ctx.tools.procRoot)).map((p) => [p.pid, p.argv.join(' ')]));

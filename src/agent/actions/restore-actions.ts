@@ -10,18 +10,30 @@ function restorer(ctx: ActionContext): SafeRestore {
   return new SafeRestore(ctx.tools.copyFile, () => `${stamp}-${ctx.request.requestId.replace(/[^A-Za-z0-9-]/g, '').slice(-12)}`, { signal: ctx.signal, changing: ctx.changing });
 }
 
-/** Picks the backup file: `latest` is the newest; `yesterday` the newest from before today's midnight (agent time zone). */
-async function pickBackup(ctx: ActionContext, backupName: string, from: string): Promise<string> {
+/** The backup files of a configured backup, newest first: what `restore_file … from` may name. */
+export async function backupFiles(ctx: Pick<ActionContext, 'config'>, backupName: string): Promise<{ name: string; mtimeMs: number; size: number }[]> {
   const b = allowed(ctx.config.backups, backupName, 'backup');
   const pattern = new RegExp(b.match);
-  const files = (await newestFirst(b.dir)).filter((e) => !e.dir && pattern.test(e.name));
+  return (await newestFirst(b.dir)).filter((e) => !e.dir && pattern.test(e.name));
+}
+
+/**
+ * Picks the backup file: `latest` is the newest; `yesterday` the newest from before today's midnight
+ * (agent time zone); any other value must be the name of one of the backup files (a person's choice).
+ */
+export async function pickBackup(ctx: ActionContext, backupName: string, from: string): Promise<string> {
+  const b = allowed(ctx.config.backups, backupName, 'backup');
+  const files = await backupFiles(ctx, backupName);
   let pick;
   if (from === 'latest') pick = files[0];
   else if (from === 'yesterday') {
     const midnight = new Date(ctx.tools.now());
     midnight.setHours(0, 0, 0, 0);
     pick = files.find((f) => f.mtimeMs < midnight.getTime()) ?? files[0];
-  } else throw new ActionRefused('not-allowed', `from "${from}" is not allowed for restore_file (allowed: latest, yesterday)`);
+  } else {
+    pick = files.find((f) => f.name === from);
+    if (!pick) throw new ActionRefused('not-allowed', `from "${from}" is not a backup of ${backupName} (allowed: latest, yesterday, ${files.slice(0, 20).map((f) => f.name).join(', ') || 'no backup files'})`);
+  }
   if (!pick) throw new RestoreFailed(`no backup of ${backupName} in ${b.dir}`);
   const source = join(b.dir, pick.name);
   await refuseSymlink(source, 'the backup file');

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { ActionRequest } from '../../src/agentlink/agent-port.js';
+import type { HostPlan } from '../../src/incident/step-plan.js';
+import { anIncidentId } from '../support/an-incident.js';
+import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { replyText } from '../support/reply-text.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+
+const ID = anIncidentId(1);
+
+/** An agent whose `plan` answers from a list of backup files that a test can change. */
+class BackupsAgent extends ScriptedAgentPort {
+  backups = ['routing_20261123.accdb', 'routing_20261122.accdb'];
+  override async run(request: ActionRequest) {
+    if (request.action !== 'plan') return super.run(request);
+    this.requests.push(request);
+    const choice = request.params.choice === undefined ? undefined : String(request.params.choice);
+    if (choice !== undefined && !this.backups.includes(choice)) return { status: 'fail' as const, summary: `refused: from "${choice}" is not a backup`, output: '' };
+    const file = choice ?? this.backups[0]!;
+    const data: HostPlan = {
+      target: `access_db ← /backup/${file}`,
+      facts: [
+        { label: 'backup', value: `/backup/${file}` },
+        { label: 'backup age', value: '26 h old — past the RPO goal (24 h), within the limit (72 h)', volatile: true },
+        { label: 'newest backup', value: this.backups[0]! },
+      ],
+      choiceParam: 'from',
+      choices: this.backups.map((b) => ({ value: b, label: `${b} (26 h old)` })),
+    };
+    return { status: 'ok' as const, summary: `restore_file: ${data.target}`, output: '', data };
+  }
+}
+
+let core: TestRuntime;
+let agent: BackupsAgent;
+beforeEach(async () => {
+  agent = new BackupsAgent();
+  core = await buildTestRuntime({ agents: agent });
+  await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+  await core.events.settled();
+});
+afterEach(() => core.close());
+
+const say = (line: string, who = 'Kim DevOps') => core.router.dispatch(line, core.as(who));
+const restores = () => agent.requests.filter((r) => r.action === 'restore_file');
+const digestIn = (text: string) => /plan:([0-9a-f]{12})/.exec(text)![1]!;
+
+describe('/incident plan', () => {
+  it('shows the resolved target, its facts, the choices newest first and an Approve button bound to the plan; nothing changes on the host', async () => {
+    const reply = await say('/incident plan restore-db');
+    const text = await replyText(reply);
+    expect(reply.private).toBe(true);
+    expect(text).toContain('access_db ← /backup/routing_20261123.accdb');
+    expect(text).toContain('26 h old — past the RPO goal (24 h), within the limit (72 h)');
+    expect(text.indexOf('routing_20261123.accdb (26 h old)')).toBeLessThan(text.indexOf('routing_20261122.accdb (26 h old)'));
+    expect(text).toMatch(new RegExp(`/incident approve ${ID} restore-db-from-yesterday plan:[0-9a-f]{12}`));
+    expect(restores()).toHaveLength(0);
+    expect((await core.store.incidents.timeline(ID)).some((e) => e.kind === 'plan')).toBe(true);
+  });
+});
+
+describe('approving a plan', () => {
+  it('runs the approved target and records the plan with the approval', async () => {
+    const digest = digestIn(await replyText(await say('/incident plan 6')));
+    const text = await replyText(await say(`/incident approve 6 plan:${digest}`, 'Lee Backend'));
+    expect(text).toContain(`Plan (${digest}): access_db ← /backup/routing_20261123.accdb`);
+    expect(restores()).toHaveLength(1);
+    const [approval] = await core.store.incidents.approvals(ID);
+    expect(approval!.plan).toMatchObject({ digest, target: 'access_db ← /backup/routing_20261123.accdb' });
+  });
+
+  it('refuses when the newest backup changed since the plan was shown, says what changed, runs nothing; approving the new plan runs', async () => {
+    const digest = digestIn(await replyText(await say('/incident plan 6')));
+    agent.backups.unshift('routing_20261124.accdb');
+    const refused = await say(`/incident approve 6 plan:${digest}`, 'Lee Backend');
+    expect(refused.refused).toBe(true);
+    const text = await replyText(refused);
+    expect(text).toContain('the plan changed since it was shown');
+    expect(text).toContain('newest backup: routing_20261123.accdb → routing_20261124.accdb');
+    expect(restores()).toHaveLength(0);
+    expect(await core.store.incidents.approvals(ID)).toEqual([]);
+    const again = digestIn(text);
+    await say(`/incident approve 6 plan:${again}`, 'Lee Backend');
+    expect(restores()).toHaveLength(1);
+  });
+
+  it('takes a choice from the allow-list (any unique part of it) and runs that target; a bad choice lists the valid ones and runs nothing', async () => {
+    const bad = await say('/incident approve restore-db-from-yesterday 20261101', 'Lee Backend');
+    expect(bad.refused).toBe(true);
+    expect(await replyText(bad)).toContain('Valid choices: routing_20261123.accdb (26 h old), routing_20261122.accdb (26 h old)');
+    expect(restores()).toHaveLength(0);
+    await say('/incident approve restore-db-from-yesterday 20261122', 'Lee Backend');
+    expect(restores()).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'routing_20261122.accdb' } })]);
+  });
+});
+
+describe('at run time the agent plans again', () => {
+  it('an approval whose plan no longer matches the host expires and the run is refused with what changed, until approved again', async () => {
+    const incident = (await core.store.incidents.get(ID))!;
+    const step = core.pack.types.find((t) => t.id === 2)!.stages[0]!.steps.find((s) => s.id === 'restore-db-from-yesterday')!;
+    const planned = await core.steps.plan(incident, core.as('Lee Backend'), step);
+    if (!planned.ok) throw new Error('no plan');
+    // Approved earlier (its agent was offline then, so it has not run yet).
+    const now = core.clock.now();
+    await core.store.writeTransaction((tx) =>
+      tx.incidents.insertApproval({ id: 'apr-earlier', incidentId: ID, stepId: step.id, firstBy: 'Lee Backend', firstAt: now, needsTwo: false, expiresAt: now + 15 * 60_000, status: 'approved', plan: planned.value }),
+    );
+    agent.backups.unshift('routing_20261124.accdb');
+    const text = await replyText(await say('/incident run 6'));
+    expect(text).toContain('not run — the host changed since you approved; approve again');
+    expect(text).toContain('newest backup: routing_20261123.accdb → routing_20261124.accdb');
+    expect(restores()).toHaveLength(0);
+    expect((await core.store.incidents.approvals(ID))[0]!.status).toBe('expired');
+    expect((await core.store.incidents.timeline(ID)).at(-1)!.text).toContain('not run, the host changed since it was approved');
+    await say('/incident approve 6', 'Lee Backend');
+    expect(restores()).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'yesterday' } })]);
+  });
+});
