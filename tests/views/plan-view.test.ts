@@ -43,6 +43,8 @@ describe('the plan view on Slack and Teams', () => {
     const card = JSON.stringify(renderAdaptiveCard(planView('INC-20261128-001', step, plan, 'en')));
     for (const f of plan.facts) expect(card).toContain(f.value.trim());
     expect(card).toContain(`plan:${plan.digest}`);
-    expect(card).toContain('routing_20261128.accdb (2 h old)');
+    // The choices as buttons showing each one's plan, and the plan again in the Approve panel.
+    expect(card).toContain('"command":"/incident plan INC-20261128-001 restore-db-from-yesterday routing_20261128.accdb"');
+    expect(card).toContain('Approve this plan');
   });
 });
