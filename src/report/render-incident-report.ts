@@ -1,3 +1,4 @@
+import { renderDrillReport } from './render-drill-report.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core } from '../app/core.js';
@@ -13,6 +14,8 @@ import { parseKeptSections, type KeptSections } from './kept-sections.js';
  * wrote into the existing file. Adapters call this to attach the report on each platform.
  */
 export async function renderIncidentReport(core: Core, incident: Incident): Promise<string> {
+  // A drill has its drill report wherever a report is shown or uploaded (Slack, Teams, /incident report).
+  if (incident.drill) return renderDrillReport(core, incident);
   const [snapshot, kept, file] = await Promise.all([loadIncidentSnapshot(core, incident), readKeptSections(core, incident.id), core.store.reportFiles.fileOf(incident.id)]);
   return formatIncidentReport({ snapshot, pack: core.pack, lang: core.lang, timeZone: core.timeZone, kept, picture: file ? reportPictureFile(file) : undefined });
 }

@@ -79,6 +79,8 @@ describe('fault injection in a drill', () => {
     expect(report).toContain('- **RTO**: goal of 4 h 0 min met');
     expect(report).toContain('## What failed');
     expect(report.slice(report.indexOf('## Faults undone'))).toContain('undone: access\\_db: the pre-drill file put back');
+    // Wherever a report is shown (here /incident report; Slack and Teams on close), a drill shows its drill report.
+    expect((await send(`/incident report ${id}`)).text).toContain('Disaster-recovery drill report');
   });
 
   it('resolving a drill with /incident resolve undoes its faults too', async () => {
