@@ -27,7 +27,7 @@ export const agents: Handler<'agents'> = async (ctx) => {
         ? ctx.t(`${a.host}: 연결됨${a.replica ? ` (복제본 ${a.replica})` : ''} · 마지막 신호 ${seen}`, `${a.host}: online${a.replica ? ` via replica ${a.replica}` : ''} · last heard ${seen}`)
         : ctx.t(`${a.host}: 오프라인 · 마지막 접속 ${seen}`, `${a.host}: offline · last seen ${seen}`),
       mark: a.online ? 'ok' : 'fail',
-      detail: watchdogLine(a, (ko, en) => ctx.t(ko, en), core.timeZone, ctx.lang),
+      detail: watchdogLine(a, (ko, en) => ctx.t(ko, en), core.timeZone, ctx.lang, now),
     };
   });
   const online = all.filter((a) => a.online).length;
@@ -52,9 +52,10 @@ export const agents: Handler<'agents'> = async (ctx) => {
 };
 
 /** The agent's watchdog (its fallback pager when drbot is unreachable) as the agent last reported it. */
-function watchdogLine(a: AgentPresence, t: (ko: string, en: string) => string, timeZone: string, lang: Lang): string {
+function watchdogLine(a: AgentPresence, t: (ko: string, en: string) => string, timeZone: string, lang: Lang, now: number): string | undefined {
   const w = a.watchdog;
-  if (!w) return t('워치독 없음 (agent.yaml에 watchdog 미설정)', 'no watchdog (agent.yaml has none)');
+  // an offline agent may have a watchdog this drbot process never heard of: say nothing rather than guess
+  if (!w) return a.online ? t('워치독 없음 (agent.yaml에 watchdog 미설정)', 'no watchdog (agent.yaml has none)') : undefined;
   const at = (ms: number) => formatTime(ms, timeZone);
   const via = w.channels.join(', ');
   const after = minutes(w.afterMinutes, lang);
@@ -65,10 +66,14 @@ function watchdogLine(a: AgentPresence, t: (ko: string, en: string) => string, t
   if (w.state === 'paging' && w.since !== undefined) return t(`워치독 호출 중: ${at(w.since)}부터 (${w.pages}회, ${via})`, `watchdog paging since ${at(w.since)} (${w.pages} page${w.pages === 1 ? '' : 's'} via ${via})`);
   if (w.state === 'waiting' && w.since !== undefined) return t(`워치독: ${at(w.since)}부터 drbot 연결 안 됨, ${at(w.since + w.afterMinutes * 60_000)}에 호출`, `watchdog: drbot unreachable since ${at(w.since)}, pages at ${at(w.since + w.afterMinutes * 60_000)}`);
   if (!a.online && a.lastSeenAt !== undefined) {
-    return t(
-      `워치독 대기 중 (${via}): 이 에이전트도 drbot에 닿지 못하면 약 ${at(a.lastSeenAt + w.afterMinutes * 60_000)}부터 호출${last}`,
-      `watchdog armed (${via}): if this agent cannot reach drbot either, it pages from about ${at(a.lastSeenAt + w.afterMinutes * 60_000)}${last}`,
-    );
+    // drbot cannot hear an offline agent: if the link is down on its side too, its watchdog pages from lastSeen + afterMinutes
+    const pagesAt = a.lastSeenAt + w.afterMinutes * 60_000;
+    return now >= pagesAt
+      ? t(
+          `워치독 (${via}): 이 에이전트도 drbot에 닿지 못한다면 약 ${at(pagesAt)}부터 호출 중${last}`,
+          `watchdog (${via}): paging since about ${at(pagesAt)} if this agent cannot reach drbot either${last}`,
+        )
+      : t(`워치독 대기 중 (${via}): 이 에이전트도 drbot에 닿지 못하면 약 ${at(pagesAt)}부터 호출${last}`, `watchdog armed (${via}): if this agent cannot reach drbot either, it pages from about ${at(pagesAt)}${last}`);
   }
   return t(`워치독 대기 중: drbot 연결이 ${after} 끊기면 ${via}로 호출, ${repeat}마다 반복${last}`, `watchdog armed: pages via ${via} after ${after} without drbot, again every ${repeat}${last}`);
 }

@@ -65,6 +65,52 @@ describe('/incident agents', () => {
     await hub.close();
   });
 
+  it("shows each agent's watchdog: none, armed with its channels and timings, and for an offline agent from when it pages", async () => {
+    const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }], log: pino({ level: 'silent' }) });
+    core = await buildTestRuntime({ agents: hub });
+    host = anAgentConfig().with({ watchdog: { afterMinutes: 0.5, repeatMinutes: 90 } });
+    agent = startAgent(
+      host.build(),
+      async () => {
+        const [hubEnd, agentEnd] = memoryLinkPair();
+        hub.accept('routing-ml', hubEnd);
+        return agentEnd;
+      },
+      { watchdogChannels: { webhook: { url: 'http://127.0.0.1:9/hook', secret: 'webhook-secret', format: 'drbot' } } },
+    );
+    await agent.client.ready;
+    let online = '';
+    for (let i = 0; i < 200 && !online.includes('watchdog armed:'); i++) {
+      online = await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(online).toContain('routing-ml: online');
+    expect(online).toContain('watchdog armed: pages via webhook after 30 s without drbot, again every 90 min');
+
+    await agent.stop();
+    agent = undefined;
+    await new Promise((r) => setTimeout(r, 10));
+    const offline = await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')));
+    expect(offline).toMatch(/watchdog armed \(webhook\): if this agent cannot reach drbot either, it pages from about \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await hub.close();
+  });
+
+  it('says when an agent has no watchdog', async () => {
+    const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex('t') }], log: pino({ level: 'silent' }) });
+    core = await buildTestRuntime({ agents: hub });
+    host = anAgentConfig();
+    agent = startAgent(host.build(), async () => {
+      const [hubEnd, agentEnd] = memoryLinkPair();
+      hub.accept('routing-ml', hubEnd);
+      return agentEnd;
+    });
+    await agent.client.ready;
+    expect(await replyText(await core.router.dispatch('/incident agents', core.as('Lee Backend')))).toContain('no watchdog (agent.yaml has none)');
+    await agent.stop();
+    agent = undefined;
+    await hub.close();
+  });
+
   it('takes no arguments', async () => {
     core = await buildTestRuntime();
     expect(await replyText(await core.router.dispatch('/incident agents now', core.as('Kim DevOps')))).toContain('Usage: /incident agents');
