@@ -70,7 +70,7 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>): Element[] {
 }
 
 function renderItem(item: ListItem): Element {
-  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARK_SIGNS[item.mark] + ' ' : '• '}${teamsMarkdown(item.text)}`, wrap: true, spacing: 'Small' }];
+  const items: Element[] = [{ type: 'TextBlock', text: `${item.mark ? MARK_SIGNS[item.mark] + ' ' : '• '}${teamsMarkdown(item.text, true)}`, wrap: true, spacing: 'Small' }];
   if (item.detail) items.push({ type: 'TextBlock', text: lines(teamsMarkdown(item.detail)), isSubtle: true, size: 'Small', fontType: 'Monospace', wrap: true, spacing: 'None' });
   if (item.action) items.push({ type: 'ActionSet', spacing: 'Small', actions: [renderAction(item.action)] });
   return { type: 'Container', spacing: 'Small', items };

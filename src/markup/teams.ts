@@ -10,12 +10,16 @@
  */
 import { safeText } from './clean-text.js';
 
-/** User or host text for a TextBlock, a Fact, or a Markdown message. */
-export function teamsMarkdown(text: string): string {
+/**
+ * User or host text for a TextBlock, a Fact, or a Markdown message. `afterPrefix`: the text follows
+ * something of drbot's on its first line (a list mark), so only its later lines start a line.
+ */
+export function teamsMarkdown(text: string, afterPrefix = false): string {
+  const lineStart = afterPrefix ? '(?<=\\n)' : '^';
   return safeText(text)
     .replace(/[\\`*_~[\]{}<>]/g, (c) => `\\${c}`)
-    .replace(/^([ \t]*)([-+>#=])/gm, '$1\\$2')
-    .replace(/^([ \t]*\d+)([.)])/gm, '$1\\$2');
+    .replace(new RegExp(`${lineStart}([ \\t]*)([-+>#=])`, 'gm'), '$1\\$2')
+    .replace(new RegExp(`${lineStart}([ \\t]*\\d+)([.)])`, 'gm'), '$1\\$2');
 }
 
 /** Text Teams shows without Markdown (button titles, the message `summary`). */
