@@ -208,8 +208,8 @@ export const planAction = defineAction({
   timeoutMs: 30_000,
   async run({ action, choice, ...params }, ctx) {
     if (!isKnownAction(action) || !ACTION_CATALOG[action].mutates) return { status: 'fail', summary: `plan: "${action.slice(0, 64)}" is not a host-changing action`, output: '' };
-    const planner = PLANNERS[action];
-    if (!planner) return { status: 'fail', summary: `plan: no planner for ${action}`, output: '' };
+    // An action without its own planner (a drill fault, say) is planned as its parameters, as the agent config resolves nothing more for it.
+    const planner: Planner = PLANNERS[action] ?? (async (p) => ({ target: `${action} ${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`.trim(), facts: [] }));
     try {
       const plan = await planner(params, ctx, choice);
       const summary = `${action}: ${plan.target}`;
