@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { StoreUnavailableError } from '../errors/drbot-error.js';
@@ -50,7 +50,11 @@ export class DataDirLock {
     let db: BetterSqlite3.Database | undefined;
     try {
       createPrivateFile(lockPath);
-      db = new BetterSqlite3(lockPath, { timeout: 0 });
+      // A busy timeout, not 0: processes starting together all pass through SQLite's SHARED lock on
+      // their way to EXCLUSIVE; with no wait, each saw the others' SHARED lock and all of them gave up
+      // (no drbot started: seen 1 round in ~40 of the 8-process test). Waiting lets the one that got
+      // furthest finish once the others close; a lock that is really held still refuses, after 1 s.
+      db = new BetterSqlite3(lockPath, { timeout: 1000 });
       db.pragma('journal_mode = MEMORY');
       db.pragma('locking_mode = EXCLUSIVE');
       // the first write takes the exclusive lock; in this locking mode it is kept until the connection closes
@@ -66,9 +70,12 @@ export class DataDirLock {
     }
     const holder: LockHolder = { pid: process.pid, purpose, since: now.toISOString() };
     const file = join(dataDir, LOCK_FILE);
-    // we hold the lock: whatever pid file is there is stale, left by a process that is gone
-    rmSync(file, { force: true });
-    writeFileSync(file, JSON.stringify(holder) + '\n', { flag: 'wx', mode: 0o600 });
+    // we hold the lock: whatever pid file is there is stale, left by a process that is gone. It is
+    // replaced by a rename, never removed first, so a process refused at this moment always finds a
+    // pid file to name (the stale one or ours), never none
+    const fresh = `${file}.${process.pid}.${Date.now()}`;
+    writeFileSync(fresh, JSON.stringify(holder) + '\n', { flag: 'wx', mode: 0o600 });
+    renameSync(fresh, file);
     return new DataDirLock(file, holder, db);
   }
 
