@@ -71,6 +71,9 @@ describe('a drbot-agent whose ledger cannot be written (real CLI under ulimit -f
     expect(again.summary).toContain('was not run');
     expect(agent.exit).toBeUndefined();
     expect(hub.presence('routing-ml').online).toBe(true);
+    // the result travels over the link and the log line over stdout: wait for the second line, then
+    // make sure there is no third
+    await agent.waitForLog('request refused: the ledger cannot be written', 2);
     expect(agent.count('request refused: the ledger cannot be written')).toBe(2);
   });
 });
