@@ -1,6 +1,7 @@
 import { scrubText } from '../logging/scrub-secrets.js';
 import { cleanText } from '../markup/clean-text.js';
-import type { ActionRequest, ActionResult, AgentPort, AgentPresence, AgentRefusal } from './agent-port.js';
+import type { ActionRequest, ActionResult } from './agent-port.js';
+import { ForwardingAgentPort } from './forwarding-agent-port.js';
 
 /**
  * Where host output enters drbot: every result (summary, output, data), progress line and error
@@ -9,26 +10,8 @@ import type { ActionRequest, ActionResult, AgentPort, AgentPresence, AgentRefusa
  * reports or renders it. The renderers scrub again on the way out; this keeps secrets out of the
  * database too.
  */
-export class ScrubbedAgentPort implements AgentPort {
-  constructor(readonly inner: AgentPort) {}
-
-  presence(host: string): AgentPresence {
-    return this.inner.presence(host);
-  }
-
-  list(): AgentPresence[] {
-    return this.inner.list();
-  }
-
-  refusals(): AgentRefusal[] {
-    return this.inner.refusals?.() ?? [];
-  }
-
-  async refresh(): Promise<void> {
-    await this.inner.refresh?.();
-  }
-
-  async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
+export class ScrubbedAgentPort extends ForwardingAgentPort {
+  override async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
     try {
       const result = await this.inner.run(request, onProgress && ((line) => onProgress(scrubHostText(line))));
       return {

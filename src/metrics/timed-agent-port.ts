@@ -1,31 +1,18 @@
-import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence, type AgentRefusal } from '../agentlink/agent-port.js';
+import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort } from '../agentlink/agent-port.js';
+import { ForwardingAgentPort } from '../agentlink/forwarding-agent-port.js';
 import type { Metrics } from './metrics.js';
 
 /** An AgentPort that times each request's round trip for `/metrics` and otherwise passes everything through. */
-export class TimedAgentPort implements AgentPort {
+export class TimedAgentPort extends ForwardingAgentPort {
   constructor(
-    readonly inner: AgentPort,
+    inner: AgentPort,
     private readonly metrics: Pick<Metrics, 'observeAgentRoundTrip'>,
     private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  presence(host: string): AgentPresence {
-    return this.inner.presence(host);
+  ) {
+    super(inner);
   }
 
-  list(): AgentPresence[] {
-    return this.inner.list();
-  }
-
-  refusals(): AgentRefusal[] {
-    return this.inner.refusals?.() ?? [];
-  }
-
-  async refresh(): Promise<void> {
-    await this.inner.refresh?.();
-  }
-
-  async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
+  override async run(request: ActionRequest, onProgress?: (line: string) => void): Promise<ActionResult> {
     const started = this.now();
     try {
       const result = await this.inner.run(request, onProgress);
