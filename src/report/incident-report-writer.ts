@@ -11,6 +11,7 @@ import type { Incident } from '../incident/incident.js';
 import type { IncidentService } from '../incident/incident-service.js';
 import { renderIncidentPicture, renderIncidentReport, reportPictureFile } from './render-incident-report.js';
 import { reportDate } from './report-date.js';
+import { keptAdditionData, type KeptAddition } from './kept-sections.js';
 import { translator } from '../i18n/lang.js';
 
 /** A report as written to disk. */
@@ -84,6 +85,30 @@ export class IncidentReportWriter {
       await new Promise((r) => setTimeout(r, 50));
     }
     try {
+      return await this.writeHeld(incident, actor);
+    } finally {
+      await store.leases.release(lease, this.owner).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Adds a line to a kept section (prevention or lessons) from chat: a timeline entry that every
+   * later render merges in (src/report/kept-sections.ts `withChatAdditions`), and, once the incident
+   * is resolved, the file written again with it. Under the report's lease, so a line added while a
+   * replica writes the report is never counted as written before it is.
+   */
+  async addKept(incident: Incident, actor: Actor, addition: KeptAddition): Promise<WrittenReport | undefined> {
+    const { store, clock } = this.core;
+    const lease = `report:${incident.id}`;
+    const giveUpAt = Date.now() + REPORT_LEASE_MS;
+    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now())) && Date.now() < giveUpAt) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      const t = translator(this.core.lang);
+      const heading = addition.section === 'prevention' ? t('재발 방지 대책', 'prevention') : t('교훈', 'lessons');
+      await this.incidents.record(incident, actor, 'report', t(`보고서 ${heading}에 추가: ${addition.text}`, `added to the report's ${heading}: ${addition.text}`), keptAdditionData(addition));
+      if (incident.status !== 'resolved' && incident.status !== 'closed') return undefined;
       return await this.writeHeld(incident, actor);
     } finally {
       await store.leases.release(lease, this.owner).catch(() => undefined);

@@ -64,3 +64,41 @@ function sectionUnder(text: string, headings: string[]): string | undefined {
 function trimBlock(block: string): string {
   return block.replace(/^\n+|\s+$/g, '');
 }
+
+/** The longest line that may be added to a kept section from chat. */
+export const MAX_KEPT_LINE = 500;
+
+/** A line added to a kept section from chat, as its timeline entry carries it. */
+export interface KeptAddition {
+  section: KeptSectionName;
+  /** The text as typed (escaped when it goes into the report). */
+  text: string;
+}
+
+/** The timeline data of an entry that adds a line to a kept section. */
+export function keptAdditionData(addition: KeptAddition): Record<string, unknown> {
+  return { keep: addition.section, text: addition.text };
+}
+
+/**
+ * The kept sections with the lines people added from chat since the report was last written
+ * (`timeline` in order; an entry with `data.path` is a write of the report, one with `data.keep`
+ * an addition; a line already in the section is not added twice). Lines added before the last write are in the file already: a person who edits or
+ * removes them there is not overruled. A section still holding the template's placeholder gets the
+ * added lines instead of it. Each line is escaped for Markdown (`markdownText`, which also scrubs secrets).
+ */
+export function withChatAdditions(kept: KeptSections, timeline: readonly { kind: string; data?: Record<string, unknown> }[], escape: (text: string) => string): KeptSections {
+  const lastWrite = timeline.findLastIndex((e) => e.kind === 'report' && typeof e.data?.path === 'string');
+  const out: KeptSections = { ...kept };
+  for (const e of timeline.slice(lastWrite + 1)) {
+    const section = e.kind === 'report' ? e.data?.keep : undefined;
+    if ((section !== 'prevention' && section !== 'lessons') || typeof e.data?.text !== 'string') continue;
+    const body = out[section];
+    const isPlaceholder = body === undefined || Object.values(KEPT_PLACEHOLDERS[section]).includes(body.trim());
+    const line = `${section === 'prevention' ? '- [ ] ' : '- '}${escape(e.data.text.slice(0, MAX_KEPT_LINE))}`;
+    // A write renders twice (before and after its tick): the first already put the line in the file.
+    if (!isPlaceholder && body!.split('\n').some((l) => l.trim() === line)) continue;
+    out[section] = isPlaceholder ? line : `${body!.replace(/\s+$/, '')}\n${line}`;
+  }
+  return out;
+}

@@ -6,18 +6,19 @@ import type { Incident } from '../incident/incident.js';
 import { loadIncidentSnapshot } from '../incident/incident-snapshot.js';
 import { renderTimelineSvg } from '../picture/render-timeline-svg.js';
 import { formatIncidentReport } from './format-incident-report.js';
-import { parseKeptSections, type KeptSections } from './kept-sections.js';
+import { parseKeptSections, withChatAdditions, type KeptSections } from './kept-sections.js';
+import { markdownText } from '../markup/markdown.js';
 
 /**
  * The post-incident report of an incident as Markdown, exactly as it is (or will be) written to
  * its file: what happened, read from the store now, plus the prevention and lessons text people
- * wrote into the existing file. Adapters call this to attach the report on each platform.
+ * wrote into the existing file and the lines they added from chat since it was written. Adapters call this to attach the report on each platform.
  */
 export async function renderIncidentReport(core: Core, incident: Incident): Promise<string> {
   // A drill has its drill report wherever a report is shown or uploaded (Slack, Teams, /incident report).
   if (incident.drill) return renderDrillReport(core, incident);
   const [snapshot, kept, file] = await Promise.all([loadIncidentSnapshot(core, incident), readKeptSections(core, incident.id), core.store.reportFiles.fileOf(incident.id)]);
-  return formatIncidentReport({ snapshot, pack: core.pack, lang: core.lang, timeZone: core.timeZone, kept, picture: file ? reportPictureFile(file) : undefined });
+  return formatIncidentReport({ snapshot, pack: core.pack, lang: core.lang, timeZone: core.timeZone, kept: withChatAdditions(kept, snapshot.timeline, markdownText), picture: file ? reportPictureFile(file) : undefined });
 }
 
 /** The timeline picture written beside a report: `2026-11-24.md` → `2026-11-24.svg`. */

@@ -40,7 +40,8 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('note'), id: OptId, text: Text.min(1) }),
   z.object({ verb: z.literal('resolve'), id: OptId, cause: Text }),
   z.object({ verb: z.literal('close'), id: OptId }),
-  z.object({ verb: z.literal('report'), id: OptId }),
+  /** `add`: a line for a kept section of the post-incident report (`report [id] prevention|lessons <text>`). */
+  z.object({ verb: z.literal('report'), id: OptId, add: z.object({ section: z.enum(['prevention', 'lessons']), text: Text.min(1) }).optional() }),
   z.object({ verb: z.literal('cancel'), id: OptId, reason: Text.min(1) }),
   z.object({ verb: z.literal('agents') }),
   z.object({

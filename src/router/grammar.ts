@@ -29,6 +29,9 @@ const SCOPES: Record<string, 'full' | 'partial' | 'feature'> = {
   '특정기능': 'feature',
 };
 
+/** The kept report sections a line may be added to from chat, by the words people type. */
+const KEPT_SECTION_WORDS: Record<string, 'prevention' | 'lessons'> = { prevention: 'prevention', 재발방지: 'prevention', 대책: 'prevention', lessons: 'lessons', lesson: 'lessons', 교훈: 'lessons' };
+
 const NOTICE_KINDS: Record<string, 'outage' | 'recovered'> = { outage: 'outage', 장애: 'outage', recovered: 'recovered', recovery: 'recovered', 복구: 'recovered' };
 
 const ROLES = new Set(['devops', 'backend', 'it_support', 'cto', 'commander']);
@@ -98,7 +101,7 @@ function stepAndChoice(verb: 'approve' | 'plan', args: string[]): Command | Loca
 }
 
 /** Parser of a verb whose only argument is an optional incident id. */
-function onlyOptionalId(verb: 'status' | 'ack' | 'escalate' | 'close' | 'report') {
+function onlyOptionalId(verb: 'status' | 'ack' | 'escalate' | 'close') {
   return (args: string[]): Command | Localized => {
     const { id, rest } = optionalId(args);
     return noMore(rest, { verb, id });
@@ -277,10 +280,18 @@ export const GRAMMAR: readonly VerbSpec[] = [
   },
   {
     verb: 'report',
-    usage: '/incident report [id]',
-    summary: l('사후 보고서 다시 만들기 (재발 방지 대책·교훈 유지)', 're-render the post-incident report (keeps prevention and lessons)'),
+    usage: '/incident report [id] [prevention|lessons <text…>]',
+    summary: l('사후 보고서 다시 만들기 (재발 방지 대책·교훈 유지) / 재발 방지 대책·교훈에 한 줄 추가', 're-render the post-incident report (keeps prevention and lessons) / add a line to prevention or lessons'),
     access: 'contact',
-    parse: onlyOptionalId('report'),
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      if (!rest.length) return { verb: 'report', id };
+      const section = KEPT_SECTION_WORDS[rest[0]!.toLowerCase()];
+      if (!section) return bad(`"${rest[0]!.slice(0, 40)}" 대신 prevention(재발방지) 또는 lessons(교훈)을 쓰세요.`, `Use prevention or lessons instead of "${rest[0]!.slice(0, 40)}".`);
+      const text = rest.slice(1).join(' ').trim();
+      if (!text) return bad(`${section}에 추가할 내용이 필요합니다 (예: /incident report prevention 백업 알림 추가).`, `Text to add to ${section} is needed (e.g. /incident report prevention alert on a missing backup).`);
+      return { verb: 'report', id, add: { section, text } };
+    },
   },
   {
     verb: 'set',
