@@ -7,6 +7,7 @@ import { isPermanentSlackError } from './slack-error.js';
 import type { DeliveryHint } from './slack-delivery.js';
 import { opDedupeKey, SlackOp } from './slack-op.js';
 import { writeTransactionRetrying } from '../../src/store/write-transaction-retrying.js';
+import { keepRenewed, type Renewal } from '../../src/store/keep-renewed.js';
 
 /** How the outbox retries: backoff bounds, when to give up, how often to look when idle, how long a claim holds. */
 export interface OutboxPolicy {
@@ -47,8 +48,8 @@ export class SlackOutbox {
   /** Identifies this drainer in `claimed_by`. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private prunedAt = -Infinity;
-  /** This process's deliveries in flight per incident lane; the lane is released when the last one ends. */
-  private readonly lanes = new Map<string, number>();
+  /** This process's deliveries in flight per incident lane (the lane is released when the last one ends), and the lane lease's renewal. */
+  private readonly lanes = new Map<string, { count: number; renewal: Renewal }>();
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -93,23 +94,33 @@ export class SlackOutbox {
     }
   }
 
+  /** Takes the incident's lane (or joins this process's hold on it); the lease is renewed while deliveries run, however slow. */
   private async enterLane(lane: string): Promise<boolean> {
-    const held = this.lanes.get(lane) ?? 0;
-    if (!held) {
-      const now = this.core.clock.now();
-      if (!(await this.core.store.leases.acquire(lane, this.owner, now + LANE_LEASE_MS, now))) return false;
+    const held = this.lanes.get(lane);
+    if (held) {
+      held.count++;
+      return true;
     }
-    this.lanes.set(lane, (this.lanes.get(lane) ?? 0) + 1);
+    const now = this.core.clock.now();
+    if (!(await this.core.store.leases.acquire(lane, this.owner, now + LANE_LEASE_MS, now))) return false;
+    const again = this.lanes.get(lane); // another delivery of this process took it meanwhile
+    if (again) {
+      again.count++;
+      return true;
+    }
+    const renewal = keepRenewed(this.core.clock, LANE_LEASE_MS, (until) => this.core.store.leases.renew(lane, this.owner, until), (err) =>
+      this.log.warn({ err: describe(err), lane }, 'could not renew an incident delivery lane; trying again'),
+    );
+    this.lanes.set(lane, { count: 1, renewal });
     return true;
   }
 
   private async leaveLane(lane: string): Promise<void> {
-    const left = (this.lanes.get(lane) ?? 1) - 1;
-    if (left > 0) {
-      this.lanes.set(lane, left);
-      return;
-    }
+    const held = this.lanes.get(lane);
+    if (!held) return;
+    if (--held.count > 0) return;
     this.lanes.delete(lane);
+    await held.renewal.stop();
     await this.core.store.leases.release(lane, this.owner).catch((err: unknown) => this.log.warn({ err, lane }, 'could not release an incident delivery lane; it runs out on its own'));
   }
 
@@ -193,8 +204,18 @@ export class SlackOutbox {
       this.log.error({ outboxId: item.id }, 'outbox row has an unreadable payload; dropped');
       return true;
     }
+    // a slow delivery keeps its claim: no other replica takes the row and sends it a second time
+    const leaseMs = this.policy.leaseMs ?? DEFAULT_OUTBOX_POLICY.leaseMs!;
+    const renewal = keepRenewed(this.core.clock, leaseMs, (until) => this.outbox.extendClaim(item.id, this.owner, until), (err) =>
+      this.log.warn({ err: describe(err), outboxId: item.id }, 'could not renew the claim on an outbox row; trying again'),
+    );
     try {
-      await this.perform(parsed.data);
+      try {
+        await this.perform(parsed.data);
+      } finally {
+        await renewal.stop();
+      }
+      if (renewal.lost) this.log.warn({ outboxId: item.id, kind: item.kind }, 'the claim on an outbox row ran out during its delivery (the store was unreachable longer than the lease)');
       await this.outbox.delivered(item.id, this.core.clock.now());
       this.log.info({ outboxId: item.id, kind: item.kind, attempts: item.attempts + 1, ...incidentOf(parsed.data) }, 'outbox delivery made');
       return true;

@@ -6,13 +6,14 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { drillReportBase, renderDrillReport } from './render-drill-report.js';
 import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
-import { UniqueViolationError } from '../errors/drbot-error.js';
+import { DrbotError, ErrorCode, UniqueViolationError } from '../errors/drbot-error.js';
 import type { Incident } from '../incident/incident.js';
 import type { IncidentService } from '../incident/incident-service.js';
 import { renderIncidentPicture, renderIncidentReport, reportPictureFile } from './render-incident-report.js';
 import { reportDate } from './report-date.js';
 import { keptAdditionData, type KeptAddition } from './kept-sections.js';
 import { translator } from '../i18n/lang.js';
+import { keepRenewed } from '../store/keep-renewed.js';
 
 /** A report as written to disk. */
 export interface WrittenReport {
@@ -29,16 +30,18 @@ export interface WrittenReport {
 /** The checklist item a written report ticks. */
 export const REPORT_CHECKLIST_ITEM = 'report-written';
 
-/** How long one replica may take to write a report before another may (the first one died). */
+/** How long a report lease lasts without renewal: a replica that died while writing frees it after this. */
 const REPORT_LEASE_MS = 2 * 60_000;
+/** How long `write` waits for another replica that is still writing the same report (it renews its lease) before answering so. */
+const REPORT_WAIT_MS = 10 * 60_000;
 
 /**
  * Writes post-incident reports to `reportsDir/YYYY-MM-DD.md` (the occurrence day in the pack's time
  * zone; a second incident that day gets `-2`, then `-3` …). The incident → file map lives in the
  * store, so a re-render overwrites the same file and keeps its human-written sections. Files are
  * replaced atomically (write, then rename), so a crash never leaves half a report. One replica
- * at a time writes an incident's report (a lease in the store), so replicas starting together
- * catch up on a missing report once.
+ * at a time writes an incident's report (a lease in the store, renewed while the write runs, however
+ * slow), so replicas starting together catch up on a missing report once.
  */
 export class IncidentReportWriter {
   /** Identifies this process in the report leases. */
@@ -63,12 +66,9 @@ export class IncidentReportWriter {
       const now = clock.now();
       // Another replica is writing it right now: it is not missing.
       if (!(await store.leases.acquire(lease, this.owner, now + REPORT_LEASE_MS, now))) continue;
-      try {
-        // ... or wrote it between the first look and the lease.
-        if (await unwritten(incident.id)) written.push(await this.writeHeld(incident, SYSTEM_ACTOR));
-      } finally {
-        await store.leases.release(lease, this.owner).catch(() => undefined);
-      }
+      // ... or wrote it between the first look and the lease.
+      const report = await this.holding(lease, async () => ((await unwritten(incident.id)) ? this.writeHeld(incident, SYSTEM_ACTOR) : undefined));
+      if (report) written.push(report);
     }
     return written;
   }
@@ -80,13 +80,28 @@ export class IncidentReportWriter {
   async write(incident: Incident, actor: Actor): Promise<WrittenReport> {
     const { store, clock } = this.core;
     const lease = `report:${incident.id}`;
-    const giveUpAt = Date.now() + REPORT_LEASE_MS;
-    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now())) && Date.now() < giveUpAt) {
+    const giveUpAt = Date.now() + REPORT_WAIT_MS;
+    // Never written without the lease: the other writer renews it while it works, and a dead one's runs out.
+    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now()))) {
+      if (Date.now() >= giveUpAt) {
+        throw new DrbotError(ErrorCode.StoreBusy, `another drbot replica is still writing the report of ${incident.id}`, 'try again in a few minutes');
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
+    return (await this.holding(lease, () => this.writeHeld(incident, actor), true))!;
+  }
+
+  /** Runs `work` under the report lease (taken unless `taken`), renewing it while the work runs and releasing it after. */
+  private async holding<T>(lease: string, work: () => Promise<T>, taken = false): Promise<T | undefined> {
+    const { store, clock } = this.core;
+    if (!taken && !(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now()))) return undefined;
+    const renewal = keepRenewed(clock, REPORT_LEASE_MS, (until) => store.leases.renew(lease, this.owner, until), (err) =>
+      this.core.log.warn({ err, lease }, 'could not renew a report lease; trying again'),
+    );
     try {
-      return await this.writeHeld(incident, actor);
+      return await work();
     } finally {
+      await renewal.stop();
       await store.leases.release(lease, this.owner).catch(() => undefined);
     }
   }

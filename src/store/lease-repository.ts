@@ -23,6 +23,12 @@ export class LeaseRepository {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** Extends the lease `owner` holds to `until`; false when it no longer holds it (it ran out and another took it, or it was released). */
+  async renew(name: string, owner: string, until: number): Promise<boolean> {
+    const res = await this.db.updateTable('leases').set({ until }).where('name', '=', name).where('owner', '=', owner).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
   /** Gives the lease up (only when `owner` still holds it). */
   async release(name: string, owner: string): Promise<void> {
     await this.db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();

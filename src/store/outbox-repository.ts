@@ -115,6 +115,19 @@ export class OutboxRepository {
     return toItem(row);
   }
 
+  /** Extends `owner`'s claim on an undelivered row to `leaseUntil` (its delivery is slow); false when the claim is no longer its own. */
+  async extendClaim(id: number, owner: string, leaseUntil: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: leaseUntil })
+      .where('id', '=', id)
+      .where('claimed_by', '=', owner)
+      .where('claimed_until', 'is not', null)
+      .where('delivered_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
   /** When the head of a platform's queue can next be claimed (its retry time or the end of someone's lease). */
   async headFreeAt(platform: string): Promise<number | undefined> {
     const row = await this.db

@@ -6,7 +6,9 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
-import { buildTestRuntime } from '../support/test-runtime.js';
+import { IncidentReportWriter } from '../../src/report/incident-report-writer.js';
+import type { IncidentService } from '../../src/incident/incident-service.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
 
 /**
@@ -56,5 +58,43 @@ describe.each(sharedDatabases())('a report left unwritten, with three replicas s
     expect(timeline.filter((e) => e.kind === 'report')).toHaveLength(1);
     expect(readdirSync(reportsDir).filter((f) => f.endsWith('.md'))).toHaveLength(1);
     expect(await replicas[1]!.store.tableRows('leases')).toEqual([]);
+  }, 60_000);
+
+  it('a write slower than its lease keeps it: another replica catching up does not write the same report again', async () => {
+    const replicas: TestRuntime[] = [];
+    for (let i = 0; i < 2; i++) {
+      const store = await db.connect();
+      stores.push(store);
+      replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir, ...(i ? { clock: replicas[0]!.clock } : {}) }));
+    }
+    const [a, b] = replicas as [TestRuntime, TestRuntime];
+    const { id } = await runScriptedIncident(a);
+    // replica A's write is slow (its disk or the store hangs for minutes) just before it ticks "report written"
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let reached = false;
+    const slowIncidents = Object.create(a.incidents, {
+      tick: {
+        value: async (...args: Parameters<IncidentService['tick']>) => {
+          reached = true;
+          await gate;
+          return a.incidents.tick(...args);
+        },
+      },
+    }) as IncidentService;
+    const writing = new IncidentReportWriter(a, slowIncidents).writeMissing();
+    while (!reached) await new Promise((r) => setTimeout(r, 5));
+    // five minutes pass (the report lease is two), in steps so each renewal reaches the store
+    for (let gone = 0; gone < 5 * 60_000; gone += 10_000) {
+      await a.clock.advance(10_000);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    expect(await b.reports.writeMissing()).toEqual([]);
+    open();
+    expect((await writing).map((w) => w.incidentId)).toEqual([id]);
+    expect(await b.reports.writeMissing()).toEqual([]);
+    const timeline = await a.store.incidents.timeline(id);
+    expect(timeline.filter((e) => e.kind === 'report')).toHaveLength(1);
+    expect(await b.store.tableRows('leases')).toEqual([]);
   }, 60_000);
 });

@@ -108,6 +108,59 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
     expect(sent).toEqual(['orphan', 'behind']);
   }, 60_000);
 
+  /** Moves the shared virtual clock in small steps, letting each renewal's round trip to the store finish. */
+  async function pass(rt: TestRuntime, ms: number): Promise<void> {
+    for (let gone = 0; gone < ms; gone += 10_000) {
+      await rt.clock.advance(10_000);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  it('a delivery slower than its claim keeps the row: the other replica does not send it a second time', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const sentA: string[] = [];
+    const sentB: string[] = [];
+    const a = await drainer(sentA, undefined, gate);
+    const b = await drainer(sentB, a.core as TestRuntime);
+    const rt = a.core as TestRuntime;
+    await a.core.store.outbox.enqueue({ platform: 'slack', kind: 'card', payload: { kind: 'card', incidentId: 'INC-20261124-007' } }, rt.clock.now());
+    // A claims the card and Slack takes more than the claim's 5 minutes to answer
+    const draining = a.outbox.drain();
+    while (!(await a.core.store.tableRows('outbox')).some((r) => r.claimed_by === a.outbox.owner)) await new Promise((r) => setTimeout(r, 5));
+    await pass(rt, DEFAULT_OUTBOX_POLICY.leaseMs! + 60_000);
+    await Promise.all([b.outbox.drain(), b.outbox.drain()]);
+    expect(sentB).toEqual([]);
+    open();
+    await draining;
+    expect(sentA).toEqual(['card']);
+    await b.outbox.drain();
+    expect(sentB).toEqual([]);
+    expect(await a.core.store.outbox.countPending('slack')).toBe(0);
+  }, 60_000);
+
+  it('an incident\'s lane stays with the replica delivering to it for as long as the delivery takes', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const sent: string[] = [];
+    const a = await drainer(sent, undefined, gate);
+    const b = await drainer(sent, a.core as TestRuntime);
+    const rt = a.core as TestRuntime;
+    const card = a.outbox.submit({ kind: 'card', incidentId: 'INC-20261124-008' });
+    while (!(await a.core.store.tableRows('leases')).length) await new Promise((r) => setTimeout(r, 5));
+    // longer than the lane's 2-minute lease
+    await pass(rt, 5 * 60_000);
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-008', text: 'line from B' })).toBe('queued');
+    await b.outbox.drain();
+    expect(sent).toEqual([]);
+    open();
+    expect(await card).toBe('sent');
+    await rt.clock.advance(1_000);
+    await b.outbox.drain();
+    expect(sent).toEqual(['card', 'line from B']);
+    expect(await a.core.store.tableRows('leases')).toEqual([]);
+  }, 60_000);
+
   it('delivers one incident\'s card and thread lines from one replica at a time; the other queues behind it and they go in order', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
