@@ -15,6 +15,8 @@ export interface StartUvicornOptions {
   app?: string;
   /** How long to wait for GET /api/health to answer 200, default 20 s. */
   timeoutMs?: number;
+  /** Extra environment (the fixture reads DRBOT_E2E_ACCESS_DB and DRBOT_E2E_MODEL). */
+  env?: Record<string, string>;
 }
 
 export interface UvicornHandle {
@@ -26,12 +28,12 @@ export interface UvicornHandle {
 
 /** Spawns the real uvicorn detached (own process group) and resolves once /api/health answers 200. */
 export async function startUvicorn(options: StartUvicornOptions): Promise<UvicornHandle> {
-  const { port, cwd, logFile, app = 'backend.run_api:app', timeoutMs = 20_000 } = options;
+  const { port, cwd, logFile, app = 'backend.run_api:app', timeoutMs = 20_000, env: extra = {} } = options;
   if (!existsSync(UVICORN_BIN)) throw new Error(`${UVICORN_BIN} is missing: run scripts/install-e2e-deps.sh`);
   const logFd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
     delete env.PYTHONHOME;
     delete env.PYTHONPATH;
     child = spawn(UVICORN_BIN, [app, '--host', '127.0.0.1', '--port', String(port)], {

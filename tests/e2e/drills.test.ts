@@ -1,0 +1,407 @@
+/**
+ * DR drills on real parts (issue 15, done-when): drbot (the real app: Slack module over HTTP against a
+ * fake Slack Web API, a real SMTP server, a webhook receiver) and a real drbot-agent process over the
+ * agent WebSocket. Each reproducible type is rehearsed as a person would: `/incident drill`, a fault
+ * injected by an approved step, the procedure's recovery step approved, the health check passing,
+ * `/incident drill end`, a drill report. Type 1 locally (Debian's uvicorn stopped and restarted),
+ * Type 1 in containers (a podman container stopped and restarted through the Docker API), Type 2 (the
+ * Access file corrupted, yesterday's backup restored), Type 5 (the model directory corrupted, the
+ * previous version restored). The fixture backend's health check reads the Access file and the model,
+ * so "healthy" means the data is good again. Every page, DM, mail and webhook is recorded: only the
+ * participants are paged, every page starts with [DRILL], and the users' channels get nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { listProcesses, matchProcesses } from '../../src/agent/proc-table.js';
+import { startDrbot, type RunningDrbot } from '../../src/app/start-drbot.js';
+import { packageRoot } from '../../src/config/package-root.js';
+import type { Incident, StepRun } from '../../src/incident/incident.js';
+import { drillReportsDir } from '../../src/report/incident-report-writer.js';
+import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
+import { SIGNING_SECRET, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
+import { AGENT_TEST_TOKEN, AgentProcess } from '../agent/agent-process.js';
+import { startLocalSmtpServer, type LocalSmtpServer } from '../notify/support/local-smtp-server.js';
+import { freePort } from './support/free-port.js';
+import { startWebhookReceiver, until, type WebhookReceiver } from './support/page-receivers.js';
+import { createComposeServiceContainer, dockerSocketPath, e2eAvailable, removeContainer } from './support/podman.js';
+import { startUvicorn, UVICORN_BIN } from './support/start-uvicorn.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/routing-ml', import.meta.url));
+const HOUR = 3_600_000;
+
+/** The people: three take part in every drill (each paged on another channel), two never do. */
+const PEOPLE = {
+  kim: { name: 'Kim DevOps', roles: ['devops'], slack: 'U0DEVOPS01', email: 'kim.devops@example.com', pageVia: ['chat'], available: 'always' },
+  lee: { name: 'Lee Backend', roles: ['backend'], slack: 'U0BACKEND1', email: 'lee.backend@example.com', pageVia: ['email'], available: 'always' },
+  choi: { name: 'Choi Network', roles: ['it_support'], slack: 'U0ITSUPP01', email: 'helpdesk@example.com', pageVia: ['webhook'], available: 'always' },
+  park: { name: 'Park DevOps', roles: ['devops'], slack: 'U0DEVOPS02', email: 'park.devops@example.com', available: 'always' },
+  jung: { name: 'Jung CTO', roles: ['cto'], slack: 'U0CTO00001', email: 'cto@example.com', available: 'always' },
+} as const;
+const PARTICIPANTS = [PEOPLE.kim, PEOPLE.lee, PEOPLE.choi];
+const OUTSIDERS = [PEOPLE.park, PEOPLE.jung];
+const OPS_CHANNEL = 'C0OPS0001';
+const USER_CHANNEL = 'C0USERS01';
+const USER_LIST = 'routing-users@example.com';
+
+/** Access and pickle bytes the fixture backend and the backup-restore test recognise. */
+const ACE = (rows: string) => Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.from(`rows of ${rows}`), Buffer.alloc(2048, 7)]);
+const PICKLE = (version: string) => Buffer.concat([Buffer.from([0x80, 4, 0x95]), Buffer.from(`model ${version}`), Buffer.alloc(512, 1), Buffer.from('.')]);
+
+let dir: string;
+let backendPort: number;
+let predictorPort: number;
+let drbot: RunningDrbot;
+let agent: AgentProcess;
+let fake: FakeSlackApi;
+let smtp: LocalSmtpServer;
+let webhook: WebhookReceiver;
+let reportsDir: string;
+const docker = new Docker({ socketPath: dockerSocketPath() });
+const project = `drbot-e2e-drill-${process.pid}`;
+const predictor = `${project}-predictor-1`;
+const path = (rel: string) => join(dir, 'host', rel);
+
+async function ourUvicorns(): Promise<number[]> {
+  return matchProcesses(await listProcesses('/proc'), ['uvicorn', String(backendPort)]).map((p) => p.pid);
+}
+
+/** GET /api/health of the fixture backend: its status code, 0 when nothing answers. */
+async function health(): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${backendPort}/api/health`, { signal: AbortSignal.timeout(5_000) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Posts a signed `/incident` slash command as Slack would; drbot acknowledges at once and works on. */
+async function slash(text: string, user: string = PEOPLE.kim.slack): Promise<void> {
+  const body = new URLSearchParams(slashCommandPayload(fake, text, user, { channel: OPS_CHANNEL })).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const res = await fetch(`http://127.0.0.1:${drbot.port}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
+    body,
+  });
+  await res.text();
+  expect(res.status).toBe(200);
+}
+
+const store = () => drbot.app.runtime.store;
+
+async function lastRun(id: string, stepId: string): Promise<StepRun | undefined> {
+  return (await store().incidents.stepRuns(id)).filter((r) => r.stepId === stepId && r.status !== 'running').at(-1);
+}
+
+async function ticked(id: string): Promise<string[]> {
+  return (await store().incidents.checklist(id)).map((t) => t.itemId);
+}
+
+/** Approves a step as Kim (devops) and waits for its outcome. */
+async function approve(id: string, stepId: string): Promise<StepRun> {
+  const before = (await store().incidents.stepRuns(id)).filter((r) => r.stepId === stepId).length;
+  await slash(`approve ${id} ${stepId}`);
+  return until(`${stepId} to finish in ${id}`, async () => {
+    const runs = (await store().incidents.stepRuns(id)).filter((r) => r.stepId === stepId && r.status !== 'running');
+    return runs.length > before ? runs.at(-1) : undefined;
+  });
+}
+
+/** Starts a drill with the three participants at ×3600 (the whole ladder and the RTO alarms come within seconds). */
+async function startDrill(type: number): Promise<Incident> {
+  const known = new Set((await store().incidents.list()).map((i) => i.id));
+  await slash(`drill type${type} ${PARTICIPANTS.map((p) => p.name).join(', ')} --speed 3600`);
+  const incident = await until(`the type ${type} drill to open`, async () => (await store().incidents.list(['open'])).find((i) => !known.has(i.id)));
+  expect(incident).toMatchObject({ drill: true, type, drillPlan: { participants: PARTICIPANTS.map((p) => p.name), speed: 3600 } });
+  await until(`the diagnostics of ${incident.id}`, async () => (await store().incidents.timeline(incident.id)).some((e) => e.kind === 'diagnostics'));
+  return incident;
+}
+
+/** Waits until the ladder reached its top rung (the CTO rung, stood in by a participant): every rung has paged by then. */
+async function ladderClimbed(id: string): Promise<void> {
+  await until(`the CTO rung of ${id}`, async () => (await store().incidents.timeline(id)).some((e) => e.kind === 'page' && e.data?.role === 'cto'));
+}
+
+/** Ends the drill with `/incident drill end`; resolves with the report once written. */
+async function endDrill(id: string): Promise<{ report: string; undone: string }> {
+  const reports = () => (existsSync(drillReportsDir(reportsDir)) ? readdirSync(drillReportsDir(reportsDir)).filter((f) => f.endsWith('.md')) : []);
+  const before = new Set(reports());
+  await slash(`drill end ${id}`);
+  await until(`${id} to be resolved`, async () => (await store().incidents.get(id))?.status === 'resolved');
+  const file = await until(`the drill report of ${id}`, () => reports().find((f) => !before.has(f)));
+  // written beside and renamed into place: whole once it is there
+  const report = readFileSync(join(drillReportsDir(reportsDir), file), 'utf8');
+  if (process.env.DRBOT_E2E_DUMP) writeFileSync(join(process.env.DRBOT_E2E_DUMP, file), `${report}\n---\n${(await store().incidents.timeline(id)).map((e) => `${e.actor}: ${e.text}`).join('\n')}`);
+  expect(report).toContain(id);
+  const undone = (await store().incidents.timeline(id)).filter((e) => e.data?.drillUndo !== undefined).map((e) => e.text).join('\n');
+  return { report, undone };
+}
+
+/** Nobody outside the drill was paged on any channel, every page was a [DRILL] page, and the users heard nothing. */
+function expectOnlyParticipantsPaged(): void {
+  const dms = fake.callsOf('chat.postMessage').filter((c) => /^U/.test(String(c.args.channel)));
+  expect(dms.length).toBeGreaterThan(0);
+  for (const dm of dms) {
+    expect(PARTICIPANTS.map((p) => p.slack)).toContain(dm.args.channel);
+    expect(String(dm.args.text)).toMatch(/^\[DRILL\] /);
+  }
+  for (const outsider of OUTSIDERS) expect(fake.calls.filter((c) => JSON.stringify(c.args).includes(outsider.slack))).toEqual([]);
+  expect(smtp.received.length).toBeGreaterThan(0);
+  for (const mail of smtp.received) {
+    expect(mail.to.every((to) => PARTICIPANTS.some((p) => p.email === to))).toBe(true);
+    expect(mail.subject).toMatch(/^\[DRILL\] /);
+  }
+  expect(webhook.received.length).toBeGreaterThan(0);
+  for (const hook of webhook.received) {
+    expect(PARTICIPANTS.map((p) => p.name)).toContain((hook.body.contact as { name: string }).name);
+    expect(String(hook.body.subject)).toMatch(/^\[DRILL\] /);
+  }
+  for (const invite of fake.callsOf('conversations.invite')) {
+    for (const user of String(invite.args.users).split(',')) expect(PARTICIPANTS.map((p) => p.slack)).toContain(user);
+  }
+  // user notices: never posted to the users' channel or mailing list
+  expect(fake.calls.filter((c) => c.args.channel === USER_CHANNEL)).toEqual([]);
+  expect(smtp.received.filter((m) => m.to.includes(USER_LIST))).toEqual([]);
+}
+
+beforeAll(async () => {
+  if (!(await e2eAvailable())) throw new Error(`e2e infrastructure missing (podman socket ${dockerSocketPath()} or ${UVICORN_BIN}): run scripts/install-e2e-deps.sh`);
+  dir = mkdtempSync(join(tmpdir(), 'drbot-e2e-drills-'));
+  backendPort = await freePort();
+  predictorPort = await freePort();
+  [fake, smtp, webhook] = await Promise.all([new FakeSlackApi().start(), startLocalSmtpServer(), startWebhookReceiver()]);
+
+  // the host: the Access file with a backup from yesterday, model versions, logs, a share
+  for (const d of ['db', 'backup', 'models/v20250901', 'models/latest', 'mounted-models', 'share/routing', 'logs', 'agent-state']) mkdirSync(path(d), { recursive: true });
+  writeFileSync(path('db/routing.accdb'), ACE('today'));
+  writeFileSync(path('backup/routing_db_yesterday.accdb'), ACE('yesterday'));
+  const yesterday = (Date.now() - 26 * HOUR) / 1000;
+  utimesSync(path('backup/routing_db_yesterday.accdb'), yesterday, yesterday);
+  writeFileSync(path('models/v20250901/model.pkl'), PICKLE('v20250901'));
+  writeFileSync(path('models/latest/model.pkl'), PICKLE('latest'));
+  writeFileSync(path('logs/backend.log'), '');
+  // the backend is healthy when its Access file and model are good and the predictor container answers
+  const appEnv = { DRBOT_E2E_ACCESS_DB: path('db/routing.accdb'), DRBOT_E2E_MODEL: path('models/latest/model.pkl'), DRBOT_E2E_PREDICTOR_URL: `http://127.0.0.1:${predictorPort}/index.html` };
+
+  mkdirSync(join(dir, 'config'));
+  const contactsPath = join(dir, 'config/contacts.yaml');
+  writeFileSync(contactsPath, stringify({ contacts: Object.values(PEOPLE) }));
+  reportsDir = join(dir, 'docs/incident_reports');
+  const drbotPath = join(dir, 'config/drbot.yaml');
+  writeFileSync(
+    drbotPath,
+    stringify({
+      lang: 'en',
+      runbook: join(packageRoot(), 'runbooks/routing-ml.yaml'),
+      contacts: contactsPath,
+      dataDir: join(dir, 'data'),
+      reportsDir,
+      port: 0,
+      listenHost: '127.0.0.1',
+      embeddedAgent: { enabled: false },
+      agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }],
+      slack: { opsChannel: OPS_CHANNEL, createChannels: true },
+      notices: { slackChannels: [USER_CHANNEL], emails: [USER_LIST] },
+    }),
+  );
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DRBOT_CONFIG: drbotPath,
+    DRBOT_LANG: 'en',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    SMTP_URL: smtp.url,
+    DRBOT_WEBHOOK_URL: webhook.url,
+    DRBOT_WEBHOOK_SECRET: 'drill-webhook-secret',
+  } as NodeJS.ProcessEnv;
+  drbot = await startDrbot({ env, console: false, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+
+  const agentConfig = join(dir, 'config/agent.yaml');
+  writeFileSync(
+    agentConfig,
+    stringify({
+      id: 'routing-ml',
+      host: 'routing-ml',
+      stateDir: path('agent-state'),
+      drbot: { url: `ws://127.0.0.1:${drbot.port}/agent`, reconnect: { minSeconds: 0.2, maxSeconds: 2 } },
+      processes: { uvicorn: { match: ['uvicorn', String(backendPort)] } },
+      logs: { backend: path('logs/backend.log'), backend_local: path('logs/backend.log') },
+      ports: [8000],
+      portMap: { 8000: backendPort },
+      targets: { backend: { url: `http://127.0.0.1:${backendPort}/api/health`, timeoutMs: 5000 } },
+      files: { access_db: path('db/routing.accdb'), model: path('models/latest/model.pkl') },
+      dirs: { backup: path('backup'), models: path('models'), mounted_models: path('mounted-models') },
+      shares: { routing: { path: path('share/routing') } },
+      backups: { access_db: { dir: path('backup'), match: '\\.accdb$', goalHours: 24, limitHours: 72 } },
+      restoreFiles: { access_db: { backup: 'access_db' } },
+      restoreDirs: { models: { live: 'latest', versions: '^v' } },
+      docker: { socketPath: dockerSocketPath(), project, services: ['predictor'] },
+      restarts: {
+        backend: {
+          recipe: { command: UVICORN_BIN, args: ['backend.run_api:app', '--host', '127.0.0.1', '--port', String(backendPort)], cwd: FIXTURE, env: { PYTHONDONTWRITEBYTECODE: '1', ...appEnv } },
+          log: path('logs/backend.log'),
+          match: ['uvicorn', String(backendPort)],
+          readyTarget: 'backend',
+        },
+      },
+      drill: { faults: { stop_process: ['uvicorn'], stop_container: ['predictor'], corrupt_file: ['access_db'], corrupt_dir: ['models'] } },
+    }),
+  );
+  agent = new AgentProcess(['--config', agentConfig], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
+  await agent.waitForLog('connected to drbot', 1, 60_000);
+  await until('drbot to see the agent', () => drbot.app.runtime.agents.presence('routing-ml').online);
+
+  await createComposeServiceContainer(docker, { project, service: 'predictor', name: predictor, httpPort: predictorPort });
+  await startUvicorn({ port: backendPort, cwd: FIXTURE, logFile: path('logs/backend.log'), env: appEnv });
+}, 120_000);
+
+afterAll(async () => {
+  agent?.child.kill('SIGKILL');
+  await agent?.exited;
+  for (const pid of (await ourUvicorns().catch(() => [])) ?? []) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  await removeContainer(docker, predictor).catch(() => undefined);
+  await drbot?.stop(5_000);
+  await Promise.all([fake?.stop(), smtp?.close(), webhook?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('DR drills on real parts', () => {
+  it('Type 1 local: uvicorn stopped by the injected fault, restarted by the approved step; healthy, reported, only participants paged', async () => {
+    expect(await health()).toBe(200);
+    const { id } = await startDrill(1);
+
+    const fault = await approve(id, 'fault-stop-process-uvicorn');
+    expect(fault).toMatchObject({ status: 'ok', action: 'drill_fault', summary: expect.stringContaining('[DRILL] fault injected: uvicorn stopped') });
+    expect(await ourUvicorns()).toEqual([]);
+    expect(await health()).toBe(0);
+
+    const restart = await approve(id, 'restart-backend-local');
+    expect(restart).toMatchObject({ status: 'ok', summary: expect.stringContaining('answers ok') });
+    await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
+    expect(await lastRun(id, 'check-health')).toMatchObject({ status: 'ok' });
+    expect(await ourUvicorns()).toHaveLength(1);
+    expect(await health()).toBe(200);
+
+    await ladderClimbed(id);
+    const { report, undone } = await endDrill(id);
+    expect(undone).toContain('uvicorn: running again (recovered during the drill)');
+    expect(report).toMatch(/# \[DRILL\] Disaster-recovery drill report: \d{4}-\d{2}-\d{2} Type 1/);
+    expect(report).toContain('- **Participants**: Kim DevOps, Lee Backend, Choi Network');
+    expect(report).toMatch(/\| fault-stop-process-uvicorn \(injected fault\) \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).toMatch(/\| restart-backend-local \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).not.toMatch(/\| health check passed \| never/);
+    expect(await health()).toBe(200);
+    expectOnlyParticipantsPaged();
+  }, 240_000);
+
+  it('Type 1 in containers: the predictor container stopped by the fault, restarted through the Docker API; healthy, reported', async () => {
+    const container = docker.getContainer(predictor);
+    expect((await container.inspect()).State.Running).toBe(true);
+    const { id } = await startDrill(1);
+
+    const fault = await approve(id, 'fault-stop-container-predictor');
+    expect(fault).toMatchObject({ status: 'ok', summary: expect.stringContaining(`[DRILL] fault injected: container(s) of predictor stopped (${predictor})`) });
+    expect((await container.inspect()).State.Running).toBe(false);
+    expect(await health()).toBe(503);
+
+    const restart = await approve(id, 'restart-predictor');
+    expect(restart).toMatchObject({ status: 'ok', summary: 'predictor: 1 container(s) restarted and running' });
+    expect((await container.inspect()).State.Running).toBe(true);
+    await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
+    expect(await health()).toBe(200);
+
+    await ladderClimbed(id);
+    const { report, undone } = await endDrill(id);
+    expect(undone).toContain(`predictor: ${predictor} running again (recovered during the drill)`);
+    expect(report).toMatch(/\| restart-predictor \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).not.toMatch(/\| health check passed \| never/);
+    expect((await container.inspect()).State.Running).toBe(true);
+    expectOnlyParticipantsPaged();
+  }, 240_000);
+
+  it('Type 2: the Access file corrupted, yesterday’s backup restored with the damaged file kept aside; drill end puts the pre-drill file back', async () => {
+    const { id } = await startDrill(2);
+
+    const fault = await approve(id, 'fault-corrupt-file-access-db');
+    expect(fault).toMatchObject({ status: 'ok', summary: expect.stringContaining(`[DRILL] fault injected: ${path('db/routing.accdb')} damaged`) });
+    expect(readFileSync(path('db/routing.accdb')).includes('Standard ACE DB')).toBe(false);
+    expect(await health()).toBe(503);
+
+    const restore = await approve(id, 'restore-db-from-yesterday');
+    expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining(`access_db restored from ${path('backup/routing_db_yesterday.accdb')}`) });
+    expect(readFileSync(path('db/routing.accdb'))).toEqual(ACE('yesterday'));
+    const kept = readdirSync(path('db')).filter((n) => n.startsWith('routing.accdb.before-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(path(`db/${kept[0]}`)).includes('Standard ACE DB')).toBe(false); // the damaged file, kept aside
+    await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
+    expect(await health()).toBe(200);
+
+    await ladderClimbed(id);
+    const { report, undone } = await endDrill(id);
+    expect(undone).toMatch(/access_db: the pre-drill file put back at .*routing\.accdb \(the drill's recovered copy is kept at .*routing\.accdb\.drill-recovered-/);
+    expect(readFileSync(path('db/routing.accdb'))).toEqual(ACE('today'));
+    expect(report).toMatch(/\| restore-db-from-yesterday \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).not.toMatch(/\| health check passed \| never/);
+    expect(await health()).toBe(200);
+    expectOnlyParticipantsPaged();
+  }, 240_000);
+
+  it('Type 5: the model directory corrupted, the previous version restored; drill end puts the pre-drill model back', async () => {
+    const { id } = await startDrill(5);
+
+    const fault = await approve(id, 'fault-corrupt-dir-models');
+    expect(fault).toMatchObject({ status: 'ok', summary: expect.stringContaining(`[DRILL] fault injected: ${path('models/latest')} damaged`) });
+    expect(await health()).toBe(503);
+
+    const restore = await approve(id, 'restore-previous-model');
+    expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining('models: v20250901 restored into latest/') });
+    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('v20250901'));
+    await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
+    expect(await health()).toBe(200);
+
+    await ladderClimbed(id);
+    const { report, undone } = await endDrill(id);
+    expect(undone).toMatch(/models: the pre-drill directory put back at .*models\/latest \(the drill's recovered copy is kept at /);
+    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('latest'));
+    expect(report).toMatch(/\| restore-previous-model \| .* \| ✅ ok \| Kim DevOps \|/);
+    expect(report).not.toMatch(/\| health check passed \| never/);
+    expect(await health()).toBe(200);
+    expectOnlyParticipantsPaged();
+  }, 240_000);
+
+  it('the backup-restore test on the real agent: the day-old backup warns against the RPO goal, a corrupt newer one fails, each with its numbers', async () => {
+    const replies = () => fake.callsOf('response_url').map((c) => JSON.stringify(c.args));
+    const seen = replies().length;
+    await slash('checks run backup-restore');
+    const old = await until('the backup-restore answer', () => replies().slice(seen).find((r) => r.includes('routing_db_yesterday.accdb')));
+    expect(old).toMatch(/routing_db_yesterday\.accdb, \d+ bytes, 2[67](\.\d)? h old \(RPO goal 24 h, limit 72 h, past the goal\)/);
+    expect(old).toContain('Access database (Standard ACE DB)');
+
+    const corrupt = ACE('today, damaged');
+    corrupt.fill(0, 0, 32);
+    writeFileSync(path('backup/routing_db_today.accdb'), corrupt);
+    const seen2 = replies().length;
+    await slash('checks run backup-restore');
+    const bad = await until('the second backup-restore answer', () => replies().slice(seen2).find((r) => r.includes('routing_db_today.accdb')));
+    expect(bad).toContain(`routing_db_today.accdb, ${corrupt.length} bytes`);
+    expect(bad).toContain('not an Access database: no \\"Standard ACE DB\\" signature at offset 4');
+    expect(readdirSync(path('agent-state')).filter((n) => n.startsWith('restore-test-'))).toEqual([]);
+  }, 120_000);
+});
