@@ -40,7 +40,8 @@ export async function buildTestRuntime(
   const config = {
     ...base,
     holidays: options.holidays ?? [],
-    reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-reports-${randomUUID()}`),
+    // its own parent too: drill reports go beside it (drill_reports/), and a shared /tmp/drill_reports mixed runs
+    reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-${randomUUID()}`, 'incident_reports'),
     // The web view on, with sign-in links under this secret.
     ...(options.web ? { web: { enabled: true, publicUrl: options.web.publicUrl }, env: { ...base.env, DRBOT_WEB_SECRET: options.web.secret } } : {}),
   };
