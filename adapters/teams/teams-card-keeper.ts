@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { teamsMarkdown } from '../../src/markup/teams.js';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Core } from '../../src/app/core.js';
@@ -7,6 +9,7 @@ import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { renderIncidentPicture, renderIncidentReport } from '../../src/report/render-incident-report.js';
 import { svgToPng } from '../../src/picture/svg-to-png.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
+import { keepRenewed } from '../../src/store/keep-renewed.js';
 import { incidentCard } from '../../src/views/incident-card.js';
 import { viewActivity } from './reply-activities.js';
 import type { TeamsConversations } from './teams-conversations.js';
@@ -16,16 +19,27 @@ const PLATFORM = 'teams';
 /** Teams refuses activities much over 28 KB; a longer report is cut here and points to its file. */
 export const TEAMS_REPORT_MAX_CHARS = 24_000;
 
+/** How long one replica holds an incident's Teams lane without renewing it (core clock): a replica that died frees it after this. */
+const LANE_LEASE_MS = 2 * 60_000;
+/** While another replica holds the lane, look again this often (real time). */
+const LANE_BUSY_RETRY_MS = 50;
+/** Wait at most this long (real time) for a replica that keeps renewing the lane; the work is then skipped and the next change redraws. */
+const LANE_WAIT_MS = 10 * 60_000;
+
 /**
  * Keeps one incident card per incident on Teams: posted once (to the ops conversation when
  * configured, else where the incident was first handled on Teams), updated in place on every
  * change, with timeline entries posted under it. Work for one incident runs in order; a burst of
- * changes collapses into one update.
+ * changes collapses into one update. With several replicas on one database, one replica at a time
+ * works on an incident's card (its lane, a lease in the store renewed while the work runs): the card
+ * is posted once, and its updates and thread lines go out in the order the replicas took the lane.
  */
 export class TeamsCardKeeper {
   private readonly threads: IncidentThreadRepository;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly refreshQueued = new Set<string>();
+  /** Identifies this process in the lane leases. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly core: Core,
@@ -116,9 +130,29 @@ export class TeamsCardKeeper {
     return viewActivity(view);
   }
 
+  /** Runs `work` while this replica holds the incident's lane, waiting while another replica holds it. */
+  private async inLane(incidentId: string, work: () => Promise<void>): Promise<void> {
+    const { store, clock, log } = this.core;
+    const lane = `teams:incident:${incidentId}`;
+    const giveUpAt = Date.now() + LANE_WAIT_MS;
+    while (!(await store.leases.acquire(lane, this.owner, clock.now() + LANE_LEASE_MS, clock.now()))) {
+      if (Date.now() >= giveUpAt) throw new Error(`another drbot replica has held the Teams card of ${incidentId} for ${LANE_WAIT_MS / 60_000} minutes`);
+      await new Promise((r) => setTimeout(r, LANE_BUSY_RETRY_MS));
+    }
+    const renewal = keepRenewed(clock, LANE_LEASE_MS, (until) => store.leases.renew(lane, this.owner, until), (err) =>
+      log.warn({ err, incidentId }, 'could not renew an incident\'s Teams lane; trying again'),
+    );
+    try {
+      await work();
+    } finally {
+      await renewal.stop();
+      await store.leases.release(lane, this.owner).catch((err: unknown) => log.warn({ err, incidentId }, 'could not release an incident\'s Teams lane; it runs out on its own'));
+    }
+  }
+
   private enqueue(incidentId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(incidentId) ?? Promise.resolve();
-    const next = previous.then(work).catch((err: unknown) => {
+    const next = previous.then(() => this.inLane(incidentId, work)).catch((err: unknown) => {
       this.core.log.error({ err, incidentId }, 'Teams card update failed; the next change retries it');
     });
     this.queues.set(incidentId, next);
