@@ -23,6 +23,9 @@ export interface ReplicaAgentPortOptions {
   info?: Record<string, unknown>;
 }
 
+/** The origin written on the request row of a run whose replica stopped before sending it (no replica has this id). */
+export const UNSENT_ORIGIN = 'unsent-run';
+
 /** A request this replica asked for and waits on. */
 interface Waiting {
   request: ActionRequest;
@@ -63,6 +66,8 @@ export class ReplicaAgentPort implements AgentPort {
   private readonly waiting = new Map<string, Waiting>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly orphanListeners: OrphanResultListener[] = [];
+  /** Requests this replica is asking the agent about now (a sweep meanwhile does not ask again). */
+  private readonly requerying = new Set<string>();
   private listener?: ClusterListener;
   private listening = false;
   private tickTimer?: NodeJS.Timeout;
@@ -378,6 +383,16 @@ export class ReplicaAgentPort implements AgentPort {
   /** Asks the agent what became of a request another replica (or an earlier link) sent; never sends it again. */
   private async requery(row: AgentRequestRow): Promise<void> {
     if (this.hub.isPending(row.requestId)) return; // still in flight on this replica's own link: its result comes here
+    if (this.requerying.has(row.requestId)) return; // asked already; the answer is being written
+    this.requerying.add(row.requestId);
+    try {
+      await this.requeryOnce(row);
+    } finally {
+      this.requerying.delete(row.requestId);
+    }
+  }
+
+  private async requeryOnce(row: AgentRequestRow): Promise<void> {
     const request = JSON.parse(row.request) as ActionRequest;
     let result: ActionResult;
     try {
@@ -386,7 +401,28 @@ export class ReplicaAgentPort implements AgentPort {
       return; // the link went away again: the next replica it reaches takes the row over
     }
     if (this.stopping) return;
+    if (row.origin === UNSENT_ORIGIN && result.status === 'unknown') {
+      result = {
+        ...result,
+        summary: `the drbot replica that started this step stopped before sending it, and the agent has no record of request ${row.requestId}; outcome unknown, not re-run`,
+      };
+    }
     await this.answer(row, result);
+  }
+
+  /**
+   * Step runs of agents this replica holds that were recorded but whose request row was never
+   * written (their replica stopped in between): each is fenced with a row of its own (its replica
+   * can no longer send it) and settled like any orphan, by asking the agent, once.
+   */
+  private async settleUnsent(hosts: string[]): Promise<void> {
+    for (const run of await this.cluster.unsentRuns(hosts, Date.now() - 2 * this.leaseMs)) {
+      const request: ActionRequest = { requestId: run.requestId, host: run.host, action: run.action, params: {}, incidentId: run.incidentId, approvalId: run.approvalId, timeoutMs: 30_000 };
+      const row = { requestId: run.requestId, host: run.host, origin: UNSENT_ORIGIN, holder: this.replicaId, request: JSON.stringify(request) };
+      if (!(await this.cluster.fenceUnsent(row))) continue; // its replica wrote the row after all: it is not unsent
+      // the orphan sweep below asks the agent, as for any request whose replica stopped
+      this.log.warn({ requestId: run.requestId, incidentId: run.incidentId, host: run.host }, 'a step run was recorded but never sent (its replica stopped in between); asking the agent what became of it');
+    }
   }
 
   /**
@@ -396,6 +432,7 @@ export class ReplicaAgentPort implements AgentPort {
    */
   private async sweep(): Promise<void> {
     const hosts = this.heldHosts();
+    await this.settleUnsent(hosts);
     for (const row of await this.cluster.orphans(hosts)) {
       const request = JSON.parse(row.request) as ActionRequest;
       if (row.state === 'queued') {

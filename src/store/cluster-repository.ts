@@ -43,6 +43,15 @@ export interface AgentRequestRow {
   holderAlive?: boolean;
 }
 
+/** A step run recorded as running whose request row was never written. */
+export interface UnsentRun {
+  requestId: string;
+  incidentId: string;
+  approvalId?: string;
+  action: string;
+  host: string;
+}
+
 /** A message on the replicas' notification channel. */
 export interface ClusterNotice {
   /** `req`: a request row waits for `to`; `res`: a result row waits for `to`; `agents`: presence changed. */
@@ -339,6 +348,41 @@ export class ClusterRepository {
       .limit(100)
       .execute();
     return rows.map(toRequest);
+  }
+
+  /**
+   * Step runs of `hosts` still `running`, started before `startedBefore`, that have no request row:
+   * the replica that recorded the run stopped before writing the row (so before anything was sent).
+   */
+  async unsentRuns(hosts: readonly string[], startedBefore: number, limit = 50): Promise<UnsentRun[]> {
+    if (!hosts.length) return [];
+    const rows = await this.db
+      .selectFrom('step_runs as s')
+      .innerJoin('incidents as i', 'i.id', 's.incident_id')
+      .select(['s.request_id', 's.incident_id', 's.approval_id', 's.action', 'i.host'])
+      .where('s.status', '=', 'running')
+      .where('i.host', 'in', [...hosts])
+      .where('s.started_at', '<', startedBefore)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('agent_requests as q').select('q.request_id').whereRef('q.request_id', '=', 's.request_id'))))
+      .orderBy('s.started_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ requestId: r.request_id, incidentId: r.incident_id, approvalId: r.approval_id ?? undefined, action: r.action, host: r.host }));
+  }
+
+  /**
+   * Writes the request row of an unsent run as `sent` by `holder` on behalf of `origin` (nobody waits
+   * for it), only when no row exists; true when this call wrote it. The row fences the run: the
+   * replica that recorded it can no longer write its own row (the primary key), so it is never sent
+   * after this, and the holder settles it by asking the agent.
+   */
+  async fenceUnsent(row: { requestId: string; host: string; origin: string; holder: string; request: string }): Promise<boolean> {
+    const r = await this.db
+      .insertInto('agent_requests')
+      .values({ request_id: row.requestId, host: row.host, origin: row.origin, holder: row.holder, state: 'sent', request: row.request, result: null, created_at: DB_NOW, updated_at: DB_NOW })
+      .onConflict((oc) => oc.column('request_id').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** Deletes finished request rows older than `olderThanMs`. */

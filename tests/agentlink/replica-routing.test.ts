@@ -7,6 +7,8 @@ import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
 import { ReplicaAgentPort } from '../../src/agentlink/replica-agent-port.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { describeOnPostgres, dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { anIncident } from '../support/an-incident.js';
+import { aStepRun } from '../support/a-step-run.js';
 
 const log = pino({ level: 'silent' });
 const TOKEN = 'replica-routing-token-0123456789';
@@ -197,5 +199,35 @@ describeOnPostgres('agent requests routed between replicas on one PostgreSQL dat
     await new Promise((r) => setTimeout(r, 1_500));
     expect(b.orphans).toEqual([{ request: expect.objectContaining({ requestId: 'req-own' }), result: { status: 'ok', summary: 'done while a died', output: '' } }]);
     expect(agent.runs()).toEqual(['req-own']);
+  });
+
+  it('a step run recorded by a replica that died before writing its request row is settled once by the replica holding the agent, by asking the agent; its replica can no longer send it', async () => {
+    const [a, b] = [await replica('r-a'), await replica('r-b')];
+    const agent = new ScriptedAgent();
+    agent.connect(a.hub);
+    await until('a to hold the agent', () => a.port.heldHosts().includes('routing-ml'));
+    const incident = anIncident().seq(21).build();
+    await a.store.incidents.insert({ ...incident, host: 'routing-ml' });
+    // replica B recorded two runs (one the agent somehow knows of) and died before writing their request rows
+    const started = Date.now() - 60_000;
+    await b.store.incidents.insertStepRun(aStepRun().id('run-unsent').of(incident.id, 'restart-predictor').at(started).build());
+    await b.store.incidents.insertStepRun(aStepRun().id('run-known').of(incident.id, 'restart-predictor').at(started).build());
+    agent.done.set('run-known', { status: 'ok', summary: 'restarted before anyone asked', output: '' });
+    // a run recorded just now is its replica's own business (it is writing the row)
+    await b.store.incidents.insertStepRun(aStepRun().id('run-fresh').of(incident.id, 'restart-predictor').at(Date.now() + 60_000).build());
+    await until('a to settle both', () => a.orphans.length >= 2);
+    // more sweeps record nothing again
+    await new Promise((r) => setTimeout(r, 1_500));
+    const byId = Object.fromEntries(a.orphans.map((o) => [o.request.requestId, o.result]));
+    expect(Object.keys(byId).sort()).toEqual(['run-known', 'run-unsent']);
+    expect(byId['run-known']).toEqual({ status: 'ok', summary: 'restarted before anyone asked', output: '' });
+    expect(byId['run-unsent']).toMatchObject({ status: 'unknown', summary: expect.stringContaining('stopped before sending it') });
+    expect(agent.queries().sort()).toEqual(['run-known', 'run-unsent']);
+    expect(agent.runs()).toEqual([]);
+    // the replica that recorded it comes back to send it: the row is taken, nothing is sent
+    await until('b to see the agent', async () => (await b.port.refresh(), b.port.presence('routing-ml').online));
+    await expect(b.port.run({ ...request('run-unsent'), incidentId: incident.id })).rejects.toThrow();
+    expect(agent.runs()).toEqual([]);
+    expect((await a.store.cluster.requests(['run-fresh']))).toEqual([]);
   });
 });
