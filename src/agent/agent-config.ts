@@ -104,6 +104,12 @@ export const AgentConfigFile = z
         services: z.array(Name).default([]),
         /** Volumes `volume_inspect` may read, symbolic → real name. */
         volumes: NameMap(z.string().min(1)),
+        /**
+         * Per service, a `targets` name `compose_service_restart` waits for after the restart: a container
+         * that runs is not yet a service that answers (a predictor loads its model first), and the health
+         * check that follows a recovery step would fail on a service still starting.
+         */
+        readyTargets: NameMap(Name),
       })
       .strict()
       .optional(),
@@ -209,6 +215,11 @@ export function parseAgentConfig(raw: unknown, configPath: string, base: string)
     throw new ConfigError(`${configPath} is invalid:\n${lines}`, 'fix the named field and start the agent again');
   }
   const c = parsed.data;
+  const unknownReady = Object.entries(c.docker?.readyTargets ?? {}).flatMap(([service, target]) => [
+    ...(c.docker!.services.includes(service) ? [] : [`docker.readyTargets: "${service}" is not in docker.services`]),
+    ...(Object.hasOwn(c.targets, target) ? [] : [`docker.readyTargets.${service}: "${target}" is not in targets`]),
+  ]);
+  if (unknownReady.length) throw new ConfigError(`${configPath} is invalid:\n${unknownReady.join('\n')}`, 'name in docker.readyTargets only services and targets the same file lists');
   const unknownFault = drillFaultProblems(c);
   if (unknownFault.length) throw new ConfigError(`${configPath} is invalid:\n${unknownFault.join('\n')}`, 'name in drill.faults only what the same file lists');
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));

@@ -246,7 +246,7 @@ beforeAll(async () => {
       backups: { access_db: { dir: path('backup'), match: '\\.accdb$', goalHours: 24, limitHours: 72 } },
       restoreFiles: { access_db: { backup: 'access_db' } },
       restoreDirs: { models: { live: 'latest', versions: '^v' } },
-      docker: { socketPath: dockerSocketPath(), project, services: ['predictor'] },
+      docker: { socketPath: dockerSocketPath(), project, services: ['predictor'], readyTargets: { predictor: 'backend' } },
       restarts: {
         backend: {
           recipe: { command: UVICORN_BIN, args: ['backend.run_api:app', '--host', '127.0.0.1', '--port', String(backendPort)], cwd: FIXTURE, env: { PYTHONDONTWRITEBYTECODE: '1', ...appEnv } },
@@ -262,7 +262,8 @@ beforeAll(async () => {
   await agent.waitForLog('connected to drbot', 1, 60_000);
   await until('drbot to see the agent', () => drbot.app.runtime.agents.presence('routing-ml').online);
 
-  await createComposeServiceContainer(docker, { project, service: 'predictor', name: predictor, httpPort: predictorPort });
+  // the predictor takes a moment to serve after it starts, as a real one loading its model does
+  await createComposeServiceContainer(docker, { project, service: 'predictor', name: predictor, httpPort: predictorPort, startDelaySeconds: 2 });
   await startUvicorn({ port: backendPort, cwd: FIXTURE, logFile: path('logs/backend.log'), env: appEnv });
 }, 120_000);
 
@@ -322,7 +323,7 @@ describe('DR drills on real parts', () => {
     expect(await health()).toBe(503);
 
     const restart = await approve(id, 'restart-predictor');
-    expect(restart).toMatchObject({ status: 'ok', summary: 'predictor: 1 container(s) restarted and running' });
+    expect(restart).toMatchObject({ status: 'ok', summary: `predictor: 1 container(s) restarted and running; http://127.0.0.1:${backendPort}/api/health answers ok` });
     expect((await container.inspect()).State.Running).toBe(true);
     await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
     expect(await health()).toBe(200);

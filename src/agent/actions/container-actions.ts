@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { ActionRefused, allowed, defineAction, type ActionContext, type ActionOutcome } from '../agent-action.js';
+import { probeHealth } from './network-actions.js';
 
 const SERVICE_LABEL = 'com.docker.compose.service';
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -178,9 +179,20 @@ export const composeServiceRestart = defineAction({
     ctx.changing(`${service}: all ${list.length} container(s) were restarted; the check that they run was cut short: run the containers diagnostic`);
     const after = await composeContainers(ctx, service);
     const down = after.filter((c) => c.State !== 'running');
-    return down.length
-      ? { status: 'fail', summary: `${service}: ${down.length} container(s) not running after restart`, output: lines.join('\n') }
-      : { status: 'ok', summary: `${service}: ${after.length} container(s) restarted and running`, output: lines.join('\n') };
+    if (down.length) return { status: 'fail', summary: `${service}: ${down.length} container(s) not running after restart`, output: lines.join('\n') };
+    const running = `${service}: ${after.length} container(s) restarted and running`;
+    const readyTarget = dockerConfig(ctx).readyTargets?.[service];
+    if (!readyTarget) return { status: 'ok', summary: running, output: lines.join('\n') };
+    // Running is not serving yet: wait (within the step's timeout) for the service's health target.
+    const target = allowed(ctx.config.targets, readyTarget, 'target');
+    let last = '';
+    while (!ctx.signal.aborted) {
+      const health = await probeHealth(ctx, target.url, Math.min(target.timeoutMs, 2000));
+      if (health.ok) return { status: 'ok', summary: `${running}; ${target.url} answers ok`, output: lines.join('\n') };
+      last = health.detail;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { status: 'fail', summary: `${running}, but ${target.url} did not answer ok before the timeout (${last})`, output: lines.join('\n') };
   },
 });
 

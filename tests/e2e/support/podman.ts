@@ -43,6 +43,8 @@ export interface ComposeServiceContainerOptions {
   name: string;
   /** If set, busybox httpd serves "drbot e2e" on 127.0.0.1:httpPort (host network); otherwise it just sleeps. */
   httpPort?: number;
+  /** Seconds the service takes to start serving after the container starts (as a predictor loading its model does). */
+  startDelaySeconds?: number;
 }
 
 /**
@@ -54,12 +56,13 @@ export async function createComposeServiceContainer(
   docker: Docker,
   options: ComposeServiceContainerOptions,
 ): Promise<Docker.Container> {
-  const { project, service, name, httpPort } = options;
+  const { project, service, name, httpPort, startDelaySeconds = 0 } = options;
   for (const [key, value] of Object.entries({ project, service, name })) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) throw new Error(`createComposeServiceContainer: bad ${key} ${JSON.stringify(value)}`);
   }
   await removeContainer(docker, name);
-  const main = httpPort === undefined ? 'sleep 2147483647' : `httpd -f -p 127.0.0.1:${Number(httpPort)} -h /var/www`;
+  const delay = startDelaySeconds > 0 ? `sleep ${Number(startDelaySeconds)} && ` : '';
+  const main = httpPort === undefined ? 'sleep 2147483647' : `${delay}httpd -f -p 127.0.0.1:${Number(httpPort)} -h /var/www`;
   const script = `trap 'echo "${service} stopping"; kill $! 2>/dev/null; exit 0' TERM INT; echo "${service} started"; ${main} & wait`;
   const container = await docker.createContainer({
     name,
