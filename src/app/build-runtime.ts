@@ -105,6 +105,7 @@ export async function buildRuntime(config: DrbotConfig, log: Logger, overrides: 
     notices: notify.notices,
     ops: new OpsChannels((err) => onListenerError(err, 'ops channel post')),
     reportsDir: config.reportsDir,
+    procedureDocument: config.procedureDocument,
     metrics,
     history,
     newId: () => randomUUID(),

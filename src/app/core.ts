@@ -38,6 +38,8 @@ export interface Core {
   readonly ops: OpsChannels;
   /** Directory of the post-incident reports (`REPORTS_DIR`). */
   readonly reportsDir: string;
+  /** The committed procedure document the monthly 문서 업데이트 item compares with the rendering; unset: not compared. */
+  readonly procedureDocument?: { readonly path: string; readonly lang: Lang };
   /** Where command latency, pages, timer lateness and agent round trips are reported (`/metrics`); unset when metrics are off. */
   readonly metrics?: Metrics;
   /** History statistics per fault type (what a new card suggests, `/incident stats`, the web view), kept between reads. */

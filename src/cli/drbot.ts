@@ -2,12 +2,15 @@
 import { startDrbot } from '../app/start-drbot.js';
 import { DrbotError, toDrbotError } from '../errors/drbot-error.js';
 import { runBackup } from './run-backup.js';
+import { renderRunbook } from './render-runbook.js';
 import { runRestore } from './run-restore.js';
 import { validateRunbook } from './validate-runbook.js';
 
 const USAGE = `usage:
   drbot                         start (console mode without platform credentials)
   drbot validate-runbook FILE   check a runbook pack and name each bad field
+  drbot runbook render --lang ko|en [--out FILE]
+                                the procedure document (Markdown) from the runbook pack and contacts
   drbot backup FILE             online copy of the SQLite store (safe while drbot runs)
   drbot restore FILE            check a backup and put it in place (drbot must be stopped)
   drbot help                    this text`;
@@ -28,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
     const r = validateRunbook(rest[0], lang);
     (r.ok ? process.stdout : process.stderr).write(r.text + '\n');
     return r.ok ? 0 : 1;
+  }
+  if (cmd === 'runbook') {
+    const r = renderRunbook(rest, process.env);
+    if (r.document !== undefined) process.stdout.write(r.document);
+    else (r.code === 0 ? process.stdout : process.stderr).write(r.text + '\n');
+    return r.code;
   }
   if (cmd === 'backup' || cmd === 'restore') {
     const r = cmd === 'backup' ? await runBackup(rest, process.env) : runRestore(rest, process.env);

@@ -10,6 +10,14 @@ export const DrbotConfigFile = z
     contacts: z.string().default('config/contacts.yaml'),
     dataDir: z.string().default('data'),
     reportsDir: z.string().default('docs/incident_reports'),
+    /**
+     * The committed procedure document (`drbot runbook render --lang <lang> --out <path>`); the monthly
+     * 문서 업데이트 item warns when it no longer matches the rendering of the pack and contacts.
+     */
+    procedureDocument: z
+      .object({ path: z.string().min(1).default('docs/disaster-recovery-procedure.ko.md'), lang: z.enum(['ko', 'en']).default('ko') })
+      .strict()
+      .default({ path: 'docs/disaster-recovery-procedure.ko.md', lang: 'ko' }),
     port: z.number().int().min(0).max(65535).default(3000),
     /** Address the HTTP server binds (DRBOT_LISTEN_HOST overrides): every interface by default; 127.0.0.1 behind a local proxy, and required by DRBOT_TEAMS_INSECURE. */
     listenHost: z.string().min(1).default('0.0.0.0'),

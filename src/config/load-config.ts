@@ -7,7 +7,7 @@ import { DrbotConfigFile } from './config-schema.js';
 import { packageRoot } from './package-root.js';
 
 /** The resolved configuration: the file's settings, environment overrides, absolute paths and secrets. */
-export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts' | 'dataDir' | 'reportsDir' | 'tls'> {
+export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts' | 'dataDir' | 'reportsDir' | 'tls' | 'procedureDocument'> {
   /** Certificate and key files (absolute paths) when drbot serves HTTPS. */
   tls?: { cert: string; key: string };
   configPath: string;
@@ -15,6 +15,8 @@ export interface DrbotConfig extends Omit<DrbotConfigFile, 'runbook' | 'contacts
   contactsPath: string;
   dataDir: string;
   reportsDir: string;
+  /** The committed procedure document (absolute path) and the language it is rendered in; unset: the monthly check does not compare it. */
+  procedureDocument?: { path: string; lang: 'ko' | 'en' };
   databaseUrl?: string;
   /** PostgreSQL schema for drbot's tables (`DATABASE_SCHEMA`); the connection's default schema when unset. */
   databaseSchema?: string;
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DrbotConfig {
     contactsPath: env.DRBOT_CONTACTS ? cwdAbs(env.DRBOT_CONTACTS) : abs(file.contacts),
     dataDir: env.DATA_DIR ? cwdAbs(env.DATA_DIR) : abs(file.dataDir),
     reportsDir: env.REPORTS_DIR ? cwdAbs(env.REPORTS_DIR) : abs(file.reportsDir),
+    procedureDocument: { path: abs(file.procedureDocument.path), lang: file.procedureDocument.lang },
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     replicaId,

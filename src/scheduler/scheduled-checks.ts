@@ -9,6 +9,9 @@ import { translator } from '../i18n/lang.js';
 import type { Actor } from '../app/actor.js';
 import { clip } from '../incident/incident-service.js';
 import { ok, refuse, type Outcome } from '../incident/outcome.js';
+import { isAbsolute, relative } from 'node:path';
+import { renderProcedure } from '../runbook/render-procedure.js';
+import { compareDocuments, driftSummary, MAX_DOCUMENT_BYTES, readCommittedDocument } from '../runbook/procedure-drift.js';
 
 /** Which recurring check: weekly (Monday 10:00) or monthly (the 1st). */
 export type CheckSchedule = 'weekly' | 'monthly';
@@ -48,6 +51,9 @@ const LONG_AGENT_TIMEOUT_MS: Record<string, number> = { backup_restore_test: 600
 /** The monthly DR-test item (재해 복구 테스트 수행) and how recent a completed drill must be for it to be ok. */
 const DR_DRILL_ITEM = 'dr-drill';
 const DRILL_DAYS = 31;
+/** The monthly 문서 업데이트 item: the committed document is compared with the rendering of the pack and contacts. */
+const PROCEDURE_ITEM = 'procedure-review';
+
 /** What the DR-test item offers (a button on Slack and Teams). */
 export const DRILL_COMMAND = '/incident drill type1';
 
@@ -68,7 +74,7 @@ export function nextCheckAt(cron: string, timeZone: string, after: number): numb
  * backup age, log sizes) come from agent actions; with the agent offline those items fail and say so.
  */
 export class ScheduledChecks {
-  constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone' | 'store'>) {}
+  constructor(private readonly core: Pick<Core, 'pack' | 'lang' | 'agents' | 'contacts' | 'clock' | 'newId' | 'timeZone' | 'store' | 'procedureDocument'>) {}
 
   /** Runs every item of one schedule and returns the verdicts. */
   async run(schedule: CheckSchedule, options: { lateMs?: number; only?: string } = {}): Promise<CheckReport> {
@@ -81,6 +87,7 @@ export class ScheduledChecks {
   private async runItem(item: ChecklistItem, schedule: CheckSchedule): Promise<CheckItemResult> {
     const text = item.text[this.core.lang];
     if (item.id === DR_DRILL_ITEM) return { id: item.id, text, ...(await this.lastDrill()) };
+    if (item.id === PROCEDURE_ITEM && this.core.procedureDocument) return { id: item.id, text, ...(await this.procedureReview(schedule)) };
     const verdict = item.action ? await this.fromAgent(item.action, item.params) : ((await this.doneByHand(item.id, schedule)) ?? this.byHand(item.id));
     const type = OPEN_TYPE_FOR_ITEM[item.id];
     return { id: item.id, text, ...verdict, openCommand: verdict.mark === 'fail' && type !== undefined ? `/incident open type${type}` : undefined };
@@ -115,6 +122,39 @@ export class ScheduledChecks {
       mark: 'warn',
       detail: this.t(`마지막 훈련이 ${days}일 전(${when}, ${last.id}) — ${DRILL_DAYS}일 초과. 시작: ${command}`, `the last drill was ${days} days ago (${when}, ${last.id}), more than ${DRILL_DAYS}; start one: ${command}`),
       command,
+    };
+  }
+
+  /**
+   * The 문서 업데이트 item: a committed document that no longer matches the rendering of the pack and
+   * contacts warns with a short diff summary, whoever marked the item done. A matching document still
+   * needs the monthly review by a person (is the pack still true of the system?): ok once marked done.
+   */
+  private async procedureReview(schedule: CheckSchedule): Promise<Pick<CheckItemResult, 'mark' | 'detail'>> {
+    const { path, lang } = this.core.procedureDocument!;
+    const shown = relative(process.cwd(), path);
+    const shownPath = shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown;
+    const command = `drbot runbook render --lang ${lang} --out ${shownPath}`;
+    const committed = await readCommittedDocument(path);
+    if ('problem' in committed) {
+      const why =
+        committed.problem === 'missing'
+          ? this.t(`절차 문서 ${shownPath}이(가) 없습니다`, `the procedure document ${shownPath} does not exist`)
+          : committed.problem === 'too-large'
+            ? this.t(`절차 문서 ${shownPath}이(가) ${MAX_DOCUMENT_BYTES / 1024} KiB보다 큽니다`, `the procedure document ${shownPath} is larger than ${MAX_DOCUMENT_BYTES / 1024} KiB`)
+            : this.t(`절차 문서 ${shownPath}을(를) 읽을 수 없습니다 (${committed.reason})`, `cannot read the procedure document ${shownPath} (${committed.reason})`);
+      return { mark: 'warn', detail: `${why}. ${this.t(`만들기: ${command}`, `write it: ${command}`)}` };
+    }
+    const drift = compareDocuments(committed.text, renderProcedure(this.core.pack, this.core.contacts.all(), lang));
+    if (drift) return { mark: 'warn', detail: driftSummary(drift, shownPath, command, this.core.lang) };
+    const done = await this.doneByHand(PROCEDURE_ITEM, schedule);
+    if (done) return done;
+    return {
+      mark: 'warn',
+      detail: this.t(
+        `절차 문서 ${shownPath}은(는) 런북 팩·연락처와 일치합니다. ${this.byHand(PROCEDURE_ITEM).detail}`,
+        `the procedure document ${shownPath} matches the runbook pack and contacts; ${this.byHand(PROCEDURE_ITEM).detail}`,
+      ),
     };
   }
 

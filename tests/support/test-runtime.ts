@@ -34,7 +34,7 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
  * and metrics are left out unless asked for.
  */
 export async function buildTestRuntime(
-  options: { lang?: Lang; now?: number; clock?: VirtualClock; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string } } = {},
+  options: { lang?: Lang; now?: number; clock?: VirtualClock; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string }; procedureDocument?: { path: string; lang: Lang } } = {},
 ): Promise<TestRuntime> {
   const base = loadConfig({ DRBOT_LANG: options.lang ?? 'en' });
   const config = {
@@ -42,6 +42,8 @@ export async function buildTestRuntime(
     holidays: options.holidays ?? [],
     // its own parent too: drill reports go beside it (drill_reports/), and a shared /tmp/drill_reports mixed runs
     reportsDir: options.reportsDir ?? join(tmpdir(), `drbot-test-${randomUUID()}`, 'incident_reports'),
+    // Compared only when a test gives one: the repo's committed document is not part of a test's world.
+    procedureDocument: options.procedureDocument,
     // The web view on, with sign-in links under this secret.
     ...(options.web ? { web: { enabled: true, publicUrl: options.web.publicUrl }, env: { ...base.env, DRBOT_WEB_SECRET: options.web.secret } } : {}),
   };
