@@ -22,6 +22,10 @@ export const ACTION_CATALOG = {
   http_health: { mutates: false, params: ['target'] },
   file_stat: { mutates: false, params: ['file'] },
   file_checksum: { mutates: false, params: ['file'] },
+  /** A file's format signature and its size against the newest backup. */
+  file_integrity: { mutates: false, params: ['file'] },
+  /** The live version directory's checksums against the version it came from (the restore's manifest or the matching version directory). */
+  version_dir_verify: { mutates: false, params: ['dir'] },
   list_dir: { mutates: false, params: ['dir', 'limit'] },
   env_present: { mutates: false, params: ['name'] },
   network_share: { mutates: false, params: ['share'] },

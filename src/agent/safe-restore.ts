@@ -20,7 +20,7 @@ export class RestoreFailed extends Error {
 }
 
 /** Every regular file under a backup directory; a symbolic link or anything but files and directories refuses the restore. */
-async function filesUnder(dir: string, top = dir): Promise<string[]> {
+export async function filesUnder(dir: string, top = dir): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);

@@ -17,10 +17,10 @@ afterEach(() => core.close());
 describe('/incident run', () => {
   it('runs a read-only step at once and records the run', async () => {
     agent.answer('file_stat', { status: 'fail', summary: 'file not found' });
-    const text = await replyText(await core.router.dispatch(`/incident run ${ID} check-db-file`, core.as('Kim DevOps')));
-    expect(text).toContain('check-db-file: file not found');
+    const text = await replyText(await core.router.dispatch(`/incident run ${ID} check-db-permissions`, core.as('Kim DevOps')));
+    expect(text).toContain('check-db-permissions: file not found');
     expect(agent.requests[0]).toMatchObject({ action: 'file_stat', params: { file: 'access_db' }, approvalId: undefined });
-    expect((await core.store.incidents.stepRuns(ID))[0]).toMatchObject({ stepId: 'check-db-file', status: 'fail', summary: 'file not found' });
+    expect((await core.store.incidents.stepRuns(ID))[0]).toMatchObject({ stepId: 'check-db-permissions', status: 'fail', summary: 'file not found' });
   });
 
   it('refuses a host-changing step without an approval and runs nothing', async () => {

@@ -9,6 +9,7 @@ import { killPortOwner, portsInUse, processRestart, processRunning } from './pro
 import { restoreDir, restoreFile } from './restore-actions.js';
 import { drillFault, drillUndo } from './drill-actions.js';
 import { backupRestoreTest } from './backup-restore-test.js';
+import { fileIntegrity, versionDirVerify } from './integrity-actions.js';
 
 /** Every action the agent implements, by catalog name. */
 export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
@@ -17,5 +18,6 @@ export const AGENT_ACTIONS: ReadonlyMap<string, AgentAction> = new Map(
     firewallRules, containers, containerLogs, volumeInspect, portsInUse, diskUsage, logSizes, backupAge, logSnapshot,
     composeServiceRestart, processRestart, restoreFile, restoreDir, setReadOnlyMode, gitCheckout, composeUpBuild, composeDown,
     removeAllContainers, killPortOwner, firewallAllow, retrainModel, drillFault, drillUndo, backupRestoreTest, planAction,
+    fileIntegrity, versionDirVerify,
   ].map((a) => [a.name, a]),
 );

@@ -7,6 +7,7 @@ import { ActionRefused, defineAction, hostPort } from '../agent-action.js';
 import { listeningSockets, listProcesses, matchProcesses } from '../proc-table.js';
 import { diskUsage, tailFile } from './file-actions.js';
 import { probeHealth } from './network-actions.js';
+import { matchedByNameOnly } from './process-actions.js';
 
 /** `incident_YYYYMMDD_HHMM.log` for a time in a time zone. */
 export function snapshotName(at: number, timeZone: string): string {
@@ -55,7 +56,8 @@ export const logSnapshot = defineAction({
     out.push('', '## processes');
     for (const [name, p] of Object.entries(config.processes)) {
       const found = matchProcesses(procs, p.match);
-      out.push(`${name}: ${found.length ? found.map((f) => `${f.pid} ${f.argv.join(' ')}`).join('; ') : 'NOT RUNNING'}`);
+      const loose = found.length > 1 && matchedByNameOnly(p.match) ? ` (${found.length} match by name only: include the port in match)` : '';
+      out.push(`${name}: ${found.length ? found.map((f) => `${f.pid} ${f.argv.join(' ')}`).join('; ') : 'NOT RUNNING'}${loose}`);
     }
     const listening = await listeningSockets(tools.procRoot);
     out.push('', '## ports');

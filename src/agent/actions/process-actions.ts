@@ -53,11 +53,25 @@ export const processRunning = defineAction({
     const { match } = allowed(ctx.config.processes, name, 'process');
     const found = matchProcesses(await listProcesses(ctx.tools.procRoot), match);
     const output = found.map((p) => `${p.pid} ${p.argv.join(' ')}`).join('\n');
+    const loose = found.length > 1 && matchedByNameOnly(match);
+    if (loose) {
+      return {
+        status: 'warn',
+        summary: `${name}: ${found.length} processes match ${JSON.stringify(match)} (pid ${found.map((p) => p.pid).join(', ')}), matched by name only — cannot tell which one serves; include the port in agent.yaml processes.${name}.match (e.g. ["${[match].flat()[0]}", "--port", "8000"])`,
+        output,
+        data: { pids: found.map((p) => p.pid), ambiguous: true },
+      };
+    }
     return found.length
       ? { status: 'ok', summary: `${name}: ${found.length} process(es) running (pid ${found.map((p) => p.pid).join(', ')})`, output, data: { pids: found.map((p) => p.pid) } }
       : { status: 'fail', summary: `${name}: no process running (argv matching ${JSON.stringify(match)})`, output: '', data: { pids: [] } };
   },
 });
+
+/** A `match` that names no port (`8000`, `--port 8000`, `--port=8000`, `0.0.0.0:8000`): several instances of the program could all match it. */
+export function matchedByNameOnly(match: string | readonly string[]): boolean {
+  return ![match].flat().some((m) => /(^|[\s:=])\d{2,5}($|\s)/.test(m));
+}
 
 export async function portOwners(ctx: ActionContext, port: number): Promise<{ pid: number; argv: string }[]> {
   const sockets = (await listeningSockets(ctx.tools.procRoot)).filter((s) => s.port === port);

@@ -4,6 +4,7 @@ import { ActionRefused, OutcomeUnknown, allowed, defineAction, type ActionContex
 import { confinedPath, refuseSymlink } from '../confined-path.js';
 import { RestoreFailed, SafeRestore } from '../safe-restore.js';
 import { newestFirst } from './file-actions.js';
+import { recordRestoreManifest } from './integrity-actions.js';
 
 function restorer(ctx: ActionContext): SafeRestore {
   const stamp = new Date(ctx.tools.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -81,6 +82,8 @@ export const restoreDir = defineAction({
     await confinedPath(join(root, version), root, 'the version directory');
     try {
       const r = await restorer(ctx).dir(join(root, version), join(root, spec.live));
+      // What version_dir_verify compares the live directory with from now on.
+      await recordRestoreManifest(ctx, dir, { version, restoredAt: new Date(ctx.tools.now()).toISOString(), sha256: r.sha256 }).catch(() => undefined);
       const lines = Object.entries(r.sha256).map(([f, s]) => `${s}  ${f}`);
       return { status: 'ok', summary: `${dir}: ${version} restored into ${spec.live}/ (${lines.length} file(s), checksums verified)${r.keptAside ? `; previous kept at ${r.keptAside}` : ''}`, output: lines.join('\n'), data: r };
     } catch (err) {
