@@ -12,5 +12,5 @@ export const plan: Handler<'plan'> = (ctx) =>
     if (!r.ok) return refusal(ctx, r.reason);
     await ctx.runtime.steps.recordPlan(incident, ctx.actor, r.value);
     // Only the asker needs it (a Slack ephemeral message): long plans are never cut to fit a dialog.
-    return { incidentId: incident.id, private: true, views: [planView(incident.id, step, r.value, ctx.lang)] };
+    return { incidentId: incident.id, private: true, views: [planView(incident.id, incident.host, step, r.value, ctx.lang)] };
   });

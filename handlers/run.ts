@@ -1,5 +1,5 @@
 import type { Handler } from '../src/router/handler.js';
-import { describeExecution } from './describe-execution.js';
+import { describeExecution, planToApprove } from './describe-execution.js';
 import { lazyCard, refusal, withIncident } from './with-incident.js';
 
 /** Runs a step: a diagnostic, a manual step marked done, or an approved recovery step. */
@@ -10,7 +10,7 @@ export const run: Handler<'run'> = (ctx) =>
     const items = describeExecution(ctx, incident.id, r.value);
     return {
       incidentId: incident.id,
-      views: [{ summary: items[0]?.text ?? ctx.command.step, blocks: [{ type: 'list', items }] }],
+      views: [{ summary: items[0]?.text ?? ctx.command.step, blocks: [{ type: 'list', items }] }, ...planToApprove(ctx, incident.id, incident.host, r.value)],
       card: lazyCard(ctx, incident.id, 'compact'),
     };
   });

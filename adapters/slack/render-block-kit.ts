@@ -1,5 +1,5 @@
 import type { Block as SlackApiBlock } from '@slack/web-api';
-import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
+import type { Block, ChoicesBlock, ListItem, View, ViewAction } from '../../src/views/view.js';
 import { MARK_SIGNS } from '../../src/views/render-text.js';
 import { TRUNCATED, truncate } from '../../src/markup/clean-text.js';
 import { slackCode, slackMrkdwn, slackPlain } from '../../src/markup/slack.js';
@@ -96,7 +96,34 @@ function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
       return [{ type: 'divider' }];
     case 'actions':
       return actionBlocks(block.actions, counter);
+    case 'choices':
+      return choiceBlocks(block, counter);
   }
+}
+
+/**
+ * A static_select of the options (each value the typed command), under the block's title. Options
+ * the menu cannot hold (a command longer than an option value, past 100 options) are not dropped:
+ * the section lists them as the command to type.
+ */
+function choiceBlocks(block: ChoicesBlock, counter: { n: number }): SlackBlock[] {
+  const fitting = block.options.filter((o) => o.command.length <= BLOCK_KIT_LIMITS.optionValue);
+  const shown = fitting.slice(0, BLOCK_KIT_LIMITS.options);
+  const typed = block.options.filter((o) => !shown.includes(o));
+  const lines = [`*${slackMrkdwn(block.title)}*`, ...typed.map((o) => `• ${slackMrkdwn(o.label)}: \`${slackCode(o.command)}\``)];
+  const out = chunk(lines.join('\n'), BLOCK_KIT_LIMITS.text).map(section);
+  if (!shown.length) return out;
+  const option = (o: ChoicesBlock['options'][number]) => ({ text: plain(slackPlain(o.label), BLOCK_KIT_LIMITS.optionText), value: o.command });
+  const menu: SlackBlock = {
+    type: 'static_select',
+    action_id: `${ACTION_PREFIX}${counter.n++}`,
+    placeholder: plain(slackPlain(block.placeholder), BLOCK_KIT_LIMITS.buttonText),
+    options: shown.map(option),
+  };
+  const selected = shown.find((o) => o.selected);
+  if (selected) menu.initial_option = option(selected);
+  out.push({ type: 'actions', elements: [menu] });
+  return out;
 }
 
 function listLine(item: ListItem): string {
@@ -129,12 +156,34 @@ function button(action: ViewAction, counter: { n: number }): SlackBlock {
   if (action.confirm) {
     b.confirm = {
       title: plain(slackPlain(action.confirm.title), BLOCK_KIT_LIMITS.confirmTitle),
-      text: plain(slackPlain(action.confirm.text), BLOCK_KIT_LIMITS.confirmText),
+      text: plain(fitDialog(slackPlain(action.confirm.text), action.confirm.more && slackPlain(action.confirm.more)), BLOCK_KIT_LIMITS.confirmText),
       confirm: plain(slackPlain(action.confirm.confirm), BLOCK_KIT_LIMITS.confirmButton),
       deny: plain(slackPlain(action.confirm.deny), BLOCK_KIT_LIMITS.confirmButton),
     };
   }
   return b;
+}
+
+/**
+ * A confirm dialog's text within its 300 characters: whole lines while they fit, then `more` (where
+ * the rest is) on its own line. Without `more` a longer text is cut with the visible truncation marker.
+ */
+export function fitDialog(text: string, more?: string): string {
+  const max = BLOCK_KIT_LIMITS.confirmText;
+  if (text.length <= max || !more) return text;
+  const tail = `\n… ${more}`.slice(0, max);
+  const room = max - tail.length;
+  let kept = '';
+  for (const line of text.split('\n')) {
+    const next = kept ? `${kept}\n${line}` : line;
+    if (next.length > room) {
+      // A first line longer than the room is cut inside it, between whole characters.
+      if (!kept) for (const ch of line) if (kept.length + ch.length <= room) kept += ch; else break;
+      break;
+    }
+    kept = next;
+  }
+  return `${kept}${tail}`;
 }
 
 /** A select menu whose options are typed commands (e.g. the unticked checklist items). */

@@ -1,4 +1,4 @@
-import type { Block, ListItem, View, ViewAction } from '../../src/views/view.js';
+import type { Block, ChoicesBlock, ListItem, View, ViewAction } from '../../src/views/view.js';
 import { MARK_SIGNS } from '../../src/views/render-text.js';
 import { teamsMarkdown, teamsPlain } from '../../src/markup/teams.js';
 
@@ -66,7 +66,33 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>): Element[] {
     }
     case 'actions':
       return [{ type: 'ActionSet', actions: block.actions.map(renderAction) }];
+    case 'choices':
+      return renderChoices(block);
   }
+}
+
+/** Id of the Input.ChoiceSet a choices block renders as; its Submit names it in `commandFrom` (see command-line.ts). */
+export const CHOICE_INPUT_ID = 'drbotChoice';
+
+/**
+ * An Input.ChoiceSet whose values are the typed commands, and a Submit that sends the picked one.
+ * The input's id is not `command`, so submitting another button of the card never sends the picked
+ * option instead of that button's own command.
+ */
+function renderChoices(block: ChoicesBlock): Element[] {
+  const selected = block.options.find((o) => o.selected) ?? block.options[0];
+  return [
+    { type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', separator: true, spacing: 'Medium', wrap: true },
+    {
+      type: 'Input.ChoiceSet',
+      id: CHOICE_INPUT_ID,
+      style: 'compact',
+      placeholder: teamsPlain(block.placeholder),
+      ...(selected ? { value: selected.command } : {}),
+      choices: block.options.map((o) => ({ title: teamsPlain(o.label), value: o.command })),
+    },
+    { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: teamsPlain(block.submit), data: { commandFrom: CHOICE_INPUT_ID } }] },
+  ];
 }
 
 function renderItem(item: ListItem): Element {

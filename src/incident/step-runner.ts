@@ -24,6 +24,11 @@ export interface StepExecution {
   health?: StepExecution;
   /** Set when nothing ran because the host's plan no longer matches the approved one: what changed. */
   planChanged?: string[];
+  /**
+   * Set when nothing ran because the approval was given while the agent was offline, so nobody saw
+   * what the step would change: the plan now, to be approved (the blind approval has expired).
+   */
+  planUnseen?: StepPlan;
 }
 
 /** Result of `approve`. */
@@ -216,7 +221,22 @@ export class StepRunner {
     const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
     const live = ofStep.filter((a) => a.status === 'pending' || a.status === 'approved');
     for (const stale of live.filter((a) => a.expiresAt <= now)) await tx.incidents.saveApproval({ ...stale, status: 'expired' });
-    const current = live.find((a) => a.expiresAt > now);
+    let current = live.find((a) => a.expiresAt > now);
+    if (current && plan && !current.plan) {
+      // Given while the agent was offline: nobody saw what it would change. It gives way to this approval, which has a plan.
+      await tx.incidents.saveApproval({ ...current, status: 'expired' });
+      entries.push(
+        await this.incidents.append(
+          tx,
+          incident,
+          actor,
+          'approval',
+          this.t(`${step.id}: 계획 없이 한 승인(${current.firstBy}, 에이전트 오프라인)이 만료됨 — 이 승인은 보여 드린 계획에 대한 것입니다`, `${step.id}: the approval given without a plan (${current.firstBy}, agent offline) expired; this approval is for the plan shown`),
+          { step: step.id, approval: current.id, plan: plan.digest },
+        ),
+      );
+      current = undefined;
+    }
     if (current?.status === 'approved') return done(ok({ approval: current, waitingForSecond: false, duplicate: true }));
     if (current?.status === 'pending') {
       if (current.firstBy === actor.name) {
@@ -267,16 +287,23 @@ export class StepRunner {
     await tx.incidents.insertApproval(approval);
     await tx.incidents.tick(incident.id, 'method-chosen', actor.name, now);
     const again = ran ? this.t(' (다시 실행)', ' (to run again)') : '';
+    // Approved while the agent is offline: said on the timeline, and it never runs as it is (see `execute`).
+    const blind = plan
+      ? ''
+      : this.t(
+          ` — 계획 없이 승인됨 (에이전트 오프라인): 에이전트가 돌아오면 계획을 보여 드리고, 그 계획을 승인해야 실행됩니다`,
+          ` — approved without a plan (agent offline): once the agent is back its plan is shown, and it runs only when that plan is approved`,
+        );
     entries.push(
       await this.incidents.append(
         tx,
         incident,
         actor,
         'approval',
-        step.destructive
+        (step.destructive
           ? this.t(`1차 승인${again}: ${step.id} — 다른 사람의 2차 승인 대기 (만료 ${formatTime(approval.expiresAt, this.core.timeZone)})`, `first approval${again}: ${step.id} — waiting for a second person (expires ${formatTime(approval.expiresAt, this.core.timeZone)})`)
-          : this.t(`승인${again}: ${step.id}`, `approved${again}: ${step.id}`),
-        { step: step.id, approval: approval.id, ...(ran ? { again: true } : {}), ...(plan ? { plan: plan.digest, target: plan.target } : {}) },
+          : this.t(`승인${again}: ${step.id}`, `approved${again}: ${step.id}`)) + blind,
+        { step: step.id, approval: approval.id, ...(ran ? { again: true } : {}), ...(plan ? { plan: plan.digest, target: plan.target } : { plan: null }) },
       ),
     );
     return done(ok({ approval, waitingForSecond: step.destructive, duplicate: false }));
@@ -371,6 +398,7 @@ export class StepRunner {
       }
       return { step, offline: true };
     }
+    if (approval && step.mutates && !approval.plan) return this.unseenPlan(incident, actor, step, approval);
     if (approval?.plan && step.mutates) {
       const changes = await this.planDrift(incident, actor, step, approval);
       if (changes) return { step, planChanged: changes };
@@ -458,11 +486,7 @@ export class StepRunner {
     const now = await this.plan(incident, actor, step, approved.choice);
     if (now.ok && now.value.digest === approved.digest) return undefined;
     const changes = now.ok ? planChanges(approved, now.value) : [pick(this.core.lang, now.reason)];
-    await this.core.store.writeTransaction(async (tx) => {
-      await tx.incidents.lockStep(incident.id, step.id);
-      const fresh = (await tx.incidents.approvals(incident.id)).find((a) => a.id === approval.id);
-      if (fresh?.status === 'approved') await tx.incidents.saveApproval({ ...fresh, status: 'expired' });
-    });
+    await this.expire(incident, step, approval);
     await this.incidents.record(
       incident,
       actor,
@@ -471,6 +495,39 @@ export class StepRunner {
       { step: step.id, status: 'refused', approval: approval.id, plan: approved.digest },
     );
     return changes;
+  }
+
+  /**
+   * An approval given while the agent was offline reaches a run: nobody saw what it would change, so
+   * nothing runs. The approval expires, the timeline says why, and the answer is the plan now, to be
+   * approved (or why there is none).
+   */
+  private async unseenPlan(incident: Incident, actor: Actor, step: Step, approval: Approval): Promise<StepExecution> {
+    const planned = await this.plan(incident, actor, step);
+    await this.expire(incident, step, approval);
+    const why = planned.ok ? planned.value.target : pick(this.core.lang, planned.reason);
+    await this.incidents.record(
+      incident,
+      actor,
+      'step',
+      this.t(
+        `⚠️ ${step.id}: 실행하지 않음 — 에이전트가 오프라인일 때 계획 없이 승인되어 무엇을 바꿀지 아무도 보지 못했습니다. 지금 계획: ${why}. 이 계획을 승인하세요.`,
+        `⚠️ ${step.id}: not run — it was approved without a plan while the agent was offline, so nobody saw what it would change. Its plan now: ${why}. Approve this plan.`,
+      ),
+      { step: step.id, status: 'refused', approval: approval.id, ...(planned.ok ? { plan: planned.value.digest } : {}) },
+    );
+    if (!planned.ok) return { step, planChanged: [pick(this.core.lang, planned.reason)] };
+    await this.recordPlan(incident, actor, planned.value);
+    return { step, planUnseen: planned.value };
+  }
+
+  /** Marks an approval expired (under the step's lock) unless it was used or expired meanwhile. */
+  private async expire(incident: Incident, step: Step, approval: Approval): Promise<void> {
+    await this.core.store.writeTransaction(async (tx) => {
+      await tx.incidents.lockStep(incident.id, step.id);
+      const fresh = (await tx.incidents.approvals(incident.id)).find((a) => a.id === approval.id);
+      if (fresh?.status === 'approved') await tx.incidents.saveApproval({ ...fresh, status: 'expired' });
+    });
   }
 
   /** Runs the type's health check step; ticks "health check passed" only when it passes. */

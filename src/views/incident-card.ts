@@ -76,18 +76,26 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   const checklistNumbers = new Map(allItems.map((x, i) => [x.item.id, i + 1]));
   const stepItem = (step: Step, kind: 'diag' | 'recovery'): ListItem => {
     const run = lastRun.get(step.id);
-    const approval = snap.approvals.filter((a) => a.stepId === step.id).at(-1);
+    // The live one waiting for a second person (an expired or replaced one beside it says nothing now).
+    const approval = snap.approvals.filter((a) => a.stepId === step.id && a.status === 'pending').at(-1);
     const mark: Mark | undefined = run ? runMark(run) : approval?.status === 'pending' ? 'pending' : kind === 'recovery' ? 'todo' : undefined;
     const details: string[] = [];
     if (step.procedure.length && detail === 'full') details.push(...step.procedure.map((p) => `$ ${p}`));
     if (run?.summary) details.push(run.summary);
-    if (approval?.status === 'pending') details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
+    if (approval?.status === 'pending') {
+      details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
+      details.push(
+        approval.plan
+          ? t(`승인된 계획 ${approval.plan.digest}: ${approval.plan.target}`, `approved plan ${approval.plan.digest}: ${approval.plan.target}`)
+          : t('계획 없이 승인됨 (에이전트 오프라인): 계획을 보고 다시 승인해야 합니다', 'approved without a plan (agent offline): it must be approved again on its plan'),
+      );
+    }
     const flags = [step.destructive ? t('파괴적·2인 승인', 'destructive, two people') : '', step.mutates ? step.approvers.join('/') : ''].filter(Boolean).join(', ');
     return {
       text: `${numbers.get(step.id)}. ${step.id} — ${step.title[lang]}${flags ? ` (${flags})` : ''}`,
       mark,
       detail: details.join('\n') || undefined,
-      action: open ? stepAction(incident.id, step, lang, incident.host) : undefined,
+      action: open ? stepAction(incident.id, step, lang) : undefined,
     };
   };
 
@@ -131,7 +139,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
       type: 'actions',
       actions: [
         { label: t('진단 실행', 'Run diagnostics'), command: `/incident diag ${incident.id}` },
-        ...stage.steps.filter((s) => s.mutates).map((s) => stepAction(incident.id, s, lang, incident.host)),
+        ...stage.steps.filter((s) => s.mutates).map((s) => stepAction(incident.id, s, lang)),
         { label: t('확인(Ack)', 'Acknowledge'), command: `/incident ack ${incident.id}` },
         { label: t('복구 완료', 'Resolve'), command: `/incident resolve ${incident.id}`, style: 'primary' as const },
       ],
@@ -140,26 +148,15 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   return view;
 }
 
-/** The button for one step: approve (with a confirm dialog) for host-changing steps, run otherwise. */
-export function stepAction(incidentId: string, step: Step, lang: Lang, host: string): ViewAction {
+/**
+ * The button for one step: for a host-changing step it asks the host for the step's plan first
+ * (read-only; the answer shows the resolved target, its choices and the Approve button whose
+ * confirm dialog holds that plan), so nobody approves a shell line blind; `run` otherwise.
+ */
+export function stepAction(incidentId: string, step: Step, lang: Lang): ViewAction {
   const t = translator(lang);
   if (!step.mutates) return { label: step.action === 'manual' ? t(`완료: ${step.id}`, `Done: ${step.id}`) : t(`실행: ${step.id}`, `Run ${step.id}`), command: `/incident run ${incidentId} ${step.id}` };
-  const params = Object.entries(step.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  return {
-    label: t(`승인: ${step.id}`, `Approve ${step.id}`),
-    command: `/incident approve ${incidentId} ${step.id}`,
-    style: step.destructive ? 'danger' : 'primary',
-    confirm: {
-      title: t('복구 단계 승인', 'Approve recovery step'),
-      text:
-        `${step.title[lang]}\n${t('실행', 'Runs')}: ${step.action} ${params}\n${t('호스트', 'Host')}: ${host}` +
-        (step.procedure.length ? `\n${step.procedure.map((p) => `$ ${p}`).join('\n')}` : '') +
-        (step.rollbackPoint ? `\n${t('롤백 지점', 'Rollback point')}: ${step.rollbackPoint[lang]}` : '') +
-        (step.destructive ? `\n${t('파괴적 작업: 두 번째 승인자가 필요합니다.', 'Destructive: a second approver is needed.')}` : ''),
-      confirm: t('승인', 'Approve'),
-      deny: t('취소', 'Cancel'),
-    },
-  };
+  return { label: t(`승인: ${step.id}…`, `Approve ${step.id}…`), command: `/incident plan ${incidentId} ${step.id}`, style: step.destructive ? 'danger' : 'primary' };
 }
 
 function latestRuns(runs: StepRun[]): Map<string, StepRun> {

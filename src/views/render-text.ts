@@ -44,6 +44,8 @@ function renderBlock(block: Block): string[] {
       return [''];
     case 'actions':
       return ['', ...block.actions.map((a) => `  [${a.label}] ${a.command}`)];
+    case 'choices':
+      return ['', `[${block.title}]`, ...block.options.flatMap((o) => [`  ${o.selected ? '▶' : '-'} ${o.label}`, `      → ${o.command}`])];
   }
 }
 

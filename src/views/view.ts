@@ -8,8 +8,11 @@ export interface ViewAction {
   label: string;
   command: string;
   style?: 'primary' | 'danger';
-  /** Shown before the command runs (what will run, where, and the rollback point). */
-  confirm?: { title: string; text: string; confirm: string; deny: string };
+  /**
+   * Shown before the command runs (what will run, where, and the rollback point). Where a platform's
+   * dialog holds less than `text`, it shows what fits and then `more` (where the rest is), never a silent cut.
+   */
+  confirm?: { title: string; text: string; confirm: string; deny: string; more?: string };
 }
 
 /** One list line, optionally with a mark, details and its own action. */
@@ -27,7 +30,23 @@ export type Block =
   | { type: 'list'; title?: string; items: ListItem[] }
   | { type: 'code'; text: string }
   | { type: 'divider' }
-  | { type: 'actions'; actions: ViewAction[] };
+  | { type: 'actions'; actions: ViewAction[] }
+  | ChoicesBlock;
+
+/**
+ * One of several targets to pick (a select menu on Slack, an Input.ChoiceSet on Teams, numbered
+ * commands on the console). Each option is the typed command it stands for, so picking one and
+ * typing it are the same thing.
+ */
+export interface ChoicesBlock {
+  type: 'choices';
+  title: string;
+  /** Shown in an empty menu. */
+  placeholder: string;
+  /** The button that sends the picked option where a platform needs one (Teams). */
+  submit: string;
+  options: { label: string; command: string; selected?: boolean }[];
+}
 
 /** A whole message: an incident card, a reply, a page. */
 export interface View {

@@ -43,6 +43,8 @@ function block(b: Block, lang: Lang, h: 2 | 3): Markup {
       return html`<hr>`;
     case 'actions':
       return html`<section class="commands"><h${h === 2 ? '2' : '3'}>${t('명령', 'Commands')}</h${h === 2 ? '2' : '3'}><ul>${b.actions.map((a) => html`<li><span>${a.label}</span> <code>${a.command}</code></li>`)}</ul></section>`;
+    case 'choices':
+      return html`<section class="commands"><h${h === 2 ? '2' : '3'}>${b.title}</h${h === 2 ? '2' : '3'}><ul>${b.options.map((o) => html`<li><span>${o.selected ? '▶ ' : ''}${o.label}</span> <code>${o.command}</code></li>`)}</ul></section>`;
   }
 }
 

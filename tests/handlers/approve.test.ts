@@ -127,17 +127,58 @@ describe('/incident approve', () => {
     expect(await core.store.incidents.approvals(ID)).toHaveLength(0);
   });
 
-  it('records the approval but runs nothing while the agent is offline, and `run` uses it later', async () => {
+  it('records an approval given while the agent is offline as one without a plan: it never runs as it is; once the agent is back `run` shows the plan and only approving that plan runs it', async () => {
     agent.online = false;
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     const text = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
     expect(text).toContain('no agent is connected, so nothing ran');
+    expect(text).toContain('Approved without a plan: the agent for routing-ml is offline, so nobody has seen what this step will change');
+    expect((await core.store.incidents.timeline(ID)).map((e) => e.text)).toContainEqual(expect.stringContaining('approved: restart-predictor — approved without a plan (agent offline)'));
     expect(await core.store.incidents.stepRuns(ID)).toHaveLength(0);
     expect((await core.store.incidents.checklist(ID)).map((t) => t.itemId)).not.toContain('recovery-executed');
     agent.online = true;
-    const run = await replyText(await core.router.dispatch(`/incident run ${ID} restart-predictor`, core.as('Kim DevOps')));
-    expect(run).toContain('restart-predictor: compose_service_restart ok');
+    const run = await core.router.dispatch(`/incident run ${ID} restart-predictor`, core.as('Kim DevOps'));
+    const runText = await replyText(run);
+    expect(runText).toContain('restart-predictor: not run — it was approved without a plan while the agent was offline, so nobody saw what it would change');
+    expect(runText).toContain('compose_service_restart service=predictor');
+    expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(0);
+    expect((await core.store.incidents.approvals(ID)).map((a) => a.status)).toEqual(['expired']);
+    expect((await core.store.incidents.timeline(ID)).map((e) => e.text)).toContainEqual(expect.stringContaining('restart-predictor: not run — it was approved without a plan while the agent was offline'));
+    // The answer carries the plan's Approve button; approving that plan runs the step once.
+    const digest = /plan:([0-9a-f]{12})/.exec(runText)![1]!;
+    const approved = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor plan:${digest}`, core.as('Kim DevOps')));
+    expect(approved).toContain('restart-predictor: compose_service_restart ok');
     expect(agent.requests.filter((r) => r.action === 'compose_service_restart')).toHaveLength(1);
+  });
+
+  it('replaces an approval given without a plan when the step is approved again with the agent back: the new one carries the plan and runs', async () => {
+    agent.online = false;
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps'));
+    agent.online = true;
+    const text = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Lee Backend')));
+    expect(text).toContain('restart-predictor: compose_service_restart ok');
+    const approvals = await core.store.incidents.approvals(ID);
+    expect(approvals.map((a) => [a.firstBy, a.status, Boolean(a.plan)]).sort()).toEqual([
+      ['Kim DevOps', 'expired', false],
+      ['Lee Backend', 'used', true],
+    ]);
+    expect((await core.store.incidents.timeline(ID)).map((e) => e.text)).toContainEqual(expect.stringContaining('the approval given without a plan (Kim DevOps, agent offline) expired'));
+  });
+
+  it('a destructive step approved first while the agent was offline needs both approvals again once there is a plan', async () => {
+    agent.online = false;
+    await core.router.dispatch('/incident open type4', core.as('Kim DevOps'));
+    const first = await replyText(await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps')));
+    expect(first).toContain('first approval by Kim DevOps');
+    expect(await replyText(await core.router.dispatch(`/incident status ${ID}`, core.as('Kim DevOps')))).toContain('approved without a plan (agent offline): it must be approved again on its plan');
+    agent.online = true;
+    const second = await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Park DevOps'));
+    expect(await replyText(second)).toContain('first approval by Park DevOps');
+    expect(await replyText(await core.router.dispatch(`/incident status ${ID}`, core.as('Kim DevOps')))).toMatch(/approved plan [0-9a-f]{12}: remove_all_containers/);
+    expect(agent.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(0);
+    await core.router.dispatch(`/incident approve ${ID} remove-all-containers`, core.as('Kim DevOps'));
+    expect(agent.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(1);
   });
 
   it('refuses read-only steps, unknown steps and closed incidents', async () => {

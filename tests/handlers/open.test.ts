@@ -19,8 +19,8 @@ describe('/incident open', () => {
     expect(text).toContain('Type 2: Access database unreachable');
     for (const symptom of core.pack.types[1]!.symptoms) expect(text).toContain(symptom.en);
     for (const step of core.pack.types[1]!.diagnostics) expect(text).toContain(`/incident run INC-20261124-001 ${step.id}`);
-    expect(text).toContain('/incident approve INC-20261124-001 restore-db-from-yesterday');
-    expect(text).toContain('/incident approve INC-20261124-001 restart-predictor');
+    expect(text).toContain('/incident plan INC-20261124-001 restore-db-from-yesterday');
+    expect(text).toContain('/incident plan INC-20261124-001 restart-predictor');
   });
 
   it('records who opened it, ticks the immediate checklist items it answers, and schedules the ladder and RTO timers', async () => {

@@ -1,40 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ActionRequest } from '../../src/agentlink/agent-port.js';
-import type { HostPlan } from '../../src/incident/step-plan.js';
 import { anIncidentId } from '../support/an-incident.js';
-import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { BackupsAgentPort } from '../support/backups-agent-port.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 const ID = anIncidentId(1);
 
-/** An agent whose `plan` answers from a list of backup files that a test can change. */
-class BackupsAgent extends ScriptedAgentPort {
-  backups = ['routing_20261123.accdb', 'routing_20261122.accdb'];
-  override async run(request: ActionRequest) {
-    if (request.action !== 'plan') return super.run(request);
-    this.requests.push(request);
-    const choice = request.params.choice === undefined ? undefined : String(request.params.choice);
-    if (choice !== undefined && !this.backups.includes(choice)) return { status: 'fail' as const, summary: `refused: from "${choice}" is not a backup`, output: '' };
-    const file = choice ?? this.backups[0]!;
-    const data: HostPlan = {
-      target: `access_db ← /backup/${file}`,
-      facts: [
-        { label: 'backup', value: `/backup/${file}` },
-        { label: 'backup age', value: '26 h old — past the RPO goal (24 h), within the limit (72 h)', volatile: true },
-        { label: 'newest backup', value: this.backups[0]! },
-      ],
-      choiceParam: 'from',
-      choices: this.backups.map((b) => ({ value: b, label: `${b} (26 h old)` })),
-    };
-    return { status: 'ok' as const, summary: `restore_file: ${data.target}`, output: '', data };
-  }
-}
-
 let core: TestRuntime;
-let agent: BackupsAgent;
+let agent: BackupsAgentPort;
 beforeEach(async () => {
-  agent = new BackupsAgent();
+  agent = new BackupsAgentPort();
   core = await buildTestRuntime({ agents: agent });
   await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
   await core.events.settled();
@@ -52,7 +27,7 @@ describe('/incident plan', () => {
     expect(reply.private).toBe(true);
     expect(text).toContain('access_db ← /backup/routing_20261123.accdb');
     expect(text).toContain('26 h old — past the RPO goal (24 h), within the limit (72 h)');
-    expect(text.indexOf('routing_20261123.accdb (26 h old)')).toBeLessThan(text.indexOf('routing_20261122.accdb (26 h old)'));
+    expect(text.indexOf('routing_20261123.accdb (26 h old)')).toBeLessThan(text.indexOf('routing_20261122.accdb (50 h old)'));
     expect(text).toMatch(new RegExp(`/incident approve ${ID} restore-db-from-yesterday plan:[0-9a-f]{12}`));
     expect(restores()).toHaveLength(0);
     expect((await core.store.incidents.timeline(ID)).some((e) => e.kind === 'plan')).toBe(true);
@@ -87,7 +62,7 @@ describe('approving a plan', () => {
   it('takes a choice from the allow-list (any unique part of it) and runs that target; a bad choice lists the valid ones and runs nothing', async () => {
     const bad = await say('/incident approve restore-db-from-yesterday 20261101', 'Lee Backend');
     expect(bad.refused).toBe(true);
-    expect(await replyText(bad)).toContain('Valid choices: routing_20261123.accdb (26 h old), routing_20261122.accdb (26 h old)');
+    expect(await replyText(bad)).toContain('Valid choices: routing_20261123.accdb (26 h old), routing_20261122.accdb (50 h old)');
     expect(restores()).toHaveLength(0);
     await say('/incident approve restore-db-from-yesterday 20261122', 'Lee Backend');
     expect(restores()).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'routing_20261122.accdb' } })]);

@@ -39,7 +39,7 @@ describe('console mode', () => {
     const first = await runConsole(['# a comment line is ignored', '/incident open type2 partial DB down', '/incident status'], dataDir);
     expect(first).toMatch(/Opened INC-\d{8}-001: 🟠 Type 2/);
     expect(first).toContain('Symptoms');
-    expect(first).toMatch(/\/incident approve INC-\d{8}-001 restore-db-from-yesterday/);
+    expect(first).toMatch(/\[Approve restore-db-from-yesterday…\] \/incident plan INC-\d{8}-001 restore-db-from-yesterday/);
     expect(first).toContain('RTO');
     const second = await runConsole(['/incident list'], dataDir);
     expect(second).toMatch(/Open incidents \(1\)[\s\S]*INC-\d{8}-001 · Type 2/);

@@ -62,11 +62,13 @@ describe('Slack module over signed HTTP requests', () => {
     const [card] = h.fake.callsOf('chat.postMessage');
     expect(card!.args.channel).toBe('CINC1');
     expect(blocksOf(card!.args)[0]).toMatchObject({ type: 'header' });
-    expect(buttonValues(card!.args)).toEqual(expect.arrayContaining([`/incident approve ${id} restart-predictor`, `/incident ack ${id}`, `/incident resolve ${id}`]));
+    // A host-changing step's button asks for its plan (read-only, so no dialog); the plan's own Approve has the dialog.
+    expect(buttonValues(card!.args)).toEqual(expect.arrayContaining([`/incident plan ${id} restart-predictor`, `/incident ack ${id}`, `/incident resolve ${id}`]));
     const approve = blocksOf(card!.args)
       .flatMap((b) => b.elements ?? [])
-      .find((e) => e.value === `/incident approve ${id} restart-predictor`);
-    expect(approve!.confirm!.text.text).toContain('routing-ml');
+      .find((e) => e.value === `/incident plan ${id} restart-predictor`);
+    expect(approve).toMatchObject({ text: { text: 'Approve restart-predictor…' } });
+    expect(approve!.confirm).toBeUndefined();
 
     const [answer] = h.fake.callsOf('response_url');
     expect(answer!.args).toMatchObject({ response_type: 'ephemeral' });

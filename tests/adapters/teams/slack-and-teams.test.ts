@@ -24,13 +24,20 @@ describe('Slack and Teams at once', () => {
     expect(incident!.openedBy).toBe('Kim DevOps');
 
     const teamsCard = b.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.conversationId === OPS_CHANNEL && c.body.attachments);
-    expect(JSON.stringify(teamsCard?.body.attachments?.[0]?.content)).toContain(`/incident approve ${id} restore-db-from-yesterday`);
-    const slackCard = b.slackApi.callsOf('chat.postMessage').find((c) => String(c.args.blocks ?? '').includes(`/incident approve ${id} restore-db-from-yesterday`));
+    // The cards' Approve buttons ask for the plan first; its answer carries the Approve bound to it.
+    expect(JSON.stringify(teamsCard?.body.attachments?.[0]?.content)).toContain(`"command":"/incident plan ${id} restore-db-from-yesterday"`);
+    const slackCard = b.slackApi.callsOf('chat.postMessage').find((c) => String(c.args.blocks ?? '').includes(`/incident plan ${id} restore-db-from-yesterday`));
     expect(slackCard).toBeDefined();
     const slackUpdatesBefore = b.slackApi.callsOf('chat.update').length;
     const teamsUpdatesBefore = b.connector.calls.filter((c) => c.method === 'PUT').length;
 
-    const click = b.activity().from(TEAMS_USERS.lee).inChannel(OPS_CHANNEL).submitting(`/incident approve ${id} restore-db-from-yesterday`, teamsCard!.answeredId).build();
+    const planClick = b.activity().from(TEAMS_USERS.lee).inChannel(OPS_CHANNEL).submitting(`/incident plan ${id} restore-db-from-yesterday`, teamsCard!.answeredId).build();
+    expect(await b.teamsPost(planClick)).toBe(200);
+    await b.settle();
+    const planReply = JSON.stringify(b.connector.calls.find((c) => c.activityId === planClick.id)!.body);
+    const approveCommand = new RegExp(`/incident approve ${id} restore-db-from-yesterday plan:[0-9a-f]{12}`).exec(planReply)![0];
+    expect(b.agent.requests.some((r) => r.action === 'restore_file')).toBe(false);
+    const click = b.activity().from(TEAMS_USERS.lee).inChannel(OPS_CHANNEL).submitting(approveCommand, teamsCard!.answeredId).build();
     expect(await b.teamsPost(click)).toBe(200);
     await b.settle();
 
@@ -38,11 +45,11 @@ describe('Slack and Teams at once', () => {
     expect(b.agent.requests.some((r) => r.action === 'restore_file')).toBe(true);
     const slackUpdates = b.slackApi.callsOf('chat.update').slice(slackUpdatesBefore);
     expect(slackUpdates.length).toBeGreaterThan(0);
-    expect(String(slackUpdates.at(-1)!.args.blocks)).not.toContain(`/incident approve ${id} restore-db-from-yesterday`);
+    expect(String(slackUpdates.at(-1)!.args.blocks)).not.toContain(`/incident plan ${id} restore-db-from-yesterday`);
     const teamsUpdates = b.connector.calls.filter((c) => c.method === 'PUT').slice(teamsUpdatesBefore);
     expect(teamsUpdates.length).toBeGreaterThan(0);
     expect(teamsUpdates.every((u) => u.activityId === teamsCard!.answeredId)).toBe(true);
-    expect(JSON.stringify(teamsUpdates.at(-1)!.body)).not.toContain(`/incident approve ${id} restore-db-from-yesterday`);
+    expect(JSON.stringify(teamsUpdates.at(-1)!.body)).not.toContain(`/incident plan ${id} restore-db-from-yesterday`);
     for (const card of b.connector.cards()) expect(adaptiveCardProblems(card)).toEqual([]);
   });
 });

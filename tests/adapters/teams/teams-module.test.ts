@@ -39,7 +39,7 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(cardText(card)).toContain(`${ID} · Type 2`);
     expect(cardText(card)).toContain('"type":"FactSet"');
-    expect(cardText(card)).toContain(`"command":"/incident approve ${ID} restore-db-from-yesterday"`);
+    expect(cardText(card)).toContain(`"command":"/incident plan ${ID} restore-db-from-yesterday"`);
   });
 
   it('posts the post-incident report under the card when the incident is closed', async () => {
@@ -88,7 +88,7 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     // The step ran, so the live card moved past it: its approve button is gone.
     const latest = cardText(updates.at(-1)!.body.attachments![0]!.content);
     expect(latest).toContain(`${ID} · Type 2`);
-    expect(latest).not.toContain(`/incident approve ${ID} restore-db-from-yesterday`);
+    expect(latest).not.toContain(`/incident plan ${ID} restore-db-from-yesterday`);
     const threaded = after.filter((c) => c.method === 'POST' && c.conversationId === `${OPS_CHANNEL};messageid=${cardId}`);
     expect(threaded.some((c) => String(c.body.text).includes('Lee Backend'))).toBe(true);
     // Only one card per incident, ever.
