@@ -15,7 +15,7 @@ import { packageRoot } from '../../src/config/package-root.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { percentile, type BenchRow, type BenchSuite } from '../bench-suite.js';
 
-const ROUND_TRIPS = 300;
+const ROUND_TRIPS = 1_000;
 const STATUS_COMMANDS = 300;
 const CONCURRENCY = 24;
 const TOKEN = 'bench-replicas-token';
@@ -43,7 +43,7 @@ async function dropSchema(schema: string): Promise<void> {
 }
 
 /** Agent round trip through the replica holding the link vs one that does not (the request travels as a row, NOTIFY both ways). */
-async function roundTrips(dir: string, schema: string): Promise<BenchRow[]> {
+export async function roundTrips(dir: string, schema: string): Promise<BenchRow[]> {
   const log = pino({ level: 'silent' });
   mkdirSync(join(dir, 'logs'), { recursive: true });
   writeFileSync(join(dir, 'logs/backend.log'), Array.from({ length: 200 }, (_, i) => `INFO request ${i}`).join('\n') + '\n');

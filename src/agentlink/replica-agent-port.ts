@@ -68,6 +68,8 @@ export class ReplicaAgentPort implements AgentPort {
   private readonly orphanListeners: OrphanResultListener[] = [];
   /** Requests this replica is asking the agent about now (a sweep meanwhile does not ask again). */
   private readonly requerying = new Set<string>();
+  /** Requests answered through their notification whose rows are not marked read yet (the next poll does, in one statement). */
+  private readonly unread = new Set<string>();
   private listener?: ClusterListener;
   private listening = false;
   private tickTimer?: NodeJS.Timeout;
@@ -212,7 +214,7 @@ export class ReplicaAgentPort implements AgentPort {
     if (!holder?.online || !holder.replica || holder.replica === this.replicaId) throw new AgentOfflineError(request.host);
     const answer = this.wait(request);
     try {
-      await this.cluster.insertRequest({ requestId: request.requestId, host: request.host, origin: this.replicaId, holder: holder.replica, state: 'queued', request: JSON.stringify(request) }, { k: 'req', to: holder.replica });
+      await this.cluster.insertRequest({ requestId: request.requestId, host: request.host, origin: this.replicaId, holder: holder.replica, state: 'queued', request: JSON.stringify(request) }, { k: 'req', to: holder.replica, id: request.requestId });
     } catch (err) {
       this.waiting.delete(request.requestId);
       throw err;
@@ -245,13 +247,34 @@ export class ReplicaAgentPort implements AgentPort {
 
   private onNotice(notice: ClusterNotice): void {
     if (notice.k === 'agents') this.track(this.refresh());
-    else if (notice.k === 'req' && notice.to === this.replicaId) this.claim();
-    else if (notice.k === 'res' && notice.to === this.replicaId && notice.id && this.waiting.has(notice.id)) this.track(this.collect([notice.id]));
+    else if (notice.k === 'req' && notice.to === this.replicaId) {
+      // the request it names is claimed at once, beside any claim loop running now (the queued → sent update makes it once)
+      if (notice.id) this.track(this.claimNamed(notice.id));
+      else this.claim();
+    }
+    else if (notice.k === 'res' && notice.to === this.replicaId && notice.id && this.waiting.has(notice.id)) {
+      // answered from the notification: the row is marked read with the next poll, off the caller's path
+      // (if this replica dies first, a survivor hands it to onOrphanResult, which records a run once)
+      if (notice.r !== undefined && this.settleWaiting(notice.id, notice.r as StoredResult)) this.unread.add(notice.id);
+      else this.track(this.collect([notice.id]));
+    }
+  }
+
+  /** Ends the wait of a request this replica asked for with its stored result; false when nobody waits for it (any more). */
+  private settleWaiting(requestId: string, stored: StoredResult): boolean {
+    const w = this.waiting.get(requestId);
+    if (!w) return false;
+    this.waiting.delete(requestId);
+    if ('offline' in stored) w.reject(new AgentOfflineError(w.request.host));
+    else w.resolve(stored);
+    return true;
   }
 
   private wake(): void {
     this.claim();
-    if (this.waiting.size) this.track(this.collect([...this.waiting.keys()]));
+    const ids = [...this.waiting.keys(), ...this.unread];
+    this.unread.clear();
+    if (ids.length) this.track(this.collect(ids));
   }
 
   private tick(): void {
@@ -310,6 +333,12 @@ export class ReplicaAgentPort implements AgentPort {
     );
   }
 
+  private async claimNamed(requestId: string): Promise<void> {
+    if (this.stopping) return;
+    const row = await this.cluster.claimOne(this.replicaId, requestId);
+    if (row) await this.send(row);
+  }
+
   /** Sends a claimed request over this replica's link and writes the answer into its row. */
   private async send(row: AgentRequestRow): Promise<void> {
     const request = JSON.parse(row.request) as ActionRequest;
@@ -323,7 +352,7 @@ export class ReplicaAgentPort implements AgentPort {
       await this.refresh();
       const now = this.holdings.get(row.host);
       if (now?.online && now.replica && now.replica !== this.replicaId && (await this.cluster.reroute(row.requestId, this.replicaId, now.replica))) {
-        await this.cluster.notify({ k: 'req', to: now.replica });
+        await this.cluster.notify({ k: 'req', to: now.replica, id: row.requestId });
         return;
       }
       result = { offline: true };
@@ -341,12 +370,7 @@ export class ReplicaAgentPort implements AgentPort {
   /** Reads the rows of requests this replica waits on; answered ones resolve, overdue ones end. */
   private async collect(ids: string[]): Promise<void> {
     for (const row of await this.cluster.takeResults(ids)) {
-      const w = this.waiting.get(row.requestId);
-      if (!w || !row.result) continue;
-      this.waiting.delete(row.requestId);
-      const stored = JSON.parse(row.result) as StoredResult;
-      if ('offline' in stored) w.reject(new AgentOfflineError(w.request.host));
-      else w.resolve(stored);
+      if (row.result) this.settleWaiting(row.requestId, JSON.parse(row.result) as StoredResult);
     }
     const now = Date.now();
     const overdue = ids.filter((id) => (this.waiting.get(id)?.deadline ?? Infinity) < now);

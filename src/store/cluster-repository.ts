@@ -58,7 +58,12 @@ export interface ClusterNotice {
   k: 'req' | 'res' | 'agents';
   to?: string;
   id?: string;
+  /** On `res`: the result as written in the row, when it is small enough to ride along (the waiting replica need not read the row first). */
+  r?: unknown;
 }
+
+/** A result at most this long (bytes) rides in its `res` notification; PostgreSQL takes payloads under 8,000 bytes. */
+export const INLINE_RESULT_MAX_BYTES = 7_000;
 
 /** A live LISTEN connection; `close()` ends it. */
 export interface ClusterListener {
@@ -251,10 +256,24 @@ export class ClusterRepository {
     return rows.map(toRequest);
   }
 
+  /** Claims one request queued for `holder` by its id (its notification named it); undefined when it is not queued for it any more. */
+  async claimOne(holder: string, requestId: string): Promise<AgentRequestRow | undefined> {
+    const row = await this.db
+      .updateTable('agent_requests')
+      .set({ state: 'sent', updated_at: DB_NOW })
+      .where('request_id', '=', requestId)
+      .where('holder', '=', holder)
+      .where('state', '=', 'queued')
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRequest(row) : undefined;
+  }
+
   /**
    * Records the result of a request `holder` sent; false when the row is no longer this holder's to
-   * answer. With `notifyOrigin` the asking replica is woken in the same statement; `delivered` when
-   * the holder asked for it itself and reads the answer at once.
+   * answer. With `notifyOrigin` the asking replica is woken in the same statement, with the result in
+   * the notification when it is small (INLINE_RESULT_MAX_BYTES); `delivered` when the holder asked for
+   * it itself and reads the answer at once.
    */
   async complete(requestId: string, holder: string, result: string, notifyOrigin = false, state: 'done' | 'delivered' = 'done'): Promise<boolean> {
     const update = this.db
@@ -267,7 +286,9 @@ export class ClusterRepository {
     const rows = await this.db
       .with('upd', () => update.returning(['request_id', 'origin']))
       .selectFrom('upd')
-      .select(sql<string>`pg_notify(${this.channel}, json_build_object('k', 'res', 'to', upd.origin, 'id', upd.request_id)::text)`.as('n'))
+      .select(
+        sql<string>`pg_notify(${this.channel}, case when octet_length(${result}::text) <= ${INLINE_RESULT_MAX_BYTES} then json_build_object('k', 'res', 'to', upd.origin, 'id', upd.request_id, 'r', ${result}::json)::text else json_build_object('k', 'res', 'to', upd.origin, 'id', upd.request_id)::text end)`.as('n'),
+      )
       .execute();
     return rows.length > 0;
   }

@@ -138,8 +138,24 @@ describeOnPostgres('agent requests routed between replicas on one PostgreSQL dat
     expect(agent.runs().sort()).toEqual(['req-b', 'req-c']);
     // the holder's own request goes over its link directly, with a row as its ledger
     expect((await a.port.run(request('req-a'))).status).toBe('ok');
+    // an answer rides in its notification; the asking replica marks the row read just after
+    await until('every row read', async () => (await a.store.cluster.requests(['req-a', 'req-b', 'req-c'])).every((r) => r.state === 'delivered'));
     const rows = await a.store.cluster.requests(['req-a', 'req-b', 'req-c']);
     expect(rows.map((r) => `${r.requestId}:${r.origin}->${r.holder}:${r.state}`).sort()).toEqual(['req-a:r-a->r-a:delivered', 'req-b:r-b->r-a:delivered', 'req-c:r-c->r-a:delivered']);
+  });
+
+  it('a small answer rides in its notification and a large one is read from the row; each reaches the asking replica whole, once', async () => {
+    const [a, b] = [await replica('r-a'), await replica('r-b')];
+    const agent = new ScriptedAgent();
+    const big = 'x'.repeat(20_000);
+    agent.autoAnswer = (req) => ({ status: 'ok', summary: req.requestId, output: req.requestId === 'req-big' ? big : 'small "quoted" \\ output' });
+    agent.connect(a.hub);
+    await until('b to see the agent', async () => (await b.port.refresh(), b.port.presence('routing-ml').online));
+    const [small, large] = await Promise.all([b.port.run(request('req-small')), b.port.run(request('req-big'))]);
+    expect(small).toEqual({ status: 'ok', summary: 'req-small', output: 'small "quoted" \\ output' });
+    expect(large).toEqual({ status: 'ok', summary: 'req-big', output: big });
+    await until('both rows read', async () => (await b.store.cluster.requests(['req-small', 'req-big'])).every((r) => r.state === 'delivered'));
+    expect(agent.runs().sort()).toEqual(['req-big', 'req-small']);
   });
 
   it('answers "offline" without sending anything when no replica holds the agent', async () => {
@@ -176,6 +192,7 @@ describeOnPostgres('agent requests routed between replicas on one PostgreSQL dat
 
     expect(await answer).toEqual({ status: 'ok', summary: 'restarted', output: '' });
     expect(agent.runs()).toEqual(['req-step']);
+    await until('c to mark the row read', async () => (await b.store.cluster.requests(['req-step']))[0]?.state === 'delivered');
     const [row] = await b.store.cluster.requests(['req-step']);
     expect(row).toMatchObject({ origin: 'r-c', holder: 'r-b', state: 'delivered' });
     await until('c to see the agent on b', async () => (await c.port.refresh(), c.port.presence('routing-ml').replica === 'r-b'));
