@@ -21,6 +21,11 @@ export const DrillFaultRecord = z.object({
   aside: z.string().optional(),
   /** The damaged copy's sha256 (file) or digest of its files (directory), to tell whether it is still in place. */
   damagedDigest: z.string().optional(),
+  /**
+   * `corrupt_dir` of a restorable dir: its restore manifest before the drill (null: none), put back on
+   * undo, so a restore during the drill does not leave the next diagnostics checking against the drill's version.
+   */
+  manifestBefore: z.string().nullable().optional(),
   /** Stopped processes and containers. */
   pids: z.array(z.number()).optional(),
   containers: z.array(z.string()).optional(),

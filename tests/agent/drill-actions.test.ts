@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { DrillFaultLedger } from '../../src/agent/drill-fault-ledger.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
@@ -89,6 +89,45 @@ describe('drill faults on the agent', () => {
     expect(u.summary).toContain('models: the pre-drill directory put back');
     expect(u.summary).toContain("the drill's recovered copy is kept at");
     expect(readFileSync(host.path('models/latest/model.pkl'), 'latin1')).toContain('real model');
+  });
+
+  // Found by the Type 5 drill on real parts (tests/e2e/drills.test.ts): the restore during the drill
+  // recorded its version in the restore manifest, undo put the pre-drill latest/ back, and the next
+  // checksum diagnostic failed against the drill's version.
+  it('corrupt_dir: undo puts the restore manifest back as it was before the drill (none, or an earlier restore’s), so latest/ verifies again', async () => {
+    host = anAgentConfig().with({ drill: { faults: FAULTS } });
+    const pickle = (text: string) => Buffer.concat([Buffer.from([0x80, 4]), Buffer.from(text)]);
+    for (const [rel, text] of [['models/v20250901/model.pkl', 'old model'], ['models/v20251101/model.pkl', 'new model'], ['models/latest/model.pkl', 'old model']] as const) {
+      host.file(rel, '');
+      writeFileSync(host.path(rel), pickle(text));
+    }
+    const { utimesSync } = await import('node:fs');
+    utimesSync(host.path('models/v20250901'), 1_700_000_000, 1_700_000_000);
+    expect((await run('version_dir_verify', { dir: 'models' })).summary).toContain('models: latest/ matches v20250901');
+    const manifest = host.path('state/manifests/models.json');
+
+    // no manifest before the drill: the one the drill's restore wrote is removed
+    await run('drill_fault', { fault: 'corrupt_dir', target: 'models' });
+    expect((await run('restore_dir', { dir: 'models', from: 'previous' }, { approvalId: 'apr-2' })).summary).toContain('v20251101 restored');
+    expect(existsSync(manifest)).toBe(true);
+    const u = await undo();
+    expect(u.summary).toContain('the restore manifest the drill wrote removed');
+    expect(existsSync(manifest)).toBe(false);
+    expect(await run('version_dir_verify', { dir: 'models' })).toMatchObject({ status: 'ok', summary: expect.stringContaining('latest/ matches v20250901') });
+
+    // a manifest from an earlier real restore: the drill's restore overwrites it, undo puts it back byte for byte.
+    // This second drill ends within the same second as the first: its recovered copy gets its own name
+    // (the time alone collided, and the rename of latest/ onto the first drill's copy failed the undo).
+    expect(readdirSync(host.path('models')).filter((n) => n.startsWith('latest.drill-recovered-'))).toHaveLength(1);
+    await run('restore_dir', { dir: 'models', from: 'v20250901' }, { approvalId: 'apr-3' });
+    const before = readFileSync(manifest, 'utf8');
+    await run('drill_fault', { fault: 'corrupt_dir', target: 'models' }, { incidentId: 'INC-20261124-002' });
+    await run('restore_dir', { dir: 'models', from: 'v20251101' }, { approvalId: 'apr-4', incidentId: 'INC-20261124-002' });
+    expect(readFileSync(manifest, 'utf8')).not.toBe(before);
+    expect((await undo({ incidentId: 'INC-20261124-002', approvalId: 'drill-end-INC-20261124-002' })).summary).toContain('its restore manifest put back as before the drill');
+    expect(readFileSync(manifest, 'utf8')).toBe(before);
+    expect(readdirSync(host.path('models')).filter((n) => n.startsWith('latest.drill-recovered-'))).toHaveLength(2);
+    expect(await run('version_dir_verify', { dir: 'models' })).toMatchObject({ status: 'ok', summary: expect.stringContaining('latest/ matches v20250901 (restored') });
   });
 
   it('stop_process stops a real process; drill_undo starts it again with its restart recipe', async () => {

@@ -58,7 +58,10 @@ let dir: string;
 let backendPort: number;
 let predictorPort: number;
 let drbot: RunningDrbot;
+let drbotEnv: NodeJS.ProcessEnv;
 let agent: AgentProcess;
+let agentConfigPath: string;
+const startAgent = () => new AgentProcess(['--config', agentConfigPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
 let fake: FakeSlackApi;
 let smtp: LocalSmtpServer;
 let webhook: WebhookReceiver;
@@ -146,10 +149,14 @@ async function endDrill(id: string): Promise<{ report: string; undone: string }>
   return { report, undone };
 }
 
-/** Nobody outside the drill was paged on any channel, every page was a [DRILL] page, and the users heard nothing. */
+/** Nobody outside the drill was paged on any channel, nobody twice for one rung, every page was a [DRILL] page, and the users heard nothing. */
 function expectOnlyParticipantsPaged(): void {
   const dms = fake.callsOf('chat.postMessage').filter((c) => /^U/.test(String(c.args.channel)));
   expect(dms.length).toBeGreaterThan(0);
+  const once = (keys: string[]) => expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  once(dms.map((dm) => `${String(dm.args.channel)} ${String(dm.args.text).split('\n')[0]}`));
+  once(smtp.received.map((m) => `${m.to.join(',')} ${m.subject}`));
+  once(webhook.received.map((h) => `${(h.body.contact as { name: string }).name} ${(h.body.incident as { id: string }).id} ${String(h.body.level)}`));
   for (const dm of dms) {
     expect(PARTICIPANTS.map((p) => p.slack)).toContain(dm.args.channel);
     expect(String(dm.args.text)).toMatch(/^\[DRILL\] /);
@@ -165,6 +172,10 @@ function expectOnlyParticipantsPaged(): void {
     expect(PARTICIPANTS.map((p) => p.name)).toContain((hook.body.contact as { name: string }).name);
     expect(String(hook.body.subject)).toMatch(/^\[DRILL\] /);
   }
+  const channels = fake.callsOf('conversations.create').map((c) => String(c.args.name));
+  expect(channels.length).toBeGreaterThan(0);
+  for (const name of channels) expect(name).toMatch(/^drill-\d{8}-type\d-/);
+  expect(fake.callsOf('conversations.invite').length).toBeGreaterThan(0);
   for (const invite of fake.callsOf('conversations.invite')) {
     for (const user of String(invite.args.users).split(',')) expect(PARTICIPANTS.map((p) => p.slack)).toContain(user);
   }
@@ -181,13 +192,18 @@ beforeAll(async () => {
   [fake, smtp, webhook] = await Promise.all([new FakeSlackApi().start(), startLocalSmtpServer(), startWebhookReceiver()]);
 
   // the host: the Access file with a backup from yesterday, model versions, logs, a share
-  for (const d of ['db', 'backup', 'models/v20250901', 'models/latest', 'mounted-models', 'share/routing', 'logs', 'agent-state']) mkdirSync(path(d), { recursive: true });
+  for (const d of ['db', 'backup', 'models/v20250901', 'models/v20251101', 'models/latest', 'mounted-models', 'share/routing', 'logs', 'agent-state']) mkdirSync(path(d), { recursive: true });
   writeFileSync(path('db/routing.accdb'), ACE('today'));
   writeFileSync(path('backup/routing_db_yesterday.accdb'), ACE('yesterday'));
   const yesterday = (Date.now() - 26 * HOUR) / 1000;
   utimesSync(path('backup/routing_db_yesterday.accdb'), yesterday, yesterday);
+  // two archived versions; latest/ holds the older one (rolled back to it once), so "previous" is v20251101
   writeFileSync(path('models/v20250901/model.pkl'), PICKLE('v20250901'));
-  writeFileSync(path('models/latest/model.pkl'), PICKLE('latest'));
+  writeFileSync(path('models/v20251101/model.pkl'), PICKLE('v20251101'));
+  writeFileSync(path('models/latest/model.pkl'), PICKLE('v20250901'));
+  const [older, newer] = [(Date.now() - 90 * 24 * HOUR) / 1000, (Date.now() - 28 * 24 * HOUR) / 1000];
+  utimesSync(path('models/v20250901'), older, older);
+  utimesSync(path('models/v20251101'), newer, newer);
   writeFileSync(path('logs/backend.log'), '');
   // the backend is healthy when its Access file and model are good and the predictor container answers
   const appEnv = { DRBOT_E2E_ACCESS_DB: path('db/routing.accdb'), DRBOT_E2E_MODEL: path('models/latest/model.pkl'), DRBOT_E2E_PREDICTOR_URL: `http://127.0.0.1:${predictorPort}/index.html` };
@@ -205,7 +221,8 @@ beforeAll(async () => {
       contacts: contactsPath,
       dataDir: join(dir, 'data'),
       reportsDir,
-      port: 0,
+      // a fixed port, so the agent finds drbot again after the restart in the Type 5 drill
+      port: await freePort(),
       listenHost: '127.0.0.1',
       embeddedAgent: { enabled: false },
       agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }],
@@ -225,6 +242,7 @@ beforeAll(async () => {
     DRBOT_WEBHOOK_URL: webhook.url,
     DRBOT_WEBHOOK_SECRET: 'drill-webhook-secret',
   } as NodeJS.ProcessEnv;
+  drbotEnv = env;
   drbot = await startDrbot({ env, console: false, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
 
   const agentConfig = join(dir, 'config/agent.yaml');
@@ -258,7 +276,8 @@ beforeAll(async () => {
       drill: { faults: { stop_process: ['uvicorn'], stop_container: ['predictor'], corrupt_file: ['access_db'], corrupt_dir: ['models'] } },
     }),
   );
-  agent = new AgentProcess(['--config', agentConfig], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
+  agentConfigPath = agentConfig;
+  agent = startAgent();
   await agent.waitForLog('connected to drbot', 1, 60_000);
   await until('drbot to see the agent', () => drbot.app.runtime.agents.presence('routing-ml').online);
 
@@ -345,6 +364,18 @@ describe('DR drills on real parts', () => {
     expect(readFileSync(path('db/routing.accdb')).includes('Standard ACE DB')).toBe(false);
     expect(await health()).toBe(503);
 
+    // the notice is rehearsed, never sent (the users' channel and list are checked below)
+    await slash(`notify ${id} outage`);
+    await until('the rehearsed notice', async () => (await ticked(id)).includes('user-notice'));
+
+    // kill -9 of the agent with the fault in place: the new agent process still knows what to undo
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    await until('drbot to see the agent gone', () => !drbot.app.runtime.agents.presence('routing-ml').online);
+    agent = startAgent();
+    await agent.waitForLog('connected to drbot', 1, 60_000);
+    await until('drbot to see the agent back', () => drbot.app.runtime.agents.presence('routing-ml').online);
+
     const restore = await approve(id, 'restore-db-from-yesterday');
     expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining(`access_db restored from ${path('backup/routing_db_yesterday.accdb')}`) });
     expect(readFileSync(path('db/routing.accdb'))).toEqual(ACE('yesterday'));
@@ -371,16 +402,27 @@ describe('DR drills on real parts', () => {
     expect(fault).toMatchObject({ status: 'ok', summary: expect.stringContaining(`[DRILL] fault injected: ${path('models/latest')} damaged`) });
     expect(await health()).toBe(503);
 
+    // drbot restarts mid-drill: the drill, its speed and its timers come back from the store, the agent reconnects
+    await drbot.stop(10_000);
+    drbot = await startDrbot({ env: drbotEnv, console: false, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    await until('the agent to reconnect to the restarted drbot', () => drbot.app.runtime.agents.presence('routing-ml').online);
+    expect(await store().incidents.get(id)).toMatchObject({ status: 'open', drill: true, drillPlan: { speed: 3600 } });
+
     const restore = await approve(id, 'restore-previous-model');
-    expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining('models: v20250901 restored into latest/') });
-    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('v20250901'));
+    expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining('models: v20251101 restored into latest/') });
+    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('v20251101'));
     await until('the health check to pass', async () => (await ticked(id)).includes('health-check-passed'));
     expect(await health()).toBe(200);
 
     await ladderClimbed(id);
+    // the RTO limit (8 h) at ×3600 comes 8 s after the start, after the restart: it pages a participant standing in for the CTO
+    await until('the RTO limit alarm', async () => (await store().incidents.timeline(id)).some((e) => e.kind === 'page' && e.data?.level === 101));
     const { report, undone } = await endDrill(id);
     expect(undone).toMatch(/models: the pre-drill directory put back at .*models\/latest \(the drill's recovered copy is kept at /);
-    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('latest'));
+    expect(readFileSync(path('models/latest/model.pkl'))).toEqual(PICKLE('v20250901'));
+    // the drill leaves no trace the next diagnostics would trip on: latest/ verifies as the version it was before
+    const verify = await drbot.app.runtime.agents.run({ requestId: `req-verify-${process.pid}`, host: 'routing-ml', action: 'version_dir_verify', params: { dir: 'models' }, timeoutMs: 30_000 });
+    expect(verify).toMatchObject({ status: 'ok', summary: expect.stringContaining('models: latest/ matches v20250901') });
     expect(report).toMatch(/\| restore-previous-model \| .* \| ✅ ok \| Kim DevOps \|/);
     expect(report).not.toMatch(/\| health check passed \| never/);
     expect(await health()).toBe(200);

@@ -7,6 +7,7 @@ import { refuseSymlink } from '../confined-path.js';
 import { DRILL_FAULT_KINDS, DrillFaultLedger, type DrillFaultKind, type DrillFaultRecord } from '../drill-fault-ledger.js';
 import { listProcesses, matchProcesses } from '../proc-table.js';
 import { allowedService, composeContainers } from './container-actions.js';
+import { putRestoreManifestText, restoreManifestText } from './integrity-actions.js';
 import { processRestart, terminate } from './process-actions.js';
 
 /** Refuses unless this request is for a drill incident and this host lists the fault in `drill.faults`. */
@@ -27,8 +28,13 @@ function targetName(ctx: ActionContext, fault: DrillFaultKind, target: string): 
   return listed.find((n) => n === target) ?? listed.find((n) => n.replace(/_/g, '-') === target) ?? target;
 }
 
-function stamp(ctx: ActionContext): string {
-  return new Date(ctx.tools.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+/**
+ * A name part for what a fault moves aside: the time and the end of the fault's request id. The time
+ * alone (to the second) made two drills ending in the same second pick the same `.drill-recovered-`
+ * name: the directory rename failed and the undo with it (a file's would have been overwritten).
+ */
+function stamp(ctx: ActionContext, id: string): string {
+  return `${new Date(ctx.tools.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${id.replace(/[^A-Za-z0-9]/g, '').slice(-8)}`;
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -99,7 +105,8 @@ async function inject(ctx: ActionContext, ledger: DrillFaultLedger, record: Dril
   const live = fault === 'corrupt_file' ? allowed(ctx.config.files, target, 'file') : liveDir(ctx, target);
   await refuseSymlink(live, `the ${fault === 'corrupt_file' ? 'file' : 'directory'}`);
   if (!(await exists(live))) return { status: 'fail', summary: `[DRILL] ${target}: ${live} does not exist, nothing to corrupt` };
-  const aside = `${live}.drill-${stamp(ctx)}`;
+  const aside = `${live}.drill-${stamp(ctx, record.id)}`;
+  if (fault === 'corrupt_dir' && ctx.config.restoreDirs[target]) record = { ...record, manifestBefore: await restoreManifestText(ctx, target) };
   ledger.put({ ...record, live, aside });
   ctx.changing(`[DRILL] ${target}: cut short while moving ${live} aside to ${aside}: check which of the two holds the real data`);
   await rename(live, aside);
@@ -166,13 +173,24 @@ async function undo(ctx: ActionContext, f: DrillFaultRecord): Promise<string> {
   if (current === f.damagedDigest || current === undefined) {
     if (current !== undefined) await rm(live, { recursive: true, force: true });
     await rename(aside, live);
-    return `${f.target}: the damaged ${isFile ? 'file' : 'directory'} removed, the real one put back at ${live}`;
+    return `${f.target}: the damaged ${isFile ? 'file' : 'directory'} removed, the real one put back at ${live}${await manifestBack(ctx, f)}`;
   }
   // Recovered during the drill (a restore replaced the damaged copy): the pre-drill data goes back, the recovered copy is kept.
-  const recovered = `${live}.drill-recovered-${stamp(ctx)}`;
+  const recovered = `${live}.drill-recovered-${stamp(ctx, f.id)}`;
   await rename(live, recovered);
   await rename(aside, live);
-  return `${f.target}: the pre-drill ${isFile ? 'file' : 'directory'} put back at ${live} (the drill's recovered copy is kept at ${recovered})`;
+  return `${f.target}: the pre-drill ${isFile ? 'file' : 'directory'} put back at ${live} (the drill's recovered copy is kept at ${recovered})${await manifestBack(ctx, f)}`;
+}
+
+/**
+ * With the pre-drill directory back, its restore manifest goes back too: a restore during the drill
+ * recorded the drill's version, and the next checksum diagnostic would fail against it. Says so when it changed.
+ */
+async function manifestBack(ctx: ActionContext, f: DrillFaultRecord): Promise<string> {
+  if (f.fault !== 'corrupt_dir' || f.manifestBefore === undefined) return '';
+  if ((await restoreManifestText(ctx, f.target)) === f.manifestBefore) return '';
+  await putRestoreManifestText(ctx, f.target, f.manifestBefore);
+  return f.manifestBefore === null ? '; the restore manifest the drill wrote removed' : '; its restore manifest put back as before the drill';
 }
 
 /** `drill_undo`: undoes every fault of this drill still recorded as not undone, and says what it restored. */

@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat, writeFile, mkdir } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { z } from 'zod';
 import { ActionRefused, allowed, defineAction, type ActionContext } from '../agent-action.js';
@@ -80,6 +80,29 @@ export async function recordRestoreManifest(ctx: Pick<ActionContext, 'config'>, 
   await mkdir(join(ctx.config.stateDir, 'manifests'), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+/** The restore manifest of a dir as it is on disk (null when there is none), so a drill can put it back as it found it. */
+export async function restoreManifestText(ctx: Pick<ActionContext, 'config'>, dir: string): Promise<string | null> {
+  try {
+    return await readFile(manifestPath(ctx, dir), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Puts a dir's restore manifest back to `text` (written atomically), or removes it when `text` is null. */
+export async function putRestoreManifestText(ctx: Pick<ActionContext, 'config'>, dir: string, text: string | null): Promise<void> {
+  const path = manifestPath(ctx, dir);
+  if (text === null) {
+    await rm(path, { force: true });
+    return;
+  }
+  await mkdir(join(ctx.config.stateDir, 'manifests'), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode: 0o600 });
   await rename(tmp, path);
 }
 
