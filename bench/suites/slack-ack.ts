@@ -31,7 +31,7 @@ interface LoadResult {
 /** Signed `/incident status` slash commands at concurrency 50 into drbot's Slack endpoint and into a bare Bolt app that only acks. */
 export const slackAck: BenchSuite = {
   name: 'slack-ack',
-  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY} from a worker thread, loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
+  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY} from a worker thread (node:http, kept-alive connections), loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
   async run(): Promise<BenchRow[]> {
     const fake = await new SlackFakeApi().start();
     const bare = await startBareBolt(fake.url);
