@@ -88,6 +88,8 @@ export interface AgentClientOptions {
   onLink?: (up: boolean, reason?: string) => void;
   /** The watchdog's state, sent in hello and every heartbeat. */
   watchdog?: () => WatchdogReport;
+  /** How the service runs on this host (agent.yaml `deployment`), said in hello. */
+  deployment?: 'docker' | 'local' | 'both';
 }
 
 /**
@@ -170,7 +172,7 @@ export class AgentClient {
         else this.options.log?.warn({ code, reason: reason || undefined, retryInMs: delay }, 'link to drbot closed; reconnecting');
       }
     });
-    this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions, watchdog: this.options.watchdog?.() });
+    this.send(socket, { type: 'hello', host: this.options.host, version: this.options.version, actions: this.options.actions, watchdog: this.options.watchdog?.(), ...(this.options.deployment ? { deployment: this.options.deployment } : {}) });
   }
 
   /** Arms the next attempt and returns its delay. The timer is deliberately not unref'd: it is what keeps a waiting agent process alive. */
@@ -203,7 +205,7 @@ export class AgentClient {
           socket.close(1001, 'heartbeat timeout');
           return;
         }
-        this.send(socket, { type: 'heartbeat', watchdog: this.options.watchdog?.() });
+        this.send(socket, { type: 'heartbeat', watchdog: this.options.watchdog?.(), ...(this.options.deployment ? { deployment: this.options.deployment } : {}) });
       }, every);
       this.heartbeat.unref?.();
       this.options.log?.info({ host: this.options.host }, 'connected to drbot');

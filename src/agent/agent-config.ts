@@ -65,6 +65,12 @@ export const AgentConfigFile = z
         return { ...d, url: urls[0]!, urls };
       })
       .optional(),
+    /**
+     * How the service runs on this host: in containers (`docker`), as local processes (`local`), or
+     * either (`both`). drbot's card shows the restart steps that fit and keeps the others under
+     * "other steps"; left out, every step is shown as fitting.
+     */
+    deployment: z.enum(['docker', 'local', 'both']).optional(),
     /** Where the executed-request ledger lives. */
     stateDir: Path,
     /** Process names for `process_running`: a name and what its argv must contain. */

@@ -53,6 +53,7 @@ export function startAgent(
     backoffMs: options.backoffMs,
     onLink: watchdog ? (up, reason) => (up ? watchdog.linkUp() : watchdog.linkDown(reason ?? 'unreachable')) : undefined,
     watchdog: watchdog ? () => watchdog.report() : undefined,
+    ...(config.deployment ? { deployment: config.deployment } : {}),
   });
   watchdog?.start();
   client.start();

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { AgentRepository } from '../store/agent-repository.js';
 import { AgentOfflineError, type ActionRequest, type ActionResult, type AgentPort, type AgentPresence, type AgentRefusal } from './agent-port.js';
-import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type LinkSocket, type WatchdogReport, type WireResult } from './agent-protocol.js';
+import { AGENT_ID_HEADER, AGENT_PATH, MAX_MESSAGE_CHARS, MalformedMessage, parseAgentMessage, type AgentMessage, type HubMessage, type Deployment, type LinkSocket, type WatchdogReport, type WireResult } from './agent-protocol.js';
 import { WsLinkSocket } from './ws-link-socket.js';
 import { refuseUpgrade, routeUpgrade } from '../http/route-upgrade.js';
 
@@ -21,6 +21,8 @@ interface Connection {
   lastSeenAt: number;
   /** What the agent last said about its watchdog (hello, heartbeats). */
   watchdog?: WatchdogReport;
+  /** How the service runs on the host (hello). */
+  deployment?: Deployment;
   remote?: string;
 }
 
@@ -58,7 +60,7 @@ export class AgentHub implements AgentPort {
   private readonly tokens = new Map<string, Buffer>();
   private readonly hostsOf = new Map<string, ReadonlySet<string>>();
   private readonly refused = new Map<string, AgentRefusal>();
-  private readonly known = new Map<string, { host: string; lastSeenAt?: number; watchdog?: WatchdogReport }>();
+  private readonly known = new Map<string, { host: string; lastSeenAt?: number; watchdog?: WatchdogReport; deployment?: Deployment }>();
   private readonly byHost = new Map<string, Connection>();
   private readonly pending = new Map<string, Pending>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_CHARS });
@@ -236,7 +238,7 @@ export class AgentHub implements AgentPort {
           socket.close(1008, refusal.slice(0, 120));
           return;
         }
-        conn = this.register(id, msg.host, socket, remote, msg.watchdog);
+        conn = this.register(id, msg.host, socket, remote, msg.watchdog, msg.deployment);
         return;
       }
       conn.lastSeenAt = this.now();
@@ -246,8 +248,8 @@ export class AgentHub implements AgentPort {
       clearTimeout(helloTimer);
       if (!conn || this.byHost.get(conn.host) !== conn) return;
       this.byHost.delete(conn.host);
-      this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt, watchdog: conn.watchdog });
-      this.persist(conn.id, conn.host, false, conn.lastSeenAt);
+      this.known.set(conn.id, { host: conn.host, lastSeenAt: conn.lastSeenAt, watchdog: conn.watchdog, deployment: conn.deployment });
+      this.persist(conn.id, conn.host, false, conn.lastSeenAt, conn.deployment);
       if (this.shuttingDown) this.options.log.info({ agentId: conn.id, host: conn.host }, 'agent disconnected while drbot stops');
       else this.options.log.warn({ agentId: conn.id, host: conn.host }, 'agent disconnected');
       for (const p of this.pending.values()) if (p.socket === conn.socket) p.socket = undefined;
@@ -257,10 +259,11 @@ export class AgentHub implements AgentPort {
 
   presence(host: string): AgentPresence {
     const conn = this.byHost.get(host);
-    if (conn) return { host, online: true, lastSeenAt: conn.lastSeenAt, ...(conn.watchdog ? { watchdog: conn.watchdog } : {}) };
+    if (conn) return { host, online: true, lastSeenAt: conn.lastSeenAt, ...(conn.watchdog ? { watchdog: conn.watchdog } : {}), ...(conn.deployment ? { deployment: conn.deployment } : {}) };
     const seen = [...this.known.values()].filter((k) => k.host === host && k.lastSeenAt !== undefined).sort((a, b) => b.lastSeenAt! - a.lastSeenAt!);
     const watchdog = seen[0]?.watchdog;
-    return { host, online: false, lastSeenAt: seen[0]?.lastSeenAt, ...(watchdog ? { watchdog } : {}) };
+    const deployment = seen[0]?.deployment;
+    return { host, online: false, lastSeenAt: seen[0]?.lastSeenAt, ...(watchdog ? { watchdog } : {}), ...(deployment ? { deployment } : {}) };
   }
 
   list(): AgentPresence[] {
@@ -298,7 +301,7 @@ export class AgentHub implements AgentPort {
     const conns = [...this.byHost.values()];
     this.byHost.clear();
     for (const conn of conns) conn.socket.close(1001, 'drbot stopping');
-    await Promise.all(conns.map((c) => this.options.repository?.save({ id: c.id, host: c.host, connected: false, lastSeenAt: c.lastSeenAt }).catch(() => undefined)));
+    await Promise.all(conns.map((c) => this.options.repository?.save({ id: c.id, host: c.host, connected: false, lastSeenAt: c.lastSeenAt, deployment: c.deployment }).catch(() => undefined)));
     for (const id of [...this.pending.keys()]) this.settle(id, { status: 'unknown', summary: `drbot stopped while request ${id} was in flight; outcome unknown`, output: '' });
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -327,7 +330,7 @@ export class AgentHub implements AgentPort {
     while (this.refused.size > MAX_REFUSALS) this.refused.delete(this.refused.keys().next().value!);
   }
 
-  private register(id: string, host: string, socket: LinkSocket, remote: string | undefined, watchdog?: WatchdogReport): Connection {
+  private register(id: string, host: string, socket: LinkSocket, remote: string | undefined, watchdog?: WatchdogReport, deployment?: Deployment): Connection {
     const previous = this.byHost.get(host);
     if (previous && previous.socket !== socket) {
       this.options.log.warn({ agentId: id, host, remote, previousRemote: previous.remote, silentMs: this.now() - previous.lastSeenAt }, 'agent reconnected while its older link was silent; the older link is closed');
@@ -336,10 +339,10 @@ export class AgentHub implements AgentPort {
       for (const p of this.pending.values()) if (p.socket === previous.socket) p.socket = undefined;
     }
     for (const [key, r] of this.refused) if (r.agentId === id) this.refused.delete(key);
-    const conn: Connection = { id, host, socket, lastSeenAt: this.now(), remote, watchdog };
+    const conn: Connection = { id, host, socket, lastSeenAt: this.now(), remote, watchdog, ...(deployment ? { deployment } : {}) };
     this.byHost.set(host, conn);
-    this.known.set(id, { host, lastSeenAt: conn.lastSeenAt });
-    this.persist(id, host, true, conn.lastSeenAt);
+    this.known.set(id, { host, lastSeenAt: conn.lastSeenAt, deployment });
+    this.persist(id, host, true, conn.lastSeenAt, deployment);
     this.options.log.info({ agentId: id, host }, 'agent connected');
     this.send(socket, { type: 'welcome', heartbeatMs: this.heartbeatMs });
     // requests whose link dropped: ask what became of them, never send them again
@@ -413,8 +416,8 @@ export class AgentHub implements AgentPort {
     socket.send(JSON.stringify(msg));
   }
 
-  private persist(id: string, host: string, connected: boolean, lastSeenAt?: number): void {
-    this.options.repository?.save({ id, host, connected, lastSeenAt }).catch((err: unknown) => this.options.log.error({ err, agentId: id }, 'could not record agent presence'));
+  private persist(id: string, host: string, connected: boolean, lastSeenAt?: number, deployment?: Deployment): void {
+    this.options.repository?.save({ id, host, connected, lastSeenAt, deployment }).catch((err: unknown) => this.options.log.error({ err, agentId: id }, 'could not record agent presence'));
   }
 }
 

@@ -1,5 +1,5 @@
 import { DrbotError, ErrorCode } from '../errors/drbot-error.js';
-import type { WatchdogReport } from './agent-protocol.js';
+import type { Deployment, WatchdogReport } from './agent-protocol.js';
 /** How a step ended on the host, as the agent reports it. `unknown`: the link dropped mid-run and a re-query did not settle it. */
 export type ActionStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -33,6 +33,8 @@ export interface AgentPresence {
   lastSeenAt?: number;
   /** The agent's watchdog as it last reported it (absent when agent.yaml has none). */
   watchdog?: WatchdogReport;
+  /** How the service runs on the host, as agent.yaml says (absent: not said; every step fits). */
+  deployment?: Deployment;
   /** The drbot replica holding the agent's link (several replicas on PostgreSQL). */
   replica?: string;
 }

@@ -59,9 +59,13 @@ export const WatchdogReport = z.object({
 });
 export type WatchdogReport = z.infer<typeof WatchdogReport>;
 
+/** How the service runs on the agent's host (agent.yaml `deployment`): the card shows the restart steps that fit. */
+export const Deployment = z.enum(['docker', 'local', 'both']);
+export type Deployment = z.infer<typeof Deployment>;
+
 /** Messages from an agent to drbot. */
 export const AgentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/), version: z.string().max(40), actions: z.array(z.string().max(64)).max(100), watchdog: WatchdogReport.optional() }),
+  z.object({ type: z.literal('hello'), host: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/), version: z.string().max(40), actions: z.array(z.string().max(64)).max(100), watchdog: WatchdogReport.optional(), deployment: Deployment.optional() }),
   z.object({ type: z.literal('heartbeat'), watchdog: WatchdogReport.optional() }),
   z.object({ type: z.literal('progress'), requestId: z.string().max(128), line: z.string().max(4096) }),
   z.object({ type: z.literal('result'), requestId: z.string().max(128), result: WireResult }),

@@ -172,7 +172,7 @@ export class ReplicaAgentPort implements AgentPort {
   presence(host: string): AgentPresence {
     if (this.hub.holds(host)) return { ...this.hub.presence(host), replica: this.replicaId };
     const row = this.holdings.get(host);
-    if (row) return { host, online: row.online, lastSeenAt: row.lastSeenAt, replica: row.replica };
+    if (row) return { host, online: row.online, lastSeenAt: row.lastSeenAt, replica: row.replica, ...(row.deployment ? { deployment: row.deployment } : {}) };
     return { host, online: false };
   }
 
@@ -198,7 +198,7 @@ export class ReplicaAgentPort implements AgentPort {
     for (const r of rows) {
       const existing = next.get(r.host);
       // several ids may serve one host; an online one wins
-      if (!existing || (!existing.online && r.online)) next.set(r.host, { id: r.id, host: r.host, online: r.online, replica: r.replica, lastSeenAt: r.lastSeenAt });
+      if (!existing || (!existing.online && r.online)) next.set(r.host, { id: r.id, host: r.host, online: r.online, replica: r.replica, lastSeenAt: r.lastSeenAt, ...(r.deployment ? { deployment: r.deployment } : {}) });
     }
     this.holdings = next;
   }
@@ -309,7 +309,7 @@ export class ReplicaAgentPort implements AgentPort {
       if (!host || !link) continue;
       // our row lapsed (the database was unreachable longer than the lease) but the link is up: hold it again
       this.log.warn({ agentId: id, host }, 'agent lease had lapsed while its link stayed up here; holding it again');
-      await this.cluster.holdAgent({ id, host, replica: this.replicaId, link: link.link, leaseMs: this.leaseMs, lastSeenAt: Date.now() });
+      await this.cluster.holdAgent({ id, host, replica: this.replicaId, link: link.link, leaseMs: this.leaseMs, lastSeenAt: Date.now(), deployment: this.hub.presence(host).deployment });
     }
     await this.refresh();
     await this.cluster.forgetDeadReplicas(3600_000);
@@ -388,7 +388,7 @@ export class ReplicaAgentPort implements AgentPort {
   private async onAgentConnected(host: string, id: string): Promise<void> {
     const link = randomBytes(8).toString('hex');
     this.links.set(host, { id, link });
-    await this.cluster.holdAgent({ id, host, replica: this.replicaId, link, leaseMs: this.leaseMs, lastSeenAt: Date.now() });
+    await this.cluster.holdAgent({ id, host, replica: this.replicaId, link, leaseMs: this.leaseMs, lastSeenAt: Date.now(), deployment: this.hub.presence(host).deployment });
     await this.cluster.notify({ k: 'agents' });
     await this.refresh();
     const taken = await this.cluster.takeOver(host, this.replicaId);

@@ -7,6 +7,19 @@ export interface AgentRow {
   host: string;
   connected: boolean;
   lastSeenAt?: number;
+  /** How the service runs on the host, as the agent said in its hello. */
+  deployment?: 'docker' | 'local' | 'both';
+}
+
+/** The `agents.info` JSON: the host an agent serves and how its service runs there. */
+export function agentInfo(host: string, deployment: AgentRow['deployment']): string {
+  return JSON.stringify({ host, ...(deployment ? { deployment } : {}) });
+}
+
+/** The deployment an `agents.info` JSON names, when it names a known one. */
+export function deploymentOf(info: unknown): AgentRow['deployment'] {
+  const d = (info as { deployment?: unknown } | null)?.deployment;
+  return d === 'docker' || d === 'local' || d === 'both' ? d : undefined;
 }
 
 /** Agent presence rows (`agents` table): who connected, and when drbot last heard from them. */
@@ -29,7 +42,7 @@ export class AgentRepository {
 
   /** Records an agent's presence. */
   async save(row: AgentRow): Promise<void> {
-    const values = { id: row.id, connected: row.connected ? 1 : 0, last_seen_at: row.lastSeenAt ?? null, info: JSON.stringify({ host: row.host }) };
+    const values = { id: row.id, connected: row.connected ? 1 : 0, last_seen_at: row.lastSeenAt ?? null, info: agentInfo(row.host, row.deployment) };
     await this.db
       .insertInto('agents')
       .values(values)

@@ -1,3 +1,4 @@
+import { agentInfo, deploymentOf } from './agent-repository.js';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
@@ -21,6 +22,8 @@ export interface AgentHoldingRow {
   online: boolean;
   replica?: string;
   lastSeenAt?: number;
+  /** How the service runs on the host (the agent's hello, kept in `agents.info`). */
+  deployment?: 'docker' | 'local' | 'both';
 }
 
 /** Where an agent request row stands. */
@@ -151,12 +154,12 @@ export class ClusterRepository {
   }
 
   /** Records that `replica` now holds agent `id`'s link `link` (the newest connection wins). */
-  async holdAgent(row: { id: string; host: string; replica: string; link: string; leaseMs: number; lastSeenAt: number }): Promise<void> {
+  async holdAgent(row: { id: string; host: string; replica: string; link: string; leaseMs: number; lastSeenAt: number; deployment?: 'docker' | 'local' | 'both' }): Promise<void> {
     const values = {
       id: row.id,
       connected: 1,
       last_seen_at: row.lastSeenAt,
-      info: JSON.stringify({ host: row.host }),
+      info: agentInfo(row.host, row.deployment),
       replica: row.replica,
       link: row.link,
       lease_until: sql<number>`${DB_NOW} + ${row.leaseMs}`,
@@ -214,12 +217,15 @@ export class ClusterRepository {
       .execute();
     return rows.map((r) => {
       let host = r.id;
+      let deployment: AgentHoldingRow['deployment'];
       try {
-        host = (JSON.parse(r.info) as { host?: string }).host ?? r.id;
+        const info = JSON.parse(r.info) as { host?: string };
+        host = info.host ?? r.id;
+        deployment = deploymentOf(info);
       } catch {
         // info written by an older drbot
       }
-      return { id: r.id, host, online: r.online === true, replica: r.online ? (r.replica ?? undefined) : undefined, lastSeenAt: r.last_seen_at === null ? undefined : Number(r.last_seen_at) };
+      return { id: r.id, host, online: r.online === true, replica: r.online ? (r.replica ?? undefined) : undefined, lastSeenAt: r.last_seen_at === null ? undefined : Number(r.last_seen_at), ...(deployment ? { deployment } : {}) };
     });
   }
 

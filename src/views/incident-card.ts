@@ -10,6 +10,7 @@ import { drillTag } from '../incident/drill.js';
 import { allSteps } from '../runbook/find-step.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
+import type { Deployment } from '../agentlink/agent-protocol.js';
 
 const SCOPE: Record<string, { ko: string; en: string }> = {
   full: { ko: '전체', en: 'full' },
@@ -24,6 +25,17 @@ const STATUS: Record<string, { ko: string; en: string }> = {
   cancelled: { ko: '취소', en: 'cancelled' },
 };
 
+/** Actions that restart or rebuild the service in containers, and those that restart it as a local process. */
+const CONTAINER_ACTIONS = new Set(['compose_service_restart', 'compose_up_build', 'compose_down', 'remove_all_containers']);
+const LOCAL_ACTIONS = new Set(['process_restart']);
+
+/** Whether a step fits how the service runs on the host (agent.yaml `deployment`); every step fits when the agent did not say. */
+export function stepFits(step: Step, deployment: Deployment | undefined): boolean {
+  if (!deployment || deployment === 'both') return true;
+  if (deployment === 'local') return !CONTAINER_ACTIONS.has(step.action);
+  return !LOCAL_ACTIONS.has(step.action);
+}
+
 /** What the card shows: the full runbook (console, `status`) or the compact live card (chat platforms). */
 export type CardDetail = 'full' | 'compact';
 
@@ -33,6 +45,9 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   const t = translator(lang);
   const rto = rtoState(incident, pack, snap.now);
   const lastRun = latestRuns(snap.runs);
+  const deployment = snap.agent.deployment;
+  const fits = (step: Step) => stepFits(step, deployment);
+  const deploymentName = { docker: t('컨테이너(docker)', 'containers (docker)'), local: t('로컬 프로세스(local)', 'local processes (local)'), both: t('컨테이너와 로컬(both)', 'containers and local (both)') };
   const ticked = new Set(snap.ticks.map((x) => x.itemId));
   const allItems = (['immediate', 'during', 'after'] as const).flatMap((list) => pack.checklists[list].map((item) => ({ list, item })));
   const open = incident.status === 'open';
@@ -60,7 +75,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
     {
       label: t('에이전트', 'Agent'),
       value: snap.agent.online
-        ? t(`${incident.host} 연결됨`, `${incident.host} online`)
+        ? t(`${incident.host} 연결됨`, `${incident.host} online`) + (deployment ? t(` · 실행 방식: ${deploymentName[deployment]}`, ` · runs as ${deploymentName[deployment]}`) : '')
         : t(
             `⚠️ ${incident.host} 오프라인 (${snap.agent.lastSeenAt === undefined ? '에이전트 접속 기록 없음' : `에이전트 마지막 접속 ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — 진단/복구 불가, /incident agents`,
             `⚠️ ${incident.host} offline (${snap.agent.lastSeenAt === undefined ? 'agent never connected' : `agent last seen ${formatTime(snap.agent.lastSeenAt, pack.timeZone)}`}) — diagnostics and recovery cannot run; see /incident agents`,
@@ -108,14 +123,24 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
 
   if (detail === 'full') view.blocks.push({ type: 'list', title: t('증상', 'Symptoms'), items: type.symptoms.map((s) => ({ text: s[lang] })) });
   view.blocks.push({ type: 'list', title: t('원인 분석 (진단)', 'Diagnostics'), items: type.diagnostics.map((s) => stepItem(s, 'diag')) });
-  const stages = detail === 'full' ? type.stages : [currentStage(type.stages, lastRun)];
+  const stages = detail === 'full' ? type.stages : [currentStage(type.stages, lastRun, fits)];
+  const others: Step[] = [];
   for (const stage of stages) {
-    view.blocks.push({ type: 'list', title: t(`복구 단계 ${stage.stage}: ${stage.title.ko}`, `Recovery stage ${stage.stage}: ${stage.title.en}`), items: stage.steps.map((s) => stepItem(s, 'recovery')) });
+    const fitting = stage.steps.filter(fits);
+    others.push(...stage.steps.filter((s) => !fits(s)));
+    const items = fitting.length ? fitting.map((s) => stepItem(s, 'recovery')) : [{ text: t('(이 호스트의 실행 방식에 맞는 단계 없음 — 아래 "다른 단계")', '(no step fits how this host runs the service — see "Other steps" below)') }];
+    view.blocks.push({ type: 'list', title: t(`복구 단계 ${stage.stage}: ${stage.title.ko}`, `Recovery stage ${stage.stage}: ${stage.title.en}`), items });
   }
   if (detail === 'full') {
-    if (type.rollback.length) view.blocks.push({ type: 'list', title: t('롤백 절차', 'Rollback'), items: type.rollback.map((s) => stepItem(s, 'recovery')) });
-    if (type.temporary.length) view.blocks.push({ type: 'list', title: t('임시 조치', 'Temporary measures'), items: type.temporary.map((s) => stepItem(s, 'recovery')) });
+    others.push(...type.rollback.filter((s) => !fits(s)), ...type.temporary.filter((s) => !fits(s)));
+    const rollback = type.rollback.filter(fits);
+    if (rollback.length) view.blocks.push({ type: 'list', title: t('롤백 절차', 'Rollback'), items: rollback.map((s) => stepItem(s, 'recovery')) });
+    const temporary = type.temporary.filter(fits);
+    if (temporary.length) view.blocks.push({ type: 'list', title: t('임시 조치', 'Temporary measures'), items: temporary.map((s) => stepItem(s, 'recovery')) });
     if (type.portConflict.length) view.blocks.push({ type: 'list', title: t('포트 충돌 해결', 'Port conflict'), items: type.portConflict.map((s) => stepItem(s, 'recovery')) });
+    if (others.length && deployment) {
+      view.blocks.push({ type: 'list', title: t(`다른 단계 (${deploymentName[deployment]}에는 맞지 않음)`, `Other steps (not for ${deploymentName[deployment]})`), items: others.map((s) => stepItem(s, 'recovery')) });
+    }
     const listTitles = { immediate: t('장애 발생 시 즉시 체크', 'Immediately'), during: t('복구 진행 중', 'During recovery'), after: t('복구 완료 후', 'After recovery') };
     for (const list of ['immediate', 'during', 'after'] as const) {
       view.blocks.push({
@@ -133,13 +158,17 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
       });
     }
   }
+  if (detail !== 'full' && others.length && deployment) {
+    // The compact card names them only: they stay reachable by command, without a button of their own.
+    view.blocks.push({ type: 'list', title: t(`다른 단계 (${deploymentName[deployment]}에는 맞지 않음)`, `Other steps (not for ${deploymentName[deployment]})`), items: others.map((s) => ({ text: `${numbers.get(s.id)}. ${s.id} — ${s.title[lang]}` })) });
+  }
   if (open) {
-    const stage = currentStage(type.stages, lastRun);
+    const stage = currentStage(type.stages, lastRun, fits);
     view.blocks.push({
       type: 'actions',
       actions: [
         { label: t('진단 실행', 'Run diagnostics'), command: `/incident diag ${incident.id}` },
-        ...stage.steps.filter((s) => s.mutates).map((s) => stepAction(incident.id, s, lang)),
+        ...stage.steps.filter((s) => s.mutates && fits(s)).map((s) => stepAction(incident.id, s, lang)),
         { label: t('확인(Ack)', 'Acknowledge'), command: `/incident ack ${incident.id}` },
         { label: t('복구 완료', 'Resolve'), command: `/incident resolve ${incident.id}`, style: 'primary' as const },
       ],
@@ -169,7 +198,7 @@ function runMark(run: StepRun): Mark {
   return run.status === 'running' ? 'running' : run.status === 'unknown' ? 'warn' : run.status;
 }
 
-/** The first stage with a host-changing step that has not yet run successfully (else the last stage). */
-function currentStage<T extends { steps: Step[] }>(stages: T[], lastRun: Map<string, StepRun>): T {
-  return stages.find((s) => s.steps.some((step) => step.mutates && lastRun.get(step.id)?.status !== 'ok')) ?? stages.at(-1)!;
+/** The first stage with a host-changing step that fits the host and has not yet run successfully (else the last stage). */
+function currentStage<T extends { steps: Step[] }>(stages: T[], lastRun: Map<string, StepRun>, fits: (step: Step) => boolean = () => true): T {
+  return stages.find((s) => s.steps.some((step) => step.mutates && fits(step) && lastRun.get(step.id)?.status !== 'ok')) ?? stages.at(-1)!;
 }

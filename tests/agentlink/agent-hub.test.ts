@@ -91,6 +91,21 @@ describe('AgentHub over a real WebSocket', () => {
     expect(hub.list()).toEqual([offline]);
   });
 
+  it('carries agent.yaml deployment from the real agent\'s hello into presence, online and after it goes away', async () => {
+    host.with({ deployment: 'local' });
+    await connectAgent();
+    expect(hub.presence('routing-ml')).toMatchObject({ online: true, deployment: 'local' });
+    await agent!.stop();
+    agent = undefined;
+    for (let i = 0; i < 50 && hub.presence('routing-ml').online; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(hub.presence('routing-ml')).toMatchObject({ online: false, deployment: 'local' });
+  });
+
+  it('refuses an agent.yaml deployment that is not docker, local or both', () => {
+    host.with({ deployment: 'kubernetes' });
+    expect(() => host.build()).toThrow(/deployment/);
+  });
+
   it('refuses to send anything when no agent serves the host', async () => {
     await expect(hub.run(aRequest('log_tail', { log: 'backend' }))).rejects.toBeInstanceOf(AgentOfflineError);
   });

@@ -22,6 +22,8 @@ class ScriptedAgent {
   readonly running = new Set<string>();
   /** Answer each run at once with this result (otherwise the test finishes it). */
   autoAnswer?: (request: ActionRequest) => WireResult;
+  /** agent.yaml `deployment`, said in hello. */
+  deployment?: 'docker' | 'local' | 'both';
 
   connect(hub: AgentHub): void {
     const [hubEnd, agentEnd] = memoryLinkPair();
@@ -38,7 +40,7 @@ class ScriptedAgent {
         agentEnd.send(JSON.stringify({ type: 'status', requestId: msg.requestId, state: result ? 'done' : this.running.has(msg.requestId) ? 'running' : 'unknown', ...(result ? { result } : {}) }));
       }
     });
-    agentEnd.send(JSON.stringify({ type: 'hello', host: 'routing-ml', version: 'test', actions: ['log_tail'] }));
+    agentEnd.send(JSON.stringify({ type: 'hello', host: 'routing-ml', version: 'test', actions: ['log_tail'], ...(this.deployment ? { deployment: this.deployment } : {}) }));
   }
 
   /** The run ends on the host; the result goes out on whichever link is up now. */
@@ -156,6 +158,16 @@ describeOnPostgres('agent requests routed between replicas on one PostgreSQL dat
     expect(large).toEqual({ status: 'ok', summary: 'req-big', output: big });
     await until('both rows read', async () => (await b.store.cluster.requests(['req-small', 'req-big'])).every((r) => r.state === 'delivered'));
     expect(agent.runs().sort()).toEqual(['req-big', 'req-small']);
+  });
+
+  it('a replica without the link knows how the service runs on the host (the agent\'s deployment, kept with its holding)', async () => {
+    const [a, b] = [await replica('r-a'), await replica('r-b')];
+    const agent = new ScriptedAgent();
+    agent.deployment = 'docker';
+    agent.connect(a.hub);
+    await until('b to see the agent', async () => (await b.port.refresh(), b.port.presence('routing-ml').online));
+    expect(a.port.presence('routing-ml')).toMatchObject({ online: true, deployment: 'docker' });
+    expect(b.port.presence('routing-ml')).toMatchObject({ online: true, replica: 'r-a', deployment: 'docker' });
   });
 
   it('answers "offline" without sending anything when no replica holds the agent', async () => {

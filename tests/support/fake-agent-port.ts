@@ -4,6 +4,8 @@ import { AgentOfflineError } from '../../src/agentlink/agent-port.js';
 /** An agent port that answers from a table of scripted results and records every request. */
 export class ScriptedAgentPort implements AgentPort {
   online = true;
+  /** How the service runs on the host, as the agent's hello would say (agent.yaml `deployment`). */
+  deployment?: AgentPresence['deployment'];
   readonly requests: ActionRequest[] = [];
   private readonly results = new Map<string, ActionResult>();
 
@@ -14,7 +16,7 @@ export class ScriptedAgentPort implements AgentPort {
   }
 
   presence(host: string): AgentPresence {
-    return { host, online: this.online, lastSeenAt: this.online ? Date.now() : undefined };
+    return { host, online: this.online, lastSeenAt: this.online ? Date.now() : undefined, ...(this.deployment ? { deployment: this.deployment } : {}) };
   }
   list(): AgentPresence[] {
     return [this.presence('routing-ml')];
