@@ -23,17 +23,17 @@ describe('Slack and Teams cards on a host whose agent runs the service locally',
     const [incident] = await b.core.store.incidents.list(['open'], 10);
     const id = incident!.id;
 
-    const slackCard = b.slackApi.callsOf('chat.postMessage').find((c) => String(c.args.blocks ?? '').includes(`/incident approve ${id} restart-backend-local`));
+    const slackCard = b.slackApi.callsOf('chat.postMessage').find((c) => String(c.args.blocks ?? '').includes(`/incident plan ${id} restart-backend-local`));
     expect(slackCard).toBeDefined();
     const slackBlocks = String(slackCard!.args.blocks);
-    expect(slackBlocks).not.toContain(`/incident approve ${id} restart-predictor`);
+    expect(slackBlocks).not.toContain(`/incident plan ${id} restart-predictor`);
     expect(slackBlocks).toContain('Other steps (not for local processes (local))');
     expect(slackBlocks).toContain('restart-predictor');
 
-    const teamsCard = b.connector.cards().find((c) => JSON.stringify(c).includes(`/incident approve ${id} restart-backend-local`));
+    const teamsCard = b.connector.cards().find((c) => JSON.stringify(c).includes(`/incident plan ${id} restart-backend-local`));
     expect(teamsCard).toBeDefined();
     const teamsText = JSON.stringify(teamsCard);
-    expect(teamsText).not.toContain(`/incident approve ${id} restart-predictor`);
+    expect(teamsText).not.toContain(`/incident plan ${id} restart-predictor`);
     expect(teamsText).toContain('Other steps (not for local processes (local))');
     for (const card of b.connector.cards()) expect(adaptiveCardProblems(card)).toEqual([]);
   });
