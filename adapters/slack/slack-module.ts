@@ -75,7 +75,7 @@ export class SlackModule implements DrbotModule {
     this.log = log;
     const logger = boltLogger(log.child({ component: 'bolt' }));
     const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: this.options.retryConfig ?? DEFAULT_RETRY };
-    const ledger = new SlackRequestLedger(core.store.seenRequests, log);
+    const ledger = new SlackRequestLedger(core.store.seenRequests, log, Date.now, core.lang);
     let receiver: Receiver;
     if (settings.appToken) {
       this.socketMode = true;

@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { SeenRequestRepository } from '../../src/store/seen-request-repository.js';
+import { isStoreUnavailable } from '../../src/store/store-error.js';
+import type { Lang } from '../../src/i18n/lang.js';
 
 /** Slack refuses to sign-check a request older than this; a replay is refused as long as Bolt would accept it. */
 const SIGNATURE_WINDOW_MS = 5 * 60_000;
@@ -25,6 +27,7 @@ export class SlackRequestLedger {
     private readonly seen: SeenRequestRepository,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly lang: Lang = 'en',
   ) {}
 
   /** True the first time any replica sees this event id; false for Slack's retries of it. */
@@ -61,10 +64,37 @@ export class SlackRequestLedger {
     const signedAt = Number(timestamp) * 1000;
     if (!Number.isFinite(signedAt) || signedAt < now - SIGNATURE_WINDOW_MS) return next(); // Bolt refuses it as too old
     void this.prune(now);
-    const first = await this.seen.firstSight(`slack-request:${timestamp}:${signature}`, Math.max(signedAt, now) + SIGNATURE_WINDOW_MS, now);
+    let first: boolean;
+    try {
+      first = await this.seen.firstSight(`slack-request:${timestamp}:${signature}`, Math.max(signedAt, now) + SIGNATURE_WINDOW_MS, now);
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      this.storeDown(body, res, err);
+      return;
+    }
     if (first) return next();
     this.log.warn({ path: req.path, signedAt: new Date(signedAt).toISOString() }, 'replayed Slack request refused: this timestamp and signature were already taken');
     res.status(401).end();
+  }
+
+  /**
+   * The store does not answer (PostgreSQL failing over or unreachable), so the request cannot be
+   * recorded and nothing was done: a slash command is told so (its 200 body is shown to the person
+   * who typed it); anything else gets 503, so Slack retries an event later (it may reach a replica
+   * whose store answers, and is de-duplicated there).
+   */
+  private storeDown(body: Buffer, res: Response, err: unknown): void {
+    this.log.warn({ err: (err as Error).message }, 'Slack request not taken: the store does not answer');
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (form.has('command') && !form.has('payload')) {
+      const text =
+        this.lang === 'ko'
+          ? '저장소(데이터베이스)가 지금 응답하지 않습니다. 아무것도 바뀌지 않았습니다. drbot이 다시 연결을 시도하니 잠시 후 다시 실행하세요.'
+          : 'The store (database) does not answer right now; nothing was changed. drbot keeps retrying the connection: run the command again in a moment.';
+      res.status(200).json({ response_type: 'ephemeral', text });
+      return;
+    }
+    res.status(503).set('retry-after', '5').end();
   }
 
   private async prune(now: number): Promise<void> {

@@ -61,6 +61,11 @@ export class PostgresStore extends KyselyStore {
       throw describeConnectionError(err, target);
     }
     pool.on('error', (err) => options.onIdleError?.(err));
+    // A client a query holds when its socket dies (PostgreSQL failing over, the network cut) emits
+    // 'error' besides failing the query; the pool only listens while a client is idle, and an
+    // unheard 'error' ends the process. Every client gets a listener of its own: the query's caller
+    // sees the failure, and the pool drops the dead client when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       // The schema itself is created by the migrator, which tolerates two processes creating it at once.
       await pool.query('select 1');

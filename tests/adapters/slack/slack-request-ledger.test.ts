@@ -6,7 +6,8 @@ import { PostgresStore } from '../../../src/store/postgres-store.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
-import { SLACK_USERS, slashCommandPayload, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
+import { SIGNING_SECRET, SLACK_USERS, slackSignature, slashCommandPayload, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
+import { StoreUnavailableError } from '../../../src/errors/drbot-error.js';
 
 /**
  * Issue 12 finding 4 / issue 13: Slack's de-duplication lives in the store. A captured signed
@@ -48,6 +49,32 @@ describe('a replayed signed Slack request', () => {
     expect(await h.post(body, { timestamp: timestamp - 10 * 60 })).toBe(401);
     const kept = (await h.core.store.tableRows('seen_requests')).filter((r) => r.key.startsWith('slack-request:'));
     expect(kept.filter((r) => r.key.startsWith(`slack-request:${timestamp}:`))).toHaveLength(1);
+  });
+});
+
+describe('a signed Slack request while the store does not answer', () => {
+  it('is answered "store unavailable" (a slash command) or 503 (an event, so Slack retries it), and nothing is written', async () => {
+    const h = await startSlackHarness();
+    harnesses.push(h);
+    const id = await openIncident(h);
+    const seen = h.core.store.seenRequests;
+    const firstSight = seen.firstSight.bind(seen);
+    // PostgreSQL failing over: every query fails to connect
+    seen.firstSight = async () => {
+      throw new StoreUnavailableError('PostgreSQL at postgres://db/drbot refused the connection');
+    };
+    const send = async (body: string, type: string) => {
+      const ts = Math.floor(Date.now() / 1000);
+      return fetch(`${h.url}/slack/events`, { method: 'POST', headers: { 'content-type': type, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) }, body });
+    };
+    const command = await send(new URLSearchParams(slashCommandPayload(h.fake, `note ${id} while the store is away`, SLACK_USERS.kim)).toString(), 'application/x-www-form-urlencoded');
+    expect(command.status).toBe(200);
+    expect(await command.json()).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^The store \(database\) does not answer right now; nothing was changed\./) });
+    const event = await send(JSON.stringify({ type: 'event_callback', event_id: 'Ev0STOREDOWN', event: { type: 'app_mention', text: 'hi', user: SLACK_USERS.kim, channel: 'COPS00001' } }), 'application/json');
+    expect(event.status).toBe(503);
+    seen.firstSight = firstSight;
+    await h.settle();
+    expect(await notes(h, id, 'while the store is away')).toBe(0);
   });
 });
 
