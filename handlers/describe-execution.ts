@@ -2,6 +2,7 @@ import type { StepExecution } from '../src/incident/step-runner.js';
 import type { ServiceContext } from '../src/router/handler.js';
 import type { ListItem, View } from '../src/views/view.js';
 import { planView } from '../src/views/plan-view.js';
+import { changedWhat } from '../src/incident/step-plan.js';
 
 /** Phrases what became of a step execution (and its health check) as list lines. */
 export function describeExecution(ctx: ServiceContext, incidentId: string, ex: StepExecution): ListItem[] {
@@ -26,7 +27,7 @@ export function describeExecution(ctx: ServiceContext, incidentId: string, ex: S
   }
   if (ex.planChanged) {
     items.push({
-      text: ctx.t(`${ex.step.id}: 승인 뒤 호스트가 바뀌어 실행하지 않았습니다 — 다시 승인하세요.`, `${ex.step.id}: not run — the host changed since you approved; approve again.`),
+      text: ctx.t(`${ex.step.id}: 실행하지 않았습니다 — 승인 뒤 ${changedWhat(ex.planChanged)}이(가) 바뀌었습니다. 다시 승인하세요.`, `${ex.step.id}: not run — ${changedWhat(ex.planChanged)} changed since you approved (the host changed); approve again.`),
       mark: 'warn',
       detail: `${ex.planChanged.join('\n')}\n/incident plan ${incidentId} ${ex.step.id}`,
     });

@@ -46,3 +46,17 @@ export function planChanges(before: Pick<HostPlan, 'facts' | 'target'>, after: P
 export function planLines(plan: Pick<HostPlan, 'target' | 'facts'>): string[] {
   return [plan.target, ...plan.facts.map((f) => `${f.label}: ${f.value}`)];
 }
+
+/**
+ * Names what changed from `planChanges` lines ("newest backup: a → b") by their facts: "the newest
+ * backup", "the backup and the newest backup"; "the host" when nothing is named (no plan now).
+ */
+export function changedWhat(changes: string[]): string {
+  const named = [...new Set(changes.map((c) => /^([^:]{1,60}): .* → /s.exec(c)?.[1]).filter((l): l is string => Boolean(l)))];
+  // The target is the sum of the facts: named only when no fact says more.
+  // …and a fact's details ("backup size", "backup modified") go under the fact ("backup") when it changed too.
+  const labels = (named.length > 1 ? named.filter((l) => l !== 'target') : named).filter((l, _i, all) => !all.some((m) => l.startsWith(`${m} `)));
+  if (!labels.length) return 'the host';
+  const the = labels.map((l) => `the ${l}`);
+  return the.length === 1 ? the[0]! : `${the.slice(0, -1).join(', ')} and ${the.at(-1)}`;
+}

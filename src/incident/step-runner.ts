@@ -11,7 +11,7 @@ import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { STATUS_MARKS } from './status-marks.js';
 import { drillFaultStep } from './drill.js';
-import { HostPlan, planChanges, planDigest, planLines, type StepPlan } from './step-plan.js';
+import { changedWhat, HostPlan, planChanges, planDigest, planLines, type StepPlan } from './step-plan.js';
 import { pick, translator } from '../i18n/lang.js';
 
 /** What became of one step execution. */
@@ -123,8 +123,8 @@ export class StepRunner {
         const changes = await this.changesSince(incident, options.shown, plan);
         await this.recordPlan(incident, actor, plan);
         return refuse(
-          `${step.id}: 보여 드린 뒤 계획이 바뀌었습니다 — ${changes.join('; ') || '대상이 다릅니다'}. 아무것도 실행하지 않았습니다. 새 계획을 보고 다시 승인하세요:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
-          `${step.id}: the plan changed since it was shown — ${changes.join('; ') || 'the target differs'}. Nothing ran. Look at the new plan and approve again:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
+          `${step.id}: 보여 드린 계획을 승인했지만 그 뒤 ${changedWhat(changes)}이(가) 바뀌었습니다 — 다시 승인하세요. 아무것도 실행하지 않았습니다. 바뀐 것: ${changes.join('; ') || '대상이 다릅니다'}. 새 계획:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
+          `${step.id}: ${changedWhat(changes)} changed since the plan you approved was shown — approve again. Nothing ran. What changed: ${changes.join('; ') || 'the target differs'}. The new plan:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
         );
       }
     } else if (options.choice) {
@@ -491,7 +491,7 @@ export class StepRunner {
       incident,
       actor,
       'step',
-      this.t(`⚠️ ${step.id}: 승인 뒤 호스트가 바뀌어 실행하지 않음 — ${changes.join('; ')}. 다시 승인하세요.`, `⚠️ ${step.id}: not run, the host changed since it was approved — ${changes.join('; ')}. Approve again.`),
+      this.t(`⚠️ ${step.id}: 승인 뒤 ${changedWhat(changes)}이(가) 바뀌어 실행하지 않음 — ${changes.join('; ')}. 다시 승인하세요.`, `⚠️ ${step.id}: not run, ${changedWhat(changes)} changed since it was approved (the host changed) — ${changes.join('; ')}. Approve again.`),
       { step: step.id, status: 'refused', approval: approval.id, plan: approved.digest },
     );
     return changes;

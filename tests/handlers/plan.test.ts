@@ -50,7 +50,7 @@ describe('approving a plan', () => {
     const refused = await say(`/incident approve 6 plan:${digest}`, 'Lee Backend');
     expect(refused.refused).toBe(true);
     const text = await replyText(refused);
-    expect(text).toContain('the plan changed since it was shown');
+    expect(text).toContain('restore-db-from-yesterday: the backup and the newest backup changed since the plan you approved was shown — approve again. Nothing ran.');
     expect(text).toContain('newest backup: routing_20261123.accdb → routing_20261124.accdb');
     expect(restores()).toHaveLength(0);
     expect(await core.store.incidents.approvals(ID)).toEqual([]);
@@ -82,11 +82,11 @@ describe('at run time the agent plans again', () => {
     );
     agent.backups.unshift('routing_20261124.accdb');
     const text = await replyText(await say('/incident run 6'));
-    expect(text).toContain('not run — the host changed since you approved; approve again');
+    expect(text).toContain('not run — the backup and the newest backup changed since you approved (the host changed); approve again');
     expect(text).toContain('newest backup: routing_20261123.accdb → routing_20261124.accdb');
     expect(restores()).toHaveLength(0);
     expect((await core.store.incidents.approvals(ID))[0]!.status).toBe('expired');
-    expect((await core.store.incidents.timeline(ID)).at(-1)!.text).toContain('not run, the host changed since it was approved');
+    expect((await core.store.incidents.timeline(ID)).at(-1)!.text).toContain('not run, the backup and the newest backup changed since it was approved (the host changed)');
     await say('/incident approve 6', 'Lee Backend');
     expect(restores()).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'yesterday' } })]);
   });
