@@ -1,17 +1,26 @@
-/** Credentials recognisable by their shape, whatever variable they came from. */
-const SHAPES: [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
+/** A word that the secret-name pattern below needs in every name it takes (passw(or)d, passwd, credential(s) included). */
+const SECRET_NAME_WORD = /passw|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth/i;
+
+type Replacement = string | ((match: string, ...groups: string[]) => string);
+
+/**
+ * Credentials recognisable by their shape, whatever variable they came from. A shape may carry a
+ * cheap test that every match needs (a fixed piece of text it must contain): text without it is
+ * not run through the pattern. Every string drbot posts is scrubbed, and most contain none of them.
+ */
+const SHAPES: [RegExp, Replacement, ((text: string) => boolean)?][] = [
   // PEM private keys, whole block (also one cut off before its END line)
-  [/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g, '-----BEGIN $1----- [redacted] -----END $1-----'],
+  [/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g, '-----BEGIN $1----- [redacted] -----END $1-----', (t) => t.includes('-----BEGIN ')],
   // scheme://user:password@host → scheme://user:[redacted]@host
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]*:)[^\s@"'\\]+@/gi, '$1[redacted]@'],
+  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]*:)[^\s@"'\\]+@/gi, '$1[redacted]@', (t) => t.includes('://')],
   // Slack tokens: bot, user, app, config, refresh
-  [/\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{6,}/g, '[redacted]'],
+  [/\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{6,}/g, '[redacted]', (t) => t.includes('xox') || t.includes('xapp')],
   // AWS access key ids
   [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, '[redacted]'],
   // GitHub, GitLab, npm, Stripe-style and OpenAI-style tokens
   [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{30,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|sk-[A-Za-z0-9_-]{20,})/g, '[redacted]'],
   // JSON web tokens
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[redacted]'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[redacted]', (t) => t.includes('eyJ')],
   // Authorization: Bearer …
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{8,}=*/g, '$1 [redacted]'],
   // NAME=value, NAME: value, "name": "value" where the name says it is a secret
@@ -24,6 +33,8 @@ const SHAPES: [RegExp, string | ((match: string, ...groups: string[]) => string)
       const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
       return `${name}${quote}[redacted]${quote}`;
     },
+    // every name the pattern takes contains one of these words, and a `=` or `:` follows it
+    (t) => (t.includes('=') || t.includes(':')) && SECRET_NAME_WORD.test(t),
   ],
 ];
 
@@ -43,13 +54,36 @@ export function scrubSecrets(secrets: readonly string[]): (text: string) => stri
   return (text: string) => {
     let out = text;
     for (const s of ordered) if (out.includes(s)) out = out.split(s).join('[redacted]');
-    for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement as (m: string) => string);
+    for (const [pattern, replacement, mayMatch] of SHAPES) if (!mayMatch || mayMatch(out)) out = out.replace(pattern, replacement as (m: string) => string);
+    return out;
+  };
+}
+
+/** How many texts found clean the process-wide scrubber remembers, and the longest it remembers. */
+const CLEAN_ENTRIES = 2_000;
+const CLEAN_MAX_LENGTH = 512;
+
+/**
+ * A scrubber that remembers short texts it found nothing to mask in: a card is rendered again for
+ * every `status` and every click, and its runbook texts are the same strings each time. Scrubbing
+ * is a pure function of the text (for fixed secrets), so a text found clean stays clean. Only clean
+ * texts are kept, so the memory holds nothing the scrubber would have masked.
+ */
+function remembering(scrub: (text: string) => string): (text: string) => string {
+  const clean = new Set<string>();
+  return (text: string) => {
+    if (clean.has(text)) return text;
+    const out = scrub(text);
+    if (out === text && text.length <= CLEAN_MAX_LENGTH) {
+      if (clean.size >= CLEAN_ENTRIES) clean.delete(clean.values().next().value!);
+      clean.add(text);
+    }
     return out;
   };
 }
 
 const known = new Set<string>();
-let processScrub = scrubSecrets([]);
+let processScrub = remembering(scrubSecrets([]));
 
 /**
  * Adds secret values (drbot's tokens and passwords from its environment) to the process-wide
@@ -59,7 +93,7 @@ let processScrub = scrubSecrets([]);
 export function addSecretValues(values: readonly string[]): void {
   const before = known.size;
   for (const v of values) if (v) known.add(v);
-  if (known.size !== before) processScrub = scrubSecrets([...known]);
+  if (known.size !== before) processScrub = remembering(scrubSecrets([...known]));
 }
 
 /** Masks credential-shaped text and the secret values added with `addSecretValues`. */
