@@ -197,10 +197,26 @@ export function loadAgentConfig(path: string, base?: string): AgentConfig {
   return parseAgentConfig(raw, path, base ?? resolve(dirname(resolve(path)), '..'));
 }
 
+const sameMatch = (a: string | string[], b: string | string[]) => [a].flat().join('\0') === [b].flat().join('\0');
+
+/**
+ * The `restarts` entry that starts a `processes` entry again: the one of the same name, else the one
+ * matching the same argv (`processes.uvicorn` is usually started by `restarts.backend`, the name the
+ * runbook's process_restart step uses). Undefined when none does.
+ */
+export function restartFor(c: { processes: Record<string, { match: string | string[] }>; restarts: Record<string, { match: string | string[] }> }, process: string): string | undefined {
+  if (Object.hasOwn(c.restarts, process)) return process;
+  const match = c.processes[process]?.match;
+  return match === undefined ? undefined : Object.keys(c.restarts).find((r) => sameMatch(c.restarts[r]!.match, match));
+}
+
 /** Fault targets that name nothing the config lists (each fault must be reversible with what the agent knows). */
 function drillFaultProblems(c: z.infer<typeof AgentConfigFile>): string[] {
   const f = c.drill?.faults;
   if (!f) return [];
+  const cannotStart = (f.stop_process ?? [])
+    .filter((n) => Object.hasOwn(c.processes, n) && !restartFor(c, n))
+    .map((n) => `drill.faults.stop_process: "${n}" could not be started again: no restarts.${n} and no restarts entry with the same match as processes.${n}`);
   const known: Record<string, string[]> = {
     stop_process: Object.keys(c.processes),
     stop_container: c.docker?.services ?? [],
@@ -208,9 +224,10 @@ function drillFaultProblems(c: z.infer<typeof AgentConfigFile>): string[] {
     corrupt_dir: Object.keys(c.dirs),
   };
   const where: Record<string, string> = { stop_process: 'processes', stop_container: 'docker.services', corrupt_file: 'files', corrupt_dir: 'dirs' };
-  return Object.entries(f).flatMap(([kind, names]) =>
-    (names ?? []).filter((n) => !known[kind]!.includes(n)).map((n) => `drill.faults.${kind}: "${n}" is not in ${where[kind]}`),
-  );
+  return [
+    ...Object.entries(f).flatMap(([kind, names]) => (names ?? []).filter((n) => !known[kind]!.includes(n)).map((n) => `drill.faults.${kind}: "${n}" is not in ${where[kind]}`)),
+    ...cannotStart,
+  ];
 }
 
 /** Validates an agent config object and resolves its relative paths against `base`. */

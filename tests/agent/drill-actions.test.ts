@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
-import { DrillFaultLedger } from '../../src/agent/drill-fault-ledger.js';
+import { DrillFaultLedger, type DrillFaultRecord } from '../../src/agent/drill-fault-ledger.js';
+import { parseAgentConfig } from '../../src/agent/agent-config.js';
+import { undoOrder } from '../../src/agent/actions/drill-actions.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import type { WireRequest } from '../../src/agentlink/agent-protocol.js';
@@ -150,6 +152,36 @@ describe('drill faults on the agent', () => {
     const running = await run('process_running', { name: 'sleeper' });
     expect(running.status).toBe('ok');
     for (const pid of (running.data as { pids: number[] }).pids) process.kill(pid, 'SIGKILL');
+  });
+
+  // Found by the e2e drill that ends without recovering: processes.uvicorn is started by restarts.backend
+  // (the name the runbook's restart step uses), and the undo looked only for restarts.uvicorn.
+  it('stop_process: undo starts the process with the restarts entry of the same match when none has its name; a fault nothing could start again is refused at start', async () => {
+    const marker = `drbot-drill-backend-${process.pid}-${Date.now()}`;
+    host = anAgentConfig();
+    host.with({
+      drill: { faults: { stop_process: ['uvicorn'] } },
+      processes: { uvicorn: { match: ['node', marker] } },
+      restarts: { backend: { recipe: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)', marker] }, log: 'logs/backend.log', match: ['node', marker] } },
+    });
+    const child = aSleeper(marker);
+    await until(() => child.pid !== undefined, 'the backend to start');
+    expect((await run('drill_fault', { fault: 'stop_process', target: 'uvicorn' })).status).toBe('ok');
+    await until(() => child.exitCode !== null || child.signalCode !== null, 'the backend to exit');
+    const u = await undo();
+    expect(u).toMatchObject({ status: 'ok', summary: expect.stringContaining('uvicorn: started again (backend: restarted (pid') });
+    const running = await run('process_running', { name: 'uvicorn' });
+    expect(running.status).toBe('ok');
+    for (const pid of (running.data as { pids: number[] }).pids) process.kill(pid, 'SIGKILL');
+
+    const unstartable = { id: 'routing-ml', stateDir: '/tmp/x', processes: { uvicorn: { match: 'uvicorn' } }, restarts: { backend: { recipe: { command: '/bin/true' }, log: '/tmp/x.log', match: 'gunicorn' } }, drill: { faults: { stop_process: ['uvicorn'] } } };
+    expect(() => parseAgentConfig(unstartable, 'agent.yaml', '/')).toThrow('drill.faults.stop_process: "uvicorn" could not be started again: no restarts.uvicorn and no restarts entry with the same match as processes.uvicorn');
+  });
+
+  it('undoes the stack from the bottom up: files and directories, then containers, then processes, the latest first within a kind', () => {
+    const f = (id: string, fault: DrillFaultRecord['fault']): DrillFaultRecord => ({ id, incidentId: 'INC-20261124-001', fault, target: id, at: 0, state: 'in-place' });
+    const injected = [f('predictor', 'stop_container'), f('access_db', 'corrupt_file'), f('uvicorn', 'stop_process'), f('models', 'corrupt_dir'), f('frontend', 'stop_container')];
+    expect(undoOrder(injected).map((x) => x.id)).toEqual(['models', 'access_db', 'frontend', 'predictor', 'uvicorn']);
   });
 
   it('stop_container stops the service container; drill_undo starts it', async () => {

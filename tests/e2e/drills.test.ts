@@ -135,10 +135,10 @@ async function ladderClimbed(id: string): Promise<void> {
 }
 
 /** Ends the drill with `/incident drill end`; resolves with the report once written. */
-async function endDrill(id: string): Promise<{ report: string; undone: string }> {
+async function endDrill(id: string, command = `drill end ${id}`): Promise<{ report: string; undone: string }> {
   const reports = () => (existsSync(drillReportsDir(reportsDir)) ? readdirSync(drillReportsDir(reportsDir)).filter((f) => f.endsWith('.md')) : []);
   const before = new Set(reports());
-  await slash(`drill end ${id}`);
+  await slash(command);
   await until(`${id} to be resolved`, async () => (await store().incidents.get(id))?.status === 'resolved');
   const file = await until(`the drill report of ${id}`, () => reports().find((f) => !before.has(f)));
   // written beside and renamed into place: whole once it is there
@@ -426,6 +426,28 @@ describe('DR drills on real parts', () => {
     expect(report).toMatch(/\| restore-previous-model \| .* \| ✅ ok \| Kim DevOps \|/);
     expect(report).not.toMatch(/\| health check passed \| never/);
     expect(await health()).toBe(200);
+    expectOnlyParticipantsPaged();
+  }, 240_000);
+
+  it('a drill ended without recovering: /incident resolve undoes every fault (container, Access file, process) and the service is healthy again', async () => {
+    const container = docker.getContainer(predictor);
+    const { id } = await startDrill(1);
+    // the stack broken from the bottom up: the predictor, the data, then the backend itself
+    expect(await approve(id, 'fault-stop-container-predictor')).toMatchObject({ status: 'ok' });
+    expect(await approve(id, 'fault-corrupt-file-access-db')).toMatchObject({ status: 'ok' });
+    expect(await approve(id, 'fault-stop-process-uvicorn')).toMatchObject({ status: 'ok' });
+    expect(await ourUvicorns()).toEqual([]);
+    expect((await container.inspect()).State.Running).toBe(false);
+
+    const { report, undone } = await endDrill(id, `resolve ${id} rehearsal over, nothing recovered`);
+    expect(undone).toContain('uvicorn: started again');
+    expect(undone).toContain(`predictor: ${predictor} started again`);
+    expect(undone).toContain('access_db: the damaged file removed, the real one put back');
+    expect((await container.inspect()).State.Running).toBe(true);
+    expect(readFileSync(path('db/routing.accdb'))).toEqual(ACE('today'));
+    expect(await ourUvicorns()).toHaveLength(1);
+    await until('the backend to answer healthy', async () => (await health()) === 200);
+    expect(report).toMatch(/\| health check passed \| never \|/);
     expectOnlyParticipantsPaged();
   }, 240_000);
 

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { ActionRefused, allowed, defineAction, type ActionContext, type ActionOutcome } from '../agent-action.js';
 import { refuseSymlink } from '../confined-path.js';
+import { restartFor } from '../agent-config.js';
 import { DRILL_FAULT_KINDS, DrillFaultLedger, type DrillFaultKind, type DrillFaultRecord } from '../drill-fault-ledger.js';
 import { listProcesses, matchProcesses } from '../proc-table.js';
 import { allowedService, composeContainers } from './container-actions.js';
@@ -147,8 +148,9 @@ async function undo(ctx: ActionContext, f: DrillFaultRecord): Promise<string> {
   if (f.fault === 'stop_process') {
     const { match } = allowed(ctx.config.processes, f.target, 'process');
     if (matchProcesses(await listProcesses(ctx.tools.procRoot), match).length) return `${f.target}: running again (recovered during the drill), nothing to restore`;
-    if (!ctx.config.restarts[f.target]) throw new Error(`${f.target} is stopped and the agent config has no restarts.${f.target} to start it`);
-    const r = await processRestart.run({ process: f.target }, ctx);
+    const restart = restartFor(ctx.config, f.target);
+    if (!restart) throw new Error(`${f.target} is stopped and the agent config has no restarts entry (restarts.${f.target}, or one with the same match) to start it`);
+    const r = await processRestart.run({ process: restart }, ctx);
     if (r.status !== 'ok') throw new Error(`${f.target}: restart failed: ${r.summary}`);
     return `${f.target}: started again (${r.summary})`;
   }
@@ -193,6 +195,22 @@ async function manifestBack(ctx: ActionContext, f: DrillFaultRecord): Promise<st
   return f.manifestBefore === null ? '; the restore manifest the drill wrote removed' : '; its restore manifest put back as before the drill';
 }
 
+/** Data before the services that read it, containers before the processes that call them. */
+const UNDO_RANK: Record<DrillFaultKind, number> = { corrupt_file: 0, corrupt_dir: 0, stop_container: 1, stop_process: 2 };
+
+/**
+ * The order faults are undone in: the stack from the bottom up (files and directories, then
+ * containers, then processes), the latest first within a kind. Plain last-in-first-out restarted a
+ * backend before the predictor and the data it needs, and its restart waited for a health check that
+ * could not pass until the undo's deadline (found by the e2e drill that ends without recovering).
+ */
+export function undoOrder(faults: readonly DrillFaultRecord[]): DrillFaultRecord[] {
+  return faults
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => UNDO_RANK[a.f.fault] - UNDO_RANK[b.f.fault] || b.i - a.i)
+    .map(({ f }) => f);
+}
+
 /** `drill_undo`: undoes every fault of this drill still recorded as not undone, and says what it restored. */
 export const drillUndo = defineAction({
   name: 'drill_undo',
@@ -206,7 +224,7 @@ export const drillUndo = defineAction({
     if (!open.length) return { status: 'ok', summary: '[DRILL] nothing to undo: every fault of this drill is already undone', data: { restored: [] } };
     const restored: string[] = [];
     const failed: string[] = [];
-    for (const f of open.reverse()) {
+    for (const f of undoOrder(open)) {
       ctx.changing(`[DRILL] cut short while undoing ${f.fault} ${f.target}: check it by hand (drill-faults.json in the agent's stateDir lists it)`);
       try {
         const line = await undo(ctx, f);
