@@ -18,6 +18,20 @@ function rejectionOf(yamlText: string): RunbookPackError {
   throw new Error('expected the pack to be rejected');
 }
 
+const text = (en: string) => ({ ko: en, en });
+/** A complete `document:` part, with `change` applied. */
+const documentPart = (change: Record<string, unknown>) => ({
+  title: text('Procedure'),
+  updated: '2025-10-05',
+  owner: text('DevOps'),
+  approver: text('CTO'),
+  purpose: text('Recover quickly'),
+  scope: [text('API')],
+  reportTemplate: text('# Report'),
+  changelog: [{ version: '1.0', date: '2025-10-05', author: text('DevOps'), change: text('First draft') }],
+  ...change,
+});
+
 const pathsOf = (builder: RunbookPackBuilder) => rejectionOf(builder.toYaml()).issues.map((i) => i.path);
 
 describe('the shipped routing-ml pack', () => {
@@ -163,6 +177,10 @@ describe('parseRunbookPack', () => {
     ['an invalid cron', aRunbookPack().withCron('weekly', '0 25 * * 1'), 'scheduled.weekly.cron'],
     ['an unknown time zone', aRunbookPack().with('timeZone', 'Asia/Nowhere'), 'timeZone'],
     ['an RTO goal past its limit', aRunbookPack().with('rto', { goalMinutes: 600, limitMinutes: 480 }), 'rto.goalMinutes'],
+    ['a document date that is not YYYY-MM-DD', aRunbookPack().with('document', documentPart({ updated: 'last week' })), 'document.updated'],
+    ['a document role that is not a role', aRunbookPack().with('document', documentPart({ roles: { janitor: { label: text('x'), title: text('x') } } })), 'document.roles'],
+    ['a step that reaches a role that does not exist', stageStep(aStep('extra-step').withAction('manual').with('doc', { contact: { role: 'janitor' } })), 'types.0.stages.0.steps.1.doc.contact.role'],
+    ['a field the step doc does not know', stageStep(aStep('extra-step').withAction('manual').with('doc', { heading: null, colour: 'red' })), 'types.0.stages.0.steps.1.doc'],
   ])('rejects %s', (_name, builder, path) => {
     expect(pathsOf(builder)).toEqual([path]);
   });
