@@ -15,6 +15,7 @@ import { ConfigError } from '../../src/errors/drbot-error.js';
 import { translator, type Lang } from '../../src/i18n/lang.js';
 import { jsonDepthExceeds } from '../../src/agentlink/agent-protocol.js';
 import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
+import { isStoreUnavailable } from '../../src/store/store-error.js';
 
 /** Largest activity body drbot reads, and its deepest nesting (Teams activities and card submits are far smaller and flatter). */
 const TEAMS_BODY_LIMIT = '512kb';
@@ -146,7 +147,23 @@ export class TeamsModule implements DrbotModule {
   private async onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     if (activity.from?.role === 'bot') return;
-    await this.conversations!.remember(activity);
+    try {
+      await this.conversations!.remember(activity);
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      // PostgreSQL failing over or unreachable: nothing is taken, and the asker hears so in this turn (no store needed)
+      this.log!.warn({ err: (err as Error).message, activityId: activity.id }, 'Teams activity not taken: the store does not answer');
+      if (activity.type === 'message') {
+        await context.sendActivity({
+          type: 'message',
+          text: translator(this.app!.runtime.lang)(
+            '저장소(데이터베이스)가 지금 응답하지 않습니다. 아무것도 바뀌지 않았습니다. drbot이 다시 연결을 시도하니 잠시 후 다시 실행하세요.',
+            'The store (database) does not answer right now; nothing was changed. drbot keeps retrying the connection: run the command again in a moment.',
+          ),
+        });
+      }
+      return;
+    }
     if (activity.type !== 'message') return;
     const line = commandLine(activity);
     if (!line) return;

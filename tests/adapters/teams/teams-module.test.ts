@@ -5,6 +5,7 @@ import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { startTeamsHarness, type TeamsHarness } from './support/teams-harness.js';
 import { anIncidentId } from '../../support/an-incident.js';
+import { StoreUnavailableError } from '../../../src/errors/drbot-error.js';
 
 const ID = anIncidentId(1);
 let h: TeamsHarness;
@@ -121,5 +122,18 @@ describe('Teams: commands through the real CloudAdapter endpoint', () => {
     await h.post(msg);
     await h.post(msg);
     expect(await h.core.store.incidents.get(anIncidentId(2))).toBeUndefined();
+  });
+
+  it('says the store does not answer when PostgreSQL is unreachable, and takes nothing', async () => {
+    const refs = h.core.store.conversationRefs;
+    const save = refs.save.bind(refs);
+    refs.save = async () => {
+      throw new StoreUnavailableError('PostgreSQL at postgres://db/drbot refused the connection');
+    };
+    const msg = h.activity().inChannel().mentioning('incident open type2').build();
+    expect((await h.post(msg)).status).toBe(200);
+    expect(h.connector.calls.find((c) => c.activityId === msg.id)?.body.text).toMatch(/^The store \(database\) does not answer right now; nothing was changed\./);
+    refs.save = save;
+    expect(await h.core.store.incidents.get(ID)).toBeUndefined();
   });
 });
