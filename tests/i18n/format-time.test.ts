@@ -27,6 +27,28 @@ describe('local time in a zone (formatted without date-fns on the hot path)', ()
     expect(mismatches).toEqual([]);
   });
 
+  it.each(ZONES)('a minute remembered from its first instant answers for its last one too, in %s', (zone) => {
+    const mismatches: string[] = [];
+    for (const at of instants()) {
+      const first = at - (at % 60_000);
+      localTime(first, zone);
+      for (const later of [first + 1, first + 30_000, first + 59_999]) {
+        const z = new TZDate(later, zone);
+        const expected = `${format(z, 'yyyy-MM-dd HH:mm')} ${z.getDay()}`;
+        const actual = `${formatTime(later, zone)} ${localTime(later, zone).weekday}`;
+        if (actual !== expected) mismatches.push(`${new Date(later).toISOString()}: ${actual} ≠ ${expected}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('hands each caller its own fields: changing one answer changes no later one', () => {
+    const at = Date.UTC(2026, 10, 28, 15, 0);
+    const a = localTime(at, 'Asia/Seoul');
+    a.hour = 7;
+    expect(localTime(at, 'Asia/Seoul').hour).toBe(0);
+  });
+
   it('formats midnight as 00, never 24', () => {
     expect(formatTime(Date.UTC(2026, 10, 28, 15, 0), 'Asia/Seoul')).toBe('2026-11-29 00:00');
     expect(dayKey(Date.UTC(2026, 10, 28, 15, 0), 'Asia/Seoul')).toBe('20261129');
