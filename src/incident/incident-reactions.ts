@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { SYSTEM_ACTOR } from '../app/actor.js';
 import type { AppContext, DrbotModule } from '../app/drbot-module.js';
 import type { Runtime } from '../app/runtime.js';
 import type { Step } from '../runbook/pack-schema.js';
 import type { IncidentChanged } from './incident-events.js';
+import type { Incident } from './incident.js';
 
 /**
  * What drbot does when an incident changes, in one place.
@@ -16,6 +19,8 @@ import type { IncidentChanged } from './incident-events.js';
  * After every committed change, the listeners registered here:
  * - any change: the scheduler wakes (an open or an escalation writes timers that are due now);
  * - `opened`: the type's diagnostics and the log snapshot run on the incident's host (one summary entry);
+ *   when the host's agent is offline then, they run when it connects again (the replica holding the
+ *   link does it; a lease per incident and the runs already recorded make it once, across replicas);
  * - `resolved`, `closed`: the post-incident report is written (again, finally, on close);
  * - every timeline entry: pages are counted for `/metrics`.
  *
@@ -33,6 +38,10 @@ export class IncidentReactions implements DrbotModule {
   async start(app: Pick<AppContext, 'runtime'>): Promise<void> {
     const { runtime } = app;
     runtime.events.onIncident((e) => this.react(runtime, e));
+    // An agent back online: incidents on its host opened while it was away get their diagnostics now.
+    runtime.hub?.onConnected((host) => {
+      if (!this.stopping) void this.track(diagnoseMissed(runtime, host)).catch((err: unknown) => runtime.log.error({ err, host }, 'diagnostics of incidents opened while the agent was offline failed'));
+    });
     const metrics = runtime.metrics;
     if (metrics) runtime.events.onTimeline((entry) => metrics.countPage(entry));
     // A stop between resolving and writing left a report unwritten: write it now.
@@ -62,14 +71,51 @@ export class IncidentReactions implements DrbotModule {
   }
 }
 
+/** Identifies this process in the diagnose-once leases. */
+const OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/** Longer than diagnostics and a snapshot take (60 s each at most); a replica that died holding it frees it then. */
+const DIAGNOSE_LEASE_MS = 10 * 60_000;
+
 /** Runs the type's diagnostics and the log snapshot for a new incident; the step runner posts the one summary. */
 async function diagnoseOpened(runtime: Runtime, e: IncidentChanged): Promise<void> {
   await runtime.hub?.arrivals();
   const incident = e.incident ?? (await runtime.store.incidents.get(e.incidentId));
   if (!incident || incident.status !== 'open') return;
   if (!runtime.agents.presence(incident.host).online) return;
+  await diagnoseOnce(runtime, incident);
+}
+
+/** The open incidents on `host` whose diagnostics or snapshot never ran (the agent was offline): run them now. */
+async function diagnoseMissed(runtime: Runtime, host: string): Promise<void> {
+  const open = (await runtime.store.incidents.list(['open'])).filter((i) => i.host === host);
+  for (const incident of open) await diagnoseOnce(runtime, incident);
+}
+
+/**
+ * Runs what an incident is missing of its opening diagnostics and log snapshot, once: under a lease
+ * per incident (another replica, or the open racing a reconnect, waits its turn and then finds the
+ * runs recorded), and only the parts that have no run yet.
+ */
+async function diagnoseOnce(runtime: Runtime, incident: Incident): Promise<void> {
+  const { store, clock } = runtime;
+  const lease = `diagnose:${incident.id}`;
+  if (!(await store.leases.acquire(lease, OWNER, clock.now() + DIAGNOSE_LEASE_MS, clock.now()))) return;
+  try {
+    const type = runtime.pack.types.find((t) => t.id === incident.type);
+    const runs = await store.incidents.stepRuns(incident.id);
+    const diagnosed = type ? runs.some((r) => type.diagnostics.some((d) => d.id === r.stepId)) : true;
+    const snapshotted = runs.some((r) => r.stepId === snapshotStep(runtime).id);
+    if (diagnosed && snapshotted) return;
+    await diagnoseAndSnapshot(runtime, incident, { diagnose: !diagnosed, snapshot: !snapshotted });
+  } finally {
+    await store.leases.release(lease, OWNER).catch(() => undefined);
+  }
+}
+
+/** The log snapshot as a step: the immediate checklist's `log_snapshot` item, or a default. */
+export function snapshotStep(runtime: Pick<Runtime, 'pack'>): Step {
   const item = runtime.pack.checklists.immediate.find((i) => i.action === 'log_snapshot');
-  const snapshot: Step = {
+  return {
     id: item?.id ?? 'log-snapshot',
     title: item?.text ?? { ko: '로그 스냅샷', en: 'Log snapshot' },
     action: 'log_snapshot',
@@ -80,7 +126,13 @@ async function diagnoseOpened(runtime: Runtime, e: IncidentChanged): Promise<voi
     procedure: [],
     timeoutSeconds: 60,
   };
-  await Promise.all([runtime.steps.diagnose(incident, SYSTEM_ACTOR), runtime.steps.execute(incident, SYSTEM_ACTOR, snapshot, undefined, { quiet: true })]);
+}
+
+async function diagnoseAndSnapshot(runtime: Runtime, incident: Incident, what: { diagnose: boolean; snapshot: boolean }): Promise<void> {
+  await Promise.all([
+    what.diagnose ? runtime.steps.diagnose(incident, SYSTEM_ACTOR) : undefined,
+    what.snapshot ? runtime.steps.execute(incident, SYSTEM_ACTOR, snapshotStep(runtime), undefined, { quiet: true }) : undefined,
+  ]);
 }
 
 /** A drill resolved by `/incident resolve` (not `drill end`): every fault it injected and still in place is undone. */

@@ -34,7 +34,7 @@ export const TUESDAY_10_KST = Date.UTC(2026, 10, 24, 1, 0);
  * and metrics are left out unless asked for.
  */
 export async function buildTestRuntime(
-  options: { lang?: Lang; now?: number; clock?: VirtualClock; agents?: AgentPort; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string }; procedureDocument?: { path: string; lang: Lang } } = {},
+  options: { lang?: Lang; now?: number; clock?: VirtualClock; agents?: AgentPort | 'hub'; store?: Store; contacts?: ContactsFile; holidays?: string[]; reportsDir?: string; metrics?: boolean; pager?: RuntimeOverrides['pager']; web?: { publicUrl?: string; secret: string }; procedureDocument?: { path: string; lang: Lang } } = {},
 ): Promise<TestRuntime> {
   const base = loadConfig({ DRBOT_LANG: options.lang ?? 'en' });
   const config = {
@@ -53,7 +53,8 @@ export async function buildTestRuntime(
   const runtime = await buildRuntime(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), {
     clock,
     store,
-    agents: options.agents ?? new NoAgentPort(),
+    // 'hub': the production agent link (runtime.hub), which agents reach through hub.accept.
+    agents: options.agents === 'hub' ? undefined : (options.agents ?? new NoAgentPort()),
     contacts: options.contacts,
     pager: options.pager ?? ((chat) => chat),
     metrics: options.metrics ? { processMetrics: false } : false,
