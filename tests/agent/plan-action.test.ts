@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { rpoVerdict, type HostPlan } from '../../src/agent/actions/plan-action.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
@@ -50,6 +53,52 @@ describe('plan (read-only) on real files', () => {
     const dir = (await plan({ action: 'restore_dir', dir: 'models', from: 'previous' })).data as HostPlan;
     expect(dir.target).toBe('models: v20250901 → latest/');
     expect(dir.facts.find((f) => f.label === 'files')!.value).toMatch(/^model\.pkl sha256 [0-9a-f]{16}…$/);
+  });
+
+  it('git_checkout: the commit (hash and subject) the ref resolves to and the commit it replaces, from a real repository', async () => {
+    host = anAgentConfig();
+    const repo = host.path('repo');
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' }).trim();
+    mkdirSync(repo, { recursive: true });
+    git('init', '-q');
+    writeFileSync(join(repo, 'a.txt'), 'one');
+    git('add', '.');
+    git('commit', '-qm', 'stable release');
+    const stable = git('rev-parse', 'HEAD');
+    writeFileSync(join(repo, 'a.txt'), 'two');
+    git('commit', '-qam', 'broken change');
+    const head = git('rev-parse', 'HEAD');
+    host.with({ git: { cwd: 'repo', refs: { stable } } });
+    const r = await plan({ action: 'git_checkout', ref: 'stable' });
+    expect(r.status).toBe('ok');
+    const data = r.data as HostPlan;
+    expect(data.facts).toEqual([
+      { label: 'commit', value: `${stable} stable release` },
+      { label: 'replaces', value: `${head} broken change` },
+    ]);
+    expect(data.choices).toEqual([{ value: 'stable', label: `stable ${stable.slice(0, 12)}` }]);
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+  });
+
+  it('process_restart: the pid and argv of each process it would stop, and what it would start; nothing is stopped', async () => {
+    const marker = `drbot-plan-test-${process.pid}-${Date.now()}`;
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' });
+    try {
+      host = anAgentConfig().with({ restarts: { backend: { recipe: { command: '/bin/true', args: ['again'] }, log: 'logs/backend.log', match: [marker] } } });
+      let data: HostPlan | undefined;
+      // the child is listed once it has exec'd
+      for (let i = 0; i < 100 && !data?.facts[0]?.value.includes(marker); i++) {
+        data = (await plan({ action: 'process_restart', process: 'backend' })).data as HostPlan;
+        if (!data.facts[0]!.value.includes(marker)) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(data!.target).toBe('backend: stop, then start /bin/true');
+      expect(data!.facts[0]).toEqual({ label: 'stops', value: `pid ${child.pid} ${process.execPath} -e setInterval(() => {}, 1000) ${marker}` });
+      expect(data!.facts[1]).toEqual({ label: 'starts', value: '/bin/true again' });
+      expect(child.exitCode).toBeNull();
+      expect(child.signalCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('refuses a read-only plan of an action that does not change the host', async () => {
