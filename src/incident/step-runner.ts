@@ -154,7 +154,12 @@ export class StepRunner {
    */
   async plan(incident: Incident, actor: Actor, step: Step, choice?: string): Promise<Outcome<StepPlan>> {
     if (!step.mutates) return refuse(`"${step.id}"은(는) 호스트를 바꾸지 않는 단계라 계획이 없습니다.`, `"${step.id}" does not change the host; it has no plan.`);
-    if (!this.core.agents.presence(incident.host).online) return refuse(`${incident.host} 에이전트가 오프라인이라 계획을 세울 수 없습니다.`, `The agent for ${incident.host} is offline; no plan can be made.`);
+    if (!this.core.agents.presence(incident.host).online) {
+      return refuse(
+        `${incident.host} 에이전트가 오프라인이라 계획을 세울 수 없습니다 (/incident agents). 계획 없이 승인을 기록할 수는 있지만 실행되지 않습니다: 에이전트가 돌아오면 계획을 보여 드리고 그 계획을 승인해야 실행됩니다 — /incident approve ${incident.id} ${step.id}`,
+        `The agent for ${incident.host} is offline; no plan can be made (/incident agents). An approval can still be recorded without a plan, but it does not run on its own: once the agent is back its plan is shown, and approving that plan runs it — /incident approve ${incident.id} ${step.id}`,
+      );
+    }
     if (choice) {
       // A choice may be any unique part of one the agent lists (`20261127` for routing_20261127.accdb).
       const listed = await this.plan(incident, actor, step);

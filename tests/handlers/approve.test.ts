@@ -130,6 +130,10 @@ describe('/incident approve', () => {
   it('records an approval given while the agent is offline as one without a plan: it never runs as it is; once the agent is back `run` shows the plan and only approving that plan runs it', async () => {
     agent.online = false;
     await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    // The card's button asks for the plan first: there is none, and the answer says what an approval now would mean.
+    const noPlan = await core.router.dispatch(`/incident plan ${ID} restart-predictor`, core.as('Kim DevOps'));
+    expect(noPlan.refused).toBe(true);
+    expect(await replyText(noPlan)).toContain(`The agent for routing-ml is offline; no plan can be made (/incident agents). An approval can still be recorded without a plan, but it does not run on its own: once the agent is back its plan is shown, and approving that plan runs it — /incident approve ${ID} restart-predictor`);
     const text = await replyText(await core.router.dispatch(`/incident approve ${ID} restart-predictor`, core.as('Kim DevOps')));
     expect(text).toContain('no agent is connected, so nothing ran');
     expect(text).toContain('Approved without a plan: the agent for routing-ml is offline, so nobody has seen what this step will change');
