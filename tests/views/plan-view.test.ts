@@ -100,6 +100,20 @@ describe('the plan view on Slack', () => {
   });
 });
 
+describe('choices from the host are untrusted', () => {
+  it('a choice label with bidi controls and markup shows as typed, without the invisible characters, on Slack and Teams', () => {
+    const plan = aPlan(0);
+    plan.choices = [{ value: 'evil.accdb', label: 'evil\u202Egnp.accdb <!channel> [x](https://evil) (1 h old)' }];
+    const { blocks } = renderBlockKit([planView(ID, 'routing-ml', step, plan, 'en')]);
+    const option = elements(blocks).find((e) => e.type === 'static_select')!.options![0]!;
+    expect(option.text.text).toBe('evilgnp.accdb <!channel> [x](https://evil) (1 h old)');
+    const card = renderAdaptiveCard(planView(ID, 'routing-ml', step, plan, 'en'));
+    const set = card.body.find((b) => b.type === 'Input.ChoiceSet') as { choices: { title: string }[] };
+    expect(set.choices[0]!.title).not.toContain('\u202E');
+    expect(set.choices[0]!.title).toContain('<!channel> [x](https://evil)');
+  });
+});
+
 describe('the plan view on Teams', () => {
   it('shows every fact, the whole plan in the Approve panel (no 300-character limit there), and the digest on its Submit', () => {
     const plan = aPlan(12);
