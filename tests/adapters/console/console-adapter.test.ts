@@ -45,6 +45,18 @@ describe('console mode', () => {
     expect(second).toMatch(/Open incidents \(1\)[\s\S]*INC-\d{8}-001 · Type 2/);
   });
 
+  it('shows a step’s plan from the demo agent, its choices with the command for each, a bad choice’s valid ones, and the approve command bound to the plan (read-only: nothing is approved)', async () => {
+    const dataDir = tempDir();
+    const out = await runConsole(['/incident open type2 partial DB down', '/incident plan 6', '/incident plan 6 nosuchbackup', '/incident plan 6 yesterday'], dataDir);
+    expect(out).toMatch(/\[Plan restore-db-from-yesterday \([0-9a-f]{12}\) @ routing-ml: access_db ← .*\/backup\/routing_yesterday\.accdb\]/);
+    expect(out).toMatch(/backup age: \d+ h old — (within the RPO goal \(24 h\)|past the RPO goal \(24 h\), within the limit \(72 h\))/);
+    expect(out).toMatch(/ {2}- routing_yesterday\.accdb \(\d+ h old\)\n {6}→ \/incident plan INC-\d{8}-001 restore-db-from-yesterday routing_yesterday\.accdb/);
+    expect(out).toContain('restore-db-from-yesterday: "nosuchbackup" is not one of the targets; nothing ran. Valid choices: routing_yesterday.accdb');
+    expect(out).toMatch(/ {2}▶ routing_yesterday\.accdb/);
+    expect(out).toMatch(/\[Approve restore-db-from-yesterday\] \/incident approve INC-\d{8}-001 restore-db-from-yesterday routing_yesterday\.accdb plan:[0-9a-f]{12}/);
+    expect(out).not.toContain('approved (');
+  });
+
   it('switches identity with /iam, and the router checks the new roles', async () => {
     const dataDir = tempDir();
     const out = await runConsole(['/whoami', '/iam Lee Backend', '/incident open type1', '/incident close', '/iam Nobody'], dataDir);
