@@ -82,6 +82,14 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           ),
     },
   ];
+  const readOnly = readOnlySince(snap, type);
+  if (readOnly !== undefined) {
+    const off = [...type.temporary, ...type.stages.flatMap((st) => st.steps)].find((st) => st.action === 'set_read_only_mode' && st.params.enabled === false);
+    fields.push({
+      label: t('읽기 전용 모드', 'Read-only mode'),
+      value: t(`⚠️ 켜짐 (${formatTime(readOnly, pack.timeZone)}부터, 저장 불가)${off ? ` — 해제: /incident approve ${incident.id} ${off.id}` : ''}`, `⚠️ ON since ${formatTime(readOnly, pack.timeZone)} (nothing is saved)${off ? ` — switch it off: /incident approve ${incident.id} ${off.id}` : ''}`),
+    });
+  }
   const suggestion = open && snap.history ? historyHint(snap.history, lang) : undefined;
   if (suggestion) fields.push({ label: t('이력 참고', 'History suggests'), value: suggestion });
   if (incident.cause) fields.push({ label: t('원인', 'Cause'), value: incident.cause });
@@ -186,6 +194,17 @@ export function stepAction(incidentId: string, step: Step, lang: Lang): ViewActi
   const t = translator(lang);
   if (!step.mutates) return { label: step.action === 'manual' ? t(`완료: ${step.id}`, `Done: ${step.id}`) : t(`실행: ${step.id}`, `Run ${step.id}`), command: `/incident run ${incidentId} ${step.id}` };
   return { label: t(`승인: ${step.id}…`, `Approve ${step.id}…`), command: `/incident plan ${incidentId} ${step.id}`, style: step.destructive ? 'danger' : 'primary' };
+}
+
+/**
+ * When read-only mode was switched on and is still on, as this incident's timeline says: the newest
+ * successful `set_read_only_mode` step set `enabled: true`. Undefined when it is off or was never touched.
+ */
+export function readOnlySince(snap: Pick<IncidentSnapshot, 'timeline'>, type: IncidentSnapshot['type']): number | undefined {
+  const steps = new Map([...type.temporary, ...type.stages.flatMap((st) => st.steps), ...type.rollback].filter((st) => st.action === 'set_read_only_mode').map((st) => [st.id, st]));
+  // The timeline's order is the order the runs ended in (two in the same millisecond included).
+  const last = snap.timeline.filter((e) => e.kind === 'step' && e.data?.status === 'ok' && steps.has(String(e.data?.step))).at(-1);
+  return last && steps.get(String(last.data!.step))!.params.enabled === true ? last.at : undefined;
 }
 
 function latestRuns(runs: StepRun[]): Map<string, StepRun> {
