@@ -19,6 +19,8 @@ export interface IncidentSnapshot {
   rung: LadderRung;
   holders: Contact[];
   now: number;
+  /** For steps that reach people of a role (`doc.contact`), who they are from config/contacts.yaml, by step id. */
+  stepContacts?: Record<string, Contact[]>;
   /** While the incident is open: what the last recoveries of its type suggest (none when there are none, or history could not be read). */
   history?: FaultTypeStats;
 }
@@ -54,5 +56,21 @@ export async function loadIncidentSnapshot(core: Core, incident: Incident, recor
       ? [drillHolder]
       : []
     : core.contacts.withRole(rung.role).sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0));
-  return { incident, type, ticks, approvals, runs, timeline, agent: core.agents.presence(incident.host), rung, holders, now: core.clock.now(), ...(history?.recovered ? { history } : {}) };
+  const stepContacts = Object.fromEntries(
+    [...type.diagnostics, ...type.stages.flatMap((st) => st.steps), ...type.rollback, ...type.temporary, ...type.portConflict].flatMap((st) => (st.doc?.contact ? [[st.id, core.contacts.withRole(st.doc.contact.role)] as const] : [])),
+  );
+  return {
+    incident,
+    type,
+    ticks,
+    approvals,
+    runs,
+    timeline,
+    agent: core.agents.presence(incident.host),
+    rung,
+    holders,
+    now: core.clock.now(),
+    ...(Object.keys(stepContacts).length ? { stepContacts } : {}),
+    ...(history?.recovered ? { history } : {}),
+  };
 }

@@ -103,7 +103,16 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
     const approval = snap.approvals.filter((a) => a.stepId === step.id && a.status === 'pending').at(-1);
     const mark: Mark | undefined = run ? runMark(run) : approval?.status === 'pending' ? 'pending' : kind === 'recovery' ? 'todo' : undefined;
     const details: string[] = [];
-    if (step.procedure.length && detail === 'full') details.push(...step.procedure.map((p) => `$ ${p}`));
+    const contacts = snap.stepContacts?.[step.id];
+    if (step.doc?.contact && contacts) {
+      // Who to call, from config/contacts.yaml, instead of the document's placeholders ([네트워크 관리자], [IT 헬프데스크]).
+      const priority = step.doc.contact.priority ? ` (${t('우선순위', 'priority')} ${step.doc.contact.priority[lang]})` : '';
+      details.push(
+        contacts.length
+          ? `${t('연락처', 'Contacts')}${priority}: ${contacts.map((c) => [c.name, c.phone ? `☎ ${c.phone}` : '', c.email ? `✉ ${c.email}` : ''].filter(Boolean).join(' ')).join('; ')}`
+          : t(`연락처 목록에 ${step.doc.contact.role} 역할이 없습니다 — config/contacts.yaml에 추가하세요`, `nobody on the contact list holds ${step.doc.contact.role} — add them to config/contacts.yaml`),
+      );
+    } else if (step.procedure.length && detail === 'full') details.push(...step.procedure.map((p) => `$ ${p}`));
     if (run?.summary) details.push(run.summary);
     if (approval?.status === 'pending') {
       details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
