@@ -2,6 +2,7 @@ import { reservePage, settleUnsent } from './reserve-page.js';
 import { TIMER } from '../incident/timer-kinds.js';
 import type { Incident } from '../incident/incident.js';
 import type { Store } from '../store/store.js';
+import { Role } from '../runbook/pack-schema.js';
 import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../scheduler/timer-work.js';
 
 /** Raises the incident's level to at least `level` inside the transaction. */
@@ -11,6 +12,22 @@ export async function raiseLevel(tx: Store, incident: Incident, level: number): 
   await tx.incidents.save(raised);
   return raised;
 }
+
+/** `page-at-open-<role>`: pages the role the fault type asks for at open (next available person), besides the ladder. */
+export const pageAtOpenTimer: TimerHandler = {
+  handles: (kind) => TIMER.isPageAtOpen(kind),
+  describe: (row, t) => t(`개시 시 ${TIMER.pageAtOpenRole(row.kind)} 호출`, `${TIMER.pageAtOpenRole(row.kind)} page at open`),
+  async plan(ctx: TimerContext): Promise<TimerWork> {
+    const { tx, row, t } = ctx;
+    const role = TIMER.pageAtOpenRole(row.kind);
+    const incident = await tx.incidents.get(row.incidentId);
+    const parsed = Role.safeParse(role);
+    if (!incident || incident.status !== 'open' || !parsed.success) return FIRE;
+    const headline = t(`개시 즉시 ${role} 호출 (Type ${incident.type} 절차)`, `${role} paged at open (Type ${incident.type} procedure)`);
+    if (row.payload.reservedAt !== undefined) return settleUnsent(ctx, incident, incident.level, headline);
+    return reservePage(ctx, incident, incident.level, parsed.data, headline);
+  },
+};
 
 /** `ladder-<level>`: pages the rung's role (next available person) and raises the incident's level. */
 export const ladderTimer: TimerHandler = {

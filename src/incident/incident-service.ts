@@ -97,7 +97,7 @@ export class IncidentService {
           ];
           const ticked = input.scope ? [...TICKED_ON_OPEN, IMPACT_ITEM] : TICKED_ON_OPEN;
           await tx.incidents.tickMany(incident.id, ticked, input.actor.name, now);
-          await tx.timers.scheduleNew(incident.id, openingTimers(pack, now, input.drill?.speed ?? 1));
+          await tx.timers.scheduleNew(incident.id, openingTimers(pack, now, input.drill?.speed ?? 1, input.type));
           const records: IncidentRecords = { ticks: ticked.map((itemId) => ({ itemId, doneBy: input.actor.name, doneAt: now })), approvals: [], runs: [], timeline: entries };
           return { incident, created: true, entries, records };
         });

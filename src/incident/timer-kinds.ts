@@ -1,9 +1,10 @@
-import type { RunbookPack } from '../runbook/pack-schema.js';
+import type { FaultType, RunbookPack } from '../runbook/pack-schema.js';
 
 /** Minutes of silence after which an open incident gets a reminder. */
 export const QUIET_MINUTES = 30;
 
 const LADDER = 'ladder-';
+const PAGE_AT_OPEN = 'page-at-open-';
 const CHECK = 'check-';
 
 /**
@@ -16,6 +17,10 @@ export const TIMER = {
   isLadder: (kind: string) => kind.startsWith(LADDER),
   /** The rung of a `ladder-<level>` kind. */
   ladderLevel: (kind: string) => Number(kind.slice(LADDER.length)),
+  /** `page-at-open-<role>`: the type's `pageAtOpen` role, paged when the incident opens. */
+  pageAtOpen: (role: string) => `${PAGE_AT_OPEN}${role}`,
+  isPageAtOpen: (kind: string) => kind.startsWith(PAGE_AT_OPEN),
+  pageAtOpenRole: (kind: string) => kind.slice(PAGE_AT_OPEN.length),
   rtoWarning: 'rto-warning',
   rtoGoal: 'rto-goal',
   rtoLimit: 'rto-limit',
@@ -38,10 +43,13 @@ export interface TimerSpec {
 /**
  * The timers an incident gets when it opens: a page per ladder rung, the three RTO alarms, and the
  * quiet reminder. `speed` (a drill's `--speed`) divides every delay, for this incident only.
+ * With the fault `type` (at open, not when timers are moved later): a page due now for each of its
+ * `pageAtOpen` roles, written in the same transaction as the incident, so it is sent once even across a crash.
  */
-export function openingTimers(pack: RunbookPack, now: number, speed = 1): TimerSpec[] {
+export function openingTimers(pack: RunbookPack, now: number, speed = 1, type?: Pick<FaultType, 'pageAtOpen'>): TimerSpec[] {
   const after = (minutes: number) => now + Math.round((minutes * 60_000) / speed);
   return [
+    ...(type?.pageAtOpen ?? []).map((role) => ({ kind: TIMER.pageAtOpen(role), dueAt: now, payload: { role } })),
     ...pack.ladder.map((rung) => ({ kind: TIMER.ladder(rung.level), dueAt: after(rung.afterMinutes), payload: { level: rung.level } })),
     { kind: TIMER.rtoWarning, dueAt: after(pack.rto.goalMinutes - 60) },
     { kind: TIMER.rtoGoal, dueAt: after(pack.rto.goalMinutes) },

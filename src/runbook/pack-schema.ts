@@ -75,6 +75,8 @@ export const FaultType = z
     portConflict: z.array(Step).default([]),
     /** Id of a diagnostic step whose success means "health check passed". */
     healthCheck: StepId.optional(),
+    /** Roles paged as soon as an incident of this type opens, besides the ladder (Type 3: `[it_support]`); once each, durable like the ladder. */
+    pageAtOpen: z.array(Role).default([]),
   })
   .strict();
 export type FaultType = z.infer<typeof FaultType>;
