@@ -8,6 +8,7 @@ import { check } from './check.js';
 import { checks } from './checks.js';
 import { close } from './close.js';
 import { diag } from './diag.js';
+import { snapshot } from './snapshot.js';
 import { escalate } from './escalate.js';
 import { drill } from './drill.js';
 import { makeHelp } from './help.js';
@@ -27,7 +28,7 @@ import { web } from './web.js';
 
 /** Every verb's handler; `help` lists exactly the verbs present here. */
 export function createHandlers(): HandlerTable {
-  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web, drill, set, reopen, plan };
+  const table: HandlerTable = { open, list, status, diag, agents, approve, run, check, ack, escalate, assign, note, resolve, close, cancel, checks, notify, report, stats, web, drill, set, reopen, plan, snapshot };
   table.help = makeHelp(() => Object.keys(table));
   return table;
 }

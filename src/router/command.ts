@@ -44,6 +44,7 @@ export const Command = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('report'), id: OptId, add: z.object({ section: z.enum(['prevention', 'lessons']), text: Text.min(1) }).optional() }),
   z.object({ verb: z.literal('cancel'), id: OptId, reason: Text.min(1) }),
   z.object({ verb: z.literal('agents') }),
+  z.object({ verb: z.literal('snapshot'), id: OptId }),
   z.object({
     verb: z.literal('checks'),
     schedule: z.enum(['weekly', 'monthly']),

@@ -171,6 +171,16 @@ export const GRAMMAR: readonly VerbSpec[] = [
     },
   },
   {
+    verb: 'snapshot',
+    usage: '/incident snapshot [id]',
+    summary: l('지금 로그 스냅샷을 찍어 내용을 보여 주기 (호스트 파일 경로 포함)', 'take a log snapshot now and show its content (and its file on the host)'),
+    access: 'contact',
+    parse: (args) => {
+      const { id, rest } = optionalId(args);
+      return noMore(rest, { verb: 'snapshot', id });
+    },
+  },
+  {
     verb: 'agents',
     usage: '/incident agents',
     summary: l('호스트 에이전트 연결 상태와 마지막 접속 시각', 'host agents: online or offline, last seen'),

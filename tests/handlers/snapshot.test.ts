@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { ExecutorAgentPort } from '../support/executor-agent-port.js';
+import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { replyText } from '../support/reply-text.js';
+import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+
+let core: TestRuntime | undefined;
+let agent: ExecutorAgentPort | undefined;
+let host: AgentConfigBuilder | undefined;
+afterEach(async () => {
+  await core?.close();
+  await agent?.close();
+  host?.cleanup();
+  core = agent = host = undefined;
+});
+
+describe('/incident snapshot', () => {
+  it('takes a snapshot on the host now and shows its content, with secrets scrubbed, and the file it wrote', async () => {
+    host = anAgentConfig().file('logs/backend.log', 'INFO started\nERROR DB connect failed password=hunter2-secret-value\n');
+    agent = new ExecutorAgentPort(host.build());
+    core = await buildTestRuntime({ agents: agent });
+    const id = (await core.router.dispatch('/incident open type2', core.as('Kim DevOps'))).incidentId!;
+    const reply = await core.router.dispatch('/incident snapshot', core.as('Kim DevOps'));
+    expect(reply.refused).toBeFalsy();
+    expect(reply.incidentId).toBe(id);
+    const text = await replyText(reply);
+    expect(text).toContain('snapshot written to');
+    expect(text).toContain('## log backend');
+    expect(text).toContain('ERROR DB connect failed');
+    expect(text).not.toContain('hunter2-secret-value');
+    const file = /snapshot written to (\S+)/.exec(text)![1]!;
+    expect(existsSync(file)).toBe(true);
+    expect((await core.store.incidents.stepRuns(id)).filter((r) => r.stepId === 'log-snapshot')).toHaveLength(1);
+  });
+
+  it('shows the end of a long snapshot and says how much was left out', async () => {
+    const fake = new ScriptedAgentPort().answer('log_snapshot', { status: 'ok', summary: 'snapshot written to /var/lib/drbot-agent/snapshots/incident_x.log', output: 'A'.repeat(20_000) + '\nLAST LINE' });
+    core = await buildTestRuntime({ agents: fake });
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const text = await replyText(await core.router.dispatch('/incident snapshot', core.as('Kim DevOps')));
+    expect(text).toContain('LAST LINE');
+    expect(text).toContain('the first 8010 characters are left out here');
+  });
+
+  it('says the agent is offline and that the snapshot will run when it is back; nothing is recorded', async () => {
+    const fake = new ScriptedAgentPort();
+    fake.online = false;
+    core = await buildTestRuntime({ agents: fake });
+    const id = (await core.router.dispatch('/incident open type2', core.as('Kim DevOps'))).incidentId!;
+    const reply = await core.router.dispatch('/incident snapshot', core.as('Kim DevOps'));
+    expect(reply.refused).toBe(true);
+    expect(await replyText(reply)).toContain('run by themselves');
+    expect(await core.store.incidents.stepRuns(id)).toHaveLength(0);
+  });
+});
