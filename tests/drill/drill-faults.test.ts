@@ -92,6 +92,29 @@ describe('fault injection in a drill', () => {
     expect(readdirSync(host!.path('db'))).toEqual(['routing.accdb']);
   });
 
+  it('/incident resolve keeps a drill open, like drill end, when a fault cannot be undone, and says which and why', async () => {
+    await setUp({ corrupt_file: ['access_db'] });
+    const id = (await send('/incident drill type2')).reply.incidentId!;
+    await send(`/incident approve ${id} fault-corrupt-file-access-db`);
+    // Something on the host stands where the file was: the agent cannot put the real one back.
+    const { rmSync, mkdirSync } = await import('node:fs');
+    rmSync(host!.path('db/routing.accdb'));
+    mkdirSync(host!.path('db/routing.accdb/in-the-way'), { recursive: true });
+    const refused = await send(`/incident resolve ${id} rehearsal over`);
+    expect(refused.reply.refused).toBe(true);
+    expect(refused.text).toContain('NOT undone: corrupt_file access_db');
+    expect(refused.text).toContain(`Drill ${id} stays open`);
+    expect((await core!.store.incidents.get(id))!.status).toBe('open');
+    expect(existsSync(join(drillReportsDir(core!.reportsDir), '2026-11-24-type2.md'))).toBe(false);
+    // Once the way is clear, resolving undoes the fault and resolves.
+    rmSync(host!.path('db/routing.accdb'), { recursive: true });
+    const resolved = await send(`/incident resolve ${id} rehearsal over`);
+    expect(resolved.reply.refused).toBeFalsy();
+    expect(resolved.text).toContain(`${id} resolved.`);
+    expect((await core!.store.incidents.get(id))!.status).toBe('resolved');
+    expect(readFileSync(host!.path('db/routing.accdb'))).toEqual(ACE('today'));
+  });
+
   it('refuses a fault in a real incident (drbot) and on an agent without drill.faults (agent); nothing changes', async () => {
     await setUp(undefined);
     const real = (await send('/incident open type2')).reply.incidentId!;
