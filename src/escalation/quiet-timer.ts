@@ -8,6 +8,14 @@ import { FIRE, type TimerContext, type TimerHandler, type TimerWork } from '../s
 const QUIET_MS = QUIET_MINUTES * 60_000;
 
 /**
+ * The least time between two reminders of one incident, on the scheduler's clock whatever the drill
+ * speed: at ×3600 the 30 quiet minutes last half a second, and a reminder each time would flood the
+ * channel. The first reminder still comes at drill speed (the drill rehearses it); pages and RTO alarms
+ * are other timers and keep the drill's speed.
+ */
+export const MIN_REMINDER_GAP_MS = 60_000;
+
+/**
  * `quiet`: when an open incident's timeline has been silent for 30 min, posts a reminder with the
  * status and the next ladder step; otherwise moves itself to 30 min after the last entry.
  */
@@ -19,7 +27,8 @@ export const quietTimer: TimerHandler = {
     const incident = await tx.incidents.get(row.incidentId);
     if (!incident || incident.status !== 'open') return FIRE;
     const quietMs = Math.round(QUIET_MS / incidentSpeed(incident));
-    const quietUntil = incident.lastActivityAt + quietMs;
+    const remindedAt = typeof row.payload.remindedAt === 'number' ? row.payload.remindedAt : undefined;
+    const quietUntil = Math.max(incident.lastActivityAt + quietMs, remindedAt === undefined ? 0 : remindedAt + MIN_REMINDER_GAP_MS);
     if (quietUntil > now) return { pages: [], end: { rearmAt: () => quietUntil } };
     const next = (await tx.timers.forIncident(incident.id))
       .filter((x) => TIMER.isLadder(x.kind) && x.firedAt === undefined && x.cancelledAt === undefined)
@@ -40,6 +49,6 @@ export const quietTimer: TimerHandler = {
       ),
       { quietMs: now - incident.lastActivityAt },
     );
-    return { pages: [], end: { rearmAt: () => now + quietMs } };
+    return { pages: [], end: { rearmAt: () => now + Math.max(quietMs, MIN_REMINDER_GAP_MS), payload: { ...row.payload, remindedAt: now } } };
   },
 };

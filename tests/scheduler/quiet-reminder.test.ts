@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { IncidentService } from '../../src/incident/incident-service.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
-import { byDrbot, HOUR, MIN, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
+import { MIN_REMINDER_GAP_MS } from '../../src/escalation/quiet-timer.js';
+import { byDrbot, HOUR, MIN, pagedPeople, schedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 let h: SchedulerHarness;
 afterEach(async () => h?.close());
@@ -57,5 +58,23 @@ describe('quiet-incident reminder', () => {
     const reminder = byDrbot(await h.timeline(incident.id), 'reminder');
     await scheduler.stop(Date.now() + 1000);
     expect(reminder.map((e) => e.text)).toEqual([expect.stringContaining('next step: level 3, Report to the CTO and consider outside support at 2026-11-24 12:00')]);
+  });
+
+  it('a drill at ×3600 reminds at drill speed once, then no more often than once per minute of the clock, while its pages and RTO alarms keep drill speed', async () => {
+    h = await schedulerHarness();
+    const reply = await h.core.router.dispatch('/incident drill type1 --speed 3600', h.core.as('Park DevOps'));
+    await h.core.events.settled();
+    const id = reply.incidentId!;
+    const opened = h.core.clock.now();
+    // Three minutes of the clock, in steps of a quarter second: 30 quiet drill minutes last half a second.
+    for (let i = 0; i < 3 * 4 * 60; i++) await h.advance(250);
+    // Every rung (0.5 s, 1 s, 2 s) and the RTO alarms (3 s, 4 s) came at drill speed.
+    expect(pagedPeople(await h.deliveries(id))).toEqual(expect.arrayContaining(['0:Park DevOps:sent', '1:Park DevOps:sent', '2:Park DevOps:sent', '3:Park DevOps:sent', '100:Park DevOps:sent', '101:Park DevOps:sent']));
+    const reminders = byDrbot(await h.timeline(id), 'reminder').map((e) => e.at - opened);
+    expect(reminders.length).toBeGreaterThanOrEqual(3);
+    // The first one after half a second of silence following the last alarm, well within the first 10 s.
+    expect(reminders[0]!).toBeLessThan(10_000);
+    for (let i = 1; i < reminders.length; i++) expect(reminders[i]! - reminders[i - 1]!).toBeGreaterThanOrEqual(MIN_REMINDER_GAP_MS);
+    expect(reminders.length).toBeLessThanOrEqual(4);
   });
 });
