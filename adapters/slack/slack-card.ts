@@ -1,4 +1,5 @@
 import type { Core } from '../../src/app/core.js';
+import { checklistItemText } from '../../src/incident/drill.js';
 import type { Incident } from '../../src/incident/incident.js';
 import { loadIncidentSnapshot, type IncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { allChecklistItems } from '../../src/runbook/checklist-items.js';
@@ -16,7 +17,7 @@ export function slackCard(core: Pick<Core, 'pack' | 'lang'>, snap: IncidentSnaps
           core.lang === 'ko' ? '체크리스트 항목 완료' : 'Tick a checklist item',
           allChecklistItems(core.pack)
             .filter((i) => !ticked.has(i.item.id))
-            .map((i) => ({ label: i.item.text[core.lang], command: `/incident check ${incident.id} ${i.item.id}` })),
+            .map((i) => ({ label: checklistItemText(i.item, incident, core.lang, snap.timeline), command: `/incident check ${incident.id} ${i.item.id}` })),
         )
       : undefined;
   return renderBlockKit([view], menu ? [menu] : []);

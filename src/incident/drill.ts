@@ -1,7 +1,8 @@
 import type { Contact } from '../contacts/contact-schema.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
-import type { Role, Step } from '../runbook/pack-schema.js';
-import type { Incident } from './incident.js';
+import type { Lang } from '../i18n/lang.js';
+import type { ChecklistItem, Role, Step } from '../runbook/pack-schema.js';
+import type { Incident, TimelineEntry } from './incident.js';
 
 /** How a drill runs: who takes part (the only people it pages) and how much faster its ladder and RTO alarms run. */
 export interface DrillPlan {
@@ -42,6 +43,30 @@ export const MAX_DRILL_SPEED = 3600;
 
 /** The marker every page, notice and card title of a drill starts with. */
 export const DRILL_TAG = '[DRILL]';
+
+/** The checklist item a written report ticks. */
+export const REPORT_CHECKLIST_ITEM = 'report-written';
+
+/** The drill report's path as its report writer recorded it on the timeline (the latest), if written. */
+export function writtenDrillReport(timeline: readonly Pick<TimelineEntry, 'kind' | 'data'>[]): string | undefined {
+  const entry = [...timeline].reverse().find((e) => e.kind === 'report' && e.data?.drill === true && typeof e.data.path === 'string');
+  return entry?.data?.path as string | undefined;
+}
+
+/**
+ * A checklist item's text for this incident. A drill's report goes to `drill_reports/`, not to the
+ * post-incident path the pack's item names: its report item names the drill report written (from the
+ * timeline), or the drill report's pattern before one is.
+ */
+export function checklistItemText(item: ChecklistItem, incident: Pick<Incident, 'drill' | 'type'>, lang: Lang, timeline: readonly Pick<TimelineEntry, 'kind' | 'data'>[] = []): string {
+  if (!incident.drill || item.id !== REPORT_CHECKLIST_ITEM) return item.text[lang];
+  return drillReportItemText(writtenDrillReport(timeline) ?? `drill_reports/YYYY-MM-DD-type${incident.type}.md`, lang);
+}
+
+/** The drill's report item naming the drill report at `path`. */
+export function drillReportItemText(path: string, lang: Lang): string {
+  return lang === 'ko' ? `훈련 보고서 작성: \`${path}\`` : `Drill report written: \`${path}\``;
+}
 
 /** `[DRILL] ` for a drill, '' for a real incident: put in front of every page, notice and title. */
 export function drillTag(incident: Pick<Incident, 'drill'>): string {

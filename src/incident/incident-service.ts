@@ -9,7 +9,7 @@ import { canTransition, type ImpactScope, type Incident, type IncidentStatus, ty
 import { originOf, type IncidentChange } from './incident-events.js';
 import { formatIncidentId, normaliseIncidentId } from './incident-id.js';
 import type { IncidentRecords } from './incident-snapshot.js';
-import { DRILL_TAG, type DrillPlan } from './drill.js';
+import { checklistItemText, DRILL_TAG, type DrillPlan } from './drill.js';
 import { openingTimers, TIMER } from './timer-kinds.js';
 import { formatTime } from '../i18n/format-time.js';
 import { parseStartTime } from '../i18n/parse-start-time.js';
@@ -193,13 +193,13 @@ export class IncidentService {
     return ok({ itemId: found.item.id, already: !r });
   }
 
-  /** Ticks an item (by the engine or a person); false when it was already ticked. */
-  async tick(incident: Incident, actor: Actor, itemId: string): Promise<boolean> {
+  /** Ticks an item (by the engine or a person); false when it was already ticked. `text` says what was done when the item's own text does not fit (a drill's report). */
+  async tick(incident: Incident, actor: Actor, itemId: string, text?: string): Promise<boolean> {
     const entries: TimelineEntry[] = [];
     const item = allChecklistItems(this.core.pack).find((i) => i.item.id === itemId);
     const ticked = await this.core.store.writeTransaction(async (tx) => {
       const fresh = await tx.incidents.tick(incident.id, itemId, actor.name, this.core.clock.now());
-      if (fresh) entries.push(await this.append(tx, incident, actor, 'checklist', `☑ ${item ? item.item.text[this.core.lang] : itemId}`, { item: itemId }));
+      if (fresh) entries.push(await this.append(tx, incident, actor, 'checklist', `☑ ${text ?? (item ? checklistItemText(item.item, incident, this.core.lang) : itemId)}`, { item: itemId }));
       return fresh;
     });
     if (ticked) this.announce(incident.id, 'updated', entries, actor);

@@ -4,6 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { drillReportBase, renderDrillReport } from './render-drill-report.js';
+import { drillReportItemText, REPORT_CHECKLIST_ITEM } from '../incident/drill.js';
 import { SYSTEM_ACTOR, type Actor } from '../app/actor.js';
 import type { Core } from '../app/core.js';
 import { DrbotError, ErrorCode, UniqueViolationError } from '../errors/drbot-error.js';
@@ -27,8 +28,7 @@ export interface WrittenReport {
   created: boolean;
 }
 
-/** The checklist item a written report ticks. */
-export const REPORT_CHECKLIST_ITEM = 'report-written';
+export { REPORT_CHECKLIST_ITEM };
 
 /** How long a report lease lasts without renewal: a replica that died while writing frees it after this. */
 const REPORT_LEASE_MS = 2 * 60_000;
@@ -161,10 +161,11 @@ export class IncidentReportWriter {
     const path = join(dir, fileName);
     const created = !existsSync(path);
     await mkdir(dir, { recursive: true });
-    await this.incidents.tick(incident, actor, REPORT_CHECKLIST_ITEM);
+    const shownPath = showPath(path);
+    // The item names the drill report, not the post-incident report path of the pack's text.
+    await this.incidents.tick(incident, actor, REPORT_CHECKLIST_ITEM, drillReportItemText(shownPath, this.core.lang));
     const markdown = await renderDrillReport(this.core, incident);
     await replaceFile(path, markdown);
-    const shownPath = showPath(path);
     const t = translator(this.core.lang);
     await this.incidents.record(incident, actor, 'report', created ? t(`[DRILL] 훈련 보고서 작성: ${shownPath}`, `[DRILL] drill report written: ${shownPath}`) : t(`[DRILL] 훈련 보고서 갱신: ${shownPath}`, `[DRILL] drill report updated: ${shownPath}`), { path: shownPath, created, drill: true });
     return { incidentId: incident.id, path, shownPath, markdown, created };

@@ -6,7 +6,7 @@ import { translator } from '../i18n/lang.js';
 import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
-import { drillTag } from '../incident/drill.js';
+import { checklistItemText, drillTag } from '../incident/drill.js';
 import { allSteps } from '../runbook/find-step.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
@@ -166,7 +166,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
         items: pack.checklists[list].map((item) => {
           const tick = snap.ticks.find((x) => x.itemId === item.id);
           return {
-            text: `${checklistNumbers.get(item.id)}. ${item.id} — ${item.text[lang]}`,
+            text: `${checklistNumbers.get(item.id)}. ${item.id} — ${checklistItemText(item, incident, lang, snap.timeline)}`,
             mark: tick ? 'done' : 'todo',
             detail: tick ? `${tick.doneBy}, ${formatTime(tick.doneAt, pack.timeZone)}` : undefined,
             action: !tick && open ? { label: t('완료', 'Done'), command: `/incident check ${incident.id} ${item.id}` } : undefined,

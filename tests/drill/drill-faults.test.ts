@@ -115,6 +115,24 @@ describe('fault injection in a drill', () => {
     expect(readFileSync(host!.path('db/routing.accdb'))).toEqual(ACE('today'));
   });
 
+  it('the after-recovery checklist of a drill names the drill report written, not the post-incident report path', async () => {
+    await setUp(undefined);
+    const id = (await send('/incident drill type2')).reply.incidentId!;
+    const before = await send(`/incident status ${id}`);
+    expect(before.text).toMatch(/report-written — Drill report written: `drill_reports\/YYYY-MM-DD-type2\.md`/);
+    await send(`/incident drill end ${id}`);
+    const ticked = (await core!.store.incidents.timeline(id)).filter((e) => e.kind === 'checklist' && e.data?.item === 'report-written').map((e) => e.text);
+    expect(ticked).toHaveLength(1);
+    expect(ticked[0]).toMatch(/^☑ Drill report written: `\S*drill_reports\/2026-11-24-type2\.md`$/);
+    expect(ticked[0]).not.toContain('incident_reports');
+    const after = await send(`/incident status ${id}`);
+    expect(after.text).toMatch(/report-written — Drill report written: `\S*drill_reports\/2026-11-24-type2\.md`/);
+    expect(after.text).not.toContain('Post-incident report written');
+    // A real incident keeps the pack's wording.
+    const real = (await send('/incident open type2')).reply.incidentId!;
+    expect((await send(`/incident status ${real}`)).text).toContain('Post-incident report written: `docs/incident_reports/YYYY-MM-DD.md`');
+  });
+
   it('refuses a fault in a real incident (drbot) and on an agent without drill.faults (agent); nothing changes', async () => {
     await setUp(undefined);
     const real = (await send('/incident open type2')).reply.incidentId!;
