@@ -79,6 +79,11 @@ describe('backup_restore_test (real files)', () => {
     const ancient = await run({ backup: 'access_db' });
     expect(ancient.status).toBe('fail');
     expect(ancient.summary).toContain('100 h old (RPO goal 24 h, limit 72 h, past the limit)');
+    // 24.04 h is past a 24 h goal: it warns, and does not read as "24 h" (compared exactly, not rounded to 24.0).
+    put('backup/routing_db_20261122.accdb', ACE, 24.04);
+    const just = await run({ backup: 'access_db' });
+    expect(just.status).toBe('warn');
+    expect(just.summary).toMatch(/access_db: routing_db_20261122\.accdb, \d+ bytes, 24 h 2 min old \(RPO goal 24 h, limit 72 h, past the goal\)/);
   });
 
   it('fails a pickle without its protocol byte, an empty file, and no backup at all; unknown kinds need only be readable', async () => {

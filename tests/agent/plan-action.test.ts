@@ -109,5 +109,12 @@ describe('plan (read-only) on real files', () => {
   it('says an age against the RPO goal and limit', () => {
     expect(rpoVerdict(2 * HOUR, 24, 72)).toBe('2 h old — within the RPO goal (24 h)');
     expect(rpoVerdict(80 * HOUR, 24, 72)).toBe('80 h old — past the RPO limit (72 h)');
+    // Compared exactly, and never printed as the threshold it is past (it read "24 h old — past the RPO goal (24 h)").
+    expect(rpoVerdict(24 * HOUR, 24, 72)).toBe('24 h old — within the RPO goal (24 h)');
+    expect(rpoVerdict(24 * HOUR + 12 * 60_000 + 30_000, 24, 72)).toBe('24 h 12 min old — past the RPO goal (24 h), within the limit (72 h)');
+    expect(rpoVerdict(24 * HOUR + 20_000, 24, 72)).toBe('24 h 0 min 20 s old — past the RPO goal (24 h), within the limit (72 h)');
+    expect(rpoVerdict(24 * HOUR + 1, 24, 72)).toBe('24 h 0 min 1 s old — past the RPO goal (24 h), within the limit (72 h)');
+    expect(rpoVerdict(72 * HOUR + 5 * 60_000, 24, 72)).toBe('72 h 5 min old — past the RPO limit (72 h)');
+    expect(rpoVerdict(26 * HOUR + 59 * 60_000, 24, 72)).toBe('26 h old — past the RPO goal (24 h), within the limit (72 h)');
   });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineAction, type ActionContext } from '../agent-action.js';
 import { confinedPath, refuseSymlink } from '../confined-path.js';
 import { newestFirst } from './file-actions.js';
+import { ageText, rpoMark } from './rpo-age.js';
 
 type Mark = 'ok' | 'warn' | 'fail';
 
@@ -59,7 +60,8 @@ async function testOne(ctx: ActionContext, name: string, scratchRoot: string): P
   const copy = join(scratch, newest.name);
   await ctx.tools.copyFile(source, copy, ctx.signal);
   const [original, restored] = await Promise.all([readFile(source), readFile(copy)]);
-  const hours = Math.round(((ctx.tools.now() - newest.mtimeMs) / 3600_000) * 10) / 10;
+  const ageMs = ctx.tools.now() - newest.mtimeMs;
+  const hours = Math.round((ageMs / 3600_000) * 10) / 10;
   const sums = { source: sha256(original), copy: sha256(restored) };
   const base = { backup: name, file: newest.name, bytes: restored.length, hours, sha256: sums.copy };
   if (sums.source !== sums.copy) return { ...base, mark: 'fail', line: `${name}: ${newest.name} restored copy does not match the backup (sha256 ${sums.copy.slice(0, 12)}… ≠ ${sums.source.slice(0, 12)}…)` };
@@ -71,10 +73,11 @@ async function testOne(ctx: ActionContext, name: string, scratchRoot: string): P
     await handle.close();
   }
   const format = checkFormat(newest.name, head, restored.length);
-  const age: Mark = hours <= b.goalHours ? 'ok' : hours <= b.limitHours ? 'warn' : 'fail';
+  // Compared on the exact age, and printed so an age past the goal never reads as the goal (24.04 h is not "24 h").
+  const age: Mark = rpoMark(ageMs, b.goalHours, b.limitHours);
   const mark = worse(format.ok ? 'ok' : 'fail', age);
-  const ageText = `${hours} h old (RPO goal ${b.goalHours} h, limit ${b.limitHours} h${age === 'ok' ? '' : age === 'warn' ? ', past the goal' : ', past the limit'})`;
-  return { ...base, mark, line: `${name}: ${newest.name}, ${restored.length} bytes, ${ageText}; restored copy sha256 ${sums.copy.slice(0, 12)}… matches; ${format.what}` };
+  const ageLine = `${ageText(ageMs, hours, age === 'ok' ? undefined : age === 'warn' ? b.goalHours : b.limitHours)} old (RPO goal ${b.goalHours} h, limit ${b.limitHours} h${age === 'ok' ? '' : age === 'warn' ? ', past the goal' : ', past the limit'})`;
+  return { ...base, mark, line: `${name}: ${newest.name}, ${restored.length} bytes, ${ageLine}; restored copy sha256 ${sums.copy.slice(0, 12)}… matches; ${format.what}` };
 }
 
 /**
