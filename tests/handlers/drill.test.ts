@@ -109,6 +109,37 @@ describe('/incident drill', () => {
     await refused('/incident drill end', 'No drill is open');
   });
 
+  it('answers every bad /incident drill with a clear message and changes nothing: no incident, timer, timeline line, page or message', async () => {
+    h = await schedulerHarness();
+    const tables = ['incidents', 'timeline', 'timers', 'deliveries', 'outbox', 'approvals', 'step_runs', 'agent_requests'] as const;
+    const everything = async () => Promise.all(tables.map((t) => h.core.store.tableRows(t)));
+    const refused = async (line: string, expected: string) => {
+      const before = await everything();
+      const printed = h.printed.length;
+      const { reply, text } = await send(line);
+      expect(reply.refused).toBe(true);
+      expect(text).toContain(expected);
+      await h.advance(MIN);
+      expect(await everything()).toEqual(before);
+      expect(h.printed.length).toBe(printed);
+    };
+    await refused('/incident drill', 'Usage: /incident drill <type> [participants…] [--speed N]');
+    await refused('/incident drill typo', 'Unknown fault type "typo". Types: type1, type2, type3, type4, type5');
+    await refused('/incident drill type1 --speed', '--speed takes a whole number from 1 to 3600 (e.g. --speed 60).');
+    await refused('/incident drill type1 --speed 3601', '--speed takes a whole number from 1 to 3600');
+    await refused('/incident drill type1 --speed 1.5', '--speed takes a whole number from 1 to 3600');
+    await refused('/incident drill type1 --speed -60', '--speed takes a whole number from 1 to 3600');
+    await refused('/incident drill type1 --speed=0', '--speed takes a whole number from 1 to 3600');
+    // One unknown name among known ones: the whole drill is refused, the name said, nobody paged.
+    await refused('/incident drill type1 Kim DevOps, Lee Backend, Ghost Person --speed 60', 'No contact matches "Ghost". Name participants by their contact-list name, Slack mention or email. No drill was started.');
+    await refused('/incident drill type1 <@U0NOBODY>', 'No contact matches "<@U0NOBODY>"');
+    await refused('/incident drill type1 nobody@example.com', 'No contact matches "nobody@example.com"');
+    // The process is still up and a good drill starts after all of them.
+    const ok = await send('/incident drill type1 Kim DevOps --speed=60');
+    expect(ok.reply.refused).toBeFalsy();
+    expect((await h.core.store.incidents.get(ok.reply.incidentId!))!.drillPlan).toEqual({ participants: ['Kim DevOps'], speed: 60 });
+  });
+
   it('makes the monthly DR-test item ok for 31 days after a completed drill, else a warning with the button that starts one', async () => {
     h = await schedulerHarness();
     const drillItem = async () => {
