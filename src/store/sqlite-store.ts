@@ -73,6 +73,8 @@ export class SqliteStore extends KyselyStore {
     try {
       sqlite = new BetterSqlite3(file, { timeout: 5000 });
       sqlite.pragma('journal_mode = WAL');
+      // Durable against drbot's own crash (kill -9), consistent always; the last commits may roll
+      // back on power loss or an OS crash (README, PostgreSQL section). FULL costs a flush per commit.
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');
       const check = sqlite.pragma('quick_check', { simple: true });
