@@ -5,6 +5,7 @@ import { confirmWithCard, refusal, withIncident } from './with-incident.js';
 /** Marks the incident recovered with its cause: stops the RTO clock, the ladder and the reminders. */
 export const resolve: Handler<'resolve'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
+    let undone = '';
     if (incident.drill && incident.status === 'open') {
       // Like `/incident drill end`: a drill whose faults are not all undone stays open, so its host is not
       // left broken behind a resolved incident; the reply says which faults are still in place and why.
@@ -15,6 +16,7 @@ export const resolve: Handler<'resolve'> = (ctx) =>
           en: `${undo.text}\nDrill ${incident.id} stays open: end it with \`/incident drill end ${incident.id}\` once every fault is undone.`,
         });
       }
+      if (undo) undone = `\n${undo.text}`;
     }
     const r = await ctx.runtime.incidents.resolve(incident, ctx.actor, ctx.command.cause);
     if (!r.ok) return refusal(ctx, r.reason);
@@ -23,6 +25,6 @@ export const resolve: Handler<'resolve'> = (ctx) =>
     return confirmWithCard(
       ctx,
       incident.id,
-      ctx.t(`${incident.id} 복구 완료. 다운타임 ${down}, RTO 목표 ${goalMet ? '달성' : '미달'}.`, `${incident.id} resolved. Downtime ${down}; RTO goal ${goalMet ? 'met' : 'missed'}.`),
+      ctx.t(`${incident.id} 복구 완료. 다운타임 ${down}, RTO 목표 ${goalMet ? '달성' : '미달'}.`, `${incident.id} resolved. Downtime ${down}; RTO goal ${goalMet ? 'met' : 'missed'}.`) + undone,
     );
   });

@@ -111,6 +111,8 @@ describe('fault injection in a drill', () => {
     const resolved = await send(`/incident resolve ${id} rehearsal over`);
     expect(resolved.reply.refused).toBeFalsy();
     expect(resolved.text).toContain(`${id} resolved.`);
+    // Like drill end, the reply says what it put back.
+    expect(resolved.text).toContain('[DRILL] undone: access_db: the damaged file removed, the real one put back');
     expect((await core!.store.incidents.get(id))!.status).toBe('resolved');
     expect(readFileSync(host!.path('db/routing.accdb'))).toEqual(ACE('today'));
   });
