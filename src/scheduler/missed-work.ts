@@ -60,7 +60,9 @@ export function missedWorkTimer(core: Core): TimerHandler {
 /** The message: what came due while drbot was down, and for each, ran late by how much or skipped and why. */
 export function missedWorkView(items: MissedItem[], core: Pick<Core, 'lang' | 'timeZone'>): View {
   const t = translator(core.lang);
-  const sorted = [...items].sort((a, b) => a.dueAt - b.dueAt);
+  // by due time; items due at the same moment in a fixed order (by what, then timer), not in the order
+  // replicas happened to reach them
+  const sorted = [...items].sort((a, b) => a.dueAt - b.dueAt || compare(a.what, b.what) || compare(a.key, b.key));
   const ran = sorted.filter((i) => i.outcome === 'ran').length;
   const from = formatTime(sorted[0]!.dueAt, core.timeZone);
   const summary = t(
@@ -91,3 +93,5 @@ export function missedWorkView(items: MissedItem[], core: Pick<Core, 'lang' | 't
     summary: `${title}: ${summary}`,
   };
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
