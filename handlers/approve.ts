@@ -1,13 +1,20 @@
 import { formatTime } from '../src/i18n/format-time.js';
 import type { Handler } from '../src/router/handler.js';
 import { describeExecution, planToApprove } from './describe-execution.js';
+import { planView } from '../src/views/plan-view.js';
 import { lazyCard, refusal, withIncident } from './with-incident.js';
 
 /** Approves a recovery step; once approval is complete (two people for destructive steps) it runs on the host. */
 export const approve: Handler<'approve'> = (ctx) =>
   withIncident(ctx, ctx.command.id, async (incident) => {
     const r = await ctx.runtime.steps.approve(incident, ctx.actor, ctx.command.step, { again: ctx.command.again, choice: ctx.command.choice, shown: ctx.command.shown });
-    if (!r.ok) return refusal(ctx, r.reason);
+    if (!r.ok) {
+      const reply = refusal(ctx, r.reason);
+      // The host changed since the plan was shown: the plan now, with its own Approve (nobody retypes a digest at 3 a.m.).
+      const step = r.replan && ctx.runtime.steps.locate(incident, r.replan.stepId);
+      if (r.replan && step?.ok) reply.views.push(planView(incident.id, incident.host, step.value.step, r.replan, ctx.lang));
+      return reply;
+    }
     const { approval, waitingForSecond, duplicate, execution } = r.value;
     let line: string;
     if (duplicate)

@@ -42,11 +42,6 @@ export function planChanges(before: Pick<HostPlan, 'facts' | 'target'>, after: P
   return changes;
 }
 
-/** The plan as text lines: the target, then one line per fact. */
-export function planLines(plan: Pick<HostPlan, 'target' | 'facts'>): string[] {
-  return [plan.target, ...plan.facts.map((f) => `${f.label}: ${f.value}`)];
-}
-
 /**
  * Names what changed from `planChanges` lines ("newest backup: a → b") by their facts: "the newest
  * backup", "the backup and the newest backup"; "the host" when nothing is named (no plan now).

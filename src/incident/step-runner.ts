@@ -11,7 +11,7 @@ import { clip, type IncidentService } from './incident-service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import { STATUS_MARKS } from './status-marks.js';
 import { drillFaultStep } from './drill.js';
-import { changedWhat, HostPlan, planChanges, planDigest, planLines, type StepPlan } from './step-plan.js';
+import { changedWhat, HostPlan, planChanges, planDigest, type StepPlan } from './step-plan.js';
 import { pick, translator } from '../i18n/lang.js';
 
 /** What became of one step execution. */
@@ -42,6 +42,9 @@ export interface ApproveResult {
   /** The plan the approval was given for (when the agent could make one). */
   plan?: StepPlan;
 }
+
+/** What `approve` answers; a refusal because the host's plan changed carries the plan now (`replan`), to show with its own Approve. */
+export type ApproveOutcome = Outcome<ApproveResult> & { replan?: StepPlan };
 
 /** How an approval is asked for: `again` runs a step that already ran once more, on purpose. */
 export interface ApproveOptions {
@@ -97,7 +100,7 @@ export class StepRunner {
    * approvers at the same moment, on one process or two replicas, run it once. A step that already
    * ran is not run again by a plain approve; `again` runs it once more on purpose.
    */
-  async approve(incident: Incident, actor: Actor, stepId: string, options: ApproveOptions = {}): Promise<Outcome<ApproveResult>> {
+  async approve(incident: Incident, actor: Actor, stepId: string, options: ApproveOptions = {}): Promise<ApproveOutcome> {
     if (incident.status !== 'open') return refuse(`${incident.id}은(는) 열려 있지 않습니다 (${incident.status}).`, `${incident.id} is not open (${incident.status}).`);
     const located = this.locate(incident, stepId, (s) => s.step.mutates);
     if (!located.ok) return located;
@@ -122,15 +125,18 @@ export class StepRunner {
       if (options.shown && options.shown !== plan.digest) {
         const changes = await this.changesSince(incident, options.shown, plan);
         await this.recordPlan(incident, actor, plan);
-        return refuse(
-          `${step.id}: 보여 드린 계획을 승인했지만 그 뒤 ${changedWhat(changes)}이(가) 바뀌었습니다 — 다시 승인하세요. 아무것도 실행하지 않았습니다. 바뀐 것: ${changes.join('; ') || '대상이 다릅니다'}. 새 계획:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
-          `${step.id}: ${changedWhat(changes)} changed since the plan you approved was shown — approve again. Nothing ran. What changed: ${changes.join('; ') || 'the target differs'}. The new plan:\n${planLines(plan).join('\n')}\n/incident approve ${incident.id} ${step.id}${plan.choice ? ` ${plan.choice}` : ''} plan:${plan.digest}`,
-        );
+        return {
+          ...refuse<ApproveResult>(
+            `${step.id}: 보여 드린 계획을 승인했지만 그 뒤 ${changedWhat(changes)}이(가) 바뀌었습니다 — 다시 승인하세요. 아무것도 실행하지 않았습니다. 바뀐 것: ${changes.join('; ') || '대상이 다릅니다'}. 새 계획과 그 승인 버튼은 아래에 있습니다.`,
+            `${step.id}: ${changedWhat(changes)} changed since the plan you approved was shown — approve again. Nothing ran. What changed: ${changes.join('; ') || 'the target differs'}. The new plan and its Approve are below.`,
+          ),
+          replan: plan,
+        };
       }
     } else if (options.choice) {
       return refuse(`${incident.host} 에이전트가 오프라인이라 "${clip(options.choice)}"을(를) 확인할 수 없습니다. 아무것도 바뀌지 않았습니다.`, `The agent for ${incident.host} is offline, so the choice "${clip(options.choice)}" cannot be checked; nothing changed.`);
     }
-    let decided: { outcome: Outcome<ApproveResult>; entries: TimelineEntry[] };
+    let decided: { outcome: ApproveOutcome; entries: TimelineEntry[] };
     for (let attempt = 1; ; attempt++) {
       try {
         decided = await this.core.store.writeTransaction((tx) => this.decideApproval(tx, incident, actor, step, options, plan));
@@ -218,9 +224,9 @@ export class StepRunner {
   }
 
   /** Inside the approval's write transaction: what this approval means for the step, recorded. */
-  private async decideApproval(tx: Store, incident: Incident, actor: Actor, step: Step, options: ApproveOptions, plan?: StepPlan): Promise<{ outcome: Outcome<ApproveResult>; entries: TimelineEntry[] }> {
+  private async decideApproval(tx: Store, incident: Incident, actor: Actor, step: Step, options: ApproveOptions, plan?: StepPlan): Promise<{ outcome: ApproveOutcome; entries: TimelineEntry[] }> {
     const entries: TimelineEntry[] = [];
-    const done = (outcome: Outcome<ApproveResult>) => ({ outcome, entries });
+    const done = (outcome: ApproveOutcome) => ({ outcome, entries });
     await tx.incidents.lockStep(incident.id, step.id);
     const now = this.core.clock.now();
     const ofStep = (await tx.incidents.approvals(incident.id)).filter((a) => a.stepId === step.id);
@@ -255,14 +261,16 @@ export class StepRunner {
       if (current.plan && plan && current.plan.digest !== plan.digest) {
         // The host changed between the two approvals: the first approver approved something else.
         await tx.incidents.saveApproval({ ...current, status: 'expired' });
-        const changes = planChanges(current.plan, plan).join('; ');
+        const changeList = planChanges(current.plan, plan);
+        const changes = changeList.join('; ');
         entries.push(await this.incidents.append(tx, incident, actor, 'approval', this.t(`${step.id}: 1차 승인 뒤 계획이 바뀌어 승인이 만료됨 — ${changes}`, `${step.id}: the plan changed since the first approval; the approval expired — ${changes}`), { step: step.id, approval: current.id }));
-        return done(
-          refuse(
-            `${step.id}: ${current.firstBy}님의 1차 승인 뒤 계획이 바뀌었습니다 — ${changes}. 아무것도 실행하지 않았습니다. 처음부터 다시 승인하세요:\n${planLines(plan).join('\n')}`,
-            `${step.id}: the plan changed since ${current.firstBy} approved — ${changes}. Nothing ran. Approve again from the start:\n${planLines(plan).join('\n')}`,
+        return done({
+          ...refuse<ApproveResult>(
+            `${step.id}: ${current.firstBy}님의 1차 승인 뒤 ${changedWhat(changeList)}이(가) 바뀌었습니다 — ${changes}. 아무것도 실행하지 않았습니다. 처음부터 다시 승인하세요 (새 계획은 아래에 있습니다).`,
+            `${step.id}: ${changedWhat(changeList)} changed since ${current.firstBy} approved — ${changes}. Nothing ran. Approve again from the start (the new plan is below).`,
           ),
-        );
+          replan: plan,
+        });
       }
       const approval: Approval = { ...current, secondBy: actor.name, secondAt: now, status: 'approved' };
       await tx.incidents.saveApproval(approval);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { anIncidentId } from '../support/an-incident.js';
+import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port.js';
 import { BackupsAgentPort } from '../support/backups-agent-port.js';
+import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
@@ -51,6 +53,8 @@ describe('approving a plan', () => {
     expect(refused.refused).toBe(true);
     const text = await replyText(refused);
     expect(text).toContain('restore-db-from-yesterday: the backup and the newest backup changed since the plan you approved was shown — approve again. Nothing ran.');
+    // The plan now comes with its own Approve.
+    expect(text).toMatch(new RegExp(`\\[Approve restore-db-from-yesterday\\] /incident approve ${ID} restore-db-from-yesterday plan:[0-9a-f]{12}`));
     expect(text).toContain('newest backup: routing_20261123.accdb → routing_20261124.accdb');
     expect(restores()).toHaveLength(0);
     expect(await core.store.incidents.approvals(ID)).toEqual([]);
@@ -89,5 +93,40 @@ describe('at run time the agent plans again', () => {
     expect((await core.store.incidents.timeline(ID)).at(-1)!.text).toContain('not run, the backup and the newest backup changed since it was approved (the host changed)');
     await say('/incident approve 6', 'Lee Backend');
     expect(restores()).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'yesterday' } })]);
+  });
+});
+
+describe('a destructive step whose plan changes between the two approvals', () => {
+  it('refuses the second approval with what changed and the plan now (with its Approve); the first approval expires and nothing runs until two people approve the new plan', async () => {
+    const containers = ['routing-ml-predictor-1 running'];
+    const host = new (class extends ScriptedAgentPort {
+      override async run(request: ActionRequest): Promise<ActionResult> {
+        if (request.action === 'plan' && request.params.action === 'remove_all_containers') {
+          this.requests.push(request);
+          return { status: 'ok', summary: 'plan', output: '', data: { target: 'remove every container of the stack', facts: [{ label: 'containers', value: containers.join('; ') }] } };
+        }
+        return super.run(request);
+      }
+    })();
+    const rt = await buildTestRuntime({ agents: host });
+    try {
+      const as = (who: string) => rt.as(who);
+      await rt.router.dispatch('/incident open type4', as('Kim DevOps'));
+      await rt.router.dispatch(`/incident approve ${ID} remove-all-containers`, as('Kim DevOps'));
+      containers.push('routing-ml-frontend-1 running');
+      const refused = await rt.router.dispatch(`/incident approve ${ID} remove-all-containers`, as('Park DevOps'));
+      expect(refused.refused).toBe(true);
+      const text = await replyText(refused);
+      expect(text).toContain('remove-all-containers: the containers changed since Kim DevOps approved — containers: routing-ml-predictor-1 running → routing-ml-predictor-1 running; routing-ml-frontend-1 running. Nothing ran. Approve again from the start (the new plan is below).');
+      expect(text).toMatch(new RegExp(`\\[Approve remove-all-containers\\] /incident approve ${ID} remove-all-containers plan:[0-9a-f]{12}`));
+      expect((await rt.store.incidents.approvals(ID)).map((a) => a.status)).toEqual(['expired']);
+      expect(host.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(0);
+      const again = digestIn(text);
+      await rt.router.dispatch(`/incident approve ${ID} remove-all-containers plan:${again}`, as('Park DevOps'));
+      await rt.router.dispatch(`/incident approve ${ID} remove-all-containers plan:${again}`, as('Kim DevOps'));
+      expect(host.requests.filter((r) => r.action === 'remove_all_containers')).toHaveLength(1);
+    } finally {
+      await rt.close();
+    }
   });
 });

@@ -74,6 +74,28 @@ describe('Slack: a step’s plan, its choices and its approval', () => {
     expect(approve.confirm!.text.text.endsWith('… full plan: in the message above')).toBe(true);
   });
 
+  it('an Approve whose plan went stale (a newer backup landed) is refused privately with what changed and the plan now, with its own Approve button', async () => {
+    const agents = new BackupsAgentPort();
+    const id = await openType2(agents);
+    await h!.click(`/incident plan ${id} restore-db-from-yesterday`, SLACK_USERS.lee);
+    await h!.settle();
+    const stale = elements(lastAnswer(h!).blocks).find((e) => e.value?.startsWith('/incident approve'))!;
+    agents.backups.unshift('routing_20261124.accdb');
+    await h!.click(stale.value!, SLACK_USERS.lee);
+    await h!.settle();
+    const answer = lastAnswer(h!);
+    expect(answer.text).toContain('the backup and the newest backup changed since the plan you approved was shown — approve again');
+    const fresh = elements(answer.blocks).find((e) => e.value?.startsWith('/incident approve'))!;
+    expect(fresh.value).not.toBe(stale.value);
+    expect(fresh.confirm!.text.text).toContain('access_db ← /backup/routing_20261124.accdb');
+    expect(agents.requests.filter((r) => r.action === 'restore_file')).toHaveLength(0);
+    await h!.click(fresh.value!, SLACK_USERS.lee);
+    await h!.settle();
+    // No choice was made: the step's own parameter goes to the agent, and the approval holds the plan it resolved to.
+    expect(agents.requests.filter((r) => r.action === 'restore_file')).toEqual([expect.objectContaining({ params: { file: 'access_db', from: 'yesterday' } })]);
+    expect((await h!.core.store.incidents.approvals(id))[0]!.plan).toMatchObject({ target: 'access_db ← /backup/routing_20261124.accdb' });
+  });
+
   it('a bad choice typed or sent gets the valid ones, privately, and nothing runs', async () => {
     const agents = new BackupsAgentPort();
     const id = await openType2(agents);
