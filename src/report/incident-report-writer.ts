@@ -115,19 +115,25 @@ export class IncidentReportWriter {
   async addKept(incident: Incident, actor: Actor, addition: KeptAddition): Promise<WrittenReport | undefined> {
     const { store, clock } = this.core;
     const lease = `report:${incident.id}`;
-    const giveUpAt = Date.now() + REPORT_LEASE_MS;
-    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now())) && Date.now() < giveUpAt) {
+    const giveUpAt = Date.now() + REPORT_WAIT_MS;
+    // Like write(): never without the lease (a writer holding it renews it; a dead one's runs out).
+    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now()))) {
+      if (Date.now() >= giveUpAt) {
+        throw new DrbotError(ErrorCode.StoreBusy, `another drbot replica is still writing the report of ${incident.id}`, 'try again in a few minutes');
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
-    try {
-      const t = translator(this.core.lang);
-      const heading = addition.section === 'prevention' ? t('재발 방지 대책', 'prevention') : t('교훈', 'lessons');
-      await this.incidents.record(incident, actor, 'report', t(`보고서 ${heading}에 추가: ${addition.text}`, `added to the report's ${heading}: ${addition.text}`), keptAdditionData(addition));
-      if (incident.status !== 'resolved' && incident.status !== 'closed') return undefined;
-      return await this.writeHeld(incident, actor);
-    } finally {
-      await store.leases.release(lease, this.owner).catch(() => undefined);
-    }
+    return this.holding(
+      lease,
+      async () => {
+        const t = translator(this.core.lang);
+        const heading = addition.section === 'prevention' ? t('재발 방지 대책', 'prevention') : t('교훈', 'lessons');
+        await this.incidents.record(incident, actor, 'report', t(`보고서 ${heading}에 추가: ${addition.text}`, `added to the report's ${heading}: ${addition.text}`), keptAdditionData(addition));
+        if (incident.status !== 'resolved' && incident.status !== 'closed') return undefined;
+        return this.writeHeld(incident, actor);
+      },
+      true,
+    );
   }
 
   private async writeHeld(incident: Incident, actor: Actor): Promise<WrittenReport> {
