@@ -89,11 +89,15 @@ describe('version_dir_verify (Type 5: the live model is the version it came from
     expect(r.summary).toMatch(/1 file\(s\) differ from v20250(8|9)01/);
   });
 
-  it('a valid pickle that matches no version fails too (a model someone copied in by hand)', async () => {
+  it('a valid pickle that matches no version, with no restore manifest, warns: its origin is unknown, and it says what makes it checkable', async () => {
     host = anAgentConfig().file('models/v20250901/model.pkl', '').file('models/latest/model.pkl', '');
     writeFileSync(host.path('models/v20250901/model.pkl'), demoPickle('model 0901'));
-    writeFileSync(host.path('models/latest/model.pkl'), demoPickle('some other model'));
-    expect(await run('version_dir_verify', { dir: 'models' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('differ from v20250901') });
+    writeFileSync(host.path('models/latest/model.pkl'), demoPickle('a retrained model'));
+    const r = await run('version_dir_verify', { dir: 'models' });
+    expect(r.status).toBe('warn');
+    expect(r.summary).toContain('latest/ matches no version directory and the agent has no restore manifest');
+    expect(r.summary).toContain('closest is v20250901 (1 file(s) differ: model.pkl');
+    expect(r.summary).toContain('restore a version (restore-previous-model)');
   });
 
   it('after restore_dir, compares with the manifest the agent recorded: the restored version, even once newer versions appear', async () => {

@@ -132,7 +132,9 @@ function differences(want: Record<string, string>, have: Record<string, string>)
  * `version_dir_verify`: whether the live directory of a restorable dir (`latest/`) is intact: each
  * pickle has a pickle's signature, and its files' checksums equal those of the version it came from
  * — the manifest recorded when the agent restored it, or else the version directory with the same
- * files. A mismatch fails, naming the files that differ.
+ * files. A file that is not a pickle fails; a mismatch with the manifest fails, naming the files
+ * that differ; matching no version directory without a manifest warns (the origin is unknown:
+ * a retrained or hand-copied model matches none), saying how to make it checkable.
  */
 export const versionDirVerify = defineAction({
   name: 'version_dir_verify',
@@ -177,6 +179,17 @@ export const versionDirVerify = defineAction({
       verdict = closest ? { ok: closest.diff.length === 0, against: `${closest.name} (the version directory ${closest.diff.length ? 'closest to it' : 'it matches'})`, diff: closest.diff } : { ok: false, against: 'no version directory', diff: [] };
     }
     const output = [...lines, '', `compared with ${verdict.against}`, ...verdict.diff.map((d) => `differs: ${d}`), ...badFormat.map((b) => `format: ${b}`)].join('\n');
+    if (!badFormat.length && !verdict.ok && !manifest) {
+      // Without a manifest nobody knows which version latest/ came from (a retrained or hand-copied
+      // model matches none): not a proven mismatch, so a warning that says what would make it provable.
+      const closest = verdict.diff.length ? `; closest is ${verdict.against.replace(/ \(.*$/, '')} (${verdict.diff.length} file(s) differ: ${verdict.diff.slice(0, 3).join(', ')}${verdict.diff.length > 3 ? ', …' : ''})` : '';
+      return {
+        status: 'warn',
+        summary: `${dir}: ${spec.live}/ matches no version directory and the agent has no restore manifest, so which version it came from is unknown${closest} — if the model fails to load, restore a version (restore-previous-model); the agent then records its checksums and this check can tell`,
+        output,
+        data: { ok: false, against: verdict.against, differs: verdict.diff, manifest: false },
+      };
+    }
     if (badFormat.length || !verdict.ok) {
       const why = [
         ...badFormat,
