@@ -43,13 +43,26 @@ describe.each(sharedDatabases())('a report left unwritten, with three replicas s
     rmSync(reportsDir, { recursive: true, force: true });
   });
 
-  it('is written once, by one of them', async () => {
-    const replicas = [];
+  /**
+   * Replicas of one deployment read one time (the system clock, or a scaled clock with one epoch).
+   * Each used to get its own virtual clock here, and the incident moved only replica 0's: its clock
+   * read 11:23 while the others read 10:00, so a lease another replica took "until 10:02" was long
+   * run out for replica 0, which took it over and wrote the report a second time whenever another
+   * replica reached the lease first (PostgreSQL under load). That is a lease doing its job on clocks
+   * 83 minutes apart, not a race among replicas sharing time; the next test pins that interleaving.
+   */
+  async function threeReplicas(): Promise<TestRuntime[]> {
+    const replicas: TestRuntime[] = [];
     for (let i = 0; i < 3; i++) {
       const store = await db.connect();
       stores.push(store);
-      replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir }));
+      replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir, ...(i ? { clock: replicas[0]!.clock } : {}) }));
     }
+    return replicas;
+  }
+
+  it('is written once, by one of them', async () => {
+    const replicas = await threeReplicas();
     // Resolved by a process that stopped before its report listener ran.
     const { id } = await runScriptedIncident(replicas[0]!);
     const written = (await Promise.all(replicas.map((r) => r.reports.writeMissing()))).flat();
@@ -58,6 +71,35 @@ describe.each(sharedDatabases())('a report left unwritten, with three replicas s
     expect(timeline.filter((e) => e.kind === 'report')).toHaveLength(1);
     expect(readdirSync(reportsDir).filter((f) => f.endsWith('.md'))).toHaveLength(1);
     expect(await replicas[1]!.store.tableRows('leases')).toEqual([]);
+  }, 60_000);
+
+  it('is written once when one replica reaches the lease while another is between writing the file and ticking it', async () => {
+    const replicas = await threeReplicas();
+    const [a, b, c] = replicas as [TestRuntime, TestRuntime, TestRuntime];
+    const { id } = await runScriptedIncident(a);
+    // B (not A, whose runtime ran the incident) takes the lease first and stops just before its tick
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let reached = false;
+    const slowIncidents = Object.create(b.incidents, {
+      tick: {
+        value: async (...args: Parameters<IncidentService['tick']>) => {
+          reached = true;
+          await gate;
+          return b.incidents.tick(...args);
+        },
+      },
+    }) as IncidentService;
+    const writing = new IncidentReportWriter(b, slowIncidents).writeMissing();
+    while (!reached) await new Promise((r) => setTimeout(r, 5));
+    // the report file is on disk but not ticked: A and C still see it missing, and the lease says B has it
+    expect(await Promise.all([a.reports.writeMissing(), c.reports.writeMissing()])).toEqual([[], []]);
+    open();
+    expect((await writing).map((w) => w.incidentId)).toEqual([id]);
+    expect(await Promise.all([a.reports.writeMissing(), c.reports.writeMissing()])).toEqual([[], []]);
+    const timeline = await a.store.incidents.timeline(id);
+    expect(timeline.filter((e) => e.kind === 'report')).toHaveLength(1);
+    expect(await a.store.tableRows('leases')).toEqual([]);
   }, 60_000);
 
   it('a write slower than its lease keeps it: another replica catching up does not write the same report again', async () => {
