@@ -6,6 +6,7 @@ import { replyViews, type Reply, type View } from '../../src/views/view.js';
 import { renderBlockKit, type SlackMessage, mrkdwn } from './render-block-kit.js';
 import type { ResponseUrlPoster } from './response-url.js';
 import type { SlackDelivery } from './slack-delivery.js';
+import type { SlackOp } from './slack-op.js';
 
 /** Where a line of text came from in Slack, and how to answer it. */
 export interface SlackInput {
@@ -38,6 +39,8 @@ export class SlackConversation {
     private readonly responses: ResponseUrlPoster,
     private readonly setups: Map<string, Promise<unknown>>,
     private readonly log: Logger,
+    /** Hands a delivery to the outbox (kept and retried until Slack takes it): the files replies bring to an incident. */
+    private readonly submit: (op: SlackOp) => Promise<unknown>,
   ) {}
 
   /** Dispatches the text and answers; never throws. */
@@ -55,6 +58,7 @@ export class SlackConversation {
     try {
       const reply = await router.dispatch(input.text, actor, { eventId: input.eventId, channel: input.channel });
       await this.answer(input, reply);
+      await this.bringFile(input, reply);
     } catch (err) {
       this.log.error({ err, via: input.via }, 'could not answer a Slack command');
     } finally {
@@ -87,6 +91,13 @@ export class SlackConversation {
     const views: View[] = input.via === 'click' && !hidden ? reply.views : await replyViews(reply);
     if (!views.length) return;
     await this.send(input, renderBlockKit(views), hidden || input.via === 'click');
+  }
+
+  /** A file the reply carries (a log snapshot) goes into the incident's channel as an upload, through the outbox. */
+  private async bringFile(input: SlackInput, reply: Reply): Promise<void> {
+    if (!reply.file || !reply.incidentId) return;
+    const { filename, title, content } = reply.file;
+    await this.submit({ kind: 'file', incidentId: reply.incidentId, filename, title, content, fallbackChannel: input.channel });
   }
 
   private async send(input: SlackInput, message: SlackMessage, ephemeral: boolean): Promise<void> {

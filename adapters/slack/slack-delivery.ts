@@ -78,6 +78,8 @@ export class SlackDelivery {
         return this.client.chat.postMessage({ channel: op.channel, text: op.text, blocks: op.blocks, unfurl_links: false }).then(() => undefined);
       case 'report':
         return this.inLane(op.incidentId, () => this.uploadReport(op.incidentId));
+      case 'file':
+        return this.inLane(op.incidentId, () => this.uploadFile(op.incidentId, op, op.fallbackChannel));
     }
   }
 
@@ -175,6 +177,18 @@ export class SlackDelivery {
         { content: doc.markdown, filename: doc.filename, title: doc.title },
         ...(doc.picture ? [{ file: doc.picture.png, filename: doc.picture.filename, title: doc.picture.title }] : []),
       ],
+    });
+  }
+
+  /** Uploads a text file (a log snapshot) into the incident's channel, under its card; the channel is made first when it has none yet. */
+  private async uploadFile(incidentId: string, file: { filename: string; title: string; content: string }, fallbackChannel: string | undefined): Promise<void> {
+    const thread = await this.ensureThread(incidentId, fallbackChannel);
+    if (!thread) return;
+    await this.client.files.uploadV2({
+      channel_id: thread.channel,
+      thread_ts: thread.messageId,
+      initial_comment: slackMrkdwn(file.title),
+      file_uploads: [{ content: file.content, filename: file.filename, title: file.title }],
     });
   }
 

@@ -103,7 +103,7 @@ export class SlackModule implements DrbotModule {
     const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
     const outbox = new SlackOutbox(core, core.store.outbox, (op, known) => delivery.perform(op, known), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
-    const conversation = new SlackConversation(app, boltApp.client, delivery, this.responses, this.setups, log);
+    const conversation = new SlackConversation(app, boltApp.client, delivery, this.responses, this.setups, log, (op) => outbox.submit(op));
     this.conversation = conversation;
     const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
     this.queue = queue;

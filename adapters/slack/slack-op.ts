@@ -16,6 +16,8 @@ export const SlackOp = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('post'), channel: z.string(), text: z.string(), blocks: z.array(z.looseObject({ type: z.string() })).optional() }),
   /** Upload the incident report into its channel. */
   z.object({ kind: z.literal('report'), incidentId: z.string() }),
+  /** Upload a text file a command brought to the incident (a log snapshot) into its channel, under the card. */
+  z.object({ kind: z.literal('file'), incidentId: z.string(), filename: z.string(), title: z.string(), content: z.string(), fallbackChannel: z.string().optional() }),
 ]);
 export type SlackOp = z.infer<typeof SlackOp>;
 

@@ -255,9 +255,9 @@ function describe(err: unknown): string {
   return [e?.code, e?.data?.error ?? e?.statusCode, e?.message].filter(Boolean).join(' ').slice(0, 500) || String(err);
 }
 
-/** The lane of a delivery about one incident (card, thread line, report); undefined for others. */
+/** The lane of a delivery about one incident (card, thread line, report, file); undefined for others. */
 function laneOf(op: SlackOp): string | undefined {
-  return op.kind === 'card' || op.kind === 'thread' || op.kind === 'report' ? `slack:incident:${op.incidentId}` : undefined;
+  return op.kind === 'card' || op.kind === 'thread' || op.kind === 'report' || op.kind === 'file' ? `slack:incident:${op.incidentId}` : undefined;
 }
 
 /** The incident a delivery is about, as a log field (every log line about an incident carries its id). */

@@ -11,6 +11,7 @@ import { svgToPng } from '../../src/picture/svg-to-png.js';
 import { IncidentThreadRepository } from '../../src/store/incident-thread-repository.js';
 import { keepRenewed } from '../../src/store/keep-renewed.js';
 import { incidentCard } from '../../src/views/incident-card.js';
+import type { ReplyFile } from '../../src/views/view.js';
 import { viewActivity } from './reply-activities.js';
 import type { TeamsConversations } from './teams-conversations.js';
 
@@ -18,6 +19,8 @@ const PLATFORM = 'teams';
 
 /** Teams refuses activities much over 28 KB; a longer report is cut here and points to its file. */
 export const TEAMS_REPORT_MAX_CHARS = 24_000;
+/** A file posted under the card (a log snapshot) is kept to its last lines within this (escaped, so a little more room). */
+export const TEAMS_FILE_MAX_CHARS = 20_000;
 
 /** How long one replica holds an incident's Teams lane without renewing it (core clock): a replica that died frees it after this. */
 const LANE_LEASE_MS = 2 * 60_000;
@@ -115,6 +118,31 @@ export class TeamsCardKeeper {
         attachments: [{ contentType: 'image/png', contentUrl: `data:image/png;base64,${png.toString('base64')}`, name: `${incident.id}-timeline.png` }],
       };
       await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text: markdown, textFormat: 'markdown' }, picture]);
+    });
+  }
+
+  /**
+   * Posts a text file a command brought to the incident (a log snapshot) under its card, as the
+   * report is: a Markdown message (bots cannot drop files into a channel without Graph), its end
+   * kept when it is too long for Teams, saying so.
+   */
+  postFile(incidentId: string, file: ReplyFile): Promise<void> {
+    return this.enqueue(incidentId, async () => {
+      const thread = await this.threads.get(incidentId, PLATFORM);
+      if (!thread) return;
+      const reference = await this.conversations.conversation(thread.channel);
+      if (!reference) return;
+      // Escaped line by line, as every Markdown message drbot sends (a fence would let a line of backticks in the log end it),
+      // then bounded: the last whole lines that fit, saying how much was left out.
+      let body = teamsMarkdown(file.content).replace(/\n/g, '  \n');
+      if (body.length > TEAMS_FILE_MAX_CHARS) {
+        const tail = body.slice(-TEAMS_FILE_MAX_CHARS);
+        const kept = tail.slice(tail.indexOf('\n') + 1);
+        const left = body.length - kept.length;
+        body = (this.core.lang === 'ko' ? `(앞부분 ${left}자는 생략 — 전체는 호스트의 파일에 있습니다)` : `(the first ${left} characters are left out; the whole file is on the host)`) + '  \n' + kept;
+      }
+      const text = `**${teamsMarkdown(file.title)}** · ${teamsMarkdown(file.filename)}\n\n${body}`;
+      await this.conversations.send({ reference, threadOf: thread.messageId }, [{ type: 'message', text, textFormat: 'markdown' }]);
     });
   }
 

@@ -184,6 +184,8 @@ export class TeamsModule implements DrbotModule {
     const actor = teamsActor(core.contacts, activity.from);
     const reply = await router.dispatch(line, actor, { eventId: activity.id, channel: here.conversation?.id });
     if (reply.incidentId && !reply.refused) await this.keeper!.ensureCard(reply.incidentId, here);
+    // A file the answer brings to the incident (a log snapshot) goes under its card, as the report does.
+    if (reply.incidentId && reply.file && !reply.refused) await this.keeper!.postFile(reply.incidentId, reply.file);
     // A card-only reply (`status`) was asked for: show it here too; otherwise the live card already shows it (and it is never built).
     const shown = reply.views.length ? reply.views : reply.card ? [await reply.card.render()] : [];
     const outgoing = shown.map(viewActivity);

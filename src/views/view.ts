@@ -94,6 +94,19 @@ export interface Reply {
   incidentId?: string;
   /** True when the command was refused or malformed; nothing changed. */
   refused?: boolean;
+  /**
+   * A file the answer brings to the incident (a log snapshot): Slack uploads it into the incident's
+   * channel, Teams posts it under the incident's card, the console shows where it is on the host.
+   * Its content is already scrubbed and bounded by whoever made it.
+   */
+  file?: ReplyFile;
+}
+
+/** A text file a reply carries to the incident. */
+export interface ReplyFile {
+  filename: string;
+  title: string;
+  content: string;
 }
 
 /** Every view of a reply in the order shown, the card (built now) last: what an adapter that shows everything renders. */

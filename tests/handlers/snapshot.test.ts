@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
 import { ExecutorAgentPort } from '../support/executor-agent-port.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { SNAPSHOT_FILE_MAX_CHARS } from '../../handlers/snapshot.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
@@ -33,6 +34,10 @@ describe('/incident snapshot', () => {
     const file = /snapshot written to (\S+)/.exec(text)![1]!;
     expect(existsSync(file)).toBe(true);
     expect((await core.store.incidents.stepRuns(id)).filter((r) => r.stepId === 'log-snapshot')).toHaveLength(1);
+    // the file the reply brings to the incident (Slack upload, Teams post): the same content, scrubbed
+    expect(reply.file!.filename).toMatch(new RegExp(`^${id}-snapshot-\\d{12}\\.log$`));
+    expect(reply.file!.content).toContain('ERROR DB connect failed');
+    expect(reply.file!.content).not.toContain('hunter2-secret-value');
   });
 
   it('shows the end of a long snapshot and says how much was left out', async () => {
@@ -44,6 +49,17 @@ describe('/incident snapshot', () => {
     expect(text).toContain('the first 8010 characters are left out here');
   });
 
+  it('carries a very long snapshot to the incident as a file bounded to its end, saying what was left out', async () => {
+    const fake = new ScriptedAgentPort().answer('log_snapshot', { status: 'ok', summary: 'snapshot written to /var/lib/drbot-agent/snapshots/incident_x.log', output: 'B'.repeat(300_000) + '\nLAST LINE' });
+    core = await buildTestRuntime({ agents: fake });
+    await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch('/incident snapshot', core.as('Kim DevOps'));
+    const content = reply.file!.content;
+    expect(content.endsWith('LAST LINE')).toBe(true);
+    expect(content).toContain(`the first ${300_010 - SNAPSHOT_FILE_MAX_CHARS} characters are left out`);
+    expect(content.length).toBeLessThanOrEqual(SNAPSHOT_FILE_MAX_CHARS + 200);
+  });
+
   it('says the agent is offline and that the snapshot will run when it is back; nothing is recorded', async () => {
     const fake = new ScriptedAgentPort();
     fake.online = false;
@@ -53,5 +69,6 @@ describe('/incident snapshot', () => {
     expect(reply.refused).toBe(true);
     expect(await replyText(reply)).toContain('run by themselves');
     expect(await core.store.incidents.stepRuns(id)).toHaveLength(0);
+    expect(reply.file).toBeUndefined();
   });
 });

@@ -114,7 +114,8 @@ export class FakeSlackApi {
       return { status: 200, body: { ok: true } };
     }
     if (path.startsWith('/upload/')) {
-      record('upload', 200);
+      // The file's bytes as sent (tests read what was uploaded), whatever content type the client gave them.
+      this.calls.push({ method: 'upload', args: { body: raw }, at: Date.now(), status: 200, path });
       return { status: 200, body: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '');
