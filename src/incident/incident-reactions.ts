@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { SYSTEM_ACTOR } from '../app/actor.js';
 import type { AppContext, DrbotModule } from '../app/drbot-module.js';
 import type { Runtime } from '../app/runtime.js';
+import { backupRestoreStep } from '../runbook/find-step.js';
 import type { Step } from '../runbook/pack-schema.js';
 import type { IncidentChanged } from './incident-events.js';
 import type { Incident } from './incident.js';
@@ -18,7 +19,9 @@ import type { Incident } from './incident.js';
  *
  * After every committed change, the listeners registered here:
  * - any change: the scheduler wakes (an open or an escalation writes timers that are due now);
- * - `opened`: the type's diagnostics and the log snapshot run on the incident's host (one summary entry);
+ * - `opened`: the type's diagnostics and the log snapshot run on the incident's host (one summary entry),
+ *   and a type that restores a backup (Type 2) asks the restore step's plan (read-only) and puts it
+ *   on the timeline: the card shows the newest backup's age against the RPO from it;
  *   when the host's agent is offline then, they run when it connects again (the replica holding the
  *   link does it; a lease per incident and the runs already recorded make it once, across replicas);
  * - `resolved`, `closed`: the post-incident report is written (again, finally, on close);
@@ -105,8 +108,13 @@ async function diagnoseOnce(runtime: Runtime, incident: Incident): Promise<void>
     const runs = await store.incidents.stepRuns(incident.id);
     const diagnosed = type ? runs.some((r) => type.diagnostics.some((d) => d.id === r.stepId)) : true;
     const snapshotted = runs.some((r) => r.stepId === snapshotStep(runtime).id);
-    if (diagnosed && snapshotted) return;
-    await diagnoseAndSnapshot(runtime, incident, { diagnose: !diagnosed, snapshot: !snapshotted });
+    const restore = type ? backupRestoreStep(type) : undefined;
+    const backupKnown = !restore || (await store.incidents.timeline(incident.id)).some((e) => e.kind === 'plan' && e.data?.step === restore.id);
+    if (diagnosed && snapshotted && backupKnown) return;
+    await Promise.all([
+      diagnosed && snapshotted ? undefined : diagnoseAndSnapshot(runtime, incident, { diagnose: !diagnosed, snapshot: !snapshotted }),
+      restore && !backupKnown ? planBackup(runtime, incident, restore) : undefined,
+    ]);
   } finally {
     await store.leases.release(lease, OWNER).catch(() => undefined);
   }
@@ -126,6 +134,20 @@ export function snapshotStep(runtime: Pick<Runtime, 'pack'>): Step {
     procedure: [],
     timeoutSeconds: 60,
   };
+}
+
+/**
+ * Asks the restore step's plan (read-only: nothing changes on the host) and puts it on the timeline,
+ * where the card reads the newest backup and its age. A plan the agent cannot make (no backup at
+ * all, a refusal) is logged and not recorded: the card then says the age is unknown.
+ */
+async function planBackup(runtime: Runtime, incident: Incident, step: Step): Promise<void> {
+  const planned = await runtime.steps.plan(incident, SYSTEM_ACTOR, step);
+  if (!planned.ok) {
+    runtime.log.warn({ incidentId: incident.id, step: step.id, reason: planned.reason.en }, 'could not ask the restore step\'s plan at open; the card shows the newest backup\'s age as unknown');
+    return;
+  }
+  await runtime.steps.recordPlan(incident, SYSTEM_ACTOR, planned.value);
 }
 
 async function diagnoseAndSnapshot(runtime: Runtime, incident: Incident, what: { diagnose: boolean; snapshot: boolean }): Promise<void> {

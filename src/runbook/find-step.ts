@@ -56,3 +56,8 @@ export function stepNumber(type: FaultType, stepId: string): number | undefined 
   const i = allSteps(type).findIndex((s) => s.step.id === stepId);
   return i < 0 ? undefined : i + 1;
 }
+
+/** The type's step that restores a file from a backup (Type 2's restore-db-from-yesterday): its plan names the newest backup. */
+export function backupRestoreStep(type: FaultType): Step | undefined {
+  return [...type.stages.flatMap((st) => st.steps), ...type.rollback, ...type.temporary].find((st) => st.action === 'restore_file');
+}

@@ -7,7 +7,8 @@ import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import { checklistItemText, drillTag } from '../incident/drill.js';
-import { allSteps } from '../runbook/find-step.js';
+import { allSteps, backupRestoreStep } from '../runbook/find-step.js';
+import { rpoVerdict } from '../agent/actions/rpo-age.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
 import type { Deployment } from '../agentlink/agent-protocol.js';
@@ -82,6 +83,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           ),
     },
   ];
+  const backup = newestBackupText(snap, pack, lang);
+  if (backup && open) fields.push({ label: t('최신 백업', 'Newest backup'), value: backup });
   const readOnly = readOnlySince(snap, type);
   if (readOnly !== undefined) {
     const off = [...type.temporary, ...type.stages.flatMap((st) => st.steps)].find((st) => st.action === 'set_read_only_mode' && st.params.enabled === false);
@@ -214,6 +217,30 @@ export function readOnlySince(snap: Pick<IncidentSnapshot, 'timeline'>, type: In
   // The timeline's order is the order the runs ended in (two in the same millisecond included).
   const last = snap.timeline.filter((e) => e.kind === 'step' && e.data?.status === 'ok' && steps.has(String(e.data?.step))).at(-1);
   return last && steps.get(String(last.data!.step))!.params.enabled === true ? last.at : undefined;
+}
+
+/**
+ * For a type that restores a backup (Type 2): the newest backup and its age now against the pack's
+ * RPO, in the restore plan's words ("routing_db_20261127.accdb — 26 h old — past the RPO goal (24 h),
+ * within the limit (72 h)"), from the newest plan of the restore step on the timeline (asked at open,
+ * or when someone planned it). Unknown, saying why, when no plan has named it. Undefined for other types.
+ */
+export function newestBackupText(snap: Pick<IncidentSnapshot, 'type' | 'timeline' | 'agent' | 'now'>, pack: Pick<RunbookPack, 'rpo'>, lang: Lang): string | undefined {
+  const step = backupRestoreStep(snap.type);
+  if (!step) return undefined;
+  const t = translator(lang);
+  const plan = snap.timeline.filter((e) => e.kind === 'plan' && e.data?.step === step.id).at(-1);
+  const facts = Array.isArray(plan?.data?.facts) ? (plan.data.facts as { label?: unknown; value?: unknown }[]) : [];
+  const newest = facts.find((f) => f.label === 'newest backup');
+  if (newest && typeof newest.value === 'string') {
+    if (newest.value === 'none') return t('⚠️ 백업 파일 없음', '⚠️ no backup file found');
+    // The agent's plan writes it as `<file> (<ISO time>)`.
+    const m = /^(.+) \((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\)$/.exec(newest.value);
+    const at = m ? Date.parse(m[2]!) : NaN;
+    if (m && Number.isFinite(at)) return `${m[1]} — ${rpoVerdict(Math.max(0, snap.now - at), pack.rpo.goalHours, pack.rpo.limitHours)}`;
+  }
+  if (!snap.agent.online) return t('알 수 없음 — 에이전트 오프라인 (연결되면 확인합니다)', 'unknown — the agent is offline (checked when it connects)');
+  return t(`아직 모름 — ${step.id}의 계획이 보여 줍니다`, `not known yet — the plan of ${step.id} shows it`);
 }
 
 function latestRuns(runs: StepRun[]): Map<string, StepRun> {

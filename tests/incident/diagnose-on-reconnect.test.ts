@@ -55,19 +55,24 @@ async function until(what: string, cond: () => Promise<boolean>, limitMs = 15_00
 }
 
 const diagnosticsEntries = async (core: TestRuntime, id: string) => (await core.store.incidents.timeline(id)).filter((e) => e.kind === 'diagnostics');
+const backupPlans = async (core: TestRuntime, id: string) => (await core.store.incidents.timeline(id)).filter((e) => e.kind === 'plan' && e.data?.step === 'restore-db-from-yesterday');
 const snapshotRuns = async (core: TestRuntime, id: string) => (await core.store.incidents.stepRuns(id)).filter((r) => r.stepId === 'log-snapshot');
 
 describe('diagnostics the agent missed', () => {
   it('an incident opened while the agent is offline gets its diagnostics and snapshot when the agent connects, and only then; a reconnect adds nothing', async () => {
     const { core } = await runtime();
-    const host = hostTree();
+    const host = hostTree().file('backup/routing_20261123.accdb', 'backup');
     const id = (await core.router.dispatch('/incident open type2', core.as('Kim DevOps'))).incidentId!;
     await core.events.settled();
     expect(await diagnosticsEntries(core, id)).toHaveLength(0);
     expect(await core.store.incidents.stepRuns(id)).toHaveLength(0);
+    expect(await backupPlans(core, id)).toHaveLength(0);
 
     const agent = await connect(core, host);
     await until('diagnostics and snapshot', async () => (await diagnosticsEntries(core, id)).length === 1 && (await snapshotRuns(core, id)).some((r) => r.status !== 'running'));
+    // Type 2's restore plan (read-only) is asked then too: the card's newest backup and its age come from it.
+    await until('the restore plan', async () => (await backupPlans(core, id)).length === 1);
+    expect(JSON.stringify((await backupPlans(core, id))[0]!.data?.facts)).toContain('routing_20261123.accdb');
     const runsAfterFirst = (await core.store.incidents.stepRuns(id)).length;
     expect((await core.store.incidents.checklist(id)).map((t) => t.itemId)).toContain('log-snapshot');
 
@@ -77,6 +82,7 @@ describe('diagnostics the agent missed', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await diagnosticsEntries(core, id)).toHaveLength(1);
     expect(await core.store.incidents.stepRuns(id)).toHaveLength(runsAfterFirst);
+    expect(await backupPlans(core, id)).toHaveLength(1);
   });
 
   it('two drbot processes on one database that each see the agent connect diagnose the incident once', async () => {

@@ -9,7 +9,9 @@ import { allowedService, composeContainers } from './container-actions.js';
 import { checksums, newestFirst } from './file-actions.js';
 import { portOwners } from './process-actions.js';
 import { backupFiles, pickBackup } from './restore-actions.js';
-import { ageText, rpoMark } from './rpo-age.js';
+import { rpoVerdict } from './rpo-age.js';
+
+export { rpoVerdict };
 
 /** One resolved fact of a plan; `volatile` facts (an age) are shown but leave the digest alone. */
 export interface PlanFact {
@@ -39,16 +41,6 @@ const MAX_CHOICES = 20;
 
 const hours = (ms: number) => `${Math.floor(ms / HOUR)} h`;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-
-/** Age against a backup's RPO: "26 h old — past the RPO goal (24 h), within the limit (72 h)". */
-export function rpoVerdict(ageMs: number, goalHours: number, limitHours: number): string {
-  // Compared exactly; printed so an age past the goal or limit never reads as equal to it.
-  const mark = rpoMark(ageMs, goalHours, limitHours);
-  const age = `${ageText(ageMs, Math.floor(ageMs / HOUR), mark === 'ok' ? undefined : mark === 'warn' ? goalHours : limitHours)} old`;
-  if (mark === 'ok') return `${age} — within the RPO goal (${goalHours} h)`;
-  if (mark === 'warn') return `${age} — past the RPO goal (${goalHours} h), within the limit (${limitHours} h)`;
-  return `${age} — past the RPO limit (${limitHours} h)`;
-}
 
 type Planner = (params: Record<string, unknown>, ctx: ActionContext, choice: string | undefined) => Promise<HostPlan>;
 

@@ -18,3 +18,16 @@ export function ageText(ageMs: number, shownHours: number, pastHours?: number): 
   if (h * HOUR + m * MIN > pastHours * HOUR) return `${h} h ${m} min`;
   return `${h} h ${m} min ${Math.max(1, Math.floor((ageMs - h * HOUR - m * MIN) / 1000))} s`;
 }
+
+/**
+ * Age against a backup's RPO: "26 h old — past the RPO goal (24 h), within the limit (72 h)". The
+ * restore plan's wording, and the incident card's for the newest backup (both in drbot and the agent).
+ */
+export function rpoVerdict(ageMs: number, goalHours: number, limitHours: number): string {
+  // Compared exactly; printed so an age past the goal or limit never reads as equal to it.
+  const mark = rpoMark(ageMs, goalHours, limitHours);
+  const age = `${ageText(ageMs, Math.floor(ageMs / HOUR), mark === 'ok' ? undefined : mark === 'warn' ? goalHours : limitHours)} old`;
+  if (mark === 'ok') return `${age} — within the RPO goal (${goalHours} h)`;
+  if (mark === 'warn') return `${age} — past the RPO goal (${goalHours} h), within the limit (${limitHours} h)`;
+  return `${age} — past the RPO limit (${limitHours} h)`;
+}
