@@ -78,17 +78,26 @@ export class IncidentReportWriter {
    * Waits while another replica writes the same report (at most its lease), so two never interleave.
    */
   async write(incident: Incident, actor: Actor): Promise<WrittenReport> {
+    const lease = await this.awaitLease(incident);
+    return (await this.holding(lease, () => this.writeHeld(incident, actor), true))!;
+  }
+
+  /**
+   * Takes the incident's report lease, waiting while another replica holds it (at most
+   * REPORT_WAIT_MS). Never goes ahead without it: the other writer renews it while it works, and a
+   * dead one's runs out.
+   */
+  private async awaitLease(incident: Incident): Promise<string> {
     const { store, clock } = this.core;
     const lease = `report:${incident.id}`;
     const giveUpAt = Date.now() + REPORT_WAIT_MS;
-    // Never written without the lease: the other writer renews it while it works, and a dead one's runs out.
     while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now()))) {
       if (Date.now() >= giveUpAt) {
         throw new DrbotError(ErrorCode.StoreBusy, `another drbot replica is still writing the report of ${incident.id}`, 'try again in a few minutes');
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    return (await this.holding(lease, () => this.writeHeld(incident, actor), true))!;
+    return lease;
   }
 
   /** Runs `work` under the report lease (taken unless `taken`), renewing it while the work runs and releasing it after. */
@@ -113,16 +122,8 @@ export class IncidentReportWriter {
    * replica writes the report is never counted as written before it is.
    */
   async addKept(incident: Incident, actor: Actor, addition: KeptAddition): Promise<WrittenReport | undefined> {
-    const { store, clock } = this.core;
-    const lease = `report:${incident.id}`;
-    const giveUpAt = Date.now() + REPORT_WAIT_MS;
-    // Like write(): never without the lease (a writer holding it renews it; a dead one's runs out).
-    while (!(await store.leases.acquire(lease, this.owner, clock.now() + REPORT_LEASE_MS, clock.now()))) {
-      if (Date.now() >= giveUpAt) {
-        throw new DrbotError(ErrorCode.StoreBusy, `another drbot replica is still writing the report of ${incident.id}`, 'try again in a few minutes');
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Like write(): never without the lease.
+    const lease = await this.awaitLease(incident);
     return this.holding(
       lease,
       async () => {
