@@ -35,7 +35,7 @@ export const openReads: BenchSuite = {
     const fake = await new SlackFakeApi().start();
     const dataDir = mkdtempSync(join(tmpdir(), 'drbot-bench-reads-'));
     const connector = await startConnector();
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fake.url}/api/` };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DRBOT_LANG: 'en', DRBOT_TEAMS_INSECURE: '1', DRBOT_LISTEN_HOST: '127.0.0.1', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fake.url}/api/` };
     delete env.SLACK_APP_TOKEN;
     const config = loadConfig(env);
     const log = pino({ level: 'silent' });
