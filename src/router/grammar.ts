@@ -100,11 +100,36 @@ function stepAndChoice(verb: 'approve' | 'plan', args: string[]): Command | Loca
   return noMore(r.rest.slice(2), { verb, id: r.id, step, ...(choice ? { choice } : {}) });
 }
 
-/** Parser of a verb whose only argument is an optional incident id. */
-function onlyOptionalId(verb: 'status' | 'ack' | 'escalate' | 'close') {
+/** How the words after the id parse: `none` (no more words), `optional` text, or text that is needed (the reason when it is missing). */
+interface IdThenTextRule {
+  text: 'none' | 'optional' | Localized;
+  command(id: string | undefined, text: string): Command;
+}
+
+/**
+ * The verbs whose words are an optional incident id and then either nothing or free text, one row
+ * each: the command the words make, and whether the text is needed. `idThenText` reads every row the
+ * same way, so a verb of this shape is a row here plus its entry in GRAMMAR.
+ */
+const ID_THEN_TEXT = {
+  status: { text: 'none', command: (id) => ({ verb: 'status', id }) },
+  snapshot: { text: 'none', command: (id) => ({ verb: 'snapshot', id }) },
+  ack: { text: 'none', command: (id) => ({ verb: 'ack', id }) },
+  escalate: { text: 'none', command: (id) => ({ verb: 'escalate', id }) },
+  close: { text: 'none', command: (id) => ({ verb: 'close', id }) },
+  note: { text: bad('메모 내용이 필요합니다.', 'Note text is needed.'), command: (id, text) => ({ verb: 'note', id, text }) },
+  resolve: { text: 'optional', command: (id, cause) => ({ verb: 'resolve', id, cause }) },
+  cancel: { text: bad('취소 사유가 필요합니다.', 'A reason is needed.'), command: (id, reason) => ({ verb: 'cancel', id, reason }) },
+} satisfies Record<string, IdThenTextRule>;
+
+/** Parser of a verb of ID_THEN_TEXT: `<verb> [id]` or `<verb> [id] <text…>`, as its row says. */
+function idThenText(verb: keyof typeof ID_THEN_TEXT) {
+  const rule: IdThenTextRule = ID_THEN_TEXT[verb];
   return (args: string[]): Command | Localized => {
     const { id, rest } = optionalId(args);
-    return noMore(rest, { verb, id });
+    if (rule.text === 'none') return noMore(rest, rule.command(id, ''));
+    if (rule.text !== 'optional' && !rest.length) return rule.text;
+    return rule.command(id, rest.join(' '));
   };
 }
 
@@ -156,7 +181,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident status [id]',
     summary: l('상태, RTO, 체크리스트, 복구 단계', 'status, RTO clock, checklists, recovery steps'),
     access: 'anyone',
-    parse: onlyOptionalId('status'),
+    parse: idThenText('status'),
   },
   {
     verb: 'diag',
@@ -175,10 +200,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident snapshot [id]',
     summary: l('지금 로그 스냅샷을 찍어 내용을 보여 주기 (호스트 파일 경로 포함)', 'take a log snapshot now and show its content (and its file on the host)'),
     access: 'contact',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return noMore(rest, { verb: 'snapshot', id });
-    },
+    parse: idThenText('snapshot'),
   },
   {
     verb: 'agents',
@@ -225,14 +247,14 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident ack [id]',
     summary: l('담당 확인 (에스컬레이션은 계속)', 'acknowledge (the ladder keeps climbing)'),
     access: 'contact',
-    parse: onlyOptionalId('ack'),
+    parse: idThenText('ack'),
   },
   {
     verb: 'escalate',
     usage: '/incident escalate [id]',
     summary: l('다음 에스컬레이션 단계 즉시 호출', 'page the next ladder rung now'),
     access: 'contact',
-    parse: onlyOptionalId('escalate'),
+    parse: idThenText('escalate'),
   },
   {
     verb: 'assign',
@@ -253,11 +275,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident note [id] <text…>',
     summary: l('타임라인에 메모', 'add a note to the timeline'),
     access: 'contact',
-    parse: (args) => {
-      const r = optionalId(args);
-      if (!r.rest.length) return bad('메모 내용이 필요합니다.', 'Note text is needed.');
-      return { verb: 'note', id: r.id, text: r.rest.join(' ') };
-    },
+    parse: idThenText('note'),
   },
   {
     verb: 'notify',
@@ -276,17 +294,14 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident resolve [id] [cause…]',
     summary: l('복구 완료 (원인 기록, 타이머 정지)', 'mark recovered (records the cause, stops timers)'),
     access: 'contact',
-    parse: (args) => {
-      const { id, rest } = optionalId(args);
-      return { verb: 'resolve', id, cause: rest.join(' ') };
-    },
+    parse: idThenText('resolve'),
   },
   {
     verb: 'close',
     usage: '/incident close [id]',
     summary: l('복구된 인시던트 종료', 'close a resolved incident'),
     access: ['devops', 'cto'],
-    parse: onlyOptionalId('close'),
+    parse: idThenText('close'),
   },
   {
     verb: 'report',
@@ -366,11 +381,7 @@ export const GRAMMAR: readonly VerbSpec[] = [
     usage: '/incident cancel [id] <reason…>',
     summary: l('인시던트 취소 (오탐, 중복)', 'cancel an incident (false alarm, duplicate)'),
     access: ['devops', 'cto'],
-    parse: (args) => {
-      const r = optionalId(args);
-      if (!r.rest.length) return bad('취소 사유가 필요합니다.', 'A reason is needed.');
-      return { verb: 'cancel', id: r.id, reason: r.rest.join(' ') };
-    },
+    parse: idThenText('cancel'),
   },
   {
     verb: 'checks',
