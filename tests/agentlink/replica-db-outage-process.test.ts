@@ -1,41 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { createServer as createHttpServer } from 'node:http';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from '../agent/agent-process.js';
-import { aDrbotHome, DrbotProcess } from '../cli/drbot-process.js';
-import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
-import { SIGNING_SECRET, slackSignature, slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
-import { describeOnPostgres, dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
+import { describeOnPostgres } from '../store/store-backends.js';
+import { DrbotReplicas, freePort, until } from '../support/drbot-replicas.js';
 
 jest.setTimeout(180_000);
 
 /** How long PostgreSQL stays unreachable for replica r1: longer than a replica's 10 s lease. */
 const OUTAGE_MS = 15_000;
-
-async function freePort(): Promise<number> {
-  const s = createHttpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, limitMs = 60_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const got = await probe();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * A TCP proxy between one drbot process and PostgreSQL, so the test can make the database
@@ -89,110 +64,45 @@ class DatabaseProxy {
 }
 
 describeOnPostgres('a drbot replica whose PostgreSQL is unreachable for longer than a lease (real processes)', (url) => {
-  const schema = uniqueSchema('drbot_outage');
-  const fake = new FakeSlackApi();
-  const replicas = new Map<string, { port: number; proc: DrbotProcess }>();
+  const replicas = new DrbotReplicas(url, 'drbot_outage');
+  const { fake } = replicas;
+  const healthz = (id: string) => replicas.healthz(id);
   let proxy: DatabaseProxy;
-  let agent: AgentProcess;
-  let agentHome: ReturnType<typeof anAgentHome>;
-  let home: ReturnType<typeof aDrbotHome>;
   let store: PostgresStore;
-  const epoch = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-
-  function startReplica(id: string, port: number, databaseUrl: string): DrbotProcess {
-    const proc = new DrbotProcess([], {
-      DRBOT_CONFIG: home.configPath,
-      DATA_DIR: home.dataDir,
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: schema,
-      DRBOT_REPLICA_ID: id,
-      PORT: String(port),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DRBOT_LANG: 'en',
-      DRBOT_TIME_SCALE: '720',
-      DRBOT_CLOCK_EPOCH: epoch,
-      LOG_LEVEL: 'info',
-    });
-    replicas.set(id, { port, proc });
-    return proc;
-  }
-
-  async function healthz(id: string): Promise<{ status: string; checks: Record<string, { ok: boolean; detail?: string }> } | undefined> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${replicas.get(id)!.port}/healthz`);
-      return (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
-    } catch {
-      return undefined;
-    }
-  }
 
   /** Sends a signed `/incident …` to a replica; resolves with the HTTP status and the reply drbot posted to its response_url (if any within `waitMs`). */
   async function slash(id: string, text: string, waitMs = 20_000): Promise<{ status: number; reply?: string }> {
     const payload = slashCommandPayload(fake, text, SLACK_USERS.kim);
-    const body = new URLSearchParams(payload).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`http://127.0.0.1:${replicas.get(id)!.port}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
-      body,
-    });
-    const ack = await res.text();
+    const { status, text: ack } = await replicas.post(id, new URLSearchParams(payload).toString());
     const path = new URL(payload.response_url!).pathname;
     const reply = await until(`${id} to answer "${text}"`, () => fake.calls.find((c) => c.method === 'response_url' && c.path === path), waitMs).then(
       (c) => JSON.stringify(c.args),
       () => (ack.trim() ? ack : undefined),
     );
-    return { status: res.status, reply };
+    return { status, reply };
   }
 
   beforeAll(async () => {
-    await fake.start();
+    await replicas.setUp();
     const target = new URL(url);
     proxy = new DatabaseProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     const viaProxy = new URL(url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    home = aDrbotHome(['agents:', `  - { id: routing-ml, tokenSha256: ${sha256Hex(AGENT_TEST_TOKEN)} }`]);
-    // everyone always available, so the ladder does not depend on the hour the test runs at
-    const contactsPath = join(home.home, 'config/contacts.yaml');
-    writeFileSync(
-      contactsPath,
-      stringify({
-        contacts: [
-          { name: 'Kim DevOps', roles: ['devops'], slack: SLACK_USERS.kim },
-          { name: 'Lee Backend', roles: ['backend'], slack: SLACK_USERS.lee },
-          { name: 'Choi Network', roles: ['it_support'], slack: SLACK_USERS.choi },
-          { name: 'Jung CTO', roles: ['cto'], slack: 'U0CTO00001' },
-        ],
-      }),
-    );
-    writeFileSync(home.configPath, readFileSync(home.configPath, 'utf8').replace(/^contacts: .*$/m, `contacts: ${contactsPath}`));
     const [p1, p2] = [await freePort(), await freePort()];
     // r1 reaches PostgreSQL through the proxy, r2 directly
-    startReplica('r1', p1, viaProxy.toString());
-    await until('r1 to serve /healthz', () => healthz('r1'));
-    startReplica('r2', p2, url);
-    await until('r2 to serve /healthz', () => healthz('r2'));
-    store = await PostgresStore.open(url, { schema, max: 2 });
-    agentHome = anAgentHome({ drbot: { urls: [`ws://127.0.0.1:${p1}/agent`], reconnect: { minSeconds: 0.2, maxSeconds: 1 } } });
-    agent = new AgentProcess(['--config', agentHome.configPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
-    await agent.waitForLog('connected to drbot');
+    await replicas.start('r1', p1, viaProxy.toString());
+    await replicas.start('r2', p2);
+    store = await PostgresStore.open(url, { schema: replicas.schema, max: 2 });
+    await replicas.startAgent({ drbot: { urls: [`ws://127.0.0.1:${p1}/agent`], reconnect: { minSeconds: 0.2, maxSeconds: 1 } } });
   });
 
   afterAll(async () => {
-    if (process.env.DRBOT_TEST_DUMP) for (const [id, r] of replicas) process.stderr.write(`\n--- ${id} exit ${r.proc.child.exitCode}\n${r.proc.stdout.slice(-4000)}\n${r.proc.stderr.slice(-3000)}\n`);
-    agent?.kill();
-    for (const { proc } of replicas.values()) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-    await Promise.all([...replicas.values()].map((r) => r.proc.exited));
+    await replicas.stopReplicas();
     await proxy?.stop();
     await store?.close();
-    await dropSchemas(url, [schema]);
-    await fake.stop();
-    agentHome?.cleanup();
-    if (home) rmSync(home.home, { recursive: true, force: true });
+    await replicas.tearDown();
   });
 
   it('answers "store unavailable" meanwhile, writes nothing half, and resumes once it is back: each page once, the agent held again', async () => {
@@ -237,6 +147,6 @@ describeOnPostgres('a drbot replica whose PostgreSQL is unreachable for longer t
     expect(new Set(pages).size).toBe(pages.length);
     const deliveries = await store.deliveries.forIncident(incident.id);
     expect(new Set(deliveries.map((d) => `${d.level}:${d.person}`)).size).toBe(deliveries.length);
-    expect(replicas.get('r1')!.proc.child.exitCode).toBeNull();
+    expect(replicas.proc('r1').child.exitCode).toBeNull();
   });
 });

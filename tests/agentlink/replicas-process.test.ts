@@ -1,93 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { stringify } from 'yaml';
-import { sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from '../agent/agent-process.js';
-import { aDrbotHome, DrbotProcess } from '../cli/drbot-process.js';
-import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
-import { blockActionsPayload, SIGNING_SECRET, slackSignature, slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
-import { describeOnPostgres, dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { blockActionsPayload, slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
+import { describeOnPostgres } from '../store/store-backends.js';
+import { DrbotReplicas, freePort, until } from '../support/drbot-replicas.js';
 
 jest.setTimeout(180_000);
 
 const STEP = 'restart-backend-local';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, limitMs = 60_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const got = await probe();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describeOnPostgres('three drbot replicas on one PostgreSQL database (real processes, kill -9)', (url) => {
-  const schema = uniqueSchema('drbot_three');
-  const fake = new FakeSlackApi();
-  const replicas = new Map<string, { port: number; proc: DrbotProcess }>();
-  let agent: AgentProcess;
-  let agentHome: ReturnType<typeof anAgentHome>;
-  let home: ReturnType<typeof aDrbotHome>;
+  const replicas = new DrbotReplicas(url, 'drbot_three');
+  const { fake } = replicas;
+  const healthz = (id: string) => replicas.healthz(id);
   let store: PostgresStore;
   let health: Server;
   let healthy = false;
   const marker = `drbot-replicas-test-backend-${randomBytes(4).toString('hex')}`;
   let startsFile: string;
-  const epoch = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
 
-  function startReplica(id: string, port: number): DrbotProcess {
-    const proc = new DrbotProcess([], {
-      DRBOT_CONFIG: home.configPath,
-      DATA_DIR: home.dataDir,
-      DATABASE_URL: url,
-      DATABASE_SCHEMA: schema,
-      DRBOT_REPLICA_ID: id,
-      PORT: String(port),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DRBOT_LANG: 'en',
-      DRBOT_TIME_SCALE: '720',
-      DRBOT_CLOCK_EPOCH: epoch,
-      LOG_LEVEL: 'info',
-    });
-    replicas.set(id, { port, proc });
-    return proc;
-  }
-
-  async function healthz(id: string): Promise<{ status: string; checks: Record<string, { ok: boolean; detail?: string }> } | undefined> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${replicas.get(id)!.port}/healthz`);
-      return (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function post(id: string, body: string): Promise<number> {
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`http://127.0.0.1:${replicas.get(id)!.port}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
-      body,
-    });
-    await res.text();
-    return res.status;
-  }
+  const post = async (id: string, body: string) => (await replicas.post(id, body)).status;
   const slash = (id: string, text: string, user: string) => post(id, new URLSearchParams(slashCommandPayload(fake, text, user)).toString());
   const click = (id: string, command: string, user: string) => post(id, new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fake, command, user)) }).toString());
 
@@ -101,66 +37,42 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
   }
 
   beforeAll(async () => {
-    await fake.start();
+    await replicas.setUp();
     health = createServer((_req, res) => {
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'starting' }));
     });
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
     const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
-    home = aDrbotHome(['agents:', `  - { id: routing-ml, tokenSha256: ${sha256Hex(AGENT_TEST_TOKEN)} }`]);
-    // everyone always available, so the ladder does not depend on the hour the test runs at
-    const contactsPath = join(home.home, 'config/contacts.yaml');
-    writeFileSync(
-      contactsPath,
-      stringify({
-        contacts: [
-          { name: 'Kim DevOps', roles: ['devops'], slack: SLACK_USERS.kim },
-          { name: 'Lee Backend', roles: ['backend'], slack: SLACK_USERS.lee },
-          { name: 'Choi Network', roles: ['it_support'], slack: SLACK_USERS.choi },
-          { name: 'Jung CTO', roles: ['cto'], slack: 'U0CTO00001' },
-        ],
-      }),
-    );
-    writeFileSync(home.configPath, readFileSync(home.configPath, 'utf8').replace(/^contacts: .*$/m, `contacts: ${contactsPath}`));
     const ports = [await freePort(), await freePort(), await freePort()];
-    for (const [i, id] of ['r1', 'r2', 'r3'].entries()) {
-      startReplica(id, ports[i]!);
-      await until(`${id} to serve /healthz`, () => healthz(id));
-    }
-    store = await PostgresStore.open(url, { schema, max: 2 });
+    for (const [i, id] of ['r1', 'r2', 'r3'].entries()) await replicas.start(id, ports[i]!);
+    store = await PostgresStore.open(url, { schema: replicas.schema, max: 2 });
 
-    startsFile = join(home.home, 'backend-starts.log');
-    agentHome = anAgentHome({
+    const home = replicas.home.home;
+    startsFile = join(home, 'backend-starts.log');
+    await replicas.startAgent({
       drbot: { urls: ports.map((p) => `ws://127.0.0.1:${p}/agent`), reconnect: { minSeconds: 0.2, maxSeconds: 1 } },
       processes: { uvicorn: { match: marker } },
-      logs: { backend: join(home.home, 'backend.log') },
+      logs: { backend: join(home, 'backend.log') },
       ports: [8000],
       targets: { backend: { url: healthUrl, timeoutMs: 1000 } },
       restarts: {
         backend: {
           // the "backend": writes one line per start, then runs for a minute
           recipe: { command: process.execPath, args: ['-e', "require('fs').appendFileSync(process.argv[1], 'started\\n'); setTimeout(() => {}, 60000)", startsFile, marker] },
-          log: join(home.home, 'backend-restart.log'),
+          log: join(home, 'backend-restart.log'),
           match: marker,
           readyTarget: 'backend',
         },
       },
     });
-    agent = new AgentProcess(['--config', agentHome.configPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
-    await agent.waitForLog('connected to drbot');
   });
 
   afterAll(async () => {
-    agent?.kill();
-    for (const { proc } of replicas.values()) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-    await Promise.all([...replicas.values()].map((r) => r.proc.exited));
+    await replicas.stopReplicas();
     await store?.close();
-    await dropSchemas(url, [schema]);
-    await fake.stop();
+    await replicas.tearDown();
     await new Promise((r) => health?.close(r));
-    agentHome?.cleanup();
-    if (home) rmSync(home.home, { recursive: true, force: true });
   });
 
   it('any replica serves any request; kill -9 of the replica holding the agent mid-step loses nothing and does nothing twice', async () => {
@@ -190,7 +102,7 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
     expect(running.status).toBe('running');
 
     // kill -9 the replica holding the agent while the step runs
-    const r1 = replicas.get('r1')!.proc;
+    const r1 = replicas.proc('r1');
     await r1.signal('SIGKILL');
     const holder = await until('the agent to reconnect to another replica', async () => {
       for (const id of ['r2', 'r3']) if ((await healthz(id))?.checks.replica?.detail?.includes('holds agents: routing-ml')) return id;
@@ -231,7 +143,7 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
     const agents = (await store.tableRows('agents')).find((a) => a.id === 'routing-ml');
     expect(agents?.replica).toBe(holder);
     // /metrics labels every series with the replica; the holder counts the link it holds
-    const metrics = await (await fetch(`http://127.0.0.1:${replicas.get(holder)!.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${replicas.port(holder)}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`drbot_agent_links_held\\{host="routing-ml",replica="${holder}"\\} 1`));
     expect(metrics).toMatch(new RegExp(`drbot_agents_connected\\{host="routing-ml",replica="${holder}"\\} 1`));
   });
