@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { SLACK_USERS } from '../slack/support/slack-harness.js';
-import { OPS_CHANNEL } from './support/a-teams-activity.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 
 let both: Awaited<ReturnType<typeof startBoth>> | undefined;
@@ -17,11 +15,7 @@ describe('Slack and Teams cards on a host whose agent runs the service locally',
     agent.deployment = 'local';
     both = await startBoth(agent);
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type1', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const [incident] = await b.core.store.incidents.list(['open'], 10);
-    const id = incident!.id;
+    const { id } = await b.openFromSlack('open type1');
 
     const slackCard = b.slackApi.callsOf('chat.postMessage').find((c) => String(c.args.blocks ?? '').includes(`/incident plan ${id} restart-backend-local`));
     expect(slackCard).toBeDefined();

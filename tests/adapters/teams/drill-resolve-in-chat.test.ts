@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SLACK_USERS } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 
 let both: Awaited<ReturnType<typeof startBoth>> | undefined;
@@ -17,12 +17,7 @@ describe('resolving a drill whose fault cannot be undone, from Slack and Teams',
       .answer('drill_undo', { status: 'fail', summary: '[DRILL] undone: nothing; NOT undone: corrupt_file access_db: EISDIR: illegal operation on a directory', data: { restored: [] } });
     both = await startBoth(agent);
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('drill type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const [drill] = (await b.core.store.incidents.list(['open'], 10)).filter((i) => i.drill);
-    expect(drill).toBeDefined();
-    const id = drill!.id;
+    const { id } = await b.openFromSlack('drill type2');
     expect(await b.slash(`approve ${id} fault-corrupt-file-access-db`, SLACK_USERS.kim)).toBe(200);
     await b.settle();
 

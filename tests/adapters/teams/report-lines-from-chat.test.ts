@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SLACK_USERS } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 
 let both: Awaited<ReturnType<typeof startBoth>> | undefined;
 afterEach(async () => {
@@ -15,11 +15,8 @@ describe('Report prevention and lessons typed in Slack and Teams', () => {
   it('a prevention line from Slack and a lessons line from Teams both land in the written report, escaped', async () => {
     both = await startBoth();
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const [incident] = await b.core.store.incidents.list(['open'], 10);
-    const id = incident!.id;
+    const incident = await b.openFromSlack();
+    const id = incident.id;
 
     expect(await b.slash(`report ${id} prevention Alert when *no* backup is written by 03:00`, SLACK_USERS.kim)).toBe(200);
     await b.settle();

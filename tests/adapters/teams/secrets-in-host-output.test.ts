@@ -9,7 +9,7 @@ import { renderText } from '../../../src/views/render-text.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 import { SLACK_USERS } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 
 /** The part of each credential that must never leave drbot. */
 const SECRETS = {
@@ -68,11 +68,8 @@ describe('secrets in host output and typed text', () => {
     addSecretValues([SECRETS.configured]);
     both = await startBoth(new LeakyAgent());
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const [incident] = await b.core.store.incidents.list(['open'], 10);
-    const id = incident!.id;
+    const incident = await b.openFromSlack();
+    const id = incident.id;
 
     expect(await b.slash(`diag ${id}`, SLACK_USERS.kim)).toBe(200);
     expect(await b.teamsPost(b.activity().from(TEAMS_USERS.lee).inChannel(OPS_CHANNEL).saying(`/incident diag ${id}`).build())).toBe(200);

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { SLACK_USERS } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 import type { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 
 let both: Awaited<ReturnType<typeof startBoth<ScriptedAgentPort>>> | undefined;
@@ -15,13 +14,9 @@ describe('Slack and Teams at once', () => {
   it('an incident opened from Slack gets a Teams card; approving from Teams runs the step and updates both cards', async () => {
     both = await startBoth();
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const [incident] = await b.core.store.incidents.list(['open'], 10);
-    const id = incident!.id;
-    expect(incident!.openedBy).toBe('Kim DevOps');
+    const incident = await b.openFromSlack();
+    const id = incident.id;
+    expect(incident.openedBy).toBe('Kim DevOps');
 
     const teamsCard = b.connector.calls.find((c) => c.method === 'POST' && !c.activityId && c.conversationId === OPS_CHANNEL && c.body.attachments);
     // The cards' Approve buttons ask for the plan first; its answer carries the Approve bound to it.

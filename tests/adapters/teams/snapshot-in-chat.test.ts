@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SLACK_USERS } from '../slack/support/slack-harness.js';
 import { OPS_CHANNEL, TEAMS_USERS } from './support/a-teams-activity.js';
-import { startBoth } from './support/start-both.js';
+import { startBoth } from '../../support/slack-and-teams.js';
 import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
 
 let both: Awaited<ReturnType<typeof startBoth>> | undefined;
@@ -19,9 +19,7 @@ describe('/incident snapshot from Slack and Teams', () => {
     });
     both = await startBoth(agent);
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
+    await b.openFromSlack();
 
     expect(await b.slash('snapshot', SLACK_USERS.kim)).toBe(200);
     await b.settle();
@@ -45,10 +43,7 @@ describe('/incident snapshot from Slack and Teams', () => {
     });
     both = await startBoth(agent);
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
-    const id = (await b.core.store.incidents.list(['open'], 5))[0]!.id;
+    const { id } = await b.openFromSlack();
     const incidentChannel = (await b.core.store.threads.get(id, 'slack'))!;
     expect(incidentChannel.channel).not.toBe('COPS00001'); // typed in the ops channel; the file goes to the incident's own channel
     expect(b.slackApi.callsOf('files.getUploadURLExternal')).toHaveLength(0);
@@ -91,9 +86,7 @@ describe('/incident snapshot from Slack and Teams', () => {
     agent.online = false;
     both = await startBoth(agent);
     const b = both;
-    expect(await b.teamsPost(b.activity().inChannel(OPS_CHANNEL).installing().build())).toBe(200);
-    expect(await b.slash('open type2', SLACK_USERS.kim)).toBe(200);
-    await b.settle();
+    await b.openFromSlack();
     const before = b.connector.calls.length;
     expect(await b.slash('snapshot', SLACK_USERS.kim)).toBe(200);
     expect(await b.teamsPost(b.activity().from(TEAMS_USERS.lee).inChannel(OPS_CHANNEL).mentioning('incident snapshot').build())).toBe(200);
