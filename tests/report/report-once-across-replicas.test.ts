@@ -2,12 +2,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
 import { IncidentReportWriter } from '../../src/report/incident-report-writer.js';
 import type { IncidentService } from '../../src/incident/incident-service.js';
+import { sharedDatabases } from '../support/shared-database.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
 
@@ -16,25 +14,15 @@ import { aDeadBackendAgent, runScriptedIncident } from './scripted-incident.js';
  * replica gets to it first when several start at the same moment (a lease per incident's report).
  */
 
-interface SharedDatabase {
-  name: string;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite file',
+  postgres: 'PostgreSQL',
+  schemaPrefix: 'drbot_report_once',
+  failFast: false,
+  notRun: '[store suite] report catch-up across PostgreSQL replicas NOT RUN in report/report-once-across-replicas.test.ts',
+});
 
-function sharedDatabases(): SharedDatabase[] {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-report-once-'));
-  const sqlite: SharedDatabase = { name: 'SQLite file', connect: () => SqliteStore.open(join(dir, 'drbot.sqlite')), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
-  if (!DATABASE_URL) {
-    process.stderr.write('\n[store suite] report catch-up across PostgreSQL replicas NOT RUN in report/report-once-across-replicas.test.ts: DATABASE_URL is unset\n');
-    return [sqlite];
-  }
-  const url = DATABASE_URL;
-  const schema = uniqueSchema('drbot_report_once');
-  return [sqlite, { name: 'PostgreSQL', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) }];
-}
-
-describe.each(sharedDatabases())('a report left unwritten, with three replicas starting on one $name database', (db) => {
+describe.each(databases)('a report left unwritten, with three replicas starting on one $name database', (db) => {
   const stores: Store[] = [];
   const reportsDir = mkdtempSync(join(tmpdir(), 'drbot-report-once-dir-'));
   afterAll(async () => {

@@ -1,98 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { Core } from '../../src/app/core.js';
-import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
-import { INCIDENT_TIMER_HANDLERS } from '../../src/escalation/incident-timer-handlers.js';
-import { armCheckTimers, checkTimer } from '../../src/scheduler/check-timer.js';
-import { missedWorkTimer } from '../../src/scheduler/missed-work.js';
-import { ScheduledChecks } from '../../src/scheduler/scheduled-checks.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import { armCheckTimers } from '../../src/scheduler/check-timer.js';
 import type { View } from '../../src/views/view.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { sharedDatabases, SchedulingReplicas, type SchedulingReplica as Replica } from '../support/shared-database.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** One database several "processes" share, each with its own connection. */
-interface SharedDatabase {
-  name: string;
-  concurrent: boolean;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite',
+  postgres: 'PostgreSQL',
+  schemaPrefix: 'drbot_missed',
+  failFast: true,
+  notRun: '[scheduler suite] missed-work report on PostgreSQL NOT RUN in scheduler/missed-work.test.ts',
+});
 
-function sharedSqliteFile(): SharedDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-missed-work-'));
-  return {
-    name: 'SQLite',
-    concurrent: false,
-    async connect() {
-      const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
-      // two connections on one thread: fail fast on the lock and let the scheduler retry
-      store.sqlite.pragma('busy_timeout = 0');
-      return store;
-    },
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function sharedPostgresSchema(url: string): SharedDatabase {
-  const schema = uniqueSchema('drbot_missed');
-  return { name: 'PostgreSQL', concurrent: true, connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) };
-}
-
-function sharedDatabases(): SharedDatabase[] {
-  if (DATABASE_URL) return [sharedSqliteFile(), sharedPostgresSchema(DATABASE_URL)];
-  process.stderr.write('\n[scheduler suite] missed-work report on PostgreSQL NOT RUN in scheduler/missed-work.test.ts: DATABASE_URL is unset\n');
-  return [sharedSqliteFile()];
-}
-
-/** A "drbot process": its own connection, core and scheduler on the shared database, its ops posts captured. */
-interface Replica {
-  core: TestRuntime;
-  scheduler: Scheduler;
-  posted: View[];
-  printed: string[];
-  stop(): Promise<void>;
-}
-
-describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
-  const stops: (() => Promise<void>)[] = [];
+describe.each(databases)('the missed-work report on $name', (db) => {
+  const replicas = new SchedulingReplicas(db);
   afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
+    await replicas.stopAll();
     await db.dispose();
   });
 
-  async function replica(clockFrom?: TestRuntime, options: { hangPages?: boolean } = {}): Promise<Replica> {
-    const store = await db.connect();
-    const built = await buildTestRuntime({ store });
-    const core = (clockFrom ? { ...built, clock: clockFrom.clock } : built) as TestRuntime;
-    const posted: View[] = [];
-    const printed: string[] = [];
-    core.ops.register({ post: async (view) => void posted.push(view) });
-    if (options.hangPages) core.chat.register({ platform: 'slack', canReach: () => true, send: () => new Promise<void>(() => {}) });
-    else core.chat.register(new ConsolePageSender((line) => printed.push(line)));
-    // the handlers act on the shared clock (the built core's own would rearm checks in its past)
-    const handlers = [...INCIDENT_TIMER_HANDLERS, checkTimer(core, new ScheduledChecks(core)), missedWorkTimer(core)];
-    const scheduler = new Scheduler(core as Core, { handlers, maxSleepMs: 5 * MIN, batch: 3, leaseMs: 5 * MIN });
-    core.events.onIncident(() => scheduler.wake());
-    let stopped = false;
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      await scheduler.stop(Date.now() + 200);
-      await store.close().catch(() => undefined);
-    };
-    stops.push(stop);
-    return { core, scheduler, posted, printed, stop };
-  }
+  /** A "drbot process": its own connection, core and scheduler on the shared database and clock, its ops posts captured. */
+  const replica = (options: { hangPages?: boolean } = {}) => replicas.start({ scheduler: { maxSleepMs: 5 * MIN, batch: 3, leaseMs: 5 * MIN }, stopWithinMs: 200, ...options });
 
   const reports = (r: Replica[]) => r.flatMap((x) => x.posted).filter((v) => v.key?.startsWith('missed-work:'));
   const lines = (v: View) => v.blocks.flatMap((b) => (b.type === 'list' ? b.items.map((i) => `${i.text}: ${i.detail}`) : []));
@@ -117,8 +49,8 @@ describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
 
     // drbot is down for 7 days: every ladder rung, the RTO alarms, the weekly (Monday) and monthly (the 1st) checks come due
     await clock.advance(7 * DAY);
-    const a = await replica(first.core);
-    const b = await replica(first.core);
+    const a = await replica();
+    const b = await replica();
     a.scheduler.start();
     b.scheduler.start();
     await advance(clock, [a, b], 2 * MIN, 5_000);
@@ -163,7 +95,7 @@ describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
     await clock.advance(3 * HOUR);
 
     // the restarted drbot claims the late rungs, but its pages never finish: it is killed mid-catch-up
-    const killed = await replica(first.core, { hangPages: true });
+    const killed = await replica({ hangPages: true });
     killed.scheduler.start();
     for (let i = 0; i < 400; i++) {
       const report = (await killed.core.store.timers.forIncident('')).find((t) => t.kind === 'missed-work');
@@ -175,7 +107,7 @@ describe.each(sharedDatabases())('the missed-work report on $name', (db) => {
 
     // started again after the killed process's leases ran out
     await clock.advance(6 * MIN);
-    const again = await replica(first.core);
+    const again = await replica();
     again.scheduler.start();
     await advance(clock, [again], 2 * MIN, 5_000);
     const posted = reports([killed, again]);

@@ -1,15 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
 import { armCheckTimers } from '../../src/scheduler/check-timer.js';
-import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { sharedDatabases, SchedulingReplicas } from '../support/shared-database.js';
 
 /**
  * Issue 13 "exactly once across replicas": three drbot runtimes on one database, each with its own
@@ -21,73 +12,33 @@ const MIN = 60_000;
 /** Monday 2026-11-30 09:00 KST: the weekly check is due in an hour, the monthly one (Dec 1 10:00) in 25. */
 const MONDAY_9_KST = Date.UTC(2026, 10, 30, 0, 0);
 
-interface SharedDatabase {
-  name: string;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite file (three connections)',
+  postgres: 'PostgreSQL (three pools)',
+  schemaPrefix: 'drbot_three',
+  failFast: true,
+  notRun: '[store suite] three replicas on one PostgreSQL schema NOT RUN in scheduler/three-replicas-once.test.ts',
+});
 
-function sqliteFile(): SharedDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-three-replicas-'));
-  return {
-    name: 'SQLite file (three connections)',
-    async connect() {
-      const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
-      // all three share this thread: fail fast on the write lock and let the scheduler retry
-      store.sqlite.pragma('busy_timeout = 0');
-      return store;
-    },
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function sharedDatabases(): SharedDatabase[] {
-  if (!DATABASE_URL) {
-    process.stderr.write('\n[store suite] three replicas on one PostgreSQL schema NOT RUN in scheduler/three-replicas-once.test.ts: DATABASE_URL is unset\n');
-    return [sqliteFile()];
-  }
-  const url = DATABASE_URL;
-  const schema = uniqueSchema('drbot_three');
-  return [sqliteFile(), { name: 'PostgreSQL (three pools)', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) }];
-}
-
-describe.each(sharedDatabases())('three replicas on one $name database', (db) => {
-  const stops: (() => Promise<void>)[] = [];
+describe.each(databases)('three replicas on one $name database', (db) => {
+  const replicas = new SchedulingReplicas(db);
   afterAll(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
+    await replicas.stopAll();
     await db.dispose();
   });
 
-  interface Replica {
-    core: TestRuntime;
-    scheduler: Scheduler;
-    pages: string[];
-    posts: string[];
-  }
-
-  async function replica(clockFrom?: TestRuntime): Promise<Replica> {
-    const store = await db.connect();
-    // one clock for all three: the timer handlers read it too (a replica's own stuck clock would rearm a check to the slot it just ran)
-    const core = await buildTestRuntime({ store, now: MONDAY_9_KST, clock: clockFrom?.clock });
-    const pages: string[] = [];
-    const posts: string[] = [];
-    core.chat.register(new ConsolePageSender((line) => pages.push(line)));
-    core.ops.register({ post: async (view) => void posts.push(view.key ?? view.summary) });
-    // A lease longer than the test's jumps: virtual time leaping past a live claim would (rightly) have
-    // another replica retake it and record its page `unknown`; this test is about claims, not crashes.
-    const scheduler = new Scheduler(core, { handlers: core.timerHandlers, maxSleepMs: 30 * MIN, batch: 5, leaseMs: 48 * 60 * MIN });
-    core.events.onIncident(() => scheduler.wake());
-    stops.push(async () => {
-      await scheduler.stop(Date.now() + 5_000);
-      await store.close();
-    });
-    return { core, scheduler, pages, posts };
-  }
+  /**
+   * One clock for all three: the timer handlers read it too (a replica's own stuck clock would rearm
+   * a check to the slot it just ran). A lease longer than the test's jumps: virtual time leaping past
+   * a live claim would (rightly) have another replica retake it and record its page `unknown`; this
+   * test is about claims, not crashes.
+   */
+  const replica = () => replicas.start({ now: MONDAY_9_KST, scheduler: { maxSleepMs: 30 * MIN, batch: 5, leaseMs: 48 * 60 * MIN }, stopWithinMs: 5_000 });
 
   it('page, alarm, remind and run the scheduled checks once each', async () => {
     const a = await replica();
-    const b = await replica(a.core);
-    const c = await replica(a.core);
+    const b = await replica();
+    const c = await replica();
     const all = [a, b, c];
     // every replica arms the recurring checks as it starts, at the same moment
     await Promise.all(all.map((r) => armCheckTimers(r.core, r.core.store)));
@@ -109,7 +60,7 @@ describe.each(sharedDatabases())('three replicas on one $name database', (db) =>
     for (let t = 0; t < 60; t += 10) await step(10 * MIN);
 
     const store = a.core.store;
-    const pages = all.flatMap((r) => r.pages);
+    const pages = all.flatMap((r) => r.printed);
     let sent = 0;
     for (const id of ids) {
       const deliveries = await store.deliveries.forIncident(id);
@@ -128,7 +79,7 @@ describe.each(sharedDatabases())('three replicas on one $name database', (db) =>
     }
     expect(pages).toHaveLength(sent);
     expect(new Set(pages).size).toBe(sent);
-    const posts = all.flatMap((r) => r.posts);
+    const posts = all.flatMap((r) => r.posted.map((view) => view.key ?? view.summary));
     expect(posts.filter((p) => p.startsWith('checks:weekly'))).toHaveLength(1);
     expect(posts.filter((p) => p.startsWith('checks:monthly'))).toHaveLength(1);
     const checkTimers = (await store.tableRows('timers')).filter((t) => t.incident_id === '');

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { DEFAULT_OUTBOX_POLICY, SlackOutbox } from '../../../adapters/slack/slack-outbox.js';
 import type { SlackOp } from '../../../adapters/slack/slack-op.js';
 import type { Core } from '../../../src/app/core.js';
-import { PostgresStore } from '../../../src/store/postgres-store.js';
-import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
+import { sharedDatabases } from '../../support/shared-database.js';
 import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
 
 /**
  * Issue 12 finding 3 / issue 13: outbox rows are claimed before delivery, so two drbot processes
@@ -18,38 +13,15 @@ import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backe
  * process that died runs out and the row is delivered once by another.
  */
 
-interface SharedDatabase {
-  name: string;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite file (two connections)',
+  postgres: 'PostgreSQL (two pools)',
+  schemaPrefix: 'drbot_outbox',
+  failFast: true,
+  notRun: '[store suite] outbox claims on PostgreSQL NOT RUN in adapters/slack/outbox-claims.test.ts',
+});
 
-function sqliteFile(): SharedDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-outbox-claims-'));
-  return {
-    name: 'SQLite file (two connections)',
-    async connect() {
-      const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
-      // Both connections share this thread: fail fast on the write lock and retry (separate processes would wait).
-      store.sqlite.pragma('busy_timeout = 0');
-      return store;
-    },
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresSchema(url: string): SharedDatabase {
-  const schema = uniqueSchema('drbot_outbox');
-  return { name: 'PostgreSQL (two pools)', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) };
-}
-
-function sharedDatabases(): SharedDatabase[] {
-  if (DATABASE_URL) return [sqliteFile(), postgresSchema(DATABASE_URL)];
-  process.stderr.write('\n[store suite] outbox claims on PostgreSQL NOT RUN in adapters/slack/outbox-claims.test.ts: DATABASE_URL is unset\n');
-  return [sqliteFile()];
-}
-
-describe.each(sharedDatabases())('the Slack outbox drained by two processes on one $name database', (db) => {
+describe.each(databases)('the Slack outbox drained by two processes on one $name database', (db) => {
   const stores: Store[] = [];
   afterAll(async () => {
     for (const s of stores) await s.close();
@@ -60,8 +32,7 @@ describe.each(sharedDatabases())('the Slack outbox drained by two processes on o
   async function drainer(sent: string[], clockFrom?: TestRuntime, gate?: Promise<void>): Promise<{ core: Core; outbox: SlackOutbox }> {
     const store = await db.connect();
     stores.push(store);
-    const built = await buildTestRuntime({ store });
-    const core: Core = clockFrom ? { ...built, clock: clockFrom.clock } : built;
+    const core: Core = await buildTestRuntime({ store, clock: clockFrom?.clock });
     const perform = async (op: SlackOp) => {
       // a delivery takes a moment, so the other drainer tries while this one holds the head
       await new Promise((r) => setTimeout(r, 1));

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { PostgresStore } from '../../../src/store/postgres-store.js';
-import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
+import { sharedDatabases } from '../../support/shared-database.js';
 import { SIGNING_SECRET, SLACK_USERS, slackSignature, slashCommandPayload, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
 import { StoreUnavailableError } from '../../../src/errors/drbot-error.js';
 
@@ -78,29 +73,15 @@ describe('a signed Slack request while the store does not answer', () => {
   });
 });
 
-interface SharedDatabase {
-  name: string;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite file',
+  postgres: 'PostgreSQL',
+  schemaPrefix: 'drbot_slack_ledger',
+  failFast: false,
+  notRun: '[store suite] Slack event de-duplication across PostgreSQL replicas NOT RUN in adapters/slack/slack-request-ledger.test.ts',
+});
 
-function sharedDatabases(): SharedDatabase[] {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-slack-ledger-'));
-  const sqlite: SharedDatabase = {
-    name: 'SQLite file',
-    connect: () => SqliteStore.open(join(dir, 'drbot.sqlite')),
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-  if (!DATABASE_URL) {
-    process.stderr.write('\n[store suite] Slack event de-duplication across PostgreSQL replicas NOT RUN in adapters/slack/slack-request-ledger.test.ts: DATABASE_URL is unset\n');
-    return [sqlite];
-  }
-  const url = DATABASE_URL;
-  const schema = uniqueSchema('drbot_slack_ledger');
-  return [sqlite, { name: 'PostgreSQL', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) }];
-}
-
-describe.each(sharedDatabases())('an Events API event retried by Slack, on one $name database', (db) => {
+describe.each(databases)('an Events API event retried by Slack, on one $name database', (db) => {
   const stores: Store[] = [];
   afterAll(async () => {
     for (const h of harnesses.splice(0)) await h.stop();

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Activity, ConversationReference } from 'botbuilder';
 import { TeamsCardKeeper } from '../../../adapters/teams/teams-card-keeper.js';
 import type { TeamsConversations, TeamsTarget } from '../../../adapters/teams/teams-conversations.js';
-import { PostgresStore } from '../../../src/store/postgres-store.js';
-import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { anIncident } from '../../support/an-incident.js';
 import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backends.js';
+import { sharedDatabases } from '../../support/shared-database.js';
 
 /**
  * Issue 13: Teams activities may land on any replica. An incident's card is posted once, and its
@@ -18,31 +13,13 @@ import { DATABASE_URL, dropSchemas, uniqueSchema } from '../../store/store-backe
  * renewed while a slow Teams call runs), so they never interleave or go twice.
  */
 
-interface SharedDatabase {
-  name: string;
-  connect(): Promise<Store>;
-  dispose(): Promise<void>;
-}
-
-function sharedDatabases(): SharedDatabase[] {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-teams-lanes-'));
-  const sqlite: SharedDatabase = {
-    name: 'SQLite file (two connections)',
-    async connect() {
-      const store = await SqliteStore.open(join(dir, 'drbot.sqlite'));
-      store.sqlite.pragma('busy_timeout = 0');
-      return store;
-    },
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-  if (!DATABASE_URL) {
-    process.stderr.write('\n[store suite] Teams card lanes on PostgreSQL NOT RUN in adapters/teams/teams-card-lanes.test.ts: DATABASE_URL is unset\n');
-    return [sqlite];
-  }
-  const url = DATABASE_URL;
-  const schema = uniqueSchema('drbot_teams_lanes');
-  return [sqlite, { name: 'PostgreSQL (two pools)', connect: () => PostgresStore.open(url, { schema, max: 4 }), dispose: () => dropSchemas(url, [schema]) }];
-}
+const databases = sharedDatabases({
+  sqlite: 'SQLite file (two connections)',
+  postgres: 'PostgreSQL (two pools)',
+  schemaPrefix: 'drbot_teams_lanes',
+  failFast: true,
+  notRun: '[store suite] Teams card lanes on PostgreSQL NOT RUN in adapters/teams/teams-card-lanes.test.ts',
+});
 
 /** The Teams service as one replica's Bot Framework client sees it; every replica writes into one shared log. */
 class FakeTeams {
@@ -78,7 +55,7 @@ class FakeTeams {
   }
 }
 
-describe.each(sharedDatabases())('an incident\'s Teams card kept by two replicas on one $name database', (db) => {
+describe.each(databases)('an incident\'s Teams card kept by two replicas on one $name database', (db) => {
   const stores: Store[] = [];
   afterAll(async () => {
     for (const s of stores) await s.close();
