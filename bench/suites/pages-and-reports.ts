@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { createHandlers } from '../../handlers/index.js';
 import { resolveActor, SYSTEM_ACTOR } from '../../src/app/actor.js';
 import { buildRuntime } from '../../src/app/build-runtime.js';
-import type { ActionResult, AgentPort, AgentPresence } from '../../src/agentlink/agent-port.js';
+import type { ActionRequest, ActionResult, AgentPort, AgentPresence } from '../../src/agentlink/agent-port.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { realSleep } from '../../src/clock/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -36,7 +36,11 @@ class DownSlack implements ChatPageSender {
   }
 }
 
-/** An agent on which every action succeeds at once. */
+/**
+ * An agent on which every action succeeds at once. Its `plan` (asked before each approval of a
+ * host-changing step) answers as the agent's planner does for a healthy compose stack: the target
+ * and the service's running container.
+ */
 class HealthyAgent implements AgentPort {
   presence(host: string): AgentPresence {
     return { host, online: true, lastSeenAt: Date.now() };
@@ -44,7 +48,12 @@ class HealthyAgent implements AgentPort {
   list(): AgentPresence[] {
     return [this.presence('routing-ml')];
   }
-  async run(): Promise<ActionResult> {
+  async run(request: ActionRequest): Promise<ActionResult> {
+    if (request.action === 'plan') {
+      const { action, service } = request.params;
+      const target = `${String(action)} ${String(service)}`;
+      return { status: 'ok', summary: target, output: '', data: { target, facts: [{ label: 'containers', value: `${String(service)} running` }] } };
+    }
     return { status: 'ok', summary: 'ok', output: 'line 1\nline 2\nline 3' };
   }
 }
@@ -121,9 +130,12 @@ export const pagesAndReports: BenchSuite = {
 
       for (let i = 0; i < APPROVALS; i++) {
         clock.at += 60_000;
-        const reply = await router.dispatch(`/incident approve ${incident.id} restart-predictor`, kim);
+        // The step runs on each approval: after the first, a plain approve is refused (it already ran), so it says `again`.
+        const reply = await router.dispatch(`/incident approve ${incident.id} restart-predictor${i ? ' again' : ''}`, kim);
         if (reply.refused) throw new Error('approve refused: ' + reply.views[0]?.summary);
       }
+      const ran = (await core.store.incidents.stepRuns(incident.id)).filter((r) => r.stepId === 'restart-predictor' && r.status === 'ok').length;
+      if (ran !== APPROVALS) throw new Error(`expected ${APPROVALS} approved runs of restart-predictor, found ${ran}`);
       for (let i = 0; i < NOTES; i++) await router.dispatch(`/incident note ${incident.id} 관찰 ${i}: predictor 로그 확인`, kim);
       await router.dispatch(`/incident resolve ${incident.id} bench`, kim);
       await core.events.settled();
