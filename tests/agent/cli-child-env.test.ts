@@ -1,46 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { AgentOnAHub } from '../support/agent-hub-server.js';
 import { aRequest } from './a-request.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from './agent-process.js';
+import { AGENT_TEST_TOKEN } from './agent-process.js';
 
 /** A child that prints its whole environment as JSON (and, as a restarted process, stays up). */
 const PRINT_ENV = 'process.stdout.write(JSON.stringify(process.env) + "\\n")';
 const MARK = 'drbot-child-env-test';
 
 describe("the agent's children get only PATH, the recipe's env and what the recipe names (real CLI)", () => {
-  let hub: AgentHub;
-  let server: Server;
-  let agent: AgentProcess;
-  let home: ReturnType<typeof anAgentHome>;
+  const link = new AgentOnAHub();
+  const { hub } = link;
 
   beforeAll(async () => {
-    hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }], log: pino({ level: 'silent' }) });
-    server = createServer((_req, res) => res.writeHead(404).end());
-    hub.attach(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await link.start();
     const recipe = { command: process.execPath, env: { FROM_RECIPE: 'recipe-value' }, passEnv: ['PASSED_ON', 'DRBOT_AGENT_TOKEN'] };
-    home = anAgentHome({
-      drbot: { url: `ws://127.0.0.1:${(server.address() as { port: number }).port}/agent` },
-      env: ['DRBOT_AGENT_TOKEN'],
-      firewall: { sources: { env: { ...recipe, args: ['-e', PRINT_ENV] } } },
-      restarts: { printer: { recipe: { ...recipe, args: ['-e', `${PRINT_ENV}; setTimeout(() => {}, 60000)`, MARK] }, log: 'logs/printer.log', match: MARK } },
-    });
-    agent = new AgentProcess(['--config', home.configPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, AWS_SECRET_ACCESS_KEY: 'inherited-secret', PASSED_ON: 'named-by-recipe' });
-    await agent.waitForLog('connected to drbot');
+    await link.startAgent(
+      {
+        env: ['DRBOT_AGENT_TOKEN'],
+        firewall: { sources: { env: { ...recipe, args: ['-e', PRINT_ENV] } } },
+        restarts: { printer: { recipe: { ...recipe, args: ['-e', `${PRINT_ENV}; setTimeout(() => {}, 60000)`, MARK] }, log: 'logs/printer.log', match: MARK } },
+      },
+      { AWS_SECRET_ACCESS_KEY: 'inherited-secret', PASSED_ON: 'named-by-recipe' },
+    );
   }, 30_000);
 
-  afterAll(async () => {
-    agent.kill();
-    await agent.exited;
-    await hub.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    home.cleanup();
-  });
+  afterAll(() => link.stop());
 
   const expectOnlyTheAllowedVariables = (env: Record<string, string>) => {
     expect(Object.keys(env).sort()).toEqual(['FROM_RECIPE', 'PASSED_ON', 'PATH']);
@@ -59,7 +45,7 @@ describe("the agent's children get only PATH, the recipe's env and what the reci
     expect(r.status).toBe('ok');
     const pid = (r.data as { pid: number }).pid;
     try {
-      const log = join(home.home, 'logs/printer.log');
+      const log = join(link.home.home, 'logs/printer.log');
       for (let i = 0; i < 200 && !readFileSync(log, 'utf8').includes('\n'); i++) await new Promise((res) => setTimeout(res, 10));
       expectOnlyTheAllowedVariables(JSON.parse(readFileSync(log, 'utf8').split('\n')[0]!) as Record<string, string>);
     } finally {

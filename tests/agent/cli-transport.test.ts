@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { pino } from 'pino';
 import { isLoopbackUrl } from '../../src/agent/check-agent-transport.js';
-import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { aTestAgentHub, serveAgentHub } from '../support/agent-hub-server.js';
 import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from './agent-process.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -51,16 +49,9 @@ describe('drbot-agent refuses plain ws:// to another machine (real CLI)', () => 
   it('connects over ws:// to another address with --insecure-transport, warning about it', async () => {
     const address = outsideAddress();
     if (!address) throw new Error('this test needs a non-loopback IPv4 interface (a local drbot is reached through it)');
-    const hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }], log: pino({ level: 'silent' }) });
-    const server: Server = createServer((_req, res) => res.writeHead(404).end());
-    hub.attach(server);
-    await new Promise<void>((r) => server.listen(0, address, r));
-    cleanups.push(async () => {
-      await hub.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    });
-    const url = `ws://${address}:${(server.address() as { port: number }).port}/agent`;
+    const hub = aTestAgentHub();
+    const { url, close } = await serveAgentHub(hub, address);
+    cleanups.push(close);
 
     const refused = runAgent(url);
     expect(await refused.exited).toEqual({ code: 1, signal: null });

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -15,10 +13,11 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { aRequest } from '../agent/a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { serveAgentHub, type AgentHubServer } from '../support/agent-hub-server.js';
 
 const TOKEN = 'agent-token-for-tests-0123456789abcdef';
 
-let server: Server;
+let served: AgentHubServer;
 let url: string;
 let hub: AgentHub;
 let store: Store;
@@ -36,19 +35,15 @@ beforeEach(async () => {
   });
   store = await SqliteStore.open(':memory:');
   hub = new AgentHub({ agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(TOKEN) }], log: pino({ level: 'info' }, sink), repository: store.agents, heartbeatMs: 200 });
-  server = createServer((_req, res) => res.writeHead(404).end());
-  hub.attach(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
+  served = await serveAgentHub(hub);
+  url = served.url;
   host = anAgentConfig().file('logs/backend.log', 'started\nERROR model load failed\n');
 });
 
 afterEach(async () => {
   await agent?.stop();
   agent = undefined;
-  await hub.close();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await served.close();
   await store.close();
   host.cleanup();
 });
@@ -231,7 +226,7 @@ describe('AgentHub heartbeats', () => {
 describe('AgentHub binds agents to their hosts (issue 12, finding 2)', () => {
   const OTHER = 'other-agent-token-0123456789abcdef';
   let bound: AgentHub;
-  let boundServer: Server;
+  let boundServer: AgentHubServer;
   let boundUrl: string;
 
   beforeEach(async () => {
@@ -244,17 +239,11 @@ describe('AgentHub binds agents to their hosts (issue 12, finding 2)', () => {
       log: pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (logLines.push(c.toString()), done()) })),
       heartbeatMs: 5_000,
     });
-    boundServer = createServer((_req, res) => res.writeHead(404).end());
-    bound.attach(boundServer);
-    await new Promise<void>((r) => boundServer.listen(0, '127.0.0.1', () => r()));
-    boundUrl = `ws://127.0.0.1:${(boundServer.address() as AddressInfo).port}/agent`;
+    boundServer = await serveAgentHub(bound);
+    boundUrl = boundServer.url;
   });
 
-  afterEach(async () => {
-    await bound.close();
-    boundServer.closeAllConnections();
-    await new Promise((r) => boundServer.close(r));
-  });
+  afterEach(() => boundServer.close());
 
   /** A raw WebSocket that authenticates as `id` and says hello for `hostName`; resolves with the welcome or the close. */
   async function hello(id: string, token: string, hostName: string): Promise<{ ws: WebSocket; welcomed: boolean; close?: [number, string] }> {
