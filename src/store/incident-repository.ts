@@ -15,6 +15,7 @@ import type {
 import type { Dialect } from './migrations.js';
 import type { DrillPlan } from '../incident/drill.js';
 import type { ApprovalsTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
+import { ReusableQuery, ReusableRowsQuery } from './reusable-query.js';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const num = (v: number | string | bigint): number => Number(v);
@@ -140,6 +141,37 @@ function toStepRun(r: Selectable<StepRunsTable>): StepRun {
   };
 }
 
+/** The columns of an incident row, in the order the insert names them. */
+const INCIDENT_COLUMNS = [
+  'id', 'day', 'seq', 'type', 'scope', 'status', 'note', 'host', 'opened_by', 'opened_at', 'commander', 'acked_by', 'acked_at', 'level',
+  'resolved_by', 'resolved_at', 'cause', 'closed_at', 'cancelled_at', 'cancel_reason', 'dedupe_key', 'last_activity_at', 'assignments', 'drill', 'drill_plan',
+] as const satisfies readonly (keyof IncidentsTable)[];
+
+// The queries of an `/incident open` and of an incident's card, compiled once (src/store/reusable-query.ts).
+const NEXT_SEQ = new ReusableQuery<{ day: string }, { max: number | string | bigint | null }>((db, v) =>
+  db.selectFrom('incidents').select((eb) => eb.fn.max('seq').as('max')).where('day', '=', v('day')),
+);
+const INSERT_INCIDENT = new ReusableQuery<Insertable<IncidentsTable>>((db, v) =>
+  db.insertInto('incidents').values(Object.fromEntries(INCIDENT_COLUMNS.map((c) => [c, v(c)])) as Insertable<IncidentsTable>),
+);
+const BY_ID = new ReusableQuery<{ id: string }, Selectable<IncidentsTable>>((db, v) => db.selectFrom('incidents').selectAll().where('id', '=', v('id')));
+const BY_DEDUPE_KEY = new ReusableQuery<{ key: string }, Selectable<IncidentsTable>>((db, v) => db.selectFrom('incidents').selectAll().where('dedupe_key', '=', v('key')));
+const INSERT_TIMELINE = new ReusableQuery<Omit<Selectable<TimelineTable>, 'id'>, { id: number | string | bigint }>((db, v) =>
+  db
+    .insertInto('timeline')
+    .values({ incident_id: v('incident_id'), at: v('at'), actor: v('actor'), kind: v('kind'), text: v('text'), data: v('data') })
+    .returning('id'),
+);
+const TOUCH_INCIDENT = new ReusableQuery<{ id: string; at: number }>((db, v) =>
+  db.updateTable('incidents').set({ last_activity_at: v('at') }).where('id', '=', v('id')).where('last_activity_at', '<', v('at')),
+);
+const TICK_MANY = new ReusableRowsQuery<{ incidentId: string; items: readonly string[]; by: string; at: number }>((db, v, rows) =>
+  db
+    .insertInto('checklist')
+    .values(Array.from({ length: rows }, (_, i) => ({ incident_id: v('incidentId'), item_id: v('items', i), done_by: v('by'), done_at: v('at') })))
+    .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing()),
+);
+
 /** Incidents, their timeline, checklist ticks, approvals and step runs. */
 export class IncidentRepository {
   constructor(
@@ -161,13 +193,13 @@ export class IncidentRepository {
 
   /** Next free per-day sequence number (call inside the transaction that inserts). */
   async nextSeq(day: string): Promise<number> {
-    const row = await this.db.selectFrom('incidents').select((eb) => eb.fn.max('seq').as('max')).where('day', '=', day).executeTakeFirst();
-    return Number(row?.max ?? 0) + 1;
+    const { rows } = await NEXT_SEQ.run(this.db, this.dialect, { day });
+    return Number(rows[0]?.max ?? 0) + 1;
   }
 
   /** Inserts a new incident. */
   async insert(incident: Incident): Promise<void> {
-    await this.db.insertInto('incidents').values(fromIncident(incident)).execute();
+    await INSERT_INCIDENT.run(this.db, this.dialect, fromIncident(incident));
   }
 
   /** Replaces an incident's row with `incident`. */
@@ -178,13 +210,13 @@ export class IncidentRepository {
 
   /** The incident with this id. */
   async get(id: string): Promise<Incident | undefined> {
-    const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await BY_ID.run(this.db, this.dialect, { id })).rows[0];
     return row ? toIncident(row) : undefined;
   }
 
   /** The incident opened from this platform event (Slack retry, double click). */
   async findByDedupeKey(key: string): Promise<Incident | undefined> {
-    const row = await this.db.selectFrom('incidents').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+    const row = (await BY_DEDUPE_KEY.run(this.db, this.dialect, { key })).rows[0];
     return row ? toIncident(row) : undefined;
   }
 
@@ -239,25 +271,16 @@ export class IncidentRepository {
 
   /** Appends to the timeline and marks the incident active at that time. */
   async appendTimeline(entry: TimelineEntry): Promise<TimelineEntry> {
-    const row = await this.db
-      .insertInto('timeline')
-      .values({
-        incident_id: entry.incidentId,
-        at: entry.at,
-        actor: entry.actor,
-        kind: entry.kind,
-        text: entry.text,
-        data: JSON.stringify(entry.data ?? {}),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await this.db
-      .updateTable('incidents')
-      .set({ last_activity_at: entry.at })
-      .where('id', '=', entry.incidentId)
-      .where('last_activity_at', '<', entry.at)
-      .execute();
-    return { ...entry, id: Number(row.id) };
+    const { rows } = await INSERT_TIMELINE.run(this.db, this.dialect, {
+      incident_id: entry.incidentId,
+      at: entry.at,
+      actor: entry.actor,
+      kind: entry.kind,
+      text: entry.text,
+      data: JSON.stringify(entry.data ?? {}),
+    });
+    await TOUCH_INCIDENT.run(this.db, this.dialect, { id: entry.incidentId, at: entry.at });
+    return { ...entry, id: Number(rows[0]!.id) };
   }
 
   /** The whole timeline of an incident, oldest first. */
@@ -279,11 +302,7 @@ export class IncidentRepository {
   /** Ticks several items at once, skipping those already ticked. */
   async tickMany(incidentId: string, itemIds: readonly string[], by: string, at: number): Promise<void> {
     if (!itemIds.length) return;
-    await this.db
-      .insertInto('checklist')
-      .values(itemIds.map((item) => ({ incident_id: incidentId, item_id: item, done_by: by, done_at: at })))
-      .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing())
-      .execute();
+    await TICK_MANY.run(this.db, this.dialect, itemIds.length, { incidentId, items: itemIds, by, at });
   }
 
   /** Ticked items of an incident's checklists. */

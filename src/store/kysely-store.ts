@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { AgentRepository } from './agent-repository.js';
 import { ConversationRefRepository } from './conversation-ref-repository.js';
 import { DeliveryRepository } from './delivery-repository.js';
@@ -16,6 +16,10 @@ import type { Database, TableName, TableRow } from './schema.js';
 import { storeErrorOf } from './store-error.js';
 import type { Store } from './store.js';
 import { TimerRepository } from './timer-repository.js';
+
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 
 /** The Store over any Kysely dialect; SQLite and PostgreSQL stores differ only in how they connect. */
 export class KyselyStore implements Store {
@@ -58,13 +62,13 @@ export class KyselyStore implements Store {
     try {
       if (this.dialect !== 'sqlite') return await this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
       return await this.db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
+        await conn.executeQuery(BEGIN_IMMEDIATE);
         try {
           const result = await fn(new KyselyStore(conn, 'sqlite', true));
-          await sql`commit`.execute(conn);
+          await conn.executeQuery(COMMIT);
           return result;
         } catch (err) {
-          await sql`rollback`.execute(conn).catch(() => undefined);
+          await conn.executeQuery(ROLLBACK).catch(() => undefined);
           throw err;
         }
       });

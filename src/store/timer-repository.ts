@@ -1,6 +1,23 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from './migrations.js';
 import type { Database, TimersTable } from './schema.js';
+import { ReusableRowsQuery } from './reusable-query.js';
+
+/** The timers of a new incident in one insert, compiled once per row count (src/store/reusable-query.ts). */
+const INSERT_NEW = new ReusableRowsQuery<{ incidentId: string; kind: string[]; dueAt: number[]; payload: string[] }>((db, v, rows) =>
+  db.insertInto('timers').values(
+    Array.from({ length: rows }, (_, i) => ({
+      incident_id: v('incidentId'),
+      kind: v('kind', i),
+      due_at: v('dueAt', i),
+      payload: v('payload', i),
+      claimed_by: null,
+      claimed_until: null,
+      fired_at: null,
+      cancelled_at: null,
+    })),
+  ),
+);
 
 /** A durable timer: a row with a due time, claimed and marked fired by the scheduler. */
 export interface TimerRow {
@@ -39,21 +56,12 @@ export class TimerRepository {
   /** Creates the timers of a new incident in one statement (they cannot exist yet). */
   async scheduleNew(incidentId: string, timers: readonly { kind: string; dueAt: number; payload?: Record<string, unknown> }[]): Promise<void> {
     if (!timers.length) return;
-    await this.db
-      .insertInto('timers')
-      .values(
-        timers.map((t) => ({
-          incident_id: incidentId,
-          kind: t.kind,
-          due_at: t.dueAt,
-          payload: JSON.stringify(t.payload ?? {}),
-          claimed_by: null,
-          claimed_until: null,
-          fired_at: null,
-          cancelled_at: null,
-        })),
-      )
-      .execute();
+    await INSERT_NEW.run(this.db, this.dialect, timers.length, {
+      incidentId,
+      kind: timers.map((t) => t.kind),
+      dueAt: timers.map((t) => t.dueAt),
+      payload: timers.map((t) => JSON.stringify(t.payload ?? {})),
+    });
   }
 
   /** Cancels every unfired timer of an incident. */
