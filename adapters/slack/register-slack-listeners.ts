@@ -19,6 +19,52 @@ export interface ListenerHooks {
   lang: Lang;
 }
 
+/** The fields of a slash command drbot reads (Slack's form post, or Bolt's `command` in Socket Mode). */
+export interface SlashCommandForm {
+  command?: string;
+  text?: string;
+  user_id: string;
+  user_name?: string;
+  channel_id?: string;
+  trigger_id: string;
+  response_url?: string;
+}
+
+/** The ephemeral ack body of a command drbot cannot take now (Slack shows it to the person who typed it). */
+export interface RefusalAck {
+  response_type: 'ephemeral';
+  text: string;
+}
+
+function refusals(lang: Lang): { restarting: string; busy: string } {
+  return {
+    restarting: lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.',
+    busy: lang === 'ko' ? 'drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is working through a backlog of commands; try again in a moment.',
+  };
+}
+
+/**
+ * Takes one `/incident` slash command: queues it for the router and returns nothing (an empty
+ * ack), or, when drbot is stopping or its queue is full, the refusal to ack with instead. The
+ * same for Bolt's listener (Socket Mode) and for signed HTTP posts (`slashCommandMiddleware`).
+ */
+export function takeSlashCommand(hooks: ListenerHooks, command: SlashCommandForm): RefusalAck | undefined {
+  if (hooks.stopping() || !hooks.hasRoom()) {
+    const { restarting, busy } = refusals(hooks.lang);
+    return { response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy };
+  }
+  hooks.submit({
+    text: command.text ?? '',
+    userId: command.user_id,
+    userName: command.user_name,
+    channel: command.channel_id,
+    eventId: command.trigger_id,
+    via: 'command',
+    responseUrl: command.response_url,
+  });
+  return undefined;
+}
+
 /** A button's or menu option's value: the typed command it stands for. */
 const ClickedCommand = z.string().min(1).max(MAX_COMMAND_LENGTH);
 
@@ -29,24 +75,10 @@ const MENTION = /<@[UW][A-Z0-9]+(\|[^>]*)?>/g;
  * DMs. Each acknowledges first and then hands the text to the router.
  */
 export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void {
-  const restarting = hooks.lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.';
-  const busy = hooks.lang === 'ko' ? 'drbot이 밀린 명령을 처리 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is working through a backlog of commands; try again in a moment.';
+  const { restarting, busy } = refusals(hooks.lang);
 
   app.command('/incident', async ({ command, ack }) => {
-    if (hooks.stopping() || !hooks.hasRoom()) {
-      await ack({ response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy });
-      return;
-    }
-    await ack();
-    hooks.submit({
-      text: command.text ?? '',
-      userId: command.user_id,
-      userName: command.user_name,
-      channel: command.channel_id,
-      eventId: command.trigger_id,
-      via: 'command',
-      responseUrl: command.response_url,
-    });
+    await ack(takeSlashCommand(hooks, command));
   });
 
   app.action<BlockAction>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {

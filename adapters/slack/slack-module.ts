@@ -17,7 +17,8 @@ import { slackErrorCode } from './slack-error.js';
 import { checkBotToken } from './check-bot-token.js';
 import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
-import { registerSlackListeners } from './register-slack-listeners.js';
+import { registerSlackListeners, type ListenerHooks } from './register-slack-listeners.js';
+import { slashCommandEndpoint } from './slash-command-endpoint.js';
 import { ResponseUrlPoster } from './response-url.js';
 import { SlackConversation } from './slack-conversation.js';
 import { SlackDelivery, type ReportSource } from './slack-delivery.js';
@@ -76,6 +77,19 @@ export class SlackModule implements DrbotModule {
     const logger = boltLogger(log.child({ component: 'bolt' }));
     const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: this.options.retryConfig ?? DEFAULT_RETRY };
     const ledger = new SlackRequestLedger(core.store.seenRequests, log, Date.now, core.lang);
+    const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
+    this.queue = queue;
+    // What Slack's inputs are handed to; the conversation that answers them is made once Bolt's client exists, before drbot serves.
+    const hooks: ListenerHooks = {
+      submit: (input, options) =>
+        queue.push(async () => {
+          if (options?.onceEvent && !(await ledger.firstEvent(input.eventId))) return;
+          await this.conversation?.handle(input);
+        }),
+      hasRoom: () => queue.hasRoom(),
+      stopping: () => this.stopping,
+      lang: core.lang,
+    };
     let receiver: Receiver;
     if (settings.appToken) {
       this.socketMode = true;
@@ -86,6 +100,8 @@ export class SlackModule implements DrbotModule {
       // Mounted before any JSON parser: Bolt verifies the signature over the raw body. The ledger
       // before it refuses a signed request seen before (a replay) on any replica.
       http.app.use(ledger.middleware(settings.signingSecret!));
+      // Slash commands the ledger verified are acked and queued here; the rest goes to Bolt.
+      http.app.use(slashCommandEndpoint(hooks));
       http.app.use(express.router);
       receiver = express;
     }
@@ -103,20 +119,8 @@ export class SlackModule implements DrbotModule {
     const delivery = new SlackDelivery(core, boltApp.client, threads, { createChannels: config.slack.createChannels }, this.options.report ?? postIncidentReport, log);
     const outbox = new SlackOutbox(core, core.store.outbox, (op, known) => delivery.perform(op, known), log, this.options.outboxPolicy ?? DEFAULT_OUTBOX_POLICY);
     this.outbox = outbox;
-    const conversation = new SlackConversation(app, boltApp.client, delivery, this.responses, this.setups, log, (op) => outbox.submit(op));
-    this.conversation = conversation;
-    const queue = new CommandQueue(COMMAND_CONCURRENCY, COMMAND_BACKLOG, (err) => log.error({ err }, 'Slack command failed'));
-    this.queue = queue;
-    registerSlackListeners(boltApp, {
-      submit: (input, options) =>
-        queue.push(async () => {
-          if (options?.onceEvent && !(await ledger.firstEvent(input.eventId))) return;
-          await conversation.handle(input);
-        }),
-      hasRoom: () => queue.hasRoom(),
-      stopping: () => this.stopping,
-      lang: core.lang,
-    });
+    this.conversation = new SlackConversation(app, boltApp.client, delivery, this.responses, this.setups, log, (op) => outbox.submit(op));
+    registerSlackListeners(boltApp, hooks);
 
     // Before anything runs in the background: a refused app token ends the start with nothing left running.
     if (this.socketMode) await this.connectSocket(boltApp, log);

@@ -5,6 +5,9 @@ import type { SeenRequestRepository } from '../../src/store/seen-request-reposit
 import { isStoreUnavailable } from '../../src/store/store-error.js';
 import type { Lang } from '../../src/i18n/lang.js';
 
+/** A request the ledger read: its raw body, and `slackSigned` when its signature is valid, fresh and first seen. */
+export type LedgerRequest = Request & { rawBody?: Buffer; slackSigned?: boolean };
+
 /** Slack refuses to sign-check a request older than this; a replay is refused as long as Bolt would accept it. */
 const SIGNATURE_WINDOW_MS = 5 * 60_000;
 /** Slack retries an event for up to about an hour (immediately, after 1 min, after 5 min; more with backoff). */
@@ -56,7 +59,7 @@ export class SlackRequestLedger {
       res.status(413).end();
       return;
     }
-    (req as Request & { rawBody?: Buffer }).rawBody = body;
+    (req as LedgerRequest).rawBody = body;
     const timestamp = header(req, 'x-slack-request-timestamp');
     const signature = header(req, 'x-slack-signature');
     if (!timestamp || !signature || !validSignature(signingSecret, timestamp, body, signature)) return next();
@@ -72,7 +75,10 @@ export class SlackRequestLedger {
       this.storeDown(body, res, err);
       return;
     }
-    if (first) return next();
+    if (first) {
+      (req as LedgerRequest).slackSigned = true;
+      return next();
+    }
     this.log.warn({ path: req.path, signedAt: new Date(signedAt).toISOString() }, 'replayed Slack request refused: this timestamp and signature were already taken');
     res.status(401).end();
   }
