@@ -9,7 +9,7 @@ import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger, type LedgerFs } from '../../src/agent/request-ledger.js';
 import { SUMMARY_CAP_CHARS, parseAgentMessage } from '../../src/agentlink/agent-protocol.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
 let ledgers: RequestLedger[] = [];

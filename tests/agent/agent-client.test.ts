@@ -3,7 +3,7 @@ import { reconnectDelay } from '../../src/agent/agent-client.js';
 import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
 import type { LinkSocket } from '../../src/agentlink/agent-protocol.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
 let agent: RunningAgent | undefined;

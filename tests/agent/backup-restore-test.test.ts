@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { checkFormat } from '../../src/agent/actions/backup-restore-test.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder | undefined;
 let ledger: RequestLedger | undefined;
@@ -20,10 +20,7 @@ const ACE = Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE 
 const PICKLE = Buffer.concat([Buffer.from([0x80, 4, 0x95]), Buffer.alloc(300, 1), Buffer.from('.')]);
 
 function put(rel: string, data: Buffer, ageHours: number) {
-  host!.file(rel, '');
-  writeFileSync(host!.path(rel), data);
-  const at = (Date.now() - ageHours * HOUR) / 1000;
-  utimesSync(host!.path(rel), at, at);
+  host!.file(rel, data, Date.now() - ageHours * HOUR);
 }
 
 function run(params: Record<string, string> = {}) {

@@ -6,7 +6,7 @@ import { parseAgentConfig } from '../../src/agent/agent-config.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
 
 let host: AgentConfigBuilder | undefined;

@@ -8,7 +8,7 @@ import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { SafeRestore } from '../../src/agent/safe-restore.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 const DAY = 24 * 3600_000;
 let host: AgentConfigBuilder;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { DrillFaultLedger, type DrillFaultRecord } from '../../src/agent/drill-fault-ledger.js';
 import { parseAgentConfig } from '../../src/agent/agent-config.js';
@@ -10,7 +10,7 @@ import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import type { WireRequest } from '../../src/agentlink/agent-protocol.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
 
 let host: AgentConfigBuilder | undefined;
@@ -57,9 +57,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('drill faults on the agent', () => {
   it('corrupt_file moves the live file aside and puts a damaged copy in place; drill_undo puts the real one back', async () => {
     host = anAgentConfig().with({ drill: { faults: FAULTS } });
-    host.file('db/routing.accdb', '');
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(host.path('db/routing.accdb'), ACE);
+    host.file('db/routing.accdb', ACE);
     const r = await run('drill_fault', { fault: 'corrupt_file', target: 'access-db' });
     expect(r).toMatchObject({ status: 'ok' });
     expect(r.summary).toMatch(/^\[DRILL\] fault injected: .*routing\.accdb damaged; the real file is kept at .*routing\.accdb\.drill-/);
@@ -100,8 +98,7 @@ describe('drill faults on the agent', () => {
     host = anAgentConfig().with({ drill: { faults: FAULTS } });
     const pickle = (text: string) => Buffer.concat([Buffer.from([0x80, 4]), Buffer.from(text)]);
     for (const [rel, text] of [['models/v20250901/model.pkl', 'old model'], ['models/v20251101/model.pkl', 'new model'], ['models/latest/model.pkl', 'old model']] as const) {
-      host.file(rel, '');
-      writeFileSync(host.path(rel), pickle(text));
+      host.file(rel, pickle(text));
     }
     const { utimesSync } = await import('node:fs');
     utimesSync(host.path('models/v20250901'), 1_700_000_000, 1_700_000_000);

@@ -8,7 +8,7 @@ import { demoAccdb, demoPickle } from '../../src/agent/demo-host.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder | undefined;
 let ledger: RequestLedger | undefined;
@@ -33,30 +33,24 @@ const accdb = (kb: number) => Buffer.concat([demoAccdb(''), randomBytes(kb * 102
 
 describe('file_integrity (Type 2: the Access file is what it claims to be)', () => {
   it('passes an Access file with its signature and a size near the newest backup', async () => {
-    host = anAgentConfig().file('db/routing.accdb', '').file('backup/routing_20261127.accdb', '', Date.now() - DAY);
-    writeFileSync(host.path('db/routing.accdb'), accdb(64));
-    writeFileSync(host.path('backup/routing_20261127.accdb'), accdb(60));
+    host = anAgentConfig().file('db/routing.accdb', accdb(64)).file('backup/routing_20261127.accdb', accdb(60), Date.now() - DAY);
     const r = await run('file_integrity', { file: 'access_db' });
     expect(r).toMatchObject({ status: 'ok', summary: expect.stringContaining('Access database (Standard ACE DB)') });
     expect(r.output).toContain('newest backup routing_20261127.accdb');
   });
 
   it('fails a corrupted Access file that exists and is readable (file_stat passes it)', async () => {
-    host = anAgentConfig().file('db/routing.accdb', '').file('backup/routing_20261127.accdb', '', Date.now() - DAY);
     // The first page overwritten with garbage, as a crash mid-write or a bad copy leaves it; same size.
     const damaged = accdb(64);
     randomBytes(4096).copy(damaged, 0);
-    writeFileSync(host.path('db/routing.accdb'), damaged);
-    writeFileSync(host.path('backup/routing_20261127.accdb'), accdb(64));
+    host = anAgentConfig().file('db/routing.accdb', damaged).file('backup/routing_20261127.accdb', accdb(64), Date.now() - DAY);
     expect((await run('file_stat', { file: 'access_db' })).status).toBe('ok');
     const r = await run('file_integrity', { file: 'access_db' });
     expect(r).toMatchObject({ status: 'fail', summary: expect.stringContaining('no "Standard ACE DB" signature at offset 4') });
   });
 
   it('warns about an Access file far smaller than the newest backup (truncated), and fails an empty one', async () => {
-    host = anAgentConfig().file('db/routing.accdb', '').file('backup/routing_20261127.accdb', '', Date.now() - DAY);
-    writeFileSync(host.path('db/routing.accdb'), accdb(8));
-    writeFileSync(host.path('backup/routing_20261127.accdb'), accdb(64));
+    host = anAgentConfig().file('db/routing.accdb', accdb(8)).file('backup/routing_20261127.accdb', accdb(64), Date.now() - DAY);
     expect(await run('file_integrity', { file: 'access_db' })).toMatchObject({ status: 'warn', summary: expect.stringContaining('under half the newest backup routing_20261127.accdb') });
     writeFileSync(host.path('db/routing.accdb'), '');
     expect(await run('file_integrity', { file: 'access_db' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('empty file') });
@@ -72,12 +66,9 @@ describe('file_integrity (Type 2: the Access file is what it claims to be)', () 
 describe('version_dir_verify (Type 5: the live model is the version it came from)', () => {
   it('passes latest/ that is a copy of a version directory, and fails a garbage model.pkl in it', async () => {
     host = anAgentConfig()
-      .file('models/v20250801/model.pkl', '', Date.now() - 60 * DAY)
-      .file('models/v20250901/model.pkl', '', Date.now() - 30 * DAY)
-      .file('models/latest/model.pkl', '', Date.now() - DAY);
-    writeFileSync(host.path('models/v20250801/model.pkl'), demoPickle('model 0801'));
-    writeFileSync(host.path('models/v20250901/model.pkl'), demoPickle('model 0901'));
-    writeFileSync(host.path('models/latest/model.pkl'), demoPickle('model 0901'));
+      .file('models/v20250801/model.pkl', demoPickle('model 0801'), Date.now() - 60 * DAY)
+      .file('models/v20250901/model.pkl', demoPickle('model 0901'), Date.now() - 30 * DAY)
+      .file('models/latest/model.pkl', demoPickle('model 0901'), Date.now() - DAY);
     expect(await run('version_dir_verify', { dir: 'models' })).toMatchObject({ status: 'ok', summary: expect.stringContaining('matches v20250901') });
 
     writeFileSync(host.path('models/latest/model.pkl'), randomBytes(2048));
@@ -90,9 +81,7 @@ describe('version_dir_verify (Type 5: the live model is the version it came from
   });
 
   it('a valid pickle that matches no version, with no restore manifest, warns: its origin is unknown, and it says what makes it checkable', async () => {
-    host = anAgentConfig().file('models/v20250901/model.pkl', '').file('models/latest/model.pkl', '');
-    writeFileSync(host.path('models/v20250901/model.pkl'), demoPickle('model 0901'));
-    writeFileSync(host.path('models/latest/model.pkl'), demoPickle('a retrained model'));
+    host = anAgentConfig().file('models/v20250901/model.pkl', demoPickle('model 0901')).file('models/latest/model.pkl', demoPickle('a retrained model'));
     const r = await run('version_dir_verify', { dir: 'models' });
     expect(r.status).toBe('warn');
     expect(r.summary).toContain('latest/ matches no version directory and the agent has no restore manifest');
@@ -102,12 +91,9 @@ describe('version_dir_verify (Type 5: the live model is the version it came from
 
   it('after restore_dir, compares with the manifest the agent recorded: the restored version, even once newer versions appear', async () => {
     host = anAgentConfig()
-      .file('models/v20250801/model.pkl', '', Date.now() - 60 * DAY)
-      .file('models/v20250901/model.pkl', '', Date.now() - 30 * DAY)
-      .file('models/latest/model.pkl', '', Date.now() - DAY);
-    writeFileSync(host.path('models/v20250801/model.pkl'), demoPickle('model 0801'));
-    writeFileSync(host.path('models/v20250901/model.pkl'), demoPickle('model 0901'));
-    writeFileSync(host.path('models/latest/model.pkl'), randomBytes(100));
+      .file('models/v20250801/model.pkl', demoPickle('model 0801'), Date.now() - 60 * DAY)
+      .file('models/v20250901/model.pkl', demoPickle('model 0901'), Date.now() - 30 * DAY)
+      .file('models/latest/model.pkl', randomBytes(100), Date.now() - DAY);
     expect((await run('restore_dir', { dir: 'models', from: 'v20250801' }, 'apr-1')).status).toBe('ok');
     const manifest = JSON.parse(readFileSync(host.path('state/manifests/models.json'), 'utf8')) as { version: string };
     expect(manifest.version).toBe('v20250801');

@@ -7,7 +7,7 @@ import { rpoVerdict, type HostPlan } from '../../src/agent/actions/plan-action.j
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
 let ledger: RequestLedger | undefined;

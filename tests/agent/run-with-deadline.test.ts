@@ -6,7 +6,7 @@ import type { HostTools } from '../../src/agent/agent-action.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
 
 const GRACE_MS = 200;

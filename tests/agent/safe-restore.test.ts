@@ -7,7 +7,7 @@ import { createHostTools } from '../../src/agent/host-tools.js';
 import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { SafeRestore } from '../../src/agent/safe-restore.js';
 import { aRequest } from './a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 const DAY = 24 * 3600_000;
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

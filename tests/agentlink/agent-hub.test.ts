@@ -12,7 +12,7 @@ import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { aRequest } from '../agent/a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { serveAgentHub, type AgentHubServer } from '../support/agent-hub-server.js';
 
 const TOKEN = 'agent-token-for-tests-0123456789abcdef';

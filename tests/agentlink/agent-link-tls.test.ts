@@ -13,7 +13,7 @@ import { HttpServer } from '../../src/http/http-server.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { aRequest } from '../agent/a-request.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 const TOKEN = 'tls-agent-token-0123456789abcdef0123';
 // A self-signed certificate for localhost / 127.0.0.1, made for these tests only.

@@ -1,43 +1,23 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang } from '../../src/i18n/lang.js';
-import { IncidentReactions } from '../../src/incident/incident-reactions.js';
 import { drillReportsDir } from '../../src/report/incident-report-writer.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
-import { ExecutorAgentPort } from '../support/executor-agent-port.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import { startDrillHost, type HostRuntime } from '../support/host-runtime.js';
 
-let core: TestRuntime | undefined;
-let agent: ExecutorAgentPort | undefined;
-let host: AgentConfigBuilder | undefined;
+let drill: HostRuntime | undefined;
 afterEach(async () => {
-  await core?.events.settled();
-  await core?.close();
-  await agent?.close();
-  host?.cleanup();
+  await drill?.close();
+  drill = undefined;
 });
 
-const ACE = (rows: string) => Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.from(`rows of ${rows}`), Buffer.alloc(1024, 1)]);
 const MINUTE = 60_000;
 
 /** A Type 2 drill as people run it: fault injected after 5 min, yesterday's backup restored after 20, ended after 30; the report it writes. */
 async function drillReport(lang: Lang): Promise<string> {
-  host = anAgentConfig().with({ drill: { faults: { corrupt_file: ['access_db'] } } });
-  host.file('db/routing.accdb', '').file('backup/routing_db_yesterday.accdb', '');
-  writeFileSync(host.path('db/routing.accdb'), ACE('today'));
-  writeFileSync(host.path('backup/routing_db_yesterday.accdb'), ACE('yesterday'));
-  const yesterday = (Date.now() - 2 * 86_400_000) / 1000;
-  utimesSync(host.path('backup/routing_db_yesterday.accdb'), yesterday, yesterday);
-  agent = new ExecutorAgentPort(host.build());
-  core = await buildTestRuntime({ agents: agent, lang });
-  await new IncidentReactions().start({ runtime: core });
-  const send = async (line: string) => {
-    const reply = await core!.router.dispatch(line, core!.as('Kim DevOps'));
-    await core!.events.settled();
-    return reply;
-  };
-  const id = (await send('/incident drill type2 Kim DevOps, Lee Backend')).incidentId!;
+  drill = await startDrillHost({ faults: { corrupt_file: ['access_db'] }, lang });
+  const { core, send } = drill;
+  const id = (await send('/incident drill type2 Kim DevOps, Lee Backend')).reply.incidentId!;
   await core.clock.advance(5 * MINUTE);
   await send(`/incident approve ${id} fault-corrupt-file-access-db`);
   await core.clock.advance(15 * MINUTE);

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
 import { AgentHub, sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 

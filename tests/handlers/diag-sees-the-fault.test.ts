@@ -2,30 +2,27 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { demoAccdb, demoPickle } from '../../src/agent/demo-host.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
-import { ExecutorAgentPort } from '../support/executor-agent-port.js';
+import { anAgentConfig } from '../support/an-agent-config.js';
+import { startOnHost, type HostRuntime } from '../support/host-runtime.js';
 import { replyText } from '../support/reply-text.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 
-let core: TestRuntime | undefined;
-let agent: ExecutorAgentPort | undefined;
-let host: AgentConfigBuilder | undefined;
+let onHost: HostRuntime | undefined;
 afterEach(async () => {
-  await core?.close();
-  await agent?.close();
-  host?.cleanup();
+  await onHost?.close();
+  onHost = undefined;
 });
 
 /** A host tree with the given live Access file and model, a healthy backup and two model versions. */
 async function start(liveDb: Buffer, liveModel: Buffer): Promise<TestRuntime> {
-  host = anAgentConfig().file('db/routing.accdb', '').file('backup/routing_20261123.accdb', '').file('models/v20250901/model.pkl', '').file('models/latest/model.pkl', '');
-  writeFileSync(host.path('db/routing.accdb'), liveDb);
-  writeFileSync(host.path('backup/routing_20261123.accdb'), Buffer.concat([demoAccdb(''), randomBytes(32 * 1024)]));
-  writeFileSync(host.path('models/v20250901/model.pkl'), demoPickle('model 0901'));
-  writeFileSync(host.path('models/latest/model.pkl'), liveModel);
-  agent = new ExecutorAgentPort(host.build());
-  core = await buildTestRuntime({ agents: agent });
-  return core;
+  onHost = await startOnHost(
+    anAgentConfig()
+      .file('db/routing.accdb', liveDb)
+      .file('backup/routing_20261123.accdb', Buffer.concat([demoAccdb(''), randomBytes(32 * 1024)]))
+      .file('models/v20250901/model.pkl', demoPickle('model 0901'))
+      .file('models/latest/model.pkl', liveModel),
+  );
+  return onHost.core;
 }
 
 describe('diagnostics that see the fault, on real files through the console commands', () => {
@@ -43,7 +40,7 @@ describe('diagnostics that see the fault, on real files through the console comm
     const bad = await replyText(await c.router.dispatch('/incident diag checksum-model', c.as('Kim DevOps')));
     expect(bad).toContain('model.pkl: not a pickle');
     expect(bad).toContain('differ from v20250901');
-    writeFileSync(host!.path('models/latest/model.pkl'), demoPickle('model 0901'));
+    writeFileSync(onHost!.host.path('models/latest/model.pkl'), demoPickle('model 0901'));
     const good = await replyText(await c.router.dispatch('/incident diag checksum-model', c.as('Kim DevOps')));
     expect(good).toContain('latest/ matches v20250901');
   });

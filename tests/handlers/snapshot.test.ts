@@ -1,32 +1,28 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
-import { ExecutorAgentPort } from '../support/executor-agent-port.js';
+import { anAgentConfig } from '../support/an-agent-config.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
+import { startOnHost, type HostRuntime } from '../support/host-runtime.js';
 import { SNAPSHOT_FILE_MAX_CHARS } from '../../handlers/snapshot.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
 let core: TestRuntime | undefined;
-let agent: ExecutorAgentPort | undefined;
-let host: AgentConfigBuilder | undefined;
+let onHost: HostRuntime | undefined;
 afterEach(async () => {
   await core?.close();
-  await agent?.close();
-  host?.cleanup();
-  core = agent = host = undefined;
+  await onHost?.close();
+  core = onHost = undefined;
 });
 
 describe('/incident snapshot', () => {
   it('takes a snapshot on the host now and shows its content, with secrets scrubbed, and the file it wrote', async () => {
-    host = anAgentConfig().file('logs/backend.log', 'INFO started\nERROR DB connect failed password=hunter2-secret-value\n');
-    agent = new ExecutorAgentPort(host.build());
-    core = await buildTestRuntime({ agents: agent });
-    const id = (await core.router.dispatch('/incident open type2', core.as('Kim DevOps'))).incidentId!;
-    const reply = await core.router.dispatch('/incident snapshot', core.as('Kim DevOps'));
+    onHost = await startOnHost(anAgentConfig().file('logs/backend.log', 'INFO started\nERROR DB connect failed password=hunter2-secret-value\n'));
+    const { core, send } = onHost;
+    const id = (await send('/incident open type2')).reply.incidentId!;
+    const { reply, text } = await send('/incident snapshot');
     expect(reply.refused).toBeFalsy();
     expect(reply.incidentId).toBe(id);
-    const text = await replyText(reply);
     expect(text).toContain('snapshot written to');
     expect(text).toContain('## log backend');
     expect(text).toContain('ERROR DB connect failed');

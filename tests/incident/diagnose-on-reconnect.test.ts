@@ -7,7 +7,7 @@ import { startAgent, type RunningAgent } from '../../src/agent/start-agent.js';
 import { memoryLinkPair } from '../../src/agentlink/memory-link.js';
 import { IncidentReactions } from '../../src/incident/incident-reactions.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { anAgentConfig, type AgentConfigBuilder } from '../agent/an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
 

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../../src/agent/agent-config.js';
 
-/** A temporary host tree plus an agent config over it; `build()` validates it through the real schema. */
+/**
+ * The agent's home: a temporary host tree with the files the agent manages (the live Access file, its
+ * backups, model versions, logs), plus an agent config over it; `build()` validates it through the real schema.
+ */
 export class AgentConfigBuilder {
   readonly root = mkdtempSync(join(tmpdir(), 'drbot-agent-test-'));
   private raw: Record<string, unknown> = {
@@ -20,11 +23,11 @@ export class AgentConfigBuilder {
     snapshotDir: 'snapshots',
   };
 
-  /** Writes a file under the host root (with an optional mtime). */
-  file(rel: string, text: string, mtimeMs?: number): this {
+  /** Writes a file under the host root: text or bytes (an Access file, a pickle), with an optional mtime. */
+  file(rel: string, content: string | Buffer, mtimeMs?: number): this {
     const p = join(this.root, rel);
     mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
+    writeFileSync(p, content);
     if (mtimeMs !== undefined) utimesSync(p, mtimeMs / 1000, mtimeMs / 1000);
     return this;
   }
