@@ -59,21 +59,21 @@ export function scrubSecrets(secrets: readonly string[]): (text: string) => stri
   };
 }
 
-/** How many texts found clean the process-wide scrubber remembers, and the longest it remembers. */
+/** How many texts found clean a remembering text function keeps, and the longest it keeps. */
 const CLEAN_ENTRIES = 2_000;
 const CLEAN_MAX_LENGTH = 512;
 
 /**
- * A scrubber that remembers short texts it found nothing to mask in: a card is rendered again for
- * every `status` and every click, and its runbook texts are the same strings each time. Scrubbing
- * is a pure function of the text (for fixed secrets), so a text found clean stays clean. Only clean
- * texts are kept, so the memory holds nothing the scrubber would have masked.
+ * A pure text function that remembers short texts it left unchanged: a card is rendered again for
+ * every `status` and every click, and its runbook texts are the same strings each time. Only texts
+ * the function returned as they were are kept, so the memory holds nothing it would have changed
+ * (for the scrubber: nothing it would have masked). The scrubber and `cleanText` use it.
  */
-function remembering(scrub: (text: string) => string): (text: string) => string {
+export function rememberingUnchanged(fn: (text: string) => string): (text: string) => string {
   const clean = new Set<string>();
   return (text: string) => {
     if (clean.has(text)) return text;
-    const out = scrub(text);
+    const out = fn(text);
     if (out === text && text.length <= CLEAN_MAX_LENGTH) {
       if (clean.size >= CLEAN_ENTRIES) clean.delete(clean.values().next().value!);
       clean.add(text);
@@ -83,7 +83,7 @@ function remembering(scrub: (text: string) => string): (text: string) => string 
 }
 
 const known = new Set<string>();
-let processScrub = remembering(scrubSecrets([]));
+let processScrub = rememberingUnchanged(scrubSecrets([]));
 
 /**
  * Adds secret values (drbot's tokens and passwords from its environment) to the process-wide
@@ -93,7 +93,7 @@ let processScrub = remembering(scrubSecrets([]));
 export function addSecretValues(values: readonly string[]): void {
   const before = known.size;
   for (const v of values) if (v) known.add(v);
-  if (known.size !== before) processScrub = remembering(scrubSecrets([...known]));
+  if (known.size !== before) processScrub = rememberingUnchanged(scrubSecrets([...known]));
 }
 
 /** Masks credential-shaped text and the secret values added with `addSecretValues`. */

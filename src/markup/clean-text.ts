@@ -1,4 +1,4 @@
-import { scrubText } from '../logging/scrub-secrets.js';
+import { rememberingUnchanged, scrubText } from '../logging/scrub-secrets.js';
 
 /**
  * Characters no user or host text may carry into a message, a report or a terminal: every control
@@ -14,9 +14,14 @@ const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFFF9-\u
 /** A zero-width joiner survives only inside an emoji sequence (👩‍💻), where it is part of the picture. */
 const STRAY_JOINER = /(?<!\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 
+/** Printable ASCII, tab and newline: nothing in it is removed (the Unicode-property passes below cost a card render more than the rest of its escaping). */
+const PLAIN_ASCII = /^[\t\n\x20-\x7E]*$/;
+
+const clean = rememberingUnchanged((text) => text.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(STRAY_JOINER, ''));
+
 /** Removes control, format and bidi characters (tab and newline stay; a CR before a newline goes). */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(STRAY_JOINER, '');
+  return PLAIN_ASCII.test(text) ? text : clean(text);
 }
 
 /**

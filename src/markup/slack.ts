@@ -9,8 +9,10 @@
  */
 import { safeText } from './clean-text.js';
 
+const ENTITY = /[&<>]/;
+
 function escapeEntities(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return ENTITY.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
 
 /** http(s) URLs in already escaped text: `&amp;` is their only entity, so they end before white space, `|` or an escaped angle bracket, and never inside an entity. */
@@ -21,9 +23,11 @@ const URL = /\bhttps?:\/\/(?:&amp;|[^\s|<>*_~`&])+(?<![.,;:!?)\]'"])/g;
  * backticks turns into ˋˋˋ so it cannot open a code block that swallows the rest of drbot's message.
  */
 export function slackMrkdwn(text: string): string {
-  return escapeEntities(safeText(text))
-    .replace(/`{3,}/g, (run) => 'ˋ'.repeat(run.length))
-    .replace(URL, (url) => `<${url}>`);
+  let out = escapeEntities(safeText(text));
+  // Each pass only where it can match: a card is dozens of these on every render.
+  if (out.includes('```')) out = out.replace(/`{3,}/g, (run) => 'ˋ'.repeat(run.length));
+  if (out.includes('http')) out = out.replace(URL, (url) => `<${url}>`);
+  return out;
 }
 
 /**

@@ -207,4 +207,14 @@ describe('untrusted text, by example', () => {
     expect(markdownText(tricky)).toBe('approve daolpu x');
     expect(tokenize(`/incident note INC-1 ${tricky}`)).toEqual({ ok: true, verb: 'note', args: ['INC-1', 'approve', 'daolpu', 'x'] });
   });
+
+  it('strips the same hostile text every time it is rendered, though clean texts are remembered between renders', () => {
+    const tricky = '장애 \u202Edaolpu\u202C\u200b 로그 <!channel>';
+    const clean = '장애 조치 완료';
+    for (let i = 0; i < 3; i++) {
+      expect(renderBlockKit([{ summary: tricky, blocks: [] }]).text).toBe('장애 daolpu 로그 &lt;!channel&gt;');
+      expect(renderBlockKit([{ summary: clean, blocks: [] }]).text).toBe(clean);
+      expect(renderBlockKit([{ summary: 'a\r\nb', blocks: [] }]).text).toBe('a\nb');
+    }
+  });
 });
