@@ -66,6 +66,7 @@ export class KyselyStore implements Store {
         try {
           const result = await fn(new KyselyStore(conn, 'sqlite', true));
           await conn.executeQuery(COMMIT);
+          this.committed();
           return result;
         } catch (err) {
           await conn.executeQuery(ROLLBACK).catch(() => undefined);
@@ -76,6 +77,9 @@ export class KyselyStore implements Store {
       throw storeErrorOf(err);
     }
   }
+
+  /** Called after each write transaction this store committed on SQLite (the SQLite store checkpoints its WAL). */
+  protected committed(): void {}
 
   async tableRows<T extends TableName>(table: T): Promise<TableRow<T>[]> {
     const rows = await sql<TableRow<T>>`select * from ${sql.table(table)}`.execute(this.db);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, existsSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -8,6 +8,21 @@ import { migrateToLatest } from './migrations.js';
 import { nativeModuleError } from './native-module-error.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+
+/**
+ * The WAL's bound. The checkpoint worker (WalCheckpointer) copies frames into the database as
+ * transactions commit, but SQLite starts the WAL over only when every frame is copied at the moment
+ * a write begins, which the worker cannot time. So when a commit leaves the WAL file past
+ * WAL_LIMIT_BYTES, the writer itself checkpoints with RESTART at once (what is left to copy is a few frames; it
+ * waits for a worker checkpoint in progress) and the next write starts the WAL over; the file is
+ * cut back to WAL_LIMIT_BYTES if it grew past it. Writes outside a write transaction are not
+ * counted: for them SQLite's own automatic checkpoint stays, at twice the bound.
+ */
+const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+const WAL_AUTOCHECKPOINT_FRAMES = (2 * WAL_LIMIT_BYTES) / 4096;
+/** Write transactions between asks to the checkpoint worker (an `/incident open` writes ~14 frames). */
+const COMMITS_PER_CHECKPOINT = 32;
 
 /** Creates the database file 0600 before SQLite does (SQLite would make it 0644), and tightens one made earlier. */
 function makePrivate(file: string): void {
@@ -52,14 +67,37 @@ export function preparedOnce(sqlite: BetterSqlite3.Database, size = STATEMENT_CA
   };
 }
 
+function walSize(file: string): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
 export class SqliteStore extends KyselyStore {
+  private commits = 0;
+
   private constructor(
     db: Kysely<Database>,
     readonly file: string,
     readonly sqlite: BetterSqlite3.Database,
+    /** Absent for `:memory:`, which has no WAL. */
+    readonly checkpointer: WalCheckpointer | undefined,
   ) {
     super(db, 'sqlite');
+  }
+
+  protected override committed(): void {
+    if (!this.checkpointer) return;
+    if (walSize(this.file) > WAL_LIMIT_BYTES) this.sqlite.pragma('wal_checkpoint(RESTART)');
+    else if (++this.commits % COMMITS_PER_CHECKPOINT === 0) this.checkpointer.nudge();
+  }
+
+  override async close(): Promise<void> {
+    await this.checkpointer?.close();
+    await super.close();
   }
 
   /**
@@ -76,6 +114,8 @@ export class SqliteStore extends KyselyStore {
       // Durable against drbot's own crash (kill -9), consistent always; the last commits may roll
       // back on power loss or an OS crash (README, PostgreSQL section). FULL costs a flush per commit.
       sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_FRAMES}`);
+      sqlite.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
       sqlite.pragma('foreign_keys = ON');
       const check = sqlite.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(String(check));
@@ -91,6 +131,6 @@ export class SqliteStore extends KyselyStore {
     await migrateToLatest(db, 'sqlite');
     // What the migrations prepared served them only.
     database.clear();
-    return new SqliteStore(db, file, sqlite);
+    return new SqliteStore(db, file, sqlite, file === ':memory:' ? undefined : new WalCheckpointer(file));
   }
 }
