@@ -12,6 +12,7 @@ import type { WireRequest } from '../../src/agentlink/agent-protocol.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let host: AgentConfigBuilder | undefined;
 let ledger: RequestLedger | undefined;
@@ -34,10 +35,10 @@ const FAULTS = { corrupt_file: ['access_db'], corrupt_dir: ['models'] };
 function run(action: string, params: WireRequest['params'], extra: Partial<WireRequest> = {}) {
   const config = host!.build();
   ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId: 'apr-1', incidentId: 'INC-20261124-001', drill: true, ...extra }));
+  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId: 'apr-1', incidentId: anIncidentId(1), drill: true, ...extra }));
 }
 
-const undo = (extra: Partial<WireRequest> = {}) => run('drill_undo', {}, { approvalId: 'drill-end-INC-20261124-001', ...extra });
+const undo = (extra: Partial<WireRequest> = {}) => run('drill_undo', {}, { approvalId: `drill-end-${anIncidentId(1)}`, ...extra });
 
 /** A real process whose argv carries a marker the agent config matches. */
 function aSleeper(marker: string): ChildProcess {
@@ -65,7 +66,7 @@ describe('drill faults on the agent', () => {
     expect(damaged.subarray(4, 19).toString()).not.toBe('Standard ACE DB');
     const aside = readdirSync(host.path('db')).find((n) => n.includes('.drill-'))!;
     expect(sha(readFileSync(host.path(`db/${aside}`)))).toBe(sha(ACE));
-    expect(new DrillFaultLedger(host.build().stateDir).openFor('INC-20261124-001')).toMatchObject([{ fault: 'corrupt_file', target: 'access_db', state: 'in-place' }]);
+    expect(new DrillFaultLedger(host.build().stateDir).openFor(anIncidentId(1))).toMatchObject([{ fault: 'corrupt_file', target: 'access_db', state: 'in-place' }]);
 
     const u = await undo();
     expect(u.status).toBe('ok');
@@ -120,10 +121,10 @@ describe('drill faults on the agent', () => {
     expect(readdirSync(host.path('models')).filter((n) => n.startsWith('latest.drill-recovered-'))).toHaveLength(1);
     await run('restore_dir', { dir: 'models', from: 'v20250901' }, { approvalId: 'apr-3' });
     const before = readFileSync(manifest, 'utf8');
-    await run('drill_fault', { fault: 'corrupt_dir', target: 'models' }, { incidentId: 'INC-20261124-002' });
-    await run('restore_dir', { dir: 'models', from: 'v20251101' }, { approvalId: 'apr-4', incidentId: 'INC-20261124-002' });
+    await run('drill_fault', { fault: 'corrupt_dir', target: 'models' }, { incidentId: anIncidentId(2) });
+    await run('restore_dir', { dir: 'models', from: 'v20251101' }, { approvalId: 'apr-4', incidentId: anIncidentId(2) });
     expect(readFileSync(manifest, 'utf8')).not.toBe(before);
-    expect((await undo({ incidentId: 'INC-20261124-002', approvalId: 'drill-end-INC-20261124-002' })).summary).toContain('its restore manifest put back as before the drill');
+    expect((await undo({ incidentId: anIncidentId(2), approvalId: `drill-end-${anIncidentId(2)}` })).summary).toContain('its restore manifest put back as before the drill');
     expect(readFileSync(manifest, 'utf8')).toBe(before);
     expect(readdirSync(host.path('models')).filter((n) => n.startsWith('latest.drill-recovered-'))).toHaveLength(2);
     expect(await run('version_dir_verify', { dir: 'models' })).toMatchObject({ status: 'ok', summary: expect.stringContaining('latest/ matches v20250901 (restored') });
@@ -176,7 +177,7 @@ describe('drill faults on the agent', () => {
   });
 
   it('undoes the stack from the bottom up: files and directories, then containers, then processes, the latest first within a kind', () => {
-    const f = (id: string, fault: DrillFaultRecord['fault']): DrillFaultRecord => ({ id, incidentId: 'INC-20261124-001', fault, target: id, at: 0, state: 'in-place' });
+    const f = (id: string, fault: DrillFaultRecord['fault']): DrillFaultRecord => ({ id, incidentId: anIncidentId(1), fault, target: id, at: 0, state: 'in-place' });
     const injected = [f('predictor', 'stop_container'), f('access_db', 'corrupt_file'), f('uvicorn', 'stop_process'), f('models', 'corrupt_dir'), f('frontend', 'stop_container')];
     expect(undoOrder(injected).map((x) => x.id)).toEqual(['models', 'access_db', 'frontend', 'predictor', 'uvicorn']);
   });

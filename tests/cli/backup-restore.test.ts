@@ -25,6 +25,7 @@ const insert = db.prepare(\`insert into incidents (id, day, seq, type, scope, st
 const entry = db.prepare(\`insert into timeline (incident_id, at, actor, kind, text, data) values (?, ?, 'Kim DevOps', 'opened', 'opened', '{}')\`);
 const timer = db.prepare(\`insert into timers (incident_id, kind, due_at, payload) values (?, 'quiet', ?, '{}')\`);
 const open = db.transaction((seq) => {
+  // The id drbot gives the seq-th incident of the day (anIncidentId(seq)), spelled out: this script runs in a process of its own.
   const id = 'INC-20261124-' + String(seq).padStart(3, '0');
   const now = Date.now();
   insert.run(id, seq, now, now);

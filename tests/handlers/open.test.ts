@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
@@ -14,18 +15,19 @@ describe('/incident open', () => {
     const reply = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
     expect(reply.refused).toBeFalsy();
     const text = await replyText(reply);
-    expect(reply.incidentId).toBe('INC-20261124-001');
-    expect(text).toContain('Opened INC-20261124-001');
+    const id = anIncidentId(1);
+    expect(reply.incidentId).toBe(id);
+    expect(text).toContain(`Opened ${id}`);
     expect(text).toContain('Type 2: Access database unreachable');
     for (const symptom of core.pack.types[1]!.symptoms) expect(text).toContain(symptom.en);
-    for (const step of core.pack.types[1]!.diagnostics) expect(text).toContain(`/incident run INC-20261124-001 ${step.id}`);
-    expect(text).toContain('/incident plan INC-20261124-001 restore-db-from-yesterday');
-    expect(text).toContain('/incident plan INC-20261124-001 restart-predictor');
+    for (const step of core.pack.types[1]!.diagnostics) expect(text).toContain(`/incident run ${id} ${step.id}`);
+    expect(text).toContain(`/incident plan ${id} restore-db-from-yesterday`);
+    expect(text).toContain(`/incident plan ${id} restart-predictor`);
   });
 
   it('records who opened it, ticks the immediate checklist items it answers, and schedules the ladder and RTO timers', async () => {
     await core.router.dispatch('/incident open db partial DB connection failed', core.as('Kim DevOps'));
-    const incident = (await core.store.incidents.get('INC-20261124-001'))!;
+    const incident = (await core.store.incidents.get(anIncidentId(1)))!;
     expect(incident).toMatchObject({ type: 2, scope: 'partial', note: 'DB connection failed', status: 'open', openedBy: 'Kim DevOps', commander: 'Kim DevOps' });
     const ticks = (await core.store.incidents.checklist(incident.id)).map((t) => t.itemId).sort();
     expect(ticks).toEqual(['identify-type', 'impact-scope', 'record-time']);
@@ -57,15 +59,15 @@ describe('/incident open', () => {
     // 2026-11-24 15:30 UTC is already 2026-11-25 in Seoul.
     await core.clock.set(Date.UTC(2026, 10, 24, 15, 30));
     const reply = await core.router.dispatch('/incident open 5', core.as('Kim DevOps'));
-    expect((await core.store.incidents.list()).map((i) => i.id).sort()).toEqual(['INC-20261124-001', 'INC-20261124-002', 'INC-20261125-001']);
-    expect(reply.incidentId).toBe('INC-20261125-001');
+    expect((await core.store.incidents.list()).map((i) => i.id).sort()).toEqual([anIncidentId(1), anIncidentId(2), anIncidentId(1, '20261125')]);
+    expect(reply.incidentId).toBe(anIncidentId(1, '20261125'));
   });
 
   it('returns the same incident when a platform retries the same event', async () => {
     const first = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'), { eventId: 'trigger-1' });
     const retry = await core.router.dispatch('/incident open type2', core.as('Kim DevOps'), { eventId: 'trigger-1' });
     expect(retry.incidentId).toBe(first.incidentId);
-    expect(await replyText(retry)).toContain('Already opened as INC-20261124-001');
+    expect(await replyText(retry)).toContain(`Already opened as ${anIncidentId(1)}`);
     expect(await core.store.incidents.count()).toBe(1);
   });
 
@@ -87,7 +89,7 @@ describe('/incident open', () => {
   it('speaks Korean when configured', async () => {
     const ko = await buildTestRuntime({ lang: 'ko' });
     const text = await replyText(await ko.router.dispatch('/incident open 디비', ko.as('Kim DevOps')));
-    expect(text).toContain('인시던트 INC-20261124-001 열림');
+    expect(text).toContain(`인시던트 ${anIncidentId(1)} 열림`);
     expect(text).toContain('Access Database 접근 불가');
     expect(text).toContain('체크리스트');
     await ko.close();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
 import { anIncidentId } from '../support/an-incident.js';
+import { NO_SUCH_INCIDENT_ID } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
@@ -43,9 +44,9 @@ describe('/incident status', () => {
   });
 
   it('refuses an unknown id', async () => {
-    const reply = await core.router.dispatch('/incident status INC-20991231-999', core.as('Kim DevOps'));
+    const reply = await core.router.dispatch(`/incident status ${NO_SUCH_INCIDENT_ID}`, core.as('Kim DevOps'));
     expect(reply.refused).toBe(true);
-    expect(await replyText(reply)).toContain('No incident INC-20991231-999');
+    expect(await replyText(reply)).toContain(`No incident ${NO_SUCH_INCIDENT_ID}`);
   });
 
   it('warns on the card when the host agent is offline', async () => {

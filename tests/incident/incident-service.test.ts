@@ -81,6 +81,7 @@ describe('IncidentService', () => {
     expect(await core.incidents.target(undefined)).toEqual({ ok: true, value: incident });
     await core.incidents.open({ type: typeOf(2), scope: 'full', note: '', actor: kim });
     expect(await core.incidents.target(undefined)).toMatchObject({ ok: false, reason: { en: `Several incidents are open; give an id: ${anIncidentId(2)}, ${anIncidentId(1)}` } });
+    // The example id is part of drbot's message (what an id looks like), not an incident of this runtime.
     expect(await core.incidents.target('nonsense')).toMatchObject({ ok: false, reason: { en: '"nonsense" is not an incident id (e.g. INC-20261126-001).' } });
   });
 

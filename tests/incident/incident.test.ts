@@ -24,6 +24,7 @@ describe('incident state machine', () => {
   });
 });
 
+// The id format itself is under test here: the literals are what the format must be.
 describe('incident ids', () => {
   it('formats the day and a zero-padded per-day sequence', () => {
     expect(formatIncidentId('20261126', 1)).toBe('INC-20261126-001');

@@ -31,7 +31,7 @@ describe('StepRunner', () => {
     const r = await core.steps.approve(incident, core.as('Lee Backend'), 'restart-predictor');
     expect(r.ok && r.value).toMatchObject({ waitingForSecond: false, duplicate: false, execution: { run: { status: 'ok' }, health: { run: { status: 'ok' } } } });
     const again = await core.steps.approve(incident, core.as('Kim DevOps'), 'restart-predictor');
-    expect(!again.ok && again.reason.en).toMatch(/^"restart-predictor" already ran at 2026-11-24 10:00 \(✅ ok, requested by Lee Backend\); a plain approve does not run it again\. To run it once more on purpose: \/incident approve INC-20261124-001 restart-predictor again$/);
+    expect(!again.ok && again.reason.en).toBe(`"restart-predictor" already ran at 2026-11-24 10:00 (✅ ok, requested by Lee Backend); a plain approve does not run it again. To run it once more on purpose: /incident approve ${incident.id} restart-predictor again`);
     expect(agent.requests.filter((q) => q.action === 'compose_service_restart')).toHaveLength(1);
     expect((await core.store.incidents.checklist(incident.id)).map((t) => t.itemId)).toEqual(expect.arrayContaining(['method-chosen', 'recovery-executed', 'health-check-passed']));
   });

@@ -10,6 +10,12 @@ import { tokenize } from '../../src/router/tokenize.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { View } from '../../src/views/view.js';
 import { hostileText, invisibleCharacters } from './hostile-text.js';
+import { anIncidentId } from '../support/an-incident.js';
+
+/** The incident the hostile view's buttons act on. */
+const ID = anIncidentId();
+/** An incident id as a person types it before untrusted text: tokenizer input, not an incident. */
+const TYPED_ID = 'INC-20261124-001';
 
 /** A view with untrusted text in every slot a handler fills from a person or a host. */
 const hostileView = fc
@@ -21,9 +27,9 @@ const hostileView = fc
       blocks: [
         { type: 'text', text: h.text },
         { type: 'fields', fields: [{ label: h.label, value: h.value }] },
-        { type: 'list', title: h.title, items: [{ text: h.item, mark: 'ok', detail: h.detail, action: { label: h.button, command: '/incident ack INC-20261124-001' } }] },
+        { type: 'list', title: h.title, items: [{ text: h.item, mark: 'ok', detail: h.detail, action: { label: h.button, command: `/incident ack ${ID}` } }] },
         { type: 'code', text: h.code },
-        { type: 'actions', actions: [{ label: h.button, command: '/incident approve INC-20261124-001 wipe', confirm: { title: h.title, text: h.confirm, confirm: h.button, deny: h.label } }] },
+        { type: 'actions', actions: [{ label: h.button, command: `/incident approve ${ID} wipe`, confirm: { title: h.title, text: h.confirm, confirm: h.button, deny: h.label } }] },
       ],
     }),
   );
@@ -166,7 +172,7 @@ describe('untrusted text through every platform view (fast-check)', () => {
   it('the command tokenizer drops bidi, zero-width and control characters from every word', () => {
     fc.assert(
       fc.property(hostileText, (text) => {
-        const tokens = tokenize(`/incident note INC-20261124-001 ${text}`);
+        const tokens = tokenize(`/incident note ${TYPED_ID} ${text}`);
         if (tokens.ok) for (const word of [tokens.verb, ...tokens.args]) expect(invisibleCharacters(word)).toEqual([]);
       }),
       { numRuns: 600 },
@@ -205,7 +211,7 @@ describe('untrusted text, by example', () => {
     expect(renderBlockKit([{ summary: tricky, blocks: [] }]).text).toBe('approve daolpu x');
     expect(renderAdaptiveCard({ summary: 's', blocks: [{ type: 'text', text: tricky }] }).body[0]).toMatchObject({ text: 'approve daolpu x' });
     expect(markdownText(tricky)).toBe('approve daolpu x');
-    expect(tokenize(`/incident note INC-1 ${tricky}`)).toEqual({ ok: true, verb: 'note', args: ['INC-1', 'approve', 'daolpu', 'x'] });
+    expect(tokenize(`/incident note ${TYPED_ID} ${tricky}`)).toEqual({ ok: true, verb: 'note', args: [TYPED_ID, 'approve', 'daolpu', 'x'] });
   });
 
   it('strips the same hostile text every time it is rendered, though clean texts are remembered between renders', () => {

@@ -75,6 +75,7 @@ describe('hostile command lines', () => {
     );
   });
 
+  // Lines as a person might type them: the ids in them are typed input (some of no incident), not incidents of this runtime.
   it.each([
     [''],
     ['   '],

@@ -3,6 +3,7 @@ import { Router } from '../../src/router/router.js';
 import { parsePrometheusText, sampleValue } from '../metrics/parse-prometheus-text.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import { NO_SUCH_INCIDENT_ID } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
@@ -47,7 +48,7 @@ describe('Router', () => {
     try {
       await measured.router.dispatch('/incident list', measured.as('Kim DevOps'));
       await measured.router.dispatch('/incident nonsense', measured.as('Kim DevOps'));
-      await measured.router.dispatch('/incident status INC-20991231-001', measured.as('Kim DevOps'));
+      await measured.router.dispatch(`/incident status ${NO_SUCH_INCIDENT_ID}`, measured.as('Kim DevOps'));
       const families = parsePrometheusText((await measured.metrics!.exposition()).text);
       const count = (verb: string, outcome: string) => sampleValue(families, 'drbot_command_duration_seconds_count', { verb, outcome });
       expect([count('list', 'ok'), count('invalid', 'refused'), count('status', 'refused')]).toEqual([1, 1, 1]);

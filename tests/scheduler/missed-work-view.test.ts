@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { missedWorkView, type MissedItem } from '../../src/scheduler/missed-work.js';
+import { anIncidentId } from '../support/an-incident.js';
 
+const ID = anIncidentId();
 const DUE = Date.UTC(2026, 10, 24, 1, 30);
-const item = (what: string, key: string, at: number, dueAt = DUE): MissedItem => ({ key, timer: key, incidentId: 'INC-1', what, dueAt, at, outcome: 'ran', detail: '' });
+const item = (what: string, key: string, at: number, dueAt = DUE): MissedItem => ({ key, timer: key, incidentId: ID, what, dueAt, at, outcome: 'ran', detail: '' });
 
 describe('missedWorkView', () => {
   it('lists items due at the same moment in one order, whichever replica reached them first', () => {
@@ -18,6 +20,6 @@ describe('missedWorkView', () => {
     const one = texts([reminder, later, page]);
     const other = texts([page, reminder, later]);
     expect(one).toEqual(other);
-    expect(one.lines).toEqual(['level 1 page · INC-1', 'quiet-incident reminder · INC-1', 'level 2 page · INC-1']);
+    expect(one.lines).toEqual([`level 1 page · ${ID}`, `quiet-incident reminder · ${ID}`, `level 2 page · ${ID}`]);
   });
 });

@@ -3,7 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { aStepRun } from '../support/a-step-run.js';
 import { anApproval } from '../support/an-approval.js';
-import { anIncident, anIncidentId } from '../support/an-incident.js';
+import { anIncident, anIncidentId, NO_SUCH_INCIDENT_ID } from '../support/an-incident.js';
 import { expectUniqueViolation, storeBackends } from './store-backends.js';
 
 const MIN = 60_000;
@@ -49,7 +49,7 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     await fresh();
     await store.incidents.insert(anIncident().seq(1).build());
     await expectUniqueViolation(store.incidents.insert(anIncident().seq(1).build()));
-    await expectUniqueViolation(store.incidents.insert(anIncident().seq(1).with({ id: 'INC-20261124-901' }).build()));
+    await expectUniqueViolation(store.incidents.insert(anIncident().seq(1).with({ id: anIncidentId(901) }).build()));
     expect(await store.incidents.count()).toBe(1);
   });
 
@@ -63,7 +63,7 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     await store.incidents.save(resolved);
     expect(await store.incidents.get(a.id)).toEqual(resolved);
     expect(await store.incidents.get(b.id)).toEqual(b);
-    expect(await store.incidents.get('INC-20991231-001')).toBeUndefined();
+    expect(await store.incidents.get(NO_SUCH_INCIDENT_ID)).toBeUndefined();
   });
 
   it('finds an incident by its dedupe key', async () => {
@@ -104,7 +104,7 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
       { id: e3.id, incidentId: a.id, at: TUESDAY_10_KST + 6 * MIN, actor: 'drbot', kind: 'reminder', text: 'quiet', data: {} },
     ]);
     expect((await store.incidents.get(a.id))?.lastActivityAt).toBe(TUESDAY_10_KST + 6 * MIN);
-    expect(await store.incidents.timeline('INC-20991231-001')).toEqual([]);
+    expect(await store.incidents.timeline(NO_SUCH_INCIDENT_ID)).toEqual([]);
   });
 
   it('ticks a checklist item once and lists the ticks by time', async () => {

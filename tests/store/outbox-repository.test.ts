@@ -3,8 +3,10 @@ import type { Store } from '../../src/store/store.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
 import { OUTBOX_KEEP_DELIVERED, OUTBOX_KEEP_MS } from '../../src/store/outbox-repository.js';
 import { storeBackends } from './store-backends.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 const T0 = TUESDAY_10_KST;
+const ID = anIncidentId();
 
 describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
   let store: Store;
@@ -16,19 +18,19 @@ describe.each(storeBackends())('OutboxRepository on $name', (backend) => {
   it('queues messages per platform oldest first, deduplicates while undelivered, and releases the key once delivered', async () => {
     store = await backend.open();
     const outbox = store.outbox;
-    const a = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: 'INC-1' }, dedupeKey: 'card:INC-1' }, T0);
+    const a = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: ID }, dedupeKey: `card:${ID}` }, T0);
     const b = await outbox.enqueue({ platform: 'slack', kind: 'post', payload: { text: 'hi' } }, T0 + 1);
-    const dup = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: 'INC-1', v: 2 }, dedupeKey: 'card:INC-1' }, T0 + 2);
+    const dup = await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: ID, v: 2 }, dedupeKey: `card:${ID}` }, T0 + 2);
     await outbox.enqueue({ platform: 'teams', kind: 'post', payload: {} }, T0);
     expect(a).toEqual(expect.any(Number));
     expect(b).toBeGreaterThan(a!);
     expect(dup).toBeUndefined();
     expect((await outbox.pending('slack')).map((m) => m.id)).toEqual([a, b]);
-    expect(await outbox.pending('slack', 1)).toEqual([{ id: a, platform: 'slack', kind: 'card', payload: { incident: 'INC-1' }, createdAt: T0, nextAttemptAt: T0, attempts: 0 }]);
+    expect(await outbox.pending('slack', 1)).toEqual([{ id: a, platform: 'slack', kind: 'card', payload: { incident: ID }, createdAt: T0, nextAttemptAt: T0, attempts: 0 }]);
     expect(await outbox.countPending('slack')).toBe(2);
     await outbox.delivered(a!, T0 + 10);
     expect(await outbox.countPending('slack')).toBe(1);
-    expect(await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: 'INC-1', v: 3 }, dedupeKey: 'card:INC-1' }, T0 + 11)).toEqual(expect.any(Number));
+    expect(await outbox.enqueue({ platform: 'slack', kind: 'card', payload: { incident: ID, v: 3 }, dedupeKey: `card:${ID}` }, T0 + 11)).toEqual(expect.any(Number));
   });
 
   it('records failures with the next attempt, drops what can never go, and the gauge counts the backlog', async () => {

@@ -7,6 +7,9 @@ export function anIncidentId(seq = 1, day = '20261124'): string {
   return formatIncidentId(day, seq);
 }
 
+/** An id in drbot's format that no incident in a test has: a day long after the test clock's. */
+export const NO_SUCH_INCIDENT_ID = formatIncidentId('20991231', 999);
+
 /** Test-data builder for an incident row: `anIncident().ofType(2).seq(3).build()`. */
 export function anIncident() {
   const value: Incident = {

@@ -8,9 +8,10 @@ import { planView } from '../../src/views/plan-view.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { Step } from '../../src/runbook/pack-schema.js';
 import { adaptiveCardProblems } from '../adapters/teams/support/adaptive-card-problems.js';
+import { anIncidentId } from '../support/an-incident.js';
 
 const step = { id: 'restore-db-from-yesterday', destructive: false } as Step;
-const ID = 'INC-20261128-001';
+const ID = anIncidentId(1, '20261128');
 
 function aPlan(extraFacts: number, chosen: string | null = 'routing_20261127.accdb'): StepPlan {
   const choice = chosen ?? undefined;

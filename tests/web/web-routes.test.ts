@@ -3,6 +3,7 @@ import { aPagedIncident, HOSTILE_NOTE } from '../picture/a-paged-incident.js';
 import type { SchedulerHarness } from '../scheduler/scheduler-harness.js';
 import { WEB_LINK_TTL_MS } from '../../src/web/web-link-signer.js';
 import { webHarness, type WebHarness } from './support/web-harness.js';
+import { NO_SUCH_INCIDENT_ID } from '../support/an-incident.js';
 
 let harness: SchedulerHarness | undefined;
 let web: WebHarness | undefined;
@@ -101,7 +102,7 @@ describe('the web view over HTTP', () => {
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
 
-    expect((await web.get('/web/incidents/INC-20991231-001', { cookie })).status).toBe(404);
+    expect((await web.get(`/web/incidents/${NO_SUCH_INCIDENT_ID}`, { cookie })).status).toBe(404);
     expect((await web.get('/web/incidents/..%2F..%2Fetc', { cookie })).status).toBe(404);
   });
 

@@ -6,6 +6,7 @@ import type { Core } from '../../../src/app/core.js';
 import type { Store } from '../../../src/store/store.js';
 import { sharedDatabases } from '../../support/shared-database.js';
 import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
+import { anIncidentId } from '../../support/an-incident.js';
 
 /**
  * Issue 12 finding 3 / issue 13: outbox rows are claimed before delivery, so two drbot processes
@@ -95,7 +96,7 @@ describe.each(databases)('the Slack outbox drained by two processes on one $name
     const a = await drainer(sentA, undefined, gate);
     const b = await drainer(sentB, a.core as TestRuntime);
     const rt = a.core as TestRuntime;
-    await a.core.store.outbox.enqueue({ platform: 'slack', kind: 'card', payload: { kind: 'card', incidentId: 'INC-20261124-007' } }, rt.clock.now());
+    await a.core.store.outbox.enqueue({ platform: 'slack', kind: 'card', payload: { kind: 'card', incidentId: anIncidentId(7) } }, rt.clock.now());
     // A claims the card and Slack takes more than the claim's 5 minutes to answer
     const draining = a.outbox.drain();
     while (!(await a.core.store.tableRows('outbox')).some((r) => r.claimed_by === a.outbox.owner)) await new Promise((r) => setTimeout(r, 5));
@@ -117,11 +118,11 @@ describe.each(databases)('the Slack outbox drained by two processes on one $name
     const a = await drainer(sent, undefined, gate);
     const b = await drainer(sent, a.core as TestRuntime);
     const rt = a.core as TestRuntime;
-    const card = a.outbox.submit({ kind: 'card', incidentId: 'INC-20261124-008' });
+    const card = a.outbox.submit({ kind: 'card', incidentId: anIncidentId(8) });
     while (!(await a.core.store.tableRows('leases')).length) await new Promise((r) => setTimeout(r, 5));
     // longer than the lane's 2-minute lease
     await pass(rt, 5 * 60_000);
-    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-008', text: 'line from B' })).toBe('queued');
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: anIncidentId(8), text: 'line from B' })).toBe('queued');
     await b.outbox.drain();
     expect(sent).toEqual([]);
     open();
@@ -138,14 +139,14 @@ describe.each(databases)('the Slack outbox drained by two processes on one $name
     const sent: string[] = [];
     const a = await drainer(sent, undefined, gate);
     const b = await drainer(sent, a.core as TestRuntime);
-    // replica A is updating INC-1's card (slowly); replica B has a thread line for the same incident
-    const card = a.outbox.submit({ kind: 'card', incidentId: 'INC-20261124-001' });
+    // replica A is updating incident 1's card (slowly); replica B has a thread line for the same incident
+    const card = a.outbox.submit({ kind: 'card', incidentId: anIncidentId(1) });
     while (!(await a.core.store.tableRows('leases')).length) await new Promise((r) => setImmediate(r));
-    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-001', text: 'line from B' })).toBe('queued');
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: anIncidentId(1), text: 'line from B' })).toBe('queued');
     // what comes after it on the platform waits behind it, as always
-    expect(await b.outbox.submit({ kind: 'thread', incidentId: 'INC-20261124-002', text: 'other incident' })).toBe('queued');
+    expect(await b.outbox.submit({ kind: 'thread', incidentId: anIncidentId(2), text: 'other incident' })).toBe('queued');
     expect(sent).toEqual([]);
-    // B's drainer may not deliver INC-1's line while A holds the lane
+    // B's drainer may not deliver incident 1's line while A holds the lane
     await b.outbox.drain();
     expect(sent).toEqual([]);
     open();

@@ -4,6 +4,7 @@ import { loadIncidentSnapshot } from '../../../src/incident/incident-snapshot.js
 import { incidentCard } from '../../../src/views/incident-card.js';
 import type { View, ViewAction } from '../../../src/views/view.js';
 import { buildTestRuntime } from '../../support/test-runtime.js';
+import { anIncidentId } from '../../support/an-incident.js';
 
 type Element = { type: string; value?: string; text?: { text: string }; confirm?: Record<string, { text: string }> };
 const elements = (blocks: SlackBlock[]) => blocks.flatMap((b) => ((b as { elements?: Element[] }).elements ?? []) as Element[]);
@@ -37,7 +38,7 @@ describe('renderBlockKit', () => {
   });
 
   it('keeps to 50 blocks, 3000 characters a text and 25 buttons a row when a view is larger', () => {
-    const actions: ViewAction[] = Array.from({ length: 60 }, (_, i) => ({ label: `Button ${i} ${'x'.repeat(100)}`, command: `/incident note INC-20261124-001 ${i}` }));
+    const actions: ViewAction[] = Array.from({ length: 60 }, (_, i) => ({ label: `Button ${i} ${'x'.repeat(100)}`, command: `/incident note ${anIncidentId()} ${i}` }));
     const view: View = {
       summary: 'big',
       blocks: [
@@ -57,7 +58,7 @@ describe('renderBlockKit', () => {
 
   it('escapes Slack markup in user text and leaves out buttons whose command is too long for a value', () => {
     const { blocks } = renderBlockKit([
-      { summary: 's', blocks: [{ type: 'text', text: '<!channel> & <@U1>' }, { type: 'actions', actions: [{ label: 'long', command: '/incident note INC-20261124-001 ' + 'y'.repeat(2100) }, { label: 'ok', command: '/incident ack' }] }] },
+      { summary: 's', blocks: [{ type: 'text', text: '<!channel> & <@U1>' }, { type: 'actions', actions: [{ label: 'long', command: `/incident note ${anIncidentId()} ` + 'y'.repeat(2100) }, { label: 'ok', command: '/incident ack' }] }] },
     ]);
     expect(texts(blocks)[0]).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt;');
     expect(elements(blocks).map((e) => e.value)).toEqual(['/incident ack']);

@@ -5,25 +5,29 @@ import { incidentCard } from '../../../src/views/incident-card.js';
 import type { View } from '../../../src/views/view.js';
 import { buildTestRuntime, type TestRuntime } from '../../support/test-runtime.js';
 import { adaptiveCardProblems } from './support/adaptive-card-problems.js';
+import { anIncidentId } from '../../support/an-incident.js';
+
+/** The incident the demo view is about. */
+const ID = anIncidentId();
 
 /** Teams refuses messages over about 28 KB. */
 const TEAMS_MAX_BYTES = 28 * 1024;
 
 const everyBlock: View = {
   key: 'demo',
-  header: { title: 'INC-1 · Type 1', emoji: '🔴', colour: '#d32f2f' },
+  header: { title: `${ID} · Type 1`, emoji: '🔴', colour: '#d32f2f' },
   summary: 'demo',
   blocks: [
     { type: 'text', text: 'hello' },
     { type: 'fields', fields: [{ label: 'Status', value: 'open' }] },
     { type: 'divider' },
-    { type: 'list', title: 'Steps', items: [{ text: 'restart', mark: 'ok', detail: 'done', action: { label: 'Run', command: '/incident run INC-1 restart' } }, { text: 'plain' }] },
+    { type: 'list', title: 'Steps', items: [{ text: 'restart', mark: 'ok', detail: 'done', action: { label: 'Run', command: `/incident run ${ID} restart` } }, { text: 'plain' }] },
     { type: 'code', text: 'docker compose ps' },
     {
       type: 'actions',
       actions: [
-        { label: 'Approve', command: '/incident approve INC-1 wipe', style: 'danger', confirm: { title: 'Sure?', text: 'wipes things', confirm: 'Yes', deny: 'No' } },
-        { label: 'Ack', command: '/incident ack INC-1', style: 'primary' },
+        { label: 'Approve', command: `/incident approve ${ID} wipe`, style: 'danger', confirm: { title: 'Sure?', text: 'wipes things', confirm: 'Yes', deny: 'No' } },
+        { label: 'Ack', command: `/incident ack ${ID}`, style: 'primary' },
       ],
     },
   ],
@@ -36,7 +40,7 @@ describe('renderAdaptiveCard', () => {
     expect(card.version).toBe('1.5');
     const types = card.body.map((e) => e.type);
     expect(types).toEqual(['Container', 'TextBlock', 'FactSet', 'TextBlock', 'Container', 'Container', 'TextBlock', 'ActionSet']);
-    expect(card.body[0]).toMatchObject({ style: 'attention', items: [{ text: '🔴 INC-1 · Type 1', color: 'Attention' }] });
+    expect(card.body[0]).toMatchObject({ style: 'attention', items: [{ text: `🔴 ${ID} · Type 1`, color: 'Attention' }] });
     expect(card.body[3]).toMatchObject({ text: 'Steps', separator: true });
     expect(card.body[6]).toMatchObject({ text: 'docker compose ps', fontType: 'Monospace' });
   });
@@ -44,12 +48,12 @@ describe('renderAdaptiveCard', () => {
   it('makes every button an Action.Submit carrying its typed command; a confirm becomes a ShowCard with the Submit inside', () => {
     const card = renderAdaptiveCard(everyBlock);
     const [confirm, ack] = (card.body[7] as { actions: Record<string, unknown>[] }).actions;
-    expect(ack).toEqual({ type: 'Action.Submit', title: 'Ack', data: { command: '/incident ack INC-1' }, style: 'positive' });
+    expect(ack).toEqual({ type: 'Action.Submit', title: 'Ack', data: { command: `/incident ack ${ID}` }, style: 'positive' });
     expect(confirm).toMatchObject({
       type: 'Action.ShowCard',
       title: 'Approve',
       style: 'destructive',
-      card: { body: [{ text: 'Sure?' }, { text: 'wipes things' }, expect.anything()], actions: [{ type: 'Action.Submit', title: 'Yes', data: { command: '/incident approve INC-1 wipe' } }] },
+      card: { body: [{ text: 'Sure?' }, { text: 'wipes things' }, expect.anything()], actions: [{ type: 'Action.Submit', title: 'Yes', data: { command: `/incident approve ${ID} wipe` } }] },
     });
   });
 
@@ -69,7 +73,7 @@ describe('incident cards on Teams', () => {
   afterAll(() => core.close());
 
   it('parses cleanly and fits in a Teams message for every fault type, both languages, full and compact', async () => {
-    const incidents = await Promise.all(core.pack.types.map((_, i) => core.store.incidents.get(`INC-20261124-00${i + 1}`)));
+    const incidents = await Promise.all(core.pack.types.map((_, i) => core.store.incidents.get(anIncidentId(i + 1))));
     expect(incidents.every(Boolean)).toBe(true);
     for (const incident of incidents) {
       const snap = await loadIncidentSnapshot(core, incident!);
