@@ -8,16 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { listProcesses, matchProcesses } from '../../src/agent/proc-table.js';
 import type { StepRun } from '../../src/incident/incident.js';
 import { freePort } from './support/free-port.js';
 import { createComposeServiceContainer, dockerSocketPath, e2eAvailable, removeContainer } from './support/podman.js';
+import { FIXTURE, killUvicornsOn, uvicornOnTheHost, uvicornsOn } from './support/routing-ml-host.js';
 import { startDrbotWithAgent, type DrbotWithAgent } from './support/start-drbot-with-agent.js';
 import { startUvicorn, UVICORN_BIN } from './support/start-uvicorn.js';
-
-const FIXTURE = fileURLToPath(new URL('./fixtures/routing-ml', import.meta.url));
 
 let dir: string;
 let backendPort: number;
@@ -28,9 +25,7 @@ const project = `drbot-e2e-agent-${process.pid}`;
 const predictor = `${project}-predictor-1`;
 
 /** The uvicorn processes serving the fixture on this test's port (never anyone else's). */
-async function ourUvicorns(): Promise<number[]> {
-  return matchProcesses(await listProcesses('/proc'), ['uvicorn', String(backendPort)]).map((p) => p.pid);
-}
+const ourUvicorns = () => uvicornsOn(backendPort);
 
 async function runsOf(incidentId: string): Promise<Map<string, StepRun>> {
   const runs = await h.drbot.app.runtime.store.incidents.stepRuns(incidentId);
@@ -57,33 +52,20 @@ beforeAll(async () => {
     host: 'routing-ml',
     stateDir: join(dir, 'agent-state'),
     snapshotDir: join(dir, 'snapshots'),
-    processes: { uvicorn: { match: ['uvicorn', String(backendPort)] } },
     logs: { backend: join(dir, 'backend.log'), backend_local: join(dir, 'backend.log') },
     ports: [8000, 5173],
     portMap: { 8000: backendPort, 5173: frontendPort },
     targets: { backend: { url: `http://127.0.0.1:${backendPort}/api/health`, timeoutMs: 2000 } },
     docker: { socketPath: dockerSocketPath(), project, services: ['predictor', 'frontend'] },
-    restarts: {
-      backend: {
-        recipe: { command: UVICORN_BIN, args: ['backend.run_api:app', '--host', '127.0.0.1', '--port', String(backendPort)], cwd: FIXTURE, env: { PYTHONDONTWRITEBYTECODE: '1' } },
-        log: join(dir, 'backend.log'),
-        match: ['uvicorn', String(backendPort)],
-        readyTarget: 'backend',
-      },
-    },
+    // processes.uvicorn and restarts.backend
+    ...uvicornOnTheHost(backendPort, join(dir, 'backend.log')),
   });
   expect(h.drbot.port).toBeGreaterThan(0);
   expect(h.drbot.app.runtime.agents.presence('routing-ml').online).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
-  for (const pid of (await ourUvicorns().catch(() => [])) ?? []) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
+  await killUvicornsOn(backendPort);
   await removeContainer(docker, predictor).catch(() => undefined);
   await h?.drbot.stop(5_000);
   if (dir) rmSync(dir, { recursive: true, force: true });

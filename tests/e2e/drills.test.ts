@@ -14,26 +14,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { sha256Hex } from '../../src/agentlink/agent-hub.js';
-import { listProcesses, matchProcesses } from '../../src/agent/proc-table.js';
-import { startDrbot, type RunningDrbot } from '../../src/app/start-drbot.js';
-import { packageRoot } from '../../src/config/package-root.js';
+import type { RunningDrbot } from '../../src/app/start-drbot.js';
 import type { Incident, StepRun } from '../../src/incident/incident.js';
 import { drillReportsDir } from '../../src/report/incident-report-writer.js';
 import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
 import { SIGNING_SECRET, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
-import { AGENT_TEST_TOKEN, AgentProcess } from '../agent/agent-process.js';
 import { startLocalSmtpServer, type LocalSmtpServer } from '../notify/support/local-smtp-server.js';
+import { HostAgent, hostAgentConfig, startDrbotForAgentProcess } from './support/drbot-and-agent-process.js';
 import { freePort } from './support/free-port.js';
 import { startWebhookReceiver, until, type WebhookReceiver } from './support/page-receivers.js';
 import { createComposeServiceContainer, dockerSocketPath, e2eAvailable, removeContainer } from './support/podman.js';
+import { ACE, backendHealth, FIXTURE, killUvicornsOn, uvicornOnTheHost, uvicornsOn } from './support/routing-ml-host.js';
 import { startUvicorn, UVICORN_BIN } from './support/start-uvicorn.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/routing-ml', import.meta.url));
 const HOUR = 3_600_000;
 
 /** The people: three take part in every drill (each paged on another channel), two never do. */
@@ -50,18 +45,15 @@ const OPS_CHANNEL = 'C0OPS0001';
 const USER_CHANNEL = 'C0USERS01';
 const USER_LIST = 'routing-users@example.com';
 
-/** Access and pickle bytes the fixture backend and the backup-restore test recognise. */
-const ACE = (rows: string) => Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.from(`rows of ${rows}`), Buffer.alloc(2048, 7)]);
+/** Pickle bytes the fixture backend recognises. */
 const PICKLE = (version: string) => Buffer.concat([Buffer.from([0x80, 4, 0x95]), Buffer.from(`model ${version}`), Buffer.alloc(512, 1), Buffer.from('.')]);
 
 let dir: string;
 let backendPort: number;
 let predictorPort: number;
 let drbot: RunningDrbot;
-let drbotEnv: NodeJS.ProcessEnv;
-let agent: AgentProcess;
-let agentConfigPath: string;
-const startAgent = () => new AgentProcess(['--config', agentConfigPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
+let startDrbot: () => Promise<RunningDrbot>;
+let agent: HostAgent;
 let fake: FakeSlackApi;
 let smtp: LocalSmtpServer;
 let webhook: WebhookReceiver;
@@ -71,20 +63,8 @@ const project = `drbot-e2e-drill-${process.pid}`;
 const predictor = `${project}-predictor-1`;
 const path = (rel: string) => join(dir, 'host', rel);
 
-async function ourUvicorns(): Promise<number[]> {
-  return matchProcesses(await listProcesses('/proc'), ['uvicorn', String(backendPort)]).map((p) => p.pid);
-}
-
-/** GET /api/health of the fixture backend: its status code, 0 when nothing answers. */
-async function health(): Promise<number> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${backendPort}/api/health`, { signal: AbortSignal.timeout(5_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
+const ourUvicorns = () => uvicornsOn(backendPort);
+const health = () => backendHealth(backendPort);
 
 /** Posts a signed `/incident` slash command as Slack would; drbot acknowledges at once and works on. */
 async function slash(text: string, user: string = PEOPLE.kim.slack): Promise<void> {
@@ -212,74 +192,40 @@ beforeAll(async () => {
   const contactsPath = join(dir, 'config/contacts.yaml');
   writeFileSync(contactsPath, stringify({ contacts: Object.values(PEOPLE) }));
   reportsDir = join(dir, 'docs/incident_reports');
-  const drbotPath = join(dir, 'config/drbot.yaml');
-  writeFileSync(
-    drbotPath,
-    stringify({
-      lang: 'en',
-      runbook: join(packageRoot(), 'runbooks/routing-ml.yaml'),
+  ({ drbot, start: startDrbot } = await startDrbotForAgentProcess(dir, {
+    console: false,
+    config: {
       contacts: contactsPath,
-      dataDir: join(dir, 'data'),
       reportsDir,
       // a fixed port, so the agent finds drbot again after the restart in the Type 5 drill
       port: await freePort(),
-      listenHost: '127.0.0.1',
-      embeddedAgent: { enabled: false },
-      agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }],
       slack: { opsChannel: OPS_CHANNEL, createChannels: true },
       notices: { slackChannels: [USER_CHANNEL], emails: [USER_LIST] },
-    }),
-  );
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DRBOT_CONFIG: drbotPath,
-    DRBOT_LANG: 'en',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    SMTP_URL: smtp.url,
-    DRBOT_WEBHOOK_URL: webhook.url,
-    DRBOT_WEBHOOK_SECRET: 'drill-webhook-secret',
-  } as NodeJS.ProcessEnv;
-  drbotEnv = env;
-  drbot = await startDrbot({ env, console: false, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    },
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      SMTP_URL: smtp.url,
+      DRBOT_WEBHOOK_URL: webhook.url,
+      DRBOT_WEBHOOK_SECRET: 'drill-webhook-secret',
+    },
+  }));
 
-  const agentConfig = join(dir, 'config/agent.yaml');
-  writeFileSync(
-    agentConfig,
-    stringify({
-      id: 'routing-ml',
-      host: 'routing-ml',
-      stateDir: path('agent-state'),
-      drbot: { url: `ws://127.0.0.1:${drbot.port}/agent`, reconnect: { minSeconds: 0.2, maxSeconds: 2 } },
-      processes: { uvicorn: { match: ['uvicorn', String(backendPort)] } },
-      logs: { backend: path('logs/backend.log'), backend_local: path('logs/backend.log') },
-      ports: [8000],
-      portMap: { 8000: backendPort },
-      targets: { backend: { url: `http://127.0.0.1:${backendPort}/api/health`, timeoutMs: 5000 } },
-      files: { access_db: path('db/routing.accdb'), model: path('models/latest/model.pkl') },
-      dirs: { backup: path('backup'), models: path('models'), mounted_models: path('mounted-models') },
-      shares: { routing: { path: path('share/routing') } },
-      backups: { access_db: { dir: path('backup'), match: '\\.accdb$', goalHours: 24, limitHours: 72 } },
-      restoreFiles: { access_db: { backup: 'access_db' } },
-      restoreDirs: { models: { live: 'latest', versions: '^v' } },
-      docker: { socketPath: dockerSocketPath(), project, services: ['predictor'], readyTargets: { predictor: 'backend' } },
-      restarts: {
-        backend: {
-          recipe: { command: UVICORN_BIN, args: ['backend.run_api:app', '--host', '127.0.0.1', '--port', String(backendPort)], cwd: FIXTURE, env: { PYTHONDONTWRITEBYTECODE: '1', ...appEnv } },
-          log: path('logs/backend.log'),
-          match: ['uvicorn', String(backendPort)],
-          readyTarget: 'backend',
-        },
-      },
-      drill: { faults: { stop_process: ['uvicorn'], stop_container: ['predictor'], corrupt_file: ['access_db'], corrupt_dir: ['models'] } },
-    }),
-  );
-  agentConfigPath = agentConfig;
-  agent = startAgent();
-  await agent.waitForLog('connected to drbot', 1, 60_000);
-  await until('drbot to see the agent', () => drbot.app.runtime.agents.presence('routing-ml').online);
+  const base = hostAgentConfig({ host: join(dir, 'host'), drbotPort: drbot.port!, backendPort });
+  const agentConfig = {
+    ...base,
+    ...uvicornOnTheHost(backendPort, path('logs/backend.log'), appEnv),
+    logs: { ...base.logs, backend_local: path('logs/backend.log') },
+    files: { ...base.files, model: path('models/latest/model.pkl') },
+    dirs: { ...base.dirs, models: path('models'), mounted_models: path('mounted-models') },
+    shares: { routing: { path: path('share/routing') } },
+    restoreDirs: { models: { live: 'latest', versions: '^v' } },
+    docker: { socketPath: dockerSocketPath(), project, services: ['predictor'], readyTargets: { predictor: 'backend' } },
+    drill: { faults: { stop_process: ['uvicorn'], stop_container: ['predictor'], corrupt_file: ['access_db'], corrupt_dir: ['models'] } },
+  };
+  agent = new HostAgent(dir, agentConfig, () => drbot);
+  await agent.start();
 
   // the predictor takes a moment to serve after it starts, as a real one loading its model does
   await createComposeServiceContainer(docker, { project, service: 'predictor', name: predictor, httpPort: predictorPort, startDelaySeconds: 2 });
@@ -287,15 +233,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  agent?.child.kill('SIGKILL');
-  await agent?.exited;
-  for (const pid of (await ourUvicorns().catch(() => [])) ?? []) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
+  await agent?.stop();
+  await killUvicornsOn(backendPort);
   await removeContainer(docker, predictor).catch(() => undefined);
   await drbot?.stop(5_000);
   await Promise.all([fake?.stop(), smtp?.close(), webhook?.close()]);
@@ -369,12 +308,8 @@ describe('DR drills on real parts', () => {
     await until('the rehearsed notice', async () => (await ticked(id)).includes('user-notice'));
 
     // kill -9 of the agent with the fault in place: the new agent process still knows what to undo
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-    await until('drbot to see the agent gone', () => !drbot.app.runtime.agents.presence('routing-ml').online);
-    agent = startAgent();
-    await agent.waitForLog('connected to drbot', 1, 60_000);
-    await until('drbot to see the agent back', () => drbot.app.runtime.agents.presence('routing-ml').online);
+    await agent.kill();
+    await agent.start();
 
     const restore = await approve(id, 'restore-db-from-yesterday');
     expect(restore).toMatchObject({ status: 'ok', summary: expect.stringContaining(`access_db restored from ${path('backup/routing_db_yesterday.accdb')}`) });
@@ -404,7 +339,7 @@ describe('DR drills on real parts', () => {
 
     // drbot restarts mid-drill: the drill, its speed and its timers come back from the store, the agent reconnects
     await drbot.stop(10_000);
-    drbot = await startDrbot({ env: drbotEnv, console: false, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    drbot = await startDrbot();
     await until('the agent to reconnect to the restarted drbot', () => drbot.app.runtime.agents.presence('routing-ml').online);
     expect(await store().incidents.get(id)).toMatchObject({ status: 'open', drill: true, drillPlan: { speed: 3600 } });
 

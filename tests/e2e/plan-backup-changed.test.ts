@@ -11,30 +11,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, uti
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { stringify } from 'yaml';
-import { sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { resolveActor } from '../../src/app/actor.js';
-import { startDrbot, type RunningDrbot } from '../../src/app/start-drbot.js';
-import { packageRoot } from '../../src/config/package-root.js';
-import { listProcesses, matchProcesses } from '../../src/agent/proc-table.js';
-import { AGENT_TEST_TOKEN, AgentProcess } from '../agent/agent-process.js';
+import type { RunningDrbot } from '../../src/app/start-drbot.js';
 import { replyText } from '../support/reply-text.js';
+import { HostAgent, hostAgentConfig, startDrbotForAgentProcess } from './support/drbot-and-agent-process.js';
 import { freePort } from './support/free-port.js';
 import { until } from './support/page-receivers.js';
+import { ACE, backendHealth, FIXTURE, killUvicornsOn } from './support/routing-ml-host.js';
 import { startUvicorn, UVICORN_BIN } from './support/start-uvicorn.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/routing-ml', import.meta.url));
 const HOUR = 3_600_000;
-/** Access bytes the fixture backend and the agent's format checks recognise. */
-const ACE = (rows: string) => Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.from(`rows of ${rows}`), Buffer.alloc(2048, 7)]);
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
 
 let dir: string;
 let backendPort: number;
 let drbot: RunningDrbot;
-let agent: AgentProcess;
+let agent: HostAgent;
 const path = (rel: string) => join(dir, 'host', rel);
 const older = { at: Date.now() - 50 * HOUR } as { at: number; name: string };
 const newer = { at: Date.now() - 26 * HOUR } as { at: number; name: string };
@@ -47,16 +39,7 @@ const say = async (line: string, who = 'Lee Backend') => {
   return { reply, text: await replyText(reply) };
 };
 const store = () => drbot.app.runtime.store;
-
-async function health(): Promise<number> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${backendPort}/api/health`, { signal: AbortSignal.timeout(5_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
+const health = () => backendHealth(backendPort);
 
 beforeAll(async () => {
   if (!existsSync(UVICORN_BIN)) throw new Error(`${UVICORN_BIN} is missing: run scripts/install-e2e-deps.sh`);
@@ -68,59 +51,15 @@ beforeAll(async () => {
   utimesSync(path(`backup/${older.name}`), older.at / 1000, older.at / 1000);
   writeFileSync(path('logs/backend.log'), '');
 
-  mkdirSync(join(dir, 'config'));
-  const drbotPath = join(dir, 'config/drbot.yaml');
-  writeFileSync(
-    drbotPath,
-    stringify({
-      lang: 'en',
-      runbook: join(packageRoot(), 'runbooks/routing-ml.yaml'),
-      contacts: join(packageRoot(), 'config/contacts.yaml'),
-      dataDir: join(dir, 'data'),
-      reportsDir: join(dir, 'docs/incident_reports'),
-      port: 0,
-      listenHost: '127.0.0.1',
-      embeddedAgent: { enabled: false },
-      agents: [{ id: 'routing-ml', tokenSha256: sha256Hex(AGENT_TEST_TOKEN) }],
-    }),
-  );
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DRBOT_CONFIG: drbotPath, DRBOT_LANG: 'en' } as NodeJS.ProcessEnv;
-  drbot = await startDrbot({ env, console: true, output: new Writable({ write: (_chunk, _enc, done) => done() }), log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-
-  const agentConfig = join(dir, 'config/agent.yaml');
-  writeFileSync(
-    agentConfig,
-    stringify({
-      id: 'routing-ml',
-      host: 'routing-ml',
-      stateDir: path('agent-state'),
-      drbot: { url: `ws://127.0.0.1:${drbot.port}/agent`, reconnect: { minSeconds: 0.2, maxSeconds: 2 } },
-      logs: { backend: path('logs/backend.log') },
-      ports: [8000],
-      portMap: { 8000: backendPort },
-      targets: { backend: { url: `http://127.0.0.1:${backendPort}/api/health`, timeoutMs: 5000 } },
-      files: { access_db: path('db/routing.accdb') },
-      dirs: { backup: path('backup') },
-      backups: { access_db: { dir: path('backup'), match: '\\.accdb$', goalHours: 24, limitHours: 72 } },
-      restoreFiles: { access_db: { backup: 'access_db' } },
-    }),
-  );
-  agent = new AgentProcess(['--config', agentConfig], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
-  await agent.waitForLog('connected to drbot', 1, 60_000);
-  await until('drbot to see the agent', () => drbot.app.runtime.agents.presence('routing-ml').online);
+  ({ drbot } = await startDrbotForAgentProcess(dir, { console: true, output: new Writable({ write: (_chunk, _enc, done) => done() }) }));
+  agent = new HostAgent(dir, hostAgentConfig({ host: join(dir, 'host'), drbotPort: drbot.port!, backendPort }), () => drbot);
+  await agent.start();
   await startUvicorn({ port: backendPort, cwd: FIXTURE, logFile: path('logs/backend.log'), env: { DRBOT_E2E_ACCESS_DB: path('db/routing.accdb') } });
 }, 120_000);
 
 afterAll(async () => {
-  agent?.child.kill('SIGKILL');
-  await agent?.exited;
-  for (const p of matchProcesses(await listProcesses('/proc').catch(() => []), ['uvicorn', String(backendPort)])) {
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      process.kill(p.pid, 'SIGKILL');
-    }
-  }
+  await agent?.stop();
+  await killUvicornsOn(backendPort);
   await drbot?.stop(5_000);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
@@ -183,16 +122,12 @@ describe('a plan on real parts', () => {
     const [incident] = await store().incidents.list(['open']);
     const id = incident!.id;
 
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-    await until('drbot to see the agent gone', () => !drbot.app.runtime.agents.presence('routing-ml').online);
+    await agent.kill();
     const blind = await say(`/incident approve ${id} 6`);
     expect(blind.text).toContain('Approved without a plan: the agent for routing-ml is offline, so nobody has seen what this step will change');
     expect((await store().incidents.timeline(id)).map((e) => e.text)).toContainEqual(expect.stringContaining('approved: restore-db-from-yesterday — approved without a plan (agent offline)'));
 
-    agent = new AgentProcess(['--config', join(dir, 'config/agent.yaml')], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
-    await agent.waitForLog('connected to drbot', 1, 60_000);
-    await until('drbot to see the agent back', () => drbot.app.runtime.agents.presence('routing-ml').online);
+    await agent.start();
     const run = await say(`/incident run ${id} 6`);
     expect(run.text).toContain('restore-db-from-yesterday: not run — it was approved without a plan while the agent was offline, so nobody saw what it would change');
     expect(run.text).toContain(`access_db ← ${path(`backup/${newer.name}`)}`);
