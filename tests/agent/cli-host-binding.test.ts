@@ -3,25 +3,17 @@ import { rmSync } from 'node:fs';
 import { sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { aDrbotHome, DrbotProcess } from '../cli/drbot-process.js';
 import { freePort } from '../e2e/support/free-port.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from './agent-process.js';
+import { startAgentProcess, type Cleanups } from '../support/agent-hub-server.js';
+import { AGENT_TEST_TOKEN } from './agent-process.js';
 
 const WEB_TOKEN = 'web-1-agent-token-0123456789abcdef';
 
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function startAgentProcess(fields: Record<string, unknown>, token: string): AgentProcess {
-  const home = anAgentHome(fields);
-  const agent = new AgentProcess(['--config', home.configPath], { DRBOT_AGENT_TOKEN: token, LOG_LEVEL: 'info' });
-  cleanups.push(async () => {
-    agent.kill();
-    await agent.exited;
-    home.cleanup();
-  });
-  return agent;
-}
+const startAgent = (fields: Record<string, unknown>, token: string) => startAgentProcess(fields, { DRBOT_AGENT_TOKEN: token, LOG_LEVEL: 'info' }, cleanups);
 
 describe('an agent cannot pose as another host (real processes, issue 12, finding 2)', () => {
   it('drbot refuses a drbot-agent whose hello claims another agent’s host, says why on both sides and in /incident agents, and the rightful agent keeps its link', async () => {
@@ -41,11 +33,11 @@ describe('an agent cannot pose as another host (real processes, issue 12, findin
     const url = `ws://127.0.0.1:${port}/agent`;
     const reconnect = { minSeconds: 0.05, maxSeconds: 0.5 };
 
-    const rightful = startAgentProcess({ drbot: { url, reconnect } }, AGENT_TEST_TOKEN);
+    const rightful = startAgent({ drbot: { url, reconnect } }, AGENT_TEST_TOKEN);
     await rightful.waitForLog('connected to drbot');
 
     // web-1 authenticates with its own valid token but says it serves routing-ml
-    const impostor = startAgentProcess({ id: 'web-1', host: 'routing-ml', drbot: { url, reconnect } }, WEB_TOKEN);
+    const impostor = startAgent({ id: 'web-1', host: 'routing-ml', drbot: { url, reconnect } }, WEB_TOKEN);
     const refused = await impostor.waitForLog('drbot refused this agent; check agents: in drbot.yaml and host: in agent.yaml', 2);
     expect(refused.reason).toBe('agent web-1 may not serve host routing-ml (drbot.yaml allows it web-1)');
     expect(impostor.count('connected to drbot')).toBe(0);

@@ -4,24 +4,16 @@ import { rmSync } from 'node:fs';
 import { sha256Hex } from '../../src/agentlink/agent-hub.js';
 import { aDrbotHome, DrbotProcess } from '../cli/drbot-process.js';
 import { freePort } from '../e2e/support/free-port.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from './agent-process.js';
+import { startAgentProcess, type Cleanups } from '../support/agent-hub-server.js';
+import { AGENT_TEST_TOKEN } from './agent-process.js';
 
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** A real agent process pointed at `url`, removed (and killed if still running) after the test. */
-function startAgentProcess(url: string, reconnect: { minSeconds: number; maxSeconds: number }): AgentProcess {
-  const home = anAgentHome({ drbot: { url, reconnect } });
-  const agent = new AgentProcess(['--config', home.configPath], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' });
-  cleanups.push(async () => {
-    agent.kill();
-    await agent.exited;
-    home.cleanup();
-  });
-  return agent;
-}
+const startAgent = (url: string, reconnect: { minSeconds: number; maxSeconds: number }) => startAgentProcess({ drbot: { url, reconnect } }, { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN, LOG_LEVEL: 'info' }, cleanups);
 
 describe('drbot-agent outlives drbot (real processes)', () => {
   it('starts before drbot, stays up, and reconnects after each kill -9 of drbot; /incident agents shows it back', async () => {
@@ -29,7 +21,7 @@ describe('drbot-agent outlives drbot (real processes)', () => {
     const { home, dataDir, configPath } = aDrbotHome(['agents:', `  - { id: routing-ml, tokenSha256: ${sha256Hex(AGENT_TEST_TOKEN)} }`]);
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const env = { DATA_DIR: dataDir, DRBOT_CONFIG: configPath, PORT: String(port), DRBOT_LANG: 'en', LOG_LEVEL: 'warn' };
-    const agent = startAgentProcess(`ws://127.0.0.1:${port}/agent`, { minSeconds: 0.05, maxSeconds: 0.5 });
+    const agent = startAgent(`ws://127.0.0.1:${port}/agent`, { minSeconds: 0.05, maxSeconds: 0.5 });
 
     // drbot is not there yet: the agent keeps trying instead of exiting
     await agent.waitForLog('cannot reach drbot; retrying', 4);
@@ -57,7 +49,7 @@ describe('drbot-agent outlives drbot (real processes)', () => {
   }, 120_000);
 
   it('backs off with jitter up to the cap while drbot stays away', async () => {
-    const agent = startAgentProcess(`ws://127.0.0.1:${await freePort()}/agent`, { minSeconds: 0.01, maxSeconds: 0.08 });
+    const agent = startAgent(`ws://127.0.0.1:${await freePort()}/agent`, { minSeconds: 0.01, maxSeconds: 0.08 });
     await agent.waitForLog('cannot reach drbot; retrying', 10);
     const delays = agent.logs().filter((l) => l.msg === 'cannot reach drbot; retrying').map((l) => l.retryInMs as number);
     expect(delays[0]).toBeGreaterThanOrEqual(5);
@@ -68,7 +60,7 @@ describe('drbot-agent outlives drbot (real processes)', () => {
   }, 30_000);
 
   it('exits 0 on SIGTERM while it waits a long backoff to reconnect', async () => {
-    const agent = startAgentProcess(`ws://127.0.0.1:${await freePort()}/agent`, { minSeconds: 120, maxSeconds: 120 });
+    const agent = startAgent(`ws://127.0.0.1:${await freePort()}/agent`, { minSeconds: 120, maxSeconds: 120 });
     const line = await agent.waitForLog('cannot reach drbot; retrying');
     expect(line.retryInMs).toBeGreaterThanOrEqual(60_000);
     expect(await agent.signal('SIGTERM', 5_000)).toEqual({ code: 0, signal: null });
@@ -83,7 +75,7 @@ describe('drbot-agent outlives drbot (real processes)', () => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => silent.close(() => r()));
     });
-    const agent = startAgentProcess(`ws://127.0.0.1:${(silent.address() as { port: number }).port}/agent`, { minSeconds: 0.05, maxSeconds: 0.5 });
+    const agent = startAgent(`ws://127.0.0.1:${(silent.address() as { port: number }).port}/agent`, { minSeconds: 0.05, maxSeconds: 0.5 });
     await agent.waitForLog('drbot-agent started');
     for (let i = 0; i < 500 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(sockets).toHaveLength(1);

@@ -1,24 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { networkInterfaces } from 'node:os';
 import { isLoopbackUrl } from '../../src/agent/check-agent-transport.js';
-import { aTestAgentHub, serveAgentHub } from '../support/agent-hub-server.js';
-import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from './agent-process.js';
+import { aTestAgentHub, serveAgentHub, startAgentProcess, type Cleanups } from '../support/agent-hub-server.js';
+import { AGENT_TEST_TOKEN, AgentProcess } from './agent-process.js';
 
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function runAgent(url: string, args: string[] = []): AgentProcess {
-  const home = anAgentHome({ drbot: { url, reconnect: { minSeconds: 0.05, maxSeconds: 0.2 } } });
-  const agent = new AgentProcess(['--config', home.configPath, ...args], { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN });
-  cleanups.push(async () => {
-    agent.kill();
-    await agent.exited;
-    home.cleanup();
-  });
-  return agent;
-}
+const runAgent = (url: string, args: string[] = []) => startAgentProcess({ drbot: { url, reconnect: { minSeconds: 0.05, maxSeconds: 0.2 } } }, { DRBOT_AGENT_TOKEN: AGENT_TEST_TOKEN }, cleanups, args);
 
 /** This machine's first address that is not loopback (a real "other machine" URL still reaching a local drbot). */
 function outsideAddress(): string | undefined {

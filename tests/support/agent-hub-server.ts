@@ -73,3 +73,18 @@ export class AgentOnAHub {
     this.home?.cleanup();
   }
 }
+
+/** What a test undoes after it, the last pushed first. */
+export type Cleanups = (() => void | Promise<void>)[];
+
+/** A real drbot-agent process (agent.yaml `fields`, `env` beside PATH and HOME, `args` after --config); its kill -9 (waiting for the exit) and its home's removal are pushed to `cleanups`. */
+export function startAgentProcess(fields: Record<string, unknown>, env: NodeJS.ProcessEnv, cleanups: Cleanups, args: string[] = []): AgentProcess {
+  const home = anAgentHome(fields);
+  const agent = new AgentProcess(['--config', home.configPath, ...args], env);
+  cleanups.push(async () => {
+    agent.kill();
+    await agent.exited;
+    home.cleanup();
+  });
+  return agent;
+}
