@@ -93,6 +93,7 @@ export class IncidentService {
               'opened',
               `${input.drill ? DRILL_TAG + ' ' : ''}Type ${input.type.id} ${input.type.title[this.core.lang]} (${incident.scope})${input.note ? ': ' + input.note : ''}${drill}`,
               { type: input.type.id, scope: incident.scope, ...(input.drill ? { drill: { ...input.drill } } : {}) },
+              true,
             ),
           ];
           const ticked = input.scope ? [...TICKED_ON_OPEN, IMPACT_ITEM] : TICKED_ON_OPEN;
@@ -324,9 +325,12 @@ export class IncidentService {
     });
   }
 
-  /** Appends a timeline entry inside a transaction (callers announce after commit). */
-  async append(tx: Store, incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>): Promise<TimelineEntry> {
-    return tx.incidents.appendTimeline({ incidentId: incident.id, at: this.core.clock.now(), actor: actor.name, kind, text, data });
+  /**
+   * Appends a timeline entry inside a transaction (callers announce after commit). `inserted`: `tx`
+   * inserted the incident's row itself, as `incident` is (an open), so its activity time is known.
+   */
+  async append(tx: Store, incident: Incident, actor: Actor, kind: TimelineKind, text: string, data?: Record<string, unknown>, inserted = false): Promise<TimelineEntry> {
+    return tx.incidents.appendTimeline({ incidentId: incident.id, at: this.core.clock.now(), actor: actor.name, kind, text, data }, inserted ? incident.lastActivityAt : undefined);
   }
 
   /** Appends one entry in its own transaction and announces it. */

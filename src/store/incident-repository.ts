@@ -269,8 +269,12 @@ export class IncidentRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Appends to the timeline and marks the incident active at that time. */
-  async appendTimeline(entry: TimelineEntry): Promise<TimelineEntry> {
+  /**
+   * Appends to the timeline and marks the incident active at that time. `rowActiveAt`: the
+   * incident row's last_activity_at as the caller's own transaction wrote it (it inserted the row
+   * just now); an entry not later than that leaves the row as it is, without a statement.
+   */
+  async appendTimeline(entry: TimelineEntry, rowActiveAt?: number): Promise<TimelineEntry> {
     const { rows } = await INSERT_TIMELINE.run(this.db, this.dialect, {
       incident_id: entry.incidentId,
       at: entry.at,
@@ -279,7 +283,7 @@ export class IncidentRepository {
       text: entry.text,
       data: JSON.stringify(entry.data ?? {}),
     });
-    await TOUCH_INCIDENT.run(this.db, this.dialect, { id: entry.incidentId, at: entry.at });
+    if (rowActiveAt === undefined || entry.at > rowActiveAt) await TOUCH_INCIDENT.run(this.db, this.dialect, { id: entry.incidentId, at: entry.at });
     return { ...entry, id: Number(rows[0]!.id) };
   }
 

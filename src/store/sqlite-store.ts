@@ -13,16 +13,20 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 /**
  * The WAL's bound. The checkpoint worker (WalCheckpointer) copies frames into the database as
  * transactions commit, but SQLite starts the WAL over only when every frame is copied at the moment
- * a write begins, which the worker cannot time. So when a commit leaves the WAL file past
- * WAL_LIMIT_BYTES, the writer itself checkpoints with RESTART at once (what is left to copy is a few frames; it
- * waits for a worker checkpoint in progress) and the next write starts the WAL over; the file is
- * cut back to WAL_LIMIT_BYTES if it grew past it. Writes outside a write transaction are not
- * counted: for them SQLite's own automatic checkpoint stays, at twice the bound.
+ * a write begins, which the worker cannot time. So when commits leave the WAL file past
+ * WAL_LIMIT_BYTES, the writer waits for a worker checkpoint in progress, copies what is left (a
+ * few frames) itself, and its next write starts the WAL over; the file is cut back to
+ * WAL_LIMIT_BYTES if it grew past it. (PASSIVE, never RESTART: RESTART would also wait, up to the
+ * busy timeout, for a reader such as `drbot backup`; with one, the WAL starts over after it.)
+ * Writes outside a write transaction are not counted: for them SQLite's own automatic checkpoint
+ * stays, at twice the bound.
  */
 const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 const WAL_AUTOCHECKPOINT_FRAMES = (2 * WAL_LIMIT_BYTES) / 4096;
 /** Write transactions between asks to the checkpoint worker (an `/incident open` writes ~14 frames). */
 const COMMITS_PER_CHECKPOINT = 32;
+/** Write transactions between looks at the WAL's size (a stat of the -wal file): the bound is WAL_LIMIT_BYTES and at most these few transactions. */
+const COMMITS_PER_SIZE_CHECK = 4;
 
 /** Creates the database file 0600 before SQLite does (SQLite would make it 0644), and tightens one made earlier. */
 function makePrivate(file: string): void {
@@ -91,8 +95,13 @@ export class SqliteStore extends KyselyStore {
 
   protected override committed(): void {
     if (!this.checkpointer) return;
-    if (walSize(this.file) > WAL_LIMIT_BYTES) this.sqlite.pragma('wal_checkpoint(RESTART)');
-    else if (++this.commits % COMMITS_PER_CHECKPOINT === 0) this.checkpointer.nudge();
+    const n = ++this.commits;
+    if (n % COMMITS_PER_SIZE_CHECK === 0 && walSize(this.file) > WAL_LIMIT_BYTES) {
+      // Only one checkpoint runs at a time (SQLite answers busy at once, without waiting): let the
+      // worker's finish, then copy what is left here; the next write starts the WAL over.
+      this.checkpointer.settle(5000);
+      this.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } else if (n % COMMITS_PER_CHECKPOINT === 0) this.checkpointer.nudge();
   }
 
   override async close(): Promise<void> {

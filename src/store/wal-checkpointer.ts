@@ -11,17 +11,22 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
+const running = new Int32Array(workerData.running);
 parentPort.on('message', (m) => {
   if (m === 'close') {
     db.close();
     parentPort.close();
     return;
   }
+  Atomics.store(running, 0, 1);
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
-    parentPort.postMessage({ error: String(err && err.message) });
+    parentPort.postMessage({ log: -1, checkpointed: -1, error: String(err && err.message) });
+  } finally {
+    Atomics.store(running, 0, 0);
+    Atomics.notify(running, 0);
   }
 });
 `;
@@ -51,6 +56,8 @@ export class WalCheckpointer {
   /** The worker failed (its connection could not open): checkpoints stay with the writer. */
   private failed = false;
   private readonly listeners = new Set<(r: CheckpointResult) => void>();
+  /** 1 while the worker runs a checkpoint (shared memory, so the writer can wait for it without the event loop). */
+  private readonly running = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly file: string) {}
 
@@ -63,6 +70,15 @@ export class WalCheckpointer {
     }
     this.inFlight = true;
     this.start().postMessage('checkpoint');
+  }
+
+  /**
+   * Waits (blocking, at most `timeoutMs`) until no worker checkpoint is running, and drops asks
+   * not yet started: the writer then checkpoints itself without SQLite refusing it as busy.
+   */
+  settle(timeoutMs: number): void {
+    this.pending = false;
+    Atomics.wait(this.running, 0, 1, timeoutMs);
   }
 
   /** Calls `fn` after each checkpoint (tests and diagnostics). */
@@ -88,7 +104,7 @@ export class WalCheckpointer {
   private start(): Worker {
     if (this.worker) return this.worker;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, module } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, module, running: this.running.buffer } });
     worker.unref();
     worker.on('message', (r: CheckpointResult) => {
       this.inFlight = false;

@@ -107,6 +107,23 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     expect(await store.incidents.timeline(NO_SUCH_INCIDENT_ID)).toEqual([]);
   });
 
+  it('moves last activity forward for a later entry even when the transaction that inserted the row says its time', async () => {
+    await fresh();
+    const a = anIncident().seq(1).with({ lastActivityAt: TUESDAY_10_KST }).build();
+    await store.writeTransaction(async (tx) => {
+      await tx.incidents.insert(a);
+      await tx.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST, actor: 'Kim DevOps', kind: 'opened', text: 'opened' }, a.lastActivityAt);
+    });
+    expect((await store.incidents.get(a.id))?.lastActivityAt).toBe(TUESDAY_10_KST);
+    const b = anIncident().seq(2).with({ lastActivityAt: TUESDAY_10_KST }).build();
+    await store.writeTransaction(async (tx) => {
+      await tx.incidents.insert(b);
+      await tx.incidents.appendTimeline({ incidentId: b.id, at: TUESDAY_10_KST + 1, actor: 'Kim DevOps', kind: 'opened', text: 'opened' }, b.lastActivityAt);
+    });
+    expect((await store.incidents.get(b.id))?.lastActivityAt).toBe(TUESDAY_10_KST + 1);
+    expect((await store.incidents.timeline(b.id)).map((e) => e.at)).toEqual([TUESDAY_10_KST + 1]);
+  });
+
   it('ticks a checklist item once and lists the ticks by time', async () => {
     await fresh();
     const a = anIncident().seq(1).build();
