@@ -14,7 +14,7 @@ import type {
 } from '../incident/incident.js';
 import type { Dialect } from './migrations.js';
 import type { DrillPlan } from '../incident/drill.js';
-import type { ApprovalsTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
+import type { ApprovalsTable, ChecklistTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
 import { ReusableQuery, ReusableRowsQuery } from './reusable-query.js';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -172,6 +172,28 @@ const TICK_MANY = new ReusableRowsQuery<{ incidentId: string; items: readonly st
     .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing()),
 );
 
+// The reads of every card render (`status`, a click, a Slack/Teams card, the web page), compiled once.
+const LIST_ALL = new ReusableQuery<{ limit: number }, Selectable<IncidentsTable>>((db, v) =>
+  db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(v('limit')),
+);
+const LIST_IN = new ReusableRowsQuery<{ statuses: readonly IncidentStatus[]; limit: number }, Selectable<IncidentsTable>>((db, v, n) =>
+  db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('status', 'in', Array.from({ length: n }, (_, i) => v('statuses', i)))
+    .orderBy('opened_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(v('limit')),
+);
+const TIMELINE_OF = new ReusableQuery<{ id: string }, Selectable<TimelineTable>>((db, v) => db.selectFrom('timeline').selectAll().where('incident_id', '=', v('id')).orderBy('id'));
+const CHECKLIST_OF = new ReusableQuery<{ id: string }, Selectable<ChecklistTable>>((db, v) => db.selectFrom('checklist').selectAll().where('incident_id', '=', v('id')).orderBy('done_at'));
+const APPROVALS_OF = new ReusableQuery<{ id: string }, Selectable<ApprovalsTable>>((db, v) =>
+  db.selectFrom('approvals').selectAll().where('incident_id', '=', v('id')).orderBy('first_at').orderBy('id'),
+);
+const STEP_RUNS_OF = new ReusableQuery<{ id: string }, Selectable<StepRunsTable>>((db, v) =>
+  db.selectFrom('step_runs').selectAll().where('incident_id', '=', v('id')).orderBy('started_at').orderBy('request_id'),
+);
+
 /** Incidents, their timeline, checklist ticks, approvals and step runs. */
 export class IncidentRepository {
   constructor(
@@ -222,9 +244,8 @@ export class IncidentRepository {
 
   /** Incidents in the given states, newest first. */
   async list(statuses?: readonly IncidentStatus[], limit = 500): Promise<Incident[]> {
-    let q = this.db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(limit);
-    if (statuses?.length) q = q.where('status', 'in', statuses);
-    return (await q.execute()).map(toIncident);
+    const { rows } = statuses?.length ? await LIST_IN.run(this.db, this.dialect, statuses.length, { statuses, limit }) : await LIST_ALL.run(this.db, this.dialect, { limit });
+    return rows.map(toIncident);
   }
 
   /** Incidents resolved, closed or cancelled at or after `since`, most recently finished first. */
@@ -289,7 +310,7 @@ export class IncidentRepository {
 
   /** The whole timeline of an incident, oldest first. */
   async timeline(incidentId: string): Promise<TimelineEntry[]> {
-    const rows = await this.db.selectFrom('timeline').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
+    const { rows } = await TIMELINE_OF.run(this.db, this.dialect, { id: incidentId });
     return rows.map(toTimeline);
   }
 
@@ -311,7 +332,7 @@ export class IncidentRepository {
 
   /** Ticked items of an incident's checklists. */
   async checklist(incidentId: string): Promise<ChecklistTick[]> {
-    const rows = await this.db.selectFrom('checklist').selectAll().where('incident_id', '=', incidentId).orderBy('done_at').execute();
+    const { rows } = await CHECKLIST_OF.run(this.db, this.dialect, { id: incidentId });
     return rows.map((r) => ({ itemId: r.item_id, doneBy: r.done_by, doneAt: Number(r.done_at) }));
   }
 
@@ -334,7 +355,7 @@ export class IncidentRepository {
 
   /** Approvals of an incident, oldest first. */
   async approvals(incidentId: string): Promise<Approval[]> {
-    const rows = await this.db.selectFrom('approvals').selectAll().where('incident_id', '=', incidentId).orderBy('first_at').orderBy('id').execute();
+    const { rows } = await APPROVALS_OF.run(this.db, this.dialect, { id: incidentId });
     return rows.map(toApproval);
   }
 
@@ -380,7 +401,7 @@ export class IncidentRepository {
 
   /** Step runs of an incident, oldest first. */
   async stepRuns(incidentId: string): Promise<StepRun[]> {
-    const rows = await this.db.selectFrom('step_runs').selectAll().where('incident_id', '=', incidentId).orderBy('started_at').orderBy('request_id').execute();
+    const { rows } = await STEP_RUNS_OF.run(this.db, this.dialect, { id: incidentId });
     return rows.map(toStepRun);
   }
 
