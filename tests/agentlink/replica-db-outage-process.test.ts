@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { PostgresStore } from '../../src/store/postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres-store.js';
 import { slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
 import { describeOnPostgres } from '../store/store-backends.js';
 import { DrbotReplicas, freePort, until } from '../support/drbot-replicas.js';
@@ -94,14 +94,13 @@ describeOnPostgres('a drbot replica whose PostgreSQL is unreachable for longer t
     // r1 reaches PostgreSQL through the proxy, r2 directly
     await replicas.start('r1', p1, viaProxy.toString());
     await replicas.start('r2', p2);
-    store = await PostgresStore.open(url, { schema: replicas.schema, max: 2 });
+    store = await replicas.openStore();
     await replicas.startAgent({ drbot: { urls: [`ws://127.0.0.1:${p1}/agent`], reconnect: { minSeconds: 0.2, maxSeconds: 1 } } });
   });
 
   afterAll(async () => {
     await replicas.stopReplicas();
     await proxy?.stop();
-    await store?.close();
     await replicas.tearDown();
   });
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
-import { PostgresStore } from '../../src/store/postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres-store.js';
 import { blockActionsPayload, slashCommandPayload, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
 import { describeOnPostgres } from '../store/store-backends.js';
 import { DrbotReplicas, freePort, until } from '../support/drbot-replicas.js';
@@ -46,7 +46,7 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
     const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
     const ports = [await freePort(), await freePort(), await freePort()];
     for (const [i, id] of ['r1', 'r2', 'r3'].entries()) await replicas.start(id, ports[i]!);
-    store = await PostgresStore.open(url, { schema: replicas.schema, max: 2 });
+    store = await replicas.openStore();
 
     const home = replicas.home.home;
     startsFile = join(home, 'backend-starts.log');
@@ -70,7 +70,6 @@ describeOnPostgres('three drbot replicas on one PostgreSQL database (real proces
 
   afterAll(async () => {
     await replicas.stopReplicas();
-    await store?.close();
     await replicas.tearDown();
     await new Promise((r) => health?.close(r));
   });

@@ -39,9 +39,9 @@ describe.each(databases)('a report left unwritten, with three replicas starting 
    * replica reached the lease first (PostgreSQL under load). That is a lease doing its job on clocks
    * 83 minutes apart, not a race among replicas sharing time; the next test pins that interleaving.
    */
-  async function threeReplicas(): Promise<TestRuntime[]> {
+  async function replicasOfOneDeployment(count = 3): Promise<TestRuntime[]> {
     const replicas: TestRuntime[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < count; i++) {
       const store = await db.connect();
       stores.push(store);
       replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir, ...(i ? { clock: replicas[0]!.clock } : {}) }));
@@ -50,7 +50,7 @@ describe.each(databases)('a report left unwritten, with three replicas starting 
   }
 
   it('is written once, by one of them', async () => {
-    const replicas = await threeReplicas();
+    const replicas = await replicasOfOneDeployment();
     // Resolved by a process that stopped before its report listener ran.
     const { id } = await runScriptedIncident(replicas[0]!);
     const written = (await Promise.all(replicas.map((r) => r.reports.writeMissing()))).flat();
@@ -62,7 +62,7 @@ describe.each(databases)('a report left unwritten, with three replicas starting 
   }, 60_000);
 
   it('is written once when one replica reaches the lease while another is between writing the file and ticking it', async () => {
-    const replicas = await threeReplicas();
+    const replicas = await replicasOfOneDeployment();
     const [a, b, c] = replicas as [TestRuntime, TestRuntime, TestRuntime];
     const { id } = await runScriptedIncident(a);
     // B (not A, whose runtime ran the incident) takes the lease first and stops just before its tick
@@ -91,13 +91,7 @@ describe.each(databases)('a report left unwritten, with three replicas starting 
   }, 60_000);
 
   it('a write slower than its lease keeps it: another replica catching up does not write the same report again', async () => {
-    const replicas: TestRuntime[] = [];
-    for (let i = 0; i < 2; i++) {
-      const store = await db.connect();
-      stores.push(store);
-      replicas.push(await buildTestRuntime({ lang: 'ko', agents: aDeadBackendAgent(), store, reportsDir, ...(i ? { clock: replicas[0]!.clock } : {}) }));
-    }
-    const [a, b] = replicas as [TestRuntime, TestRuntime];
+    const [a, b] = (await replicasOfOneDeployment(2)) as [TestRuntime, TestRuntime];
     const { id } = await runScriptedIncident(a);
     // replica A's write is slow (its disk or the store hangs for minutes) just before it ticks "report written"
     let open!: () => void;

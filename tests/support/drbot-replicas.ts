@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { sha256Hex } from '../../src/agentlink/agent-hub.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
 import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
 import { SIGNING_SECRET, slackSignature, SLACK_USERS } from '../adapters/slack/support/slack-harness.js';
 import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from '../agent/agent-process.js';
@@ -48,6 +49,8 @@ export class DrbotReplicas {
   /** drbot.yaml knows the test agent; every contact is always available, so the ladder does not depend on the hour the test runs at. */
   home!: ReturnType<typeof aDrbotHome>;
   agent?: AgentProcess;
+  /** The test's own connection to the replicas' schema (after `openStore()`), to read what they wrote. */
+  store!: PostgresStore;
   private agentHome?: ReturnType<typeof anAgentHome>;
   private readonly replicas = new Map<string, { port: number; proc: DrbotProcess }>();
   private readonly epoch = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
@@ -107,6 +110,12 @@ export class DrbotReplicas {
     return this.agent;
   }
 
+  /** Opens `store` on the replicas' schema (once the first replica made it); closed by tearDown(). */
+  async openStore(): Promise<PostgresStore> {
+    this.store = await PostgresStore.open(this.url, { schema: this.schema, max: 2 });
+    return this.store;
+  }
+
   proc(id: string): DrbotProcess {
     return this.replicas.get(id)!.proc;
   }
@@ -144,8 +153,9 @@ export class DrbotReplicas {
     await Promise.all([...this.replicas.values()].map((r) => r.proc.exited));
   }
 
-  /** After stopReplicas(): drops the schema, stops the fake Slack API, removes both homes. */
+  /** After stopReplicas(): closes `store`, drops the schema, stops the fake Slack API, removes both homes. */
   async tearDown(): Promise<void> {
+    await this.store?.close();
     await dropSchemas(this.url, [this.schema]);
     await this.fake.stop();
     this.agentHome?.cleanup();
