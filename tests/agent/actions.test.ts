@@ -5,16 +5,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { snapshotName } from '../../src/agent/actions/log-snapshot.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { startEndlessBodyServer } from '../support/endless-body-server.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
-let ledger: RequestLedger | undefined;
 let server: Server;
 let port: number;
 let healthBody = '{"status":"ok"}';
@@ -32,15 +28,11 @@ afterAll(() => {
   server.close();
 });
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 function run(action: string, params: Record<string, string | number | boolean> = {}, approvalId?: string) {
-  const config = host.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId }));
+  return host.execute(aRequest(action, params, { approvalId }));
 }
 
 describe('diagnostics against this machine', () => {
@@ -135,13 +127,12 @@ describe('diagnostics against this machine', () => {
     host = anAgentConfig().file('logs/backend.log', 'line\n').with({ snapshotDir: undefined });
     const config = host.build();
     expect(config.snapshotDir).toBe(join(config.stateDir, 'snapshots'));
-    ledger = new RequestLedger(config.stateDir);
-    const ex = new ActionExecutor(config, createHostTools(config, { now: () => at }), ledger);
-    const first = (await ex.execute(aRequest('log_snapshot'))).data as { file: string };
+    const snapshot = () => host.execute(aRequest('log_snapshot'), { tools: { now: () => at } });
+    const first = (await snapshot()).data as { file: string };
     expect(first.file).toBe(join(config.snapshotDir, 'incident_20261124_1005.log'));
     expect(statSync(first.file).mode & 0o777).toBe(0o600);
     expect(statSync(config.snapshotDir).mode & 0o777).toBe(0o700);
-    const second = (await ex.execute(aRequest('log_snapshot'))).data as { file: string };
+    const second = (await snapshot()).data as { file: string };
     expect(second.file).toBe(join(config.snapshotDir, 'incident_20261124_1005-2.log'));
     expect(readFileSync(first.file, 'utf8').match(/# incident snapshot/g)).toHaveLength(1);
   });
@@ -151,10 +142,8 @@ describe('diagnostics against this machine', () => {
     host = anAgentConfig().with({ snapshotDir: 'shared' });
     mkdirSync(host.path('shared'));
     chmodSync(host.path('shared'), 0o1777);
-    const config = host.build();
-    ledger = new RequestLedger(config.stateDir);
-    const ex = new ActionExecutor(config, createHostTools(config, { now: () => at }), ledger);
-    const r = await ex.execute(aRequest('log_snapshot'));
+    const snapshot = () => host.execute(aRequest('log_snapshot'), { tools: { now: () => at } });
+    const r = await snapshot();
     const own = host.path(`shared/drbot-agent-${process.getuid!()}`);
     expect((r.data as { file: string }).file).toBe(join(own, 'incident_20261124_1005.log'));
     expect(statSync(own).mode & 0o777).toBe(0o700);
@@ -163,7 +152,7 @@ describe('diagnostics against this machine', () => {
     rmSync(own, { recursive: true });
     mkdirSync(own);
     chmodSync(own, 0o777);
-    const refused = await ex.execute(aRequest('log_snapshot'));
+    const refused = await snapshot();
     expect(refused).toMatchObject({ status: 'fail', summary: expect.stringContaining('is open to other users (mode 777)') });
     expect(readdirSync(own)).toEqual([]);
   });
@@ -193,10 +182,8 @@ describe('host changes', () => {
     host = anAgentConfig()
       .file('data/train.csv', 'a,b\n')
       .with({ retrain: { recipe: { command: process.execPath, args: ['-e', 'for (const l of ["epoch 1/2", "epoch 2/2"]) console.log(l); console.log(process.argv[1], process.argv[2])', '{dataset}', '{name}'] }, datasets: { training: 'data/train.csv' } } });
-    const config = host.build();
-    ledger = new RequestLedger(config.stateDir);
     const lines: string[] = [];
-    const r = await new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('retrain_model', { dataset: 'training', name: 'emergency-retrain' }, { approvalId: 'apr-rt' }), (l) => lines.push(l));
+    const r = await host.execute(aRequest('retrain_model', { dataset: 'training', name: 'emergency-retrain' }, { approvalId: 'apr-rt' }), { onProgress: (l) => lines.push(l) });
     expect(r.status).toBe('ok');
     expect(lines).toEqual(['epoch 1/2', 'epoch 2/2', `${host.path('data/train.csv')} emergency-retrain`]);
   });

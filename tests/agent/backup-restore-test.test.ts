@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { checkFormat } from '../../src/agent/actions/backup-restore-test.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder | undefined;
-let ledger: RequestLedger | undefined;
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 const HOUR = 3_600_000;
@@ -24,9 +18,7 @@ function put(rel: string, data: Buffer, ageHours: number) {
 }
 
 function run(params: Record<string, string> = {}) {
-  const config = host!.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('backup_restore_test', params));
+  return host!.execute(aRequest('backup_restore_test', params));
 }
 
 function withBackups() {

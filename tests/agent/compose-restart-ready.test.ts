@@ -1,27 +1,21 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { parseAgentConfig } from '../../src/agent/agent-config.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
 
 let host: AgentConfigBuilder | undefined;
-let ledger: RequestLedger | undefined;
 let engine: FakeDockerEngine | undefined;
 let service: Server | undefined;
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
   await engine?.close();
   engine = undefined;
   service?.closeAllConnections();
   await new Promise((r) => (service ? service.close(r) : r(undefined)));
   service = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 /** A health endpoint that answers 503 "starting" to its first `startingFor` requests, then 200 ok. */
@@ -39,9 +33,7 @@ async function aServiceStarting(startingFor: number): Promise<{ url: string; ask
 async function restart(readyTargets?: Record<string, string>, url = 'http://127.0.0.1:9/api/health', timeoutMs = 60_000) {
   engine = await FakeDockerEngine.start([{ id: 'c1', name: 'stack-predictor-1', service: 'predictor', project: 'stack', state: 'running' }]);
   host = anAgentConfig().with({ docker: { socketPath: engine.socketPath, project: 'stack', services: ['predictor'], ...(readyTargets ? { readyTargets } : {}) }, targets: { backend: { url, timeoutMs: 1000 } } });
-  const config = host.build();
-  ledger = new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('compose_service_restart', { service: 'predictor' }, { approvalId: 'apr-1', timeoutMs }));
+  return host.execute(aRequest('compose_service_restart', { service: 'predictor' }, { approvalId: 'apr-1', timeoutMs }));
 }
 
 // Found by the Type 1 container drill (tests/e2e/drills.test.ts): the predictor runs again before it

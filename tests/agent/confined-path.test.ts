@@ -2,10 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import type { HostTools } from '../../src/agent/agent-action.js';
 import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { SafeRestore } from '../../src/agent/safe-restore.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
@@ -13,7 +11,6 @@ import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-conf
 const DAY = 24 * 3600_000;
 let host: AgentConfigBuilder;
 let outside: string;
-let ledger: RequestLedger | undefined;
 
 /** A directory outside the host tree, standing for /etc or /root: nothing in it may be read or written through a link. */
 function outsideTree(): string {
@@ -24,15 +21,11 @@ function outsideTree(): string {
 }
 
 function run(action: string, params: Record<string, string | number | boolean>, approvalId?: string, tools: Partial<HostTools> = {}) {
-  const config = host.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config, tools), ledger).execute(aRequest(action, params, { approvalId }));
+  return host.execute(aRequest(action, params, { approvalId }), { tools });
 }
 
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
   rmSync(outside, { recursive: true, force: true });
 });
 

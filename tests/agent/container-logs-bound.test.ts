@@ -1,31 +1,23 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { MAX_CONTAINER_LOG_BYTES } from '../../src/agent/actions/container-actions.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 import { FakeDockerEngine } from './support/fake-docker-engine.js';
 
 let host: AgentConfigBuilder | undefined;
-let ledger: RequestLedger | undefined;
 let engine: FakeDockerEngine | undefined;
 
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
   await engine?.close();
   engine = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 async function containerLogs(bytes: number) {
   engine = await FakeDockerEngine.start([{ id: 'c1', name: 'stack-predictor-1', service: 'predictor', project: 'stack', state: 'running' }]);
   engine.logBytes.set('c1', bytes);
   host = anAgentConfig().with({ docker: { socketPath: engine.socketPath, project: 'stack', services: ['predictor'] } });
-  const config = host.build();
-  ledger = new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('container_logs', { service: 'predictor', lines: 200 }));
+  return host.execute(aRequest('container_logs', { service: 'predictor', lines: 200 }));
 }
 
 describe('container_logs', () => {

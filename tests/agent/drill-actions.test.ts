@@ -2,12 +2,9 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { DrillFaultLedger, type DrillFaultRecord } from '../../src/agent/drill-fault-ledger.js';
 import { parseAgentConfig } from '../../src/agent/agent-config.js';
 import { undoOrder } from '../../src/agent/actions/drill-actions.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import type { WireRequest } from '../../src/agentlink/agent-protocol.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
@@ -15,17 +12,14 @@ import { FakeDockerEngine } from './support/fake-docker-engine.js';
 import { anIncidentId } from '../support/an-incident.js';
 
 let host: AgentConfigBuilder | undefined;
-let ledger: RequestLedger | undefined;
 let engine: FakeDockerEngine | undefined;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await ledger?.close();
-  ledger = undefined;
   await engine?.close();
   engine = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 const ACE = Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.from('Standard ACE DB\0'), Buffer.alloc(2048, 7)]);
@@ -33,9 +27,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const FAULTS = { corrupt_file: ['access_db'], corrupt_dir: ['models'] };
 
 function run(action: string, params: WireRequest['params'], extra: Partial<WireRequest> = {}) {
-  const config = host!.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId: 'apr-1', incidentId: anIncidentId(1), drill: true, ...extra }));
+  return host!.execute(aRequest(action, params, { approvalId: 'apr-1', incidentId: anIncidentId(1), drill: true, ...extra }));
 }
 
 const undo = (extra: Partial<WireRequest> = {}) => run('drill_undo', {}, { approvalId: `drill-end-${anIncidentId(1)}`, ...extra });

@@ -3,28 +3,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { demoAccdb, demoPickle } from '../../src/agent/demo-host.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder | undefined;
-let ledger: RequestLedger | undefined;
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
   host = undefined;
 });
 
 function run(action: string, params: Record<string, string | number | boolean> = {}, approvalId?: string) {
-  const config = host!.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId }));
+  return host!.execute(aRequest(action, params, { approvalId }));
 }
 
 const DAY = 24 * 3600_000;

@@ -2,25 +2,17 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { rpoVerdict, type HostPlan } from '../../src/agent/actions/plan-action.js';
-import { createHostTools } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
-let ledger: RequestLedger | undefined;
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 function plan(params: Record<string, string | number | boolean>) {
-  const config = host.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest('plan', params));
+  return host.execute(aRequest('plan', params));
 }
 
 const HOUR = 3_600_000;

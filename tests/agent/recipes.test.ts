@@ -2,26 +2,19 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { ActionExecutor } from '../../src/agent/action-executor.js';
-import { createHostTools, runCommand } from '../../src/agent/host-tools.js';
-import { RequestLedger } from '../../src/agent/request-ledger.js';
+import { runCommand } from '../../src/agent/host-tools.js';
 import { freePort } from '../e2e/support/free-port.js';
 import { aRequest } from './a-request.js';
 import { anAgentConfig, type AgentConfigBuilder } from '../support/an-agent-config.js';
 
 let host: AgentConfigBuilder;
-let ledger: RequestLedger | undefined;
 
 afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  host?.cleanup();
+  await host?.close();
 });
 
 function run(action: string, params: Record<string, string | number | boolean>, approvalId = `apr-${action}`) {
-  const config = host.build();
-  ledger ??= new RequestLedger(config.stateDir);
-  return new ActionExecutor(config, createHostTools(config), ledger).execute(aRequest(action, params, { approvalId, timeoutMs: 30_000 }));
+  return host.execute(aRequest(action, params, { approvalId, timeoutMs: 30_000 }));
 }
 
 const git = async (cwd: string, ...args: string[]) => (await runCommand('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } })).stdout.trim();

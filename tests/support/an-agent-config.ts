@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ActionExecutor } from '../../src/agent/action-executor.js';
 import { parseAgentConfig, type AgentConfig } from '../../src/agent/agent-config.js';
+import type { HostTools } from '../../src/agent/agent-action.js';
+import { createHostTools } from '../../src/agent/host-tools.js';
+import { RequestLedger } from '../../src/agent/request-ledger.js';
+import type { WireRequest, WireResult } from '../../src/agentlink/agent-protocol.js';
 
 /**
  * The agent's home: a temporary host tree with the files the agent manages (the live Access file, its
@@ -9,6 +14,7 @@ import { parseAgentConfig, type AgentConfig } from '../../src/agent/agent-config
  */
 export class AgentConfigBuilder {
   readonly root = mkdtempSync(join(tmpdir(), 'drbot-agent-test-'));
+  private ledger: RequestLedger | undefined;
   private raw: Record<string, unknown> = {
     id: 'routing-ml',
     stateDir: 'state',
@@ -47,9 +53,26 @@ export class AgentConfigBuilder {
     return parseAgentConfig(this.raw, join(this.root, 'agent.yaml'), this.root);
   }
 
+  /**
+   * Runs a request as the agent does on this home: the real executor and host tools (`tools` replace
+   * some), over agent.yaml as it is now, with the home's request ledger (opened by the first request).
+   */
+  execute(request: WireRequest, options: { tools?: Partial<HostTools>; onProgress?: (line: string) => void } = {}): Promise<WireResult> {
+    const config = this.build();
+    this.ledger ??= new RequestLedger(config.stateDir);
+    return new ActionExecutor(config, createHostTools(config, options.tools), this.ledger).execute(request, options.onProgress);
+  }
+
   /** Removes the temporary tree. */
   cleanup(): void {
     rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Closes the request ledger a request opened, then removes the tree. */
+  async close(): Promise<void> {
+    await this.ledger?.close();
+    this.ledger = undefined;
+    this.cleanup();
   }
 }
 

@@ -1,8 +1,7 @@
 import type { Lang } from '../../src/i18n/lang.js';
 import { IncidentReactions } from '../../src/incident/incident-reactions.js';
 import type { Reply } from '../../src/views/view.js';
-import type { AgentConfigBuilder } from './an-agent-config.js';
-import { anAgentConfig } from './an-agent-config.js';
+import { anAgentConfig, type AgentConfigBuilder } from './an-agent-config.js';
 import { ExecutorAgentPort } from './executor-agent-port.js';
 import { replyText } from './reply-text.js';
 import { buildTestRuntime, type TestRuntime } from './test-runtime.js';
