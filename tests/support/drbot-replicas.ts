@@ -10,6 +10,9 @@ import { SIGNING_SECRET, slackSignature, SLACK_USERS } from '../adapters/slack/s
 import { AGENT_TEST_TOKEN, AgentProcess, anAgentHome } from '../agent/agent-process.js';
 import { aDrbotHome, DrbotProcess } from '../cli/drbot-process.js';
 import { dropSchemas, uniqueSchema } from '../store/store-backends.js';
+import { until } from './until.js';
+
+export { until };
 
 /** A TCP port on 127.0.0.1 that is free right now. */
 export async function freePort(): Promise<number> {
@@ -18,17 +21,6 @@ export async function freePort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-/** Polls `probe` every 50 ms until it returns something truthy (resolved with it), or throws after `limitMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, limitMs = 60_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const got = await probe();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** What a replica's GET /healthz answers. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VirtualClock } from '../../src/clock/virtual-clock.js';
 import { ConsolePageSender } from '../../src/notify/console-page-sender.js';
+import type { PageRequest } from '../../src/notify/pager.js';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -81,17 +82,36 @@ export class SchedulingReplicas {
 
   /**
    * Starts one more replica (its scheduler not yet started). `now`: where the first replica's clock
-   * starts; `hangPages`: its chat pages never finish (a process killed mid-send).
+   * starts; `hangPages`: its chat pages never finish (a process killed mid-send); `holdPage`: each of
+   * its pages waits for what this returns before it goes out on the console (a slow chat platform).
    */
-  async start(o: { scheduler: Omit<SchedulerOptions, 'handlers'>; stopWithinMs: number; now?: number; hangPages?: boolean }): Promise<SchedulingReplica> {
+  async start(o: {
+    scheduler: Omit<SchedulerOptions, 'handlers'>;
+    stopWithinMs: number;
+    now?: number;
+    hangPages?: boolean;
+    holdPage?: (request: PageRequest) => Promise<void>;
+  }): Promise<SchedulingReplica> {
     const store = await this.db.connect();
     const core = await buildTestRuntime({ store, now: o.now, clock: this.clock });
     this.clock ??= core.clock;
     const printed: string[] = [];
     const posted: View[] = [];
     core.ops.register({ post: async (view) => void posted.push(view) });
+    const consoleSender = new ConsolePageSender((line) => printed.push(line));
+    const hold = o.holdPage;
     if (o.hangPages) core.chat.register({ platform: 'slack', canReach: () => true, send: () => new Promise<void>(() => {}) });
-    else core.chat.register(new ConsolePageSender((line) => printed.push(line)));
+    else if (hold) {
+      core.chat.register({
+        platform: 'console',
+        canReach: () => true,
+        send: async (request) => {
+          await hold(request);
+          await consoleSender.send(request);
+        },
+      });
+    }
+    else core.chat.register(consoleSender);
     const scheduler = new Scheduler(core, { ...o.scheduler, handlers: core.timerHandlers });
     core.events.onIncident(() => scheduler.wake());
     let stopped = false;
