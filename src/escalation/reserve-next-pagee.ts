@@ -26,7 +26,7 @@ export async function reserveNextPagee(core: Pick<Core, 'contacts' | 'clock' | '
         .sort((a, b) => (a.name === assigned ? -1 : b.name === assigned ? 1 : 0))
         .filter((c) => !tried.has(c.name) && core.contacts.isAvailable(c, now));
   for (const contact of candidates) {
-    if (!(await deliveries.reserve(failed.incident.id, failed.level, contact.name, now))) continue;
+    if (!(await deliveries.reserve(failed.incident.id, failed.level, contact.name, now, failed.timer))) continue;
     const entry = await tx.incidents.appendTimeline({
       incidentId: failed.incident.id,
       at: now,

@@ -54,7 +54,8 @@ async function reserveDrillPage(ctx: TimerContext, incident: Incident, level: nu
 
 async function reserveFor(ctx: TimerContext, incident: Incident, level: number, role: Role, headline: string, contact: Contact): Promise<TimerWork> {
   const { core, t, now } = ctx;
-  const reserved = await ctx.deliveries.reserve(incident.id, level, contact.name, now);
+  const timer = ctx.row.kind;
+  const reserved = await ctx.deliveries.reserve(incident.id, level, contact.name, now, timer);
   if (!reserved) {
     await ctx.entry(incident.id, 'page', t(`${headline}: ${contact.name}은(는) 이미 호출됨 — 다시 호출하지 않음`, `${headline}: ${contact.name} was already paged — not paged again`), {
       level,
@@ -66,18 +67,20 @@ async function reserveFor(ctx: TimerContext, incident: Incident, level: number, 
   }
   await ctx.tx.timers.setPayload(ctx.row.id, { ...ctx.row.payload, reservedAt: now });
   const summary = await pageSummary(core, ctx.tx, incident, now, headline);
-  return { pages: [{ incident, level, role, contact, summary }], onUnreached: (tx, failed) => reserveNextPagee(core, tx, failed), end: { fire: true } };
+  return { pages: [{ incident, timer, level, role, contact, summary }], onUnreached: (tx, failed) => reserveNextPagee(core, tx, failed), end: { fire: true } };
 }
 
 /**
  * Finishes a timer whose earlier claim reserved pages and then stopped (crash, kill -9) before
  * recording the send. Delivery is at most once: a reserved page whose outcome is unknown is marked
  * `unknown` and said so in the timeline, never resent, because it may already have gone out.
+ * Only this timer's own pages are settled (`level`: where rows from before drbot recorded the timer
+ * are looked for): another timer paging at the same level, such as the page at open beside the
+ * ladder's level 0, may be sending its page right now on another replica.
  */
 export async function settleUnsent(ctx: TimerContext, incident: Incident, level: number, headline: string): Promise<TimerWork> {
   const { t } = ctx;
-  for (const d of await ctx.deliveries.forLevel(incident.id, level)) {
-    if (d.status !== 'pending') continue;
+  for (const d of await ctx.deliveries.unsent(incident.id, ctx.row.kind, level)) {
     await ctx.deliveries.finish(incident.id, level, d.person, { status: 'unknown', channel: d.channel, detail: 'drbot stopped between reserving and sending the page' });
     await ctx.entry(
       incident.id,

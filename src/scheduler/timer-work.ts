@@ -9,6 +9,8 @@ import type { TimerRow } from '../store/timer-repository.js';
 /** A page reserved (its deliveries row written) in the claim transaction, to be sent after commit. */
 export interface PageJob {
   incident: Incident;
+  /** The kind of the timer whose page this is (its deliveries row says so, for settling after a crash). */
+  timer: string;
   level: number;
   role: Role;
   contact: Contact;

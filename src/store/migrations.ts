@@ -269,6 +269,15 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('approvals').addColumn('plan', 'text').execute();
       },
     },
+    '0008-delivery-timer': {
+      // Which timer reserved a page (its kind, one per incident): a retaken timer settles only its own
+      // unsent pages, not those of another timer paging at the same level (the page at open and the
+      // ladder's level 0), which may be in flight on another replica. Rows from before say '' and
+      // are settled by level, as they were.
+      async up(db: AnyDb) {
+        await db.schema.alterTable('deliveries').addColumn('timer', 'text', (c) => c.notNull().defaultTo('')).execute();
+      },
+    },
   };
 }
 

@@ -98,6 +98,8 @@ export interface DeliveriesTable {
   status: string;
   detail: string;
   at: number;
+  /** The kind of the timer that reserved the page; '' on rows from before migration 0008. */
+  timer: string;
 }
 
 export interface OutboxTable {

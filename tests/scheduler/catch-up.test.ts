@@ -58,7 +58,7 @@ describe('catch-up after downtime', () => {
     await h.core.store.writeTransaction(async (tx) => {
       await tx.timers.claim(ladder1.id, h.clock.now(), 'crashed-host:123', h.clock.now() + 5 * MIN);
       await tx.timers.setPayload(ladder1.id, { ...ladder1.payload, reservedAt: h.clock.now() });
-      expect(await tx.deliveries.reserve(inc.id, 1, 'Lee Backend', h.clock.now())).toBe(true);
+      expect(await tx.deliveries.reserve(inc.id, 1, 'Lee Backend', h.clock.now(), 'ladder-1')).toBe(true);
     });
     await h.restart();
     expect(pagedPeople(await h.deliveries(inc.id))).toEqual(['0:Kim DevOps:sent', '1:Lee Backend:pending']);

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { anIncidentId } from '../support/an-incident.js';
+import { TUESDAY_10_KST } from '../support/test-runtime.js';
+import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
+
+const INC = anIncidentId(1);
+
+/**
+ * A database drbot kept pages in before migration 0008 recorded which timer reserved each: the
+ * deliveries table without its `timer` column, 0008 not in the migration bookkeeping (so the next
+ * start runs it), and a level-0 page still pending (its drbot was killed mid-send) beside a sent one.
+ */
+const BEFORE_0008 = [
+  'alter table deliveries drop column timer',
+  "delete from kysely_migration where name = '0008-delivery-timer'",
+  `insert into deliveries (incident_id, level, person, channel, status, detail, at) values
+     ('${INC}', 0, 'Kim DevOps', 'chat', 'pending', '', ${TUESDAY_10_KST}),
+     ('${INC}', 1, 'Lee Backend', 'slack', 'sent', 'DM', ${TUESDAY_10_KST + 1})`,
+];
+
+interface Engine {
+  name: string;
+  /** Opens drbot's store on the engine's one database (migrating it), as a start of drbot does. */
+  open(): Promise<Store>;
+  /** Runs SQL on that database beside drbot's store. */
+  exec(store: Store, statement: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+function sqliteFile(): Engine {
+  const dir = mkdtempSync(join(tmpdir(), 'drbot-migration-'));
+  return {
+    name: 'SQLite',
+    open: () => SqliteStore.open(join(dir, 'drbot.sqlite')),
+    exec: async (store, statement) => void (store as SqliteStore).sqlite.exec(statement),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresSchema(url: string): Engine {
+  const schema = uniqueSchema('drbot_mig');
+  return {
+    name: 'PostgreSQL',
+    open: () => PostgresStore.open(url, { schema, max: 2 }),
+    async exec(_store, statement) {
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
+    dispose: () => dropSchemas(url, [schema]),
+  };
+}
+
+const engines = [sqliteFile(), ...(DATABASE_URL ? [postgresSchema(DATABASE_URL)] : [])];
+if (!DATABASE_URL) process.stderr.write('\n[store suite] delivery timer migration on PostgreSQL NOT RUN in store/delivery-timer-migration.test.ts: DATABASE_URL is unset\n');
+
+describe.each(engines)('migration 0008 (the timer that reserved a page) on a $name database with pages in it', (engine) => {
+  afterAll(() => engine.dispose());
+
+  it('keeps every page, says no timer for the old ones, and settles an old unsent page by its level as before', async () => {
+    const first = await engine.open();
+    for (const statement of BEFORE_0008) await engine.exec(first, statement);
+    await first.close();
+
+    const store = await engine.open();
+    try {
+      const d = store.deliveries;
+      expect((await d.forIncident(INC)).map(({ level, person, channel, status, detail, at, timer }) => ({ level, person, channel, status, detail, at, timer }))).toEqual([
+        { level: 0, person: 'Kim DevOps', channel: 'chat', status: 'pending', detail: '', at: TUESDAY_10_KST, timer: '' },
+        { level: 1, person: 'Lee Backend', channel: 'slack', status: 'sent', detail: 'DM', at: TUESDAY_10_KST + 1, timer: '' },
+      ]);
+      // whichever level-0 timer is retaken first settles the old unsent page, as every level-0 timer did before
+      expect((await d.unsent(INC, 'page-at-open-it_support', 0)).map((x) => x.person)).toEqual(['Kim DevOps']);
+      expect((await d.unsent(INC, 'ladder-0', 0)).map((x) => x.person)).toEqual(['Kim DevOps']);
+      expect(await d.unsent(INC, 'ladder-1', 1)).toEqual([]);
+      // the old rows still keep each page once; new pages say their timer
+      expect(await d.reserve(INC, 0, 'Kim DevOps', TUESDAY_10_KST + 2, 'page-at-open-it_support')).toBe(false);
+      expect(await d.reserve(INC, 0, 'Choi Network', TUESDAY_10_KST + 2, 'page-at-open-it_support')).toBe(true);
+      expect((await d.forLevel(INC, 0)).map((x) => `${x.person}:${x.timer}`)).toEqual(['Kim DevOps:', 'Choi Network:page-at-open-it_support']);
+      expect((await d.unsent(INC, 'ladder-0', 0)).map((x) => x.person)).toEqual(['Kim DevOps']);
+    } finally {
+      await store.close();
+    }
+  });
+});
