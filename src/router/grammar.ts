@@ -418,12 +418,14 @@ function parseDrill(args: string[], pack: RunbookPack): Command | Localized {
     const known = pack.types.map((t) => `type${t.id}`).join(', ');
     return bad(`알 수 없는 장애 유형 "${args[0].slice(0, 40)}". 유형: ${known}`, `Unknown fault type "${args[0].slice(0, 40)}". Types: ${known}`);
   }
-  let speed = 1;
+  let speed: number | undefined;
   const participants: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const word = args[i]!;
     const inline = /^--speed=(.*)$/i.exec(word);
     if (inline || /^--speed$/i.test(word)) {
+      // A second --speed is a typo or a pasted command; taking either silently would run the drill at a speed nobody chose.
+      if (speed !== undefined) return bad('--speed는 한 번만 쓸 수 있습니다.', '--speed may be given only once.');
       const value = inline ? inline[1]! : args[++i];
       if (!value || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > MAX_DRILL_SPEED) {
         return bad(`--speed는 1~${MAX_DRILL_SPEED} 사이의 정수입니다 (예: --speed 60).`, `--speed takes a whole number from 1 to ${MAX_DRILL_SPEED} (e.g. --speed 60).`);
@@ -435,7 +437,7 @@ function parseDrill(args: string[], pack: RunbookPack): Command | Localized {
     participants.push(word);
   }
   if (participants.length > 50) return bad('참가자는 50명까지입니다.', 'At most 50 participants.');
-  return { verb: 'drill', drill: { action: 'start', type: type.id, participants: participants.map((p) => p.slice(0, 200)), speed } };
+  return { verb: 'drill', drill: { action: 'start', type: type.id, participants: participants.map((p) => p.slice(0, 200)), speed: speed ?? 1 } };
 }
 
 /** The grammar entry of a verb, if drbot has it. */

@@ -128,6 +128,7 @@ describe('/incident drill', () => {
     await refused('/incident drill type1 --speed', '--speed takes a whole number from 1 to 3600 (e.g. --speed 60).');
     await refused('/incident drill type1 --speed 3601', '--speed takes a whole number from 1 to 3600');
     await refused('/incident drill type1 --speed 1.5', '--speed takes a whole number from 1 to 3600');
+    await refused('/incident drill type1 --speed 60 --speed=600', '--speed may be given only once.');
     await refused('/incident drill type1 --speed -60', '--speed takes a whole number from 1 to 3600');
     await refused('/incident drill type1 --speed=0', '--speed takes a whole number from 1 to 3600');
     // One unknown name among known ones: the whole drill is refused, the name said, nobody paged.
