@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { storeDigest } from '../support/store-digest.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
-import { anIncidentId } from '../support/an-incident.js';
+import { aRuntimeWithAnIncident } from '../support/an-incident.js';
 
-const ID = anIncidentId(1);
 let core: TestRuntime;
+/** The id of the incident beforeEach opened. */
+let ID: string;
 let agent: ScriptedAgentPort;
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestRuntime({ agents: agent });
-  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+  ({ core, incident: { id: ID } } = await aRuntimeWithAnIncident('type1', { agents: agent }));
 });
 afterEach(() => core.close());
 

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
-import { anIncidentId } from '../support/an-incident.js';
+import { aRuntimeWithAnIncident, anIncidentId } from '../support/an-incident.js';
 
 let core: TestRuntime;
 beforeEach(async () => {
-  core = await buildTestRuntime();
-  await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+  ({ core } = await aRuntimeWithAnIncident('type1'));
 });
 afterEach(() => core.close());
 

@@ -1,19 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { anIncidentId } from '../support/an-incident.js';
+import { aRuntimeWithAnIncident } from '../support/an-incident.js';
 import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port.js';
 import { BackupsAgentPort } from '../support/backups-agent-port.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
 import { replyText } from '../support/reply-text.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 
-const ID = anIncidentId(1);
-
 let core: TestRuntime;
+/** The id of the incident beforeEach opened. */
+let ID: string;
 let agent: BackupsAgentPort;
 beforeEach(async () => {
   agent = new BackupsAgentPort();
-  core = await buildTestRuntime({ agents: agent });
-  await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+  ({ core, incident: { id: ID } } = await aRuntimeWithAnIncident('type2', { agents: agent }));
   await core.events.settled();
 });
 afterEach(() => core.close());

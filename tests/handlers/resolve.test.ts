@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import type { TestRuntime } from '../support/test-runtime.js';
 import { replyText } from '../support/reply-text.js';
-import { anIncidentId } from '../support/an-incident.js';
+import { aRuntimeWithAnIncident } from '../support/an-incident.js';
 
-const ID = anIncidentId(1);
 let core: TestRuntime;
+/** The id of the incident beforeEach opened. */
+let ID: string;
 beforeEach(async () => {
-  core = await buildTestRuntime();
-  await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+  ({ core, incident: { id: ID } } = await aRuntimeWithAnIncident('type2'));
 });
 afterEach(() => core.close());
 

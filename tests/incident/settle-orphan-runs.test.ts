@@ -2,17 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ActionRequest, ActionResult } from '../../src/agentlink/agent-port.js';
 import { settleOrphanRuns } from '../../src/incident/settle-orphan-runs.js';
 import { ScriptedAgentPort } from '../support/fake-agent-port.js';
-import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
-import { anIncidentId } from '../support/an-incident.js';
+import type { TestRuntime } from '../support/test-runtime.js';
+import { aRuntimeWithAnIncident } from '../support/an-incident.js';
 
-const ID = anIncidentId(1);
 let core: TestRuntime;
+/** The id of the incident beforeEach opened. */
+let ID: string;
 let agent: ScriptedAgentPort;
 
 beforeEach(async () => {
   agent = new ScriptedAgentPort();
-  core = await buildTestRuntime({ agents: agent });
-  await core.router.dispatch('/incident open type2', core.as('Kim DevOps'));
+  ({ core, incident: { id: ID } } = await aRuntimeWithAnIncident('type2', { agents: agent }));
 });
 afterEach(() => core.close());
 

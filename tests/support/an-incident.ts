@@ -1,6 +1,6 @@
 import type { ImpactScope, Incident, IncidentStatus } from '../../src/incident/incident.js';
 import { formatIncidentId } from '../../src/incident/incident-id.js';
-import { TUESDAY_10_KST } from './test-runtime.js';
+import { buildTestRuntime, TUESDAY_10_KST, type TestRuntime } from './test-runtime.js';
 
 /** The id the test runtime gives the `seq`-th incident opened on its day (2026-11-24 unless said). */
 export function anIncidentId(seq = 1, day = '20261124'): string {
@@ -64,4 +64,19 @@ export function anIncident() {
     },
   };
   return builder;
+}
+
+/**
+ * A test runtime (options as buildTestRuntime takes them) in which Kim DevOps opened one incident
+ * through the router, `/incident open <type>`: the runtime and the incident it opened.
+ */
+export async function aRuntimeWithAnIncident(type = 'type2', options: Parameters<typeof buildTestRuntime>[0] = {}): Promise<{ core: TestRuntime; incident: Incident }> {
+  const core = await buildTestRuntime(options);
+  const reply = await core.router.dispatch(`/incident open ${type}`, core.as('Kim DevOps'));
+  const incident = reply.incidentId === undefined ? undefined : await core.store.incidents.get(reply.incidentId);
+  if (!incident) {
+    await core.close();
+    throw new Error(`/incident open ${type} opened no incident${reply.refused ? ' (refused)' : ''}`);
+  }
+  return { core, incident };
 }
