@@ -6,7 +6,7 @@ export interface ReadCounts {
   snapshots: number;
 }
 
-/** A Store that counts `incidents.get` (one incident row) and `incidents.checklist` (one per snapshot load), in and out of transactions. */
+/** A Store that counts `incidents.get` (one incident row) and `incidents.checklist` or `incidents.records` (one per snapshot load), in and out of transactions. */
 export function countingStore(store: Store): { store: Store; counts: ReadCounts; reset(): void } {
   const counts: ReadCounts = { incidentRows: 0, snapshots: 0 };
   const wrap = (s: Store): Store =>
@@ -20,7 +20,8 @@ export function countingStore(store: Store): { store: Store; counts: ReadCounts;
               if (typeof value !== 'function') return value;
               return (...args: unknown[]) => {
                 if (name === 'get') counts.incidentRows++;
-                if (name === 'checklist') counts.snapshots++;
+                // A snapshot reads the checklist by itself or with the other lists in one query (records).
+                if (name === 'checklist' || name === 'records') counts.snapshots++;
                 return (value as (...a: unknown[]) => unknown).apply(r, args);
               };
             },

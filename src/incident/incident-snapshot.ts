@@ -35,11 +35,9 @@ export type IncidentRecords = Pick<IncidentSnapshot, 'ticks' | 'approvals' | 'ru
 export async function loadIncidentSnapshot(core: Core, incident: Incident, records?: IncidentRecords): Promise<IncidentSnapshot> {
   const type = core.pack.types.find((t) => t.id === incident.type);
   if (!type) throw new Error(`incident ${incident.id} has type ${incident.type}, which the runbook pack does not define`);
-  const [ticks, approvals, runs, timeline, history] = await Promise.all([
-    records?.ticks ?? core.store.incidents.checklist(incident.id),
-    records?.approvals ?? core.store.incidents.approvals(incident.id),
-    records?.runs ?? core.store.incidents.stepRuns(incident.id),
-    records?.timeline ?? core.store.incidents.timeline(incident.id),
+  const [{ ticks, approvals, runs, timeline }, history] = await Promise.all([
+    // One query for the four lists (src/store/incident-repository.ts `records`).
+    records ?? core.store.incidents.records(incident.id),
     incident.status === 'open'
       ? core.history.recentOf(incident.type).catch((err: unknown) => {
           core.log.warn({ err, incidentId: incident.id }, 'could not read the history of this fault type; the card shows none');

@@ -150,6 +150,42 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     ]);
   });
 
+  it('reads an incident\'s ticks, approvals, step runs and timeline in one query, as their own methods list them', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    const other = anIncident().seq(2).build();
+    await store.incidents.insert(a);
+    await store.incidents.insert(other);
+    expect(await store.incidents.records(a.id)).toEqual({ ticks: [], approvals: [], runs: [], timeline: [] });
+    // Same-moment ticks, approvals and runs: their order is the tie-breaker's.
+    await store.incidents.tickMany(a.id, ['record-time', 'identify-type', 'impact-scope'], 'Kim DevOps', TUESDAY_10_KST);
+    await store.incidents.tick(a.id, 'notify-team', 'Park DevOps', TUESDAY_10_KST - MIN);
+    await store.incidents.tick(other.id, 'record-time', 'Kim DevOps', TUESDAY_10_KST);
+    const plan = { digest: 'abc', facts: [{ label: 'newest backup', value: 'routing.accdb (2026-11-24T01:00:00Z)' }] };
+    await store.incidents.insertApproval(anApproval().id('apr-2').of(a.id, 'restore-db').at(TUESDAY_10_KST).destructive().build());
+    await store.incidents.insertApproval({ ...anApproval().id('apr-1').of(a.id, 'restart-predictor').at(TUESDAY_10_KST).build(), plan: plan as never });
+    await store.incidents.insertStepRun(aStepRun().id('req-2').of(a.id, 'check-logs').at(TUESDAY_10_KST).build());
+    await store.incidents.insertStepRun(aStepRun().id('req-1').of(a.id, 'restart-predictor').at(TUESDAY_10_KST).approvedBy('apr-1').build());
+    await store.incidents.finishStepRun('req-1', { status: 'ok', summary: 'restarted "predictor" ✓', output: 'line 1\nline 2\t{"json": true}', finishedAt: TUESDAY_10_KST + MIN });
+    await store.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST + 2 * MIN, actor: 'Kim DevOps', kind: 'note', text: '메모 "quoted"', data: { n: 1, nested: { list: [1, 'two', null] } } });
+    await store.incidents.appendTimeline({ incidentId: a.id, at: TUESDAY_10_KST + MIN, actor: 'drbot', kind: 'page', text: 'paged' });
+    await store.incidents.appendTimeline({ incidentId: other.id, at: TUESDAY_10_KST, actor: 'drbot', kind: 'page', text: 'other' });
+    const records = await store.incidents.records(a.id);
+    expect(records).toEqual({
+      ticks: await store.incidents.checklist(a.id),
+      approvals: await store.incidents.approvals(a.id),
+      runs: await store.incidents.stepRuns(a.id),
+      timeline: await store.incidents.timeline(a.id),
+    });
+    expect(records.ticks.map((t) => t.itemId)).toEqual(['notify-team', 'identify-type', 'impact-scope', 'record-time']);
+    expect(records.approvals.map((x) => x.id)).toEqual(['apr-1', 'apr-2']);
+    expect(records.approvals[0]!.plan).toEqual(plan);
+    expect(records.runs.map((r) => [r.requestId, r.status, r.finishedAt])).toEqual([['req-1', 'ok', TUESDAY_10_KST + MIN], ['req-2', 'running', undefined]]);
+    expect(records.runs[0]!.output).toBe('line 1\nline 2\t{"json": true}');
+    expect(records.timeline.map((e) => [e.text, e.data])).toEqual([['메모 "quoted"', { n: 1, nested: { list: [1, 'two', null] } }], ['paged', {}]]);
+    expect(records.timeline[0]!.id).toEqual(expect.any(Number));
+  });
+
   it('stores approvals, updates them, and lets only one run use an approval', async () => {
     await fresh();
     const a = anIncident().seq(1).build();
