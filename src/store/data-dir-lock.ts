@@ -23,8 +23,8 @@ function createPrivateFile(file: string): void {
 }
 
 /**
- * The DATA_DIR lock: an exclusive OS lock (SQLite's, taken with `locking_mode = EXCLUSIVE` and a
- * write, held for as long as the process keeps the connection) on `DATA_DIR/drbot.lock`. Two processes
+ * The DATA_DIR lock: an exclusive OS lock (SQLite's, taken with `BEGIN EXCLUSIVE` and kept with
+ * `locking_mode = EXCLUSIVE` for as long as the process keeps the connection) on `DATA_DIR/drbot.lock`. Two processes
  * starting at the same moment cannot both get it, and the OS drops it when its holder exits in any way,
  * kill -9 included, so a stale file never blocks a start, whatever pid it names. `drbot.pid` beside it
  * says who holds it, for the refusal message and for people.
@@ -50,15 +50,20 @@ export class DataDirLock {
     let db: BetterSqlite3.Database | undefined;
     try {
       createPrivateFile(lockPath);
-      // A busy timeout, not 0: processes starting together all pass through SQLite's SHARED lock on
-      // their way to EXCLUSIVE; with no wait, each saw the others' SHARED lock and all of them gave up
-      // (no drbot started: seen 1 round in ~40 of the 8-process test). Waiting lets the one that got
-      // furthest finish once the others close; a lock that is really held still refuses, after 1 s.
+      // A busy timeout, not 0: processes starting together meet each other's locks on the way to
+      // EXCLUSIVE; waiting lets one of them finish (a lock that is really held still refuses, after 1 s).
       db = new BetterSqlite3(lockPath, { timeout: 1000 });
       db.pragma('journal_mode = MEMORY');
-      db.pragma('locking_mode = EXCLUSIVE');
-      // the first write takes the exclusive lock; in this locking mode it is kept until the connection closes
+      // The exclusive lock is taken in the normal locking mode and only then kept with
+      // locking_mode = EXCLUSIVE. In that mode from the start, a contender that read the file (SHARED)
+      // and was refused the write lock kept its SHARED lock for its whole wait, so the one that got the
+      // write lock could not get EXCLUSIVE either: when all of them had read the file before any wrote
+      // (processes starting together on a loaded machine), each waited for the others until its
+      // timeout and none started. In the normal mode a refused contender drops its SHARED lock before
+      // it waits, so the one holding the write lock gets EXCLUSIVE as soon as the others step back.
       db.exec('BEGIN EXCLUSIVE');
+      // from here on the lock is kept until the connection closes, through the COMMIT below
+      db.pragma('locking_mode = EXCLUSIVE');
       db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, purpose TEXT NOT NULL, since TEXT NOT NULL)');
       db.exec('DELETE FROM holder');
       db.prepare('INSERT INTO holder (pid, purpose, since) VALUES (?, ?, ?)').run(process.pid, purpose, now.toISOString());

@@ -3,8 +3,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import BetterSqlite3 from 'better-sqlite3';
 import { StoreUnavailableError } from '../../src/errors/drbot-error.js';
-import { DataDirLock, LOCK_FILE } from '../../src/store/data-dir-lock.js';
+import { DataDirLock, LOCK_DB, LOCK_FILE } from '../../src/store/data-dir-lock.js';
 import { LockContender } from '../support/lock-contender.js';
 
 describe('DataDirLock', () => {
@@ -20,12 +21,19 @@ describe('DataDirLock', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  /** Starts `n` contenders, waits until each is loaded, then says "go" to all of them at once. */
-  async function race(dataDir: string, n: number): Promise<LockContender[]> {
+  /**
+   * Starts `n` contenders, waits until each is loaded, then says "go" to all of them at once;
+   * `meanwhile` runs once all of them are trying.
+   */
+  async function race(dataDir: string, n: number, meanwhile?: () => Promise<void>): Promise<LockContender[]> {
     const these = Array.from({ length: n }, () => new LockContender(dataDir));
     contenders.push(...these);
     await Promise.all(these.map((c) => c.until(/ready/)));
     for (const c of these) c.child.stdin.write('go\n');
+    if (meanwhile) {
+      await Promise.all(these.map((c) => c.until(/trying/)));
+      await meanwhile();
+    }
     await Promise.all(these.map((c) => c.until(/got|busy/)));
     return these;
   }
@@ -61,6 +69,37 @@ describe('DataDirLock', () => {
       for (const c of contenders.splice(0)) await c.kill();
     }
   }, 120_000);
+
+  it('gives the directory to exactly one of several processes that all read the lock file before any could write it', async () => {
+    // On a loaded machine, processes started together can all read drbot.lock (SQLite's SHARED lock)
+    // before any of them takes the write lock on its way to EXCLUSIVE. A process holding the write
+    // lock (RESERVED) for a moment, as a contender does just before EXCLUSIVE, makes that interleaving
+    // certain rather than lucky: every contender reads the file and is refused the write until it lets
+    // go. With the lock taken in SQLite's exclusive locking mode from the start, each refused contender
+    // kept its SHARED lock while it waited, so none got EXCLUSIVE and all eight said 'busy' (after a
+    // crash: a stale pid file is there, as in the test above)
+    for (let round = 0; round < 3; round++) {
+      const dir = tmp();
+      const gone = spawn('true');
+      await new Promise((r) => gone.on('exit', r));
+      DataDirLock.acquire(dir, 'drbot').release();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+      const writer = new BetterSqlite3(join(dir, LOCK_DB));
+      writer.exec('BEGIN IMMEDIATE');
+      const all = await race(dir, 8, async () => {
+        // long enough for each contender, already trying, to reach the file; well inside their 1 s wait
+        await new Promise((r) => setTimeout(r, 150));
+        writer.exec('COMMIT');
+        writer.close();
+      });
+      const winners = all.filter((c) => c.out.includes('got'));
+      expect(winners).toHaveLength(1);
+      const pid = winners[0]!.child.pid;
+      for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gone.pid}), since [^)]+\\) is using ${dir}`));
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+      for (const c of contenders.splice(0)) await c.kill();
+    }
+  }, 60_000);
 
   it('is free again once its holder is killed with kill -9', async () => {
     const dir = tmp();

@@ -6,8 +6,8 @@ import { packageRoot } from '../../src/config/package-root.js';
 const BUILT_LOCK = join(packageRoot(), 'dist/src/store/data-dir-lock.js');
 
 /**
- * A real process that tries to take the lock when it reads "go" on stdin, prints `got` or
- * `busy: <message>`, and holds what it got until it is killed.
+ * A real process that tries to take the lock when it reads "go" on stdin (printing `trying` first),
+ * prints `got` or `busy: <message>`, and holds what it got until it is killed.
  */
 export class LockContender {
   readonly child: ChildProcessWithoutNullStreams;
@@ -19,6 +19,7 @@ export class LockContender {
     const script = `
       import { DataDirLock } from ${JSON.stringify(BUILT_LOCK)};
       process.stdin.once('data', () => {
+        console.log('trying');
         try { DataDirLock.acquire(${JSON.stringify(dataDir)}, 'drbot'); console.log('got'); }
         catch (err) { console.log('busy: ' + err.message); }
       });
