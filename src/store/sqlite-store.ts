@@ -14,8 +14,9 @@ import { WalCheckpointer } from './wal-checkpointer.js';
  * The WAL's bound. The checkpoint worker (WalCheckpointer) copies frames into the database as
  * transactions commit, but SQLite starts the WAL over only when every frame is copied at the moment
  * a write begins, which the worker cannot time. So when commits leave the WAL file past
- * WAL_LIMIT_BYTES, the writer waits for a worker checkpoint in progress, copies what is left (a
- * few frames) itself, and its next write starts the WAL over; the file is cut back to
+ * WAL_LIMIT_BYTES, the writer waits for a worker checkpoint in progress (once, at most SETTLE_MS:
+ * it blocks the event loop), copies what is left (a few frames) itself, and its next write starts
+ * the WAL over; the file is cut back to
  * WAL_LIMIT_BYTES if it grew past it. (PASSIVE, never RESTART: RESTART would also wait, up to the
  * busy timeout, for a reader such as `drbot backup`; with one, the WAL starts over after it.)
  * Writes outside a write transaction are not counted: for them SQLite's own automatic checkpoint
@@ -27,6 +28,8 @@ const WAL_AUTOCHECKPOINT_FRAMES = (2 * WAL_LIMIT_BYTES) / 4096;
 const COMMITS_PER_CHECKPOINT = 32;
 /** Write transactions between looks at the WAL's size (a stat of the -wal file): the bound is WAL_LIMIT_BYTES and at most these few transactions. */
 const COMMITS_PER_SIZE_CHECK = 4;
+/** How long the writer waits, once, for a worker checkpoint in progress when the WAL passed its bound. */
+const SETTLE_MS = 50;
 
 /** Creates the database file 0600 before SQLite does (SQLite would make it 0644), and tightens one made earlier. */
 function makePrivate(file: string): void {
@@ -82,6 +85,8 @@ function walSize(file: string): number {
 /** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
 export class SqliteStore extends KyselyStore {
   private commits = 0;
+  /** The writer already waited for the worker since the WAL passed its bound. */
+  private waitedPastLimit = false;
 
   private constructor(
     db: Kysely<Database>,
@@ -96,12 +101,20 @@ export class SqliteStore extends KyselyStore {
   protected override committed(): void {
     if (!this.checkpointer) return;
     const n = ++this.commits;
-    if (n % COMMITS_PER_SIZE_CHECK === 0 && walSize(this.file) > WAL_LIMIT_BYTES) {
-      // Only one checkpoint runs at a time (SQLite answers busy at once, without waiting): let the
-      // worker's finish, then copy what is left here; the next write starts the WAL over.
-      this.checkpointer.settle(5000);
-      this.sqlite.pragma('wal_checkpoint(PASSIVE)');
-    } else if (n % COMMITS_PER_CHECKPOINT === 0) this.checkpointer.nudge();
+    if (n % COMMITS_PER_SIZE_CHECK === 0) {
+      if (walSize(this.file) > WAL_LIMIT_BYTES) {
+        // Only one checkpoint runs at a time (SQLite answers busy at once, without waiting): let the
+        // worker's finish (5-13 ms normally), then copy what is left here; the next write starts
+        // the WAL over. The writer waits once per time past the bound, at most SETTLE_MS: a
+        // checkpoint stuck on a slow disk makes the WAL longer, never every commit slower.
+        this.checkpointer.settle(this.waitedPastLimit ? 0 : SETTLE_MS);
+        this.waitedPastLimit = true;
+        this.sqlite.pragma('wal_checkpoint(PASSIVE)');
+        return;
+      }
+      this.waitedPastLimit = false;
+    }
+    if (n % COMMITS_PER_CHECKPOINT === 0) this.checkpointer.nudge();
   }
 
   override async close(): Promise<void> {
