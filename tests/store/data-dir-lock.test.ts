@@ -25,7 +25,26 @@ describe('DataDirLock', () => {
    * Starts `n` contenders, waits until each is loaded, then says "go" to all of them at once;
    * `meanwhile` runs once all of them are trying.
    */
-  async function race(dataDir: string, n: number, meanwhile?: () => Promise<void>): Promise<LockContender[]> {
+  /** A data directory a crash left its pid file in, naming a process that is gone. */
+async function afterACrash(): Promise<{ dir: string; gonePid: number | undefined }> {
+  const dir = tmp();
+  const gone = spawn('true');
+  await new Promise((r) => gone.on('exit', r));
+  DataDirLock.acquire(dir, 'drbot').release();
+  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+  return { dir, gonePid: gone.pid };
+}
+
+/** Exactly one contender got the directory, the pid file names it, and every other one was told who holds it (it, or the gone process it found). */
+function expectOneWinner(all: LockContender[], dir: string, gonePid: number | undefined): void {
+  const winners = all.filter((c) => c.out.includes('got'));
+  expect(winners).toHaveLength(1);
+  const pid = winners[0]!.child.pid;
+  for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gonePid}), since [^)]+\\) is using ${dir}`));
+  expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+}
+
+async function race(dataDir: string, n: number, meanwhile?: () => Promise<void>): Promise<LockContender[]> {
     const these = Array.from({ length: n }, () => new LockContender(dataDir));
     contenders.push(...these);
     await Promise.all(these.map((c) => c.until(/ready/)));
@@ -53,19 +72,10 @@ describe('DataDirLock', () => {
   it('gives the directory to exactly one of several processes started at the same moment after a crash, and names it to the others', async () => {
     // five rounds of eight: the pid-file lock this replaces let two of them in about one round in three
     for (let round = 0; round < 5; round++) {
-      const dir = tmp();
-      // a crash left a pid file behind, naming a process that is gone
-      const gone = spawn('true');
-      await new Promise((r) => gone.on('exit', r));
-      DataDirLock.acquire(dir, 'drbot').release();
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+      const { dir, gonePid } = await afterACrash();
 
       const all = await race(dir, 8);
-      const winners = all.filter((c) => c.out.includes('got'));
-      expect(winners).toHaveLength(1);
-      const pid = winners[0]!.child.pid;
-      for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gone.pid}), since [^)]+\\) is using ${dir}`));
-      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+      expectOneWinner(all, dir, gonePid);
       for (const c of contenders.splice(0)) await c.kill();
     }
   }, 120_000);
@@ -79,11 +89,7 @@ describe('DataDirLock', () => {
     // kept its SHARED lock while it waited, so none got EXCLUSIVE and all eight said 'busy' (after a
     // crash: a stale pid file is there, as in the test above)
     for (let round = 0; round < 3; round++) {
-      const dir = tmp();
-      const gone = spawn('true');
-      await new Promise((r) => gone.on('exit', r));
-      DataDirLock.acquire(dir, 'drbot').release();
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+      const { dir, gonePid } = await afterACrash();
       const writer = new BetterSqlite3(join(dir, LOCK_DB));
       writer.exec('BEGIN IMMEDIATE');
       const all = await race(dir, 8, async () => {
@@ -92,11 +98,7 @@ describe('DataDirLock', () => {
         writer.exec('COMMIT');
         writer.close();
       });
-      const winners = all.filter((c) => c.out.includes('got'));
-      expect(winners).toHaveLength(1);
-      const pid = winners[0]!.child.pid;
-      for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gone.pid}), since [^)]+\\) is using ${dir}`));
-      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+      expectOneWinner(all, dir, gonePid);
       for (const c of contenders.splice(0)) await c.kill();
     }
   }, 60_000);
