@@ -21,30 +21,30 @@ describe('DataDirLock', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
+  /** A data directory a crash left its pid file in, naming a process that is gone. */
+  async function afterACrash(): Promise<{ dir: string; gonePid: number | undefined }> {
+    const dir = tmp();
+    const gone = spawn('true');
+    await new Promise((r) => gone.on('exit', r));
+    DataDirLock.acquire(dir, 'drbot').release();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
+    return { dir, gonePid: gone.pid };
+  }
+
+  /** Exactly one contender got the directory, the pid file names it, and every other one was told who holds it (it, or the gone process it found). */
+  function expectOneWinner(all: LockContender[], dir: string, gonePid: number | undefined): void {
+    const winners = all.filter((c) => c.out.includes('got'));
+    expect(winners).toHaveLength(1);
+    const pid = winners[0]!.child.pid;
+    for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gonePid}), since [^)]+\\) is using ${dir}`));
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
+  }
+
   /**
    * Starts `n` contenders, waits until each is loaded, then says "go" to all of them at once;
    * `meanwhile` runs once all of them are trying.
    */
-  /** A data directory a crash left its pid file in, naming a process that is gone. */
-async function afterACrash(): Promise<{ dir: string; gonePid: number | undefined }> {
-  const dir = tmp();
-  const gone = spawn('true');
-  await new Promise((r) => gone.on('exit', r));
-  DataDirLock.acquire(dir, 'drbot').release();
-  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone.pid, purpose: 'drbot', since: 'x' }));
-  return { dir, gonePid: gone.pid };
-}
-
-/** Exactly one contender got the directory, the pid file names it, and every other one was told who holds it (it, or the gone process it found). */
-function expectOneWinner(all: LockContender[], dir: string, gonePid: number | undefined): void {
-  const winners = all.filter((c) => c.out.includes('got'));
-  expect(winners).toHaveLength(1);
-  const pid = winners[0]!.child.pid;
-  for (const loser of all.filter((c) => c !== winners[0])) expect(loser.out).toMatch(new RegExp(`busy: drbot \\(pid (${pid}|${gonePid}), since [^)]+\\) is using ${dir}`));
-  expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(pid);
-}
-
-async function race(dataDir: string, n: number, meanwhile?: () => Promise<void>): Promise<LockContender[]> {
+  async function race(dataDir: string, n: number, meanwhile?: () => Promise<void>): Promise<LockContender[]> {
     const these = Array.from({ length: n }, () => new LockContender(dataDir));
     contenders.push(...these);
     await Promise.all(these.map((c) => c.until(/ready/)));
