@@ -54,6 +54,20 @@ describe('SqliteStore WAL checkpoints', () => {
     expect((await store.tableRows('timers')).length).toBe(10_000);
   });
 
+  it('are made by the worker through commits that never yield to the event loop (commands back to back)', async () => {
+    const file = join(tmp(), 'drbot.sqlite');
+    store = await SqliteStore.open(file);
+    const seen: CheckpointResult[] = [];
+    store.checkpointer!.onCheckpoint((r) => seen.push(r));
+    for (let n = 0; n < 1000; n++) await store.writeTransaction((tx) => tx.timers.scheduleNew(anIncidentId(n + 1), timers(n)));
+    // close() ends the worker after its answers are delivered.
+    await store.close();
+    store = undefined;
+    // Asked every 32 commits: more than the first ask ran (the answers, events, could not arrive during the loop).
+    expect(seen.filter((r) => r.checkpointed > 0).length).toBeGreaterThan(1);
+    expect(seen.filter((r) => r.error)).toEqual([]);
+  });
+
   it('leave no worker behind: close() ends it and the database is whole on reopening', async () => {
     const file = join(tmp(), 'drbot.sqlite');
     store = await SqliteStore.open(file);
