@@ -3,6 +3,7 @@ import type { Block, ChoicesBlock, ListItem, View, ViewAction } from '../../src/
 import { MARK_SIGNS } from '../../src/views/render-text.js';
 import { TRUNCATED, truncate } from '../../src/markup/clean-text.js';
 import { slackCode, slackMrkdwn, slackPlain } from '../../src/markup/slack.js';
+import { rememberingAnswers } from '../../src/logging/scrub-secrets.js';
 
 /** Block Kit limits this renderer keeps to (Slack rejects the whole message otherwise). */
 export const BLOCK_KIT_LIMITS = {
@@ -128,8 +129,11 @@ function choiceBlocks(block: ChoicesBlock, counter: { n: number }): SlackBlock[]
 
 function listLine(item: ListItem): string {
   const head = `${item.mark ? MARK_SIGNS[item.mark] : '•'} ${slackMrkdwn(item.text)}`;
-  return item.detail ? `${head}\n${item.detail.split('\n').map((l) => `      _${slackMrkdwn(l)}_`).join('\n')}` : head;
+  return item.detail ? `${head}\n${detailLines(item.detail)}` : head;
 }
+
+/** An item's detail as indented italic lines, each escaped alone; remembered, as the card's procedures are the same texts on every render. */
+const detailLines = rememberingAnswers((detail) => detail.split('\n').map((l) => `      _${slackMrkdwn(l)}_`).join('\n'));
 
 function actionBlocks(actions: ViewAction[], counter: { n: number }): SlackBlock[] {
   const fitting = actions.filter((a) => a.command.length <= BLOCK_KIT_LIMITS.buttonValue);

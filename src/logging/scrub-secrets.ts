@@ -84,6 +84,34 @@ export function rememberingUnchanged(fn: (text: string) => string): (text: strin
 
 const known = new Set<string>();
 let processScrub = rememberingUnchanged(scrubSecrets([]));
+/** Counts the changes of the process-wide scrubber: answers remembered under an older one may hold a secret added since. */
+let scrubberVersion = 0;
+
+/**
+ * A text function that depends on nothing but its text and the process-wide scrubber (every escaper
+ * in src/markup), remembering its answers for short texts: a card's pieces are escaped again on every
+ * `status` and every click, most of them the same strings each time, and one lookup costs less than
+ * cleaning, scrubbing and escaping them again. Everything remembered is forgotten when secret values
+ * are added, so no answer from before can carry one.
+ */
+export function rememberingAnswers(fn: (text: string) => string): (text: string) => string {
+  const answers = new Map<string, string>();
+  let version = scrubberVersion;
+  return (text: string) => {
+    if (version !== scrubberVersion) {
+      answers.clear();
+      version = scrubberVersion;
+    }
+    const kept = answers.get(text);
+    if (kept !== undefined) return kept;
+    const out = fn(text);
+    if (text.length <= CLEAN_MAX_LENGTH) {
+      if (answers.size >= CLEAN_ENTRIES) answers.delete(answers.keys().next().value!);
+      answers.set(text, out);
+    }
+    return out;
+  };
+}
 
 /**
  * Adds secret values (drbot's tokens and passwords from its environment) to the process-wide
@@ -93,7 +121,9 @@ let processScrub = rememberingUnchanged(scrubSecrets([]));
 export function addSecretValues(values: readonly string[]): void {
   const before = known.size;
   for (const v of values) if (v) known.add(v);
-  if (known.size !== before) processScrub = rememberingUnchanged(scrubSecrets([...known]));
+  if (known.size === before) return;
+  processScrub = rememberingUnchanged(scrubSecrets([...known]));
+  scrubberVersion++;
 }
 
 /** Masks credential-shaped text and the secret values added with `addSecretValues`. */

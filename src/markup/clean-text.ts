@@ -1,4 +1,4 @@
-import { rememberingUnchanged, scrubText } from '../logging/scrub-secrets.js';
+import { rememberingAnswers, rememberingUnchanged, scrubText } from '../logging/scrub-secrets.js';
 
 /**
  * Characters no user or host text may carry into a message, a report or a terminal: every control
@@ -30,9 +30,7 @@ export function cleanText(text: string): string {
  * a zero-width space inside a token cannot hide it, and before escaping so the patterns see the text
  * as it was written.
  */
-export function safeText(text: string): string {
-  return scrubText(cleanText(text));
-}
+export const safeText: (text: string) => string = rememberingAnswers((text) => scrubText(cleanText(text)));
 
 /** The marker every renderer puts where it had to cut text to a platform's limit. */
 export const TRUNCATED = '…truncated';

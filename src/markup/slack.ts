@@ -7,6 +7,7 @@
  * turn a bare `@channel` or `#name` into a mention either. A bare http(s) URL becomes an explicit
  * `<url>` link whose label is the URL itself: it stays clickable and cannot hide where it goes.
  */
+import { rememberingAnswers } from '../logging/scrub-secrets.js';
 import { safeText } from './clean-text.js';
 
 const ENTITY = /[&<>]/;
@@ -22,13 +23,13 @@ const URL = /\bhttps?:\/\/(?:&amp;|[^\s|<>*_~`&])+(?<![.,;:!?)\]'"])/g;
  * User or host text for a mrkdwn text object or the message's `text` fallback. A run of three
  * backticks turns into ˋˋˋ so it cannot open a code block that swallows the rest of drbot's message.
  */
-export function slackMrkdwn(text: string): string {
+export const slackMrkdwn: (text: string) => string = rememberingAnswers((text) => {
   let out = escapeEntities(safeText(text));
   // Each pass only where it can match: a card is dozens of these on every render.
   if (out.includes('```')) out = out.replace(/`{3,}/g, (run) => 'ˋ'.repeat(run.length));
   if (out.includes('http')) out = out.replace(URL, (url) => `<${url}>`);
   return out;
-}
+});
 
 /**
  * Text for the inside of a ``` code block: escaped like mrkdwn (Slack still parses `<…>` inside code),
