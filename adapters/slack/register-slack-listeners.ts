@@ -2,6 +2,7 @@ import type { App as BoltApp, BlockAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Lang } from '../../src/i18n/lang.js';
 import { MAX_COMMAND_LENGTH } from '../../src/router/tokenize.js';
+import { AckSlot, type AckBody } from './ack-slot.js';
 import { ACTION_PREFIX } from './render-block-kit.js';
 import type { SlackInput } from './slack-conversation.js';
 
@@ -17,6 +18,8 @@ export interface ListenerHooks {
   hasRoom(): boolean;
   stopping(): boolean;
   lang: Lang;
+  /** How long a slash command's ack waits for its answer (ack-slot.ts); 0 acks at once. */
+  ackBudgetMs?: number;
 }
 
 /** The fields of a slash command drbot reads (Slack's form post, or Bolt's `command` in Socket Mode). */
@@ -30,12 +33,6 @@ export interface SlashCommandForm {
   response_url?: string;
 }
 
-/** The ephemeral ack body of a command drbot cannot take now (Slack shows it to the person who typed it). */
-export interface RefusalAck {
-  response_type: 'ephemeral';
-  text: string;
-}
-
 function refusals(lang: Lang): { restarting: string; busy: string } {
   return {
     restarting: lang === 'ko' ? 'drbot이 재시작 중입니다. 잠시 후 다시 시도하세요.' : 'drbot is restarting; try again in a moment.',
@@ -44,15 +41,18 @@ function refusals(lang: Lang): { restarting: string; busy: string } {
 }
 
 /**
- * Takes one `/incident` slash command: queues it for the router and returns nothing (an empty
- * ack), or, when drbot is stopping or its queue is full, the refusal to ack with instead. The
- * same for Bolt's listener (Socket Mode) and for signed HTTP posts (`slashCommandMiddleware`).
+ * Takes one `/incident` slash command and acks it exactly once through `ack`: with the refusal
+ * when drbot is stopping or its queue is full; otherwise the command is queued for the router and
+ * the ack waits (up to the hooks' budget) for its answer to ride in it (ack-slot.ts). The same for
+ * Bolt's listener (Socket Mode) and for signed HTTP posts (`slashCommandEndpoint`).
  */
-export function takeSlashCommand(hooks: ListenerHooks, command: SlashCommandForm): RefusalAck | undefined {
+export function takeSlashCommand(hooks: ListenerHooks, command: SlashCommandForm, ack: (body: AckBody) => boolean | void): void {
   if (hooks.stopping() || !hooks.hasRoom()) {
     const { restarting, busy } = refusals(hooks.lang);
-    return { response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy };
+    ack({ response_type: 'ephemeral', text: hooks.stopping() ? restarting : busy });
+    return;
   }
+  const slot = new AckSlot(ack, hooks.ackBudgetMs);
   hooks.submit({
     text: command.text ?? '',
     userId: command.user_id,
@@ -61,8 +61,8 @@ export function takeSlashCommand(hooks: ListenerHooks, command: SlashCommandForm
     eventId: command.trigger_id,
     via: 'command',
     responseUrl: command.response_url,
+    ack: slot,
   });
-  return undefined;
 }
 
 /** A button's or menu option's value: the typed command it stands for. */
@@ -78,7 +78,7 @@ export function registerSlackListeners(app: BoltApp, hooks: ListenerHooks): void
   const { restarting, busy } = refusals(hooks.lang);
 
   app.command('/incident', async ({ command, ack }) => {
-    await ack(takeSlashCommand(hooks, command));
+    await new Promise<void>((resolve, reject) => takeSlashCommand(hooks, command, (body) => void ack(body).then(resolve, reject)));
   });
 
   app.action<BlockAction>(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {

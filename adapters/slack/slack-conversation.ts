@@ -3,6 +3,7 @@ import { resolveActor } from '../../src/app/actor.js';
 import type { AppContext } from '../../src/app/drbot-module.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import { replyViews, type Reply, type View } from '../../src/views/view.js';
+import type { AckSlot } from './ack-slot.js';
 import { renderBlockKit, type SlackMessage, mrkdwn } from './render-block-kit.js';
 import type { ResponseUrlPoster } from './response-url.js';
 import type { SlackDelivery } from './slack-delivery.js';
@@ -19,6 +20,8 @@ export interface SlackInput {
   via: 'command' | 'click' | 'mention' | 'dm';
   /** Where the answer to a slash command or click goes (Slack's response_url). */
   responseUrl?: string;
+  /** A slash command's ack, still open: an answer ready in time rides in it instead of going to the response_url. */
+  ack?: AckSlot;
   /** The message to thread the answer under (mentions). */
   threadTs?: string;
 }
@@ -102,8 +105,10 @@ export class SlackConversation {
 
   private async send(input: SlackInput, message: SlackMessage, ephemeral: boolean): Promise<void> {
     const { blocks } = message;
+    const responseType = ephemeral ? 'ephemeral' : 'in_channel';
+    if (input.ack?.offer({ response_type: responseType, text: message.text, blocks })) return;
     if (input.responseUrl) {
-      await this.responses.post(input.responseUrl, { response_type: ephemeral ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks });
+      await this.responses.post(input.responseUrl, { response_type: responseType, replace_original: false, text: message.text, blocks });
       return;
     }
     if (!input.channel) return;

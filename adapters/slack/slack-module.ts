@@ -39,6 +39,8 @@ export interface SlackModuleOptions {
   socketRetryMs?: number;
   /** Renders the report uploaded on close; by default the post-incident report (src/report). */
   report?: ReportSource;
+  /** How long a slash command's ack waits for its answer to ride in it (ack-slot.ts); 0 acks at once and answers at the response_url. */
+  ackBudgetMs?: number;
 }
 
 /** A few quick retries; what still fails goes to the outbox instead of holding the caller. */
@@ -83,12 +85,18 @@ export class SlackModule implements DrbotModule {
     const hooks: ListenerHooks = {
       submit: (input, options) =>
         queue.push(async () => {
-          if (options?.onceEvent && !(await ledger.firstEvent(input.eventId))) return;
-          await this.conversation?.handle(input);
+          try {
+            if (options?.onceEvent && !(await ledger.firstEvent(input.eventId))) return;
+            await this.conversation?.handle(input);
+          } finally {
+            // A command that gave no answer in time (or none at all) is acked empty now, not at the budget's end.
+            input.ack?.close();
+          }
         }),
       hasRoom: () => queue.hasRoom(),
       stopping: () => this.stopping,
       lang: core.lang,
+      ackBudgetMs: this.options.ackBudgetMs,
     };
     let receiver: Receiver;
     if (settings.appToken) {

@@ -70,16 +70,10 @@ describeOnPostgres('a drbot replica whose PostgreSQL is unreachable for longer t
   let proxy: DatabaseProxy;
   let store: PostgresStore;
 
-  /** Sends a signed `/incident …` to a replica; resolves with the HTTP status and the reply drbot posted to its response_url (if any within `waitMs`). */
+  /** Sends a signed `/incident …` to a replica; resolves with the HTTP status and its answer (in the ack, or at its response_url within `waitMs`), as JSON. */
   async function slash(id: string, text: string, waitMs = 20_000): Promise<{ status: number; reply?: string }> {
-    const payload = slashCommandPayload(fake, text, SLACK_USERS.kim);
-    const { status, text: ack } = await replicas.post(id, new URLSearchParams(payload).toString());
-    const path = new URL(payload.response_url!).pathname;
-    const reply = await until(`${id} to answer "${text}"`, () => fake.calls.find((c) => c.method === 'response_url' && c.path === path), waitMs).then(
-      (c) => JSON.stringify(c.args),
-      () => (ack.trim() ? ack : undefined),
-    );
-    return { status, reply };
+    const { status, answer } = await replicas.slash(id, slashCommandPayload(fake, text, SLACK_USERS.kim), waitMs);
+    return { status, reply: answer && JSON.stringify(answer) };
   }
 
   beforeAll(async () => {

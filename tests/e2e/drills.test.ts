@@ -20,7 +20,7 @@ import type { RunningDrbot } from '../../src/app/start-drbot.js';
 import type { Incident, StepRun } from '../../src/incident/incident.js';
 import { drillReportsDir } from '../../src/report/incident-report-writer.js';
 import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
-import { SIGNING_SECRET, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
+import { SIGNING_SECRET, readAck, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
 import { startLocalSmtpServer, type LocalSmtpServer } from '../notify/support/local-smtp-server.js';
 import { HostAgent, hostAgentConfig, startDrbotForAgentProcess } from './support/drbot-and-agent-process.js';
 import { freePort } from './support/free-port.js';
@@ -66,7 +66,7 @@ const path = (rel: string) => join(dir, 'host', rel);
 const ourUvicorns = () => uvicornsOn(backendPort);
 const health = () => backendHealth(backendPort);
 
-/** Posts a signed `/incident` slash command as Slack would; drbot acknowledges at once and works on. */
+/** Posts a signed `/incident` slash command as Slack would; drbot acknowledges (with the answer when it is ready within the ack budget) and works on. */
 async function slash(text: string, user: string = PEOPLE.kim.slack): Promise<void> {
   const body = new URLSearchParams(slashCommandPayload(fake, text, user, { channel: OPS_CHANNEL })).toString();
   const ts = Math.floor(Date.now() / 1000);
@@ -75,8 +75,7 @@ async function slash(text: string, user: string = PEOPLE.kim.slack): Promise<voi
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
     body,
   });
-  await res.text();
-  expect(res.status).toBe(200);
+  expect(await readAck(fake, res)).toBe(200);
 }
 
 const store = () => drbot.app.runtime.store;
@@ -387,7 +386,7 @@ describe('DR drills on real parts', () => {
   }, 240_000);
 
   it('the backup-restore test on the real agent: the day-old backup warns against the RPO goal, a corrupt newer one fails, each with its numbers', async () => {
-    const replies = () => fake.callsOf('response_url').map((c) => JSON.stringify(c.args));
+    const replies = () => fake.answers().map((c) => JSON.stringify(c.args));
     const seen = replies().length;
     await slash('checks run backup-restore');
     const old = await until('the backup-restore answer', () => replies().slice(seen).find((r) => r.includes('routing_db_yesterday.accdb')));

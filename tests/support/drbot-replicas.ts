@@ -137,6 +137,19 @@ export class DrbotReplicas {
     return { status: res.status, text: await res.text() };
   }
 
+  /**
+   * Sends a signed slash command to replica `id`; resolves with the HTTP status and the answer Slack
+   * got, wherever it went: the ack's body (an answer ready within the ack budget, or a refusal), else
+   * the post to the command's response_url within `waitMs` (undefined when none came).
+   */
+  async slash(id: string, payload: Record<string, string>, waitMs = 20_000): Promise<{ status: number; answer?: Record<string, unknown> }> {
+    const { status, text } = await this.post(id, new URLSearchParams(payload).toString());
+    if (text.trim().startsWith('{')) return { status, answer: JSON.parse(text) as Record<string, unknown> };
+    const path = new URL(payload.response_url!).pathname;
+    const posted = await until(`${id} to answer "${payload.text}"`, () => this.fake.calls.find((c) => c.method === 'response_url' && c.path === path), waitMs).catch(() => undefined);
+    return { status, answer: posted?.args };
+  }
+
   /** kill -9 the agent and every replica still running; resolves once they have all exited. With DRBOT_TEST_DUMP set, prints each replica's last output first. */
   async stopReplicas(): Promise<void> {
     if (process.env.DRBOT_TEST_DUMP) for (const [id, r] of this.replicas) process.stderr.write(`\n--- ${id} exit ${r.proc.child.exitCode}\n${r.proc.stdout.slice(-4000)}\n${r.proc.stderr.slice(-3000)}\n`);

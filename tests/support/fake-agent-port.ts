@@ -34,3 +34,20 @@ export class ScriptedAgentPort implements AgentPort {
     return this.results.get(`${request.action}:${String(firstParam)}`) ?? this.results.get(request.action) ?? { status: 'ok', summary: `${request.action} ok`, output: '' };
   }
 }
+
+/** A scripted agent whose runs wait until `release()`: a step can be caught while it runs. */
+export class GatedAgentPort extends ScriptedAgentPort {
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((r) => (this.opened = r));
+  private markStarted!: () => void;
+  /** Resolves when the first run reaches the gate. */
+  readonly started = new Promise<void>((r) => (this.markStarted = r));
+  release(): void {
+    this.opened();
+  }
+  override async run(request: ActionRequest): Promise<ActionResult> {
+    this.markStarted();
+    await this.gate;
+    return super.run(request);
+  }
+}

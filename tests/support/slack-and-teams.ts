@@ -9,7 +9,7 @@ import type { AgentPort } from '../../src/agentlink/agent-port.js';
 import { ScriptedAgentPort } from './fake-agent-port.js';
 import { buildTestRuntime } from './test-runtime.js';
 import { FakeSlackApi } from '../adapters/slack/support/fake-slack-api.js';
-import { SIGNING_SECRET, SLACK_USERS, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
+import { SIGNING_SECRET, SLACK_USERS, readAck, slackSignature, slashCommandPayload } from '../adapters/slack/support/slack-harness.js';
 import { OPS_CHANNEL, TeamsActivityBuilder } from '../adapters/teams/support/a-teams-activity.js';
 import { FakeBotConnector } from '../adapters/teams/support/fake-bot-connector.js';
 
@@ -46,8 +46,7 @@ export async function startBoth<A extends AgentPort = ScriptedAgentPort>(agent: 
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
       body,
     });
-    await res.text();
-    return res.status;
+    return readAck(slackApi, res);
   };
   return {
     core,

@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ScriptedAgentPort } from '../../support/fake-agent-port.js';
+import { GatedAgentPort, ScriptedAgentPort } from '../../support/fake-agent-port.js';
 import { FakeSlackApi } from './support/fake-slack-api.js';
 import { SLACK_USERS, startSlackHarness, type SlackHarness } from './support/slack-harness.js';
 import { anIncidentId } from '../../support/an-incident.js';
 
 /** An agent whose runs wait until released, so a second click arrives while the first is still running. */
-class GatedAgentPort extends ScriptedAgentPort {
-  private opened!: () => void;
-  private readonly gate = new Promise<void>((r) => (this.opened = r));
-  private markStarted!: () => void;
-  readonly started = new Promise<void>((r) => (this.markStarted = r));
-  release(): void {
-    this.opened();
-  }
-  override async run(request: Parameters<ScriptedAgentPort['run']>[0]) {
-    this.markStarted();
-    await this.gate;
-    return super.run(request);
-  }
-}
-
 let h: SlackHarness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -44,7 +29,7 @@ describe('Slack module over signed HTTP requests', () => {
     expect(String(card!.args.blocks)).toContain('5. restart-predictor');
     expect(await h.slash('approve restart', SLACK_USERS.kim)).toBe(200);
     await h.settle();
-    expect(JSON.stringify(h.fake.callsOf('response_url').at(-1)!.args)).toContain('5. restart-predictor, 6. restart-backend-local');
+    expect(JSON.stringify(h.fake.answers().at(-1)!.args)).toContain('5. restart-predictor, 6. restart-backend-local');
     expect(await h.core.store.incidents.approvals(id)).toEqual([]);
     expect(await h.slash('approve 5', SLACK_USERS.kim)).toBe(200);
     await h.settle();
@@ -70,7 +55,7 @@ describe('Slack module over signed HTTP requests', () => {
     expect(approve).toMatchObject({ text: { text: 'Approve restart-predictor…' } });
     expect(approve!.confirm).toBeUndefined();
 
-    const [answer] = h.fake.callsOf('response_url');
+    const [answer] = h.fake.answers();
     expect(answer!.args).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(answer!.args)).toContain('<#CINC1>');
     const thread = await h.core.store.tableRows('incident_threads');
@@ -111,6 +96,8 @@ describe('Slack module over signed HTTP requests', () => {
     const before = h.fake.calls.length;
 
     await h.click(`/incident approve ${id} restart-predictor`, SLACK_USERS.choi);
+    // One person's click, then another's: while the first is still answered, the same button's second click is its twin ("Already being handled").
+    await h.settle();
     await h.click(`/incident approve ${id} restart-predictor`, SLACK_USERS.stranger);
     await h.settle();
 

@@ -19,9 +19,9 @@ async function openType2(agents: BackupsAgentPort): Promise<string> {
   return (await h.core.store.incidents.list(['open'], 10))[0]!.id;
 }
 
-/** The blocks of the newest private answer (response_url). */
+/** The blocks of the newest private answer (in a command's ack or at a response_url). */
 function lastAnswer(harness: SlackHarness): { blocks: Block[]; text: string } {
-  const args = harness.fake.callsOf('response_url').at(-1)!.args as { blocks?: Block[] | string; text: string; response_type?: string };
+  const args = harness.fake.answers().at(-1)!.args as { blocks?: Block[] | string; text: string; response_type?: string };
   expect(args.response_type).toBe('ephemeral');
   return { blocks: typeof args.blocks === 'string' ? (JSON.parse(args.blocks) as Block[]) : (args.blocks ?? []), text: String(args.text) };
 }

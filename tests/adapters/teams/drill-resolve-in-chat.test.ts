@@ -23,7 +23,7 @@ describe('resolving a drill whose fault cannot be undone, from Slack and Teams',
 
     expect(await b.slash(`resolve ${id} rehearsal over`, SLACK_USERS.kim)).toBe(200);
     await b.settle();
-    const slackReply = JSON.stringify(b.slackApi.callsOf('response_url').at(-1)!.args);
+    const slackReply = JSON.stringify(b.slackApi.answers().at(-1)!.args);
     expect(slackReply).toContain('NOT undone: corrupt_file access_db: EISDIR');
     expect(slackReply).toContain(`Drill ${id} stays open`);
     expect((await b.core.store.incidents.get(id))!.status).toBe('open');

@@ -20,7 +20,7 @@ describe('Report prevention and lessons typed in Slack and Teams', () => {
 
     expect(await b.slash(`report ${id} prevention Alert when *no* backup is written by 03:00`, SLACK_USERS.kim)).toBe(200);
     await b.settle();
-    expect(JSON.stringify(b.slackApi.callsOf('response_url').at(-1)!.args)).toContain("Added to the report's prevention");
+    expect(JSON.stringify(b.slackApi.answers().at(-1)!.args)).toContain("Added to the report's prevention");
 
     expect(await b.slash(`resolve ${id} corrupt accdb`, SLACK_USERS.kim)).toBe(200);
     await b.settle();

@@ -23,7 +23,7 @@ describe('/incident snapshot from Slack and Teams', () => {
 
     expect(await b.slash('snapshot', SLACK_USERS.kim)).toBe(200);
     await b.settle();
-    const slackReply = JSON.stringify(b.slackApi.callsOf('response_url').at(-1)!.args);
+    const slackReply = JSON.stringify(b.slackApi.answers().at(-1)!.args);
     expect(slackReply).toContain('## log backend');
     expect(slackReply).toContain('incident_20261124_1000.log');
     expect(slackReply).not.toContain('xoxb-123456789012-abcdefghijklmnop');

@@ -49,7 +49,9 @@ export class FakeSlackApi {
       this.socket = ws;
       ws.on('message', (data) => {
         const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
-        if (msg.envelope_id) this.acks.get(msg.envelope_id)?.(msg.payload ?? {});
+        if (!msg.envelope_id) return;
+        if (msg.payload !== undefined) this.recordAck(msg.payload);
+        this.acks.get(msg.envelope_id)?.(msg.payload ?? {});
       });
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'AFAKE' } }));
       this.connected?.();
@@ -72,6 +74,19 @@ export class FakeSlackApi {
   /** Answers the next `times` calls of a method with an HTTP status (and Retry-After seconds for 429). */
   fail(method: string, status: number, options: { retryAfter?: number; times?: number } = {}): void {
     this.failures.set(method, { status, retryAfter: options.retryAfter, times: options.times ?? 1 });
+  }
+
+  /**
+   * Notes a slash command's ack that carried a message (Slack shows it as the command's answer):
+   * the harness's HTTP posts and Socket Mode envelopes report theirs here.
+   */
+  recordAck(args: unknown): void {
+    if (args && typeof args === 'object' && 'text' in args) this.calls.push({ method: 'ack', args: args as Record<string, unknown>, at: Date.now(), status: 200, path: '/ack' });
+  }
+
+  /** Answers to the person who typed a command or clicked, in order, wherever they reached Slack: in the command's ack or at a response_url. */
+  answers(): RecordedCall[] {
+    return this.calls.filter((c) => (c.method === 'ack' || c.method === 'response_url') && c.status === 200);
   }
 
   /** Calls of one method, in order. */

@@ -42,6 +42,13 @@ export interface SignOptions {
   retryNum?: number;
 }
 
+/** Reads drbot's ack as Slack would: a JSON body (a command's answer, or a refusal) is shown to the typer, so the fake notes it. Resolves with the HTTP status. */
+export async function readAck(fake: FakeSlackApi, res: Response): Promise<number> {
+  const text = await res.text();
+  if (res.status === 200 && res.headers.get('content-type')?.startsWith('application/json')) fake.recordAck(JSON.parse(text));
+  return res.status;
+}
+
 /** Signs a body the way Slack does: `v0=` + HMAC-SHA256(secret, `v0:${ts}:${body}`). */
 export function slackSignature(secret: string, timestamp: number, body: string): string {
   return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
@@ -101,9 +108,7 @@ export async function startSlackHarness(
       headers['x-slack-retry-num'] = String(sign.retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
-    const res = await fetch(`${url}/slack/events`, { method: 'POST', headers, body });
-    await res.text();
-    return res.status;
+    return readAck(fake, await fetch(`${url}/slack/events`, { method: 'POST', headers, body }));
   };
 
   const harness: SlackHarness = {
