@@ -7,10 +7,11 @@ import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import { checklistItemText, drillTag } from '../incident/drill.js';
-import { allSteps, backupRestoreStep } from '../runbook/find-step.js';
+import { backupRestoreStep } from '../runbook/find-step.js';
 import { rpoVerdict } from '../agent/actions/rpo-age.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
+import { procedureText, stageTitle, stepActionLabel, stepLine, textsOfChecklists, textsOfType } from './card-texts.js';
 import type { Deployment } from '../agentlink/agent-protocol.js';
 
 const SCOPE: Record<string, { ko: string; en: string }> = {
@@ -50,7 +51,9 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   const fits = (step: Step) => stepFits(step, deployment);
   const deploymentName = { docker: t('컨테이너(docker)', 'containers (docker)'), local: t('로컬 프로세스(local)', 'local processes (local)'), both: t('컨테이너와 로컬(both)', 'containers and local (both)') };
   const ticked = new Set(snap.ticks.map((x) => x.itemId));
-  const allItems = (['immediate', 'during', 'after'] as const).flatMap((list) => pack.checklists[list].map((item) => ({ list, item })));
+  const typeTexts = textsOfType(type, lang);
+  const checklistTexts = textsOfChecklists(pack, lang);
+  const allItems = checklistTexts.items;
   const open = incident.status === 'open';
 
   const rtoText =
@@ -98,8 +101,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   if (incident.cause) fields.push({ label: t('원인', 'Cause'), value: incident.cause });
   if (incident.note) fields.push({ label: t('메모', 'Note'), value: incident.note });
 
-  const numbers = new Map(allSteps(type).map((s, i) => [s.step.id, i + 1]));
-  const checklistNumbers = new Map(allItems.map((x, i) => [x.item.id, i + 1]));
+  const numbers = typeTexts.numbers;
+  const checklistNumbers = checklistTexts.numbers;
   const stepItem = (step: Step, kind: 'diag' | 'recovery'): ListItem => {
     const run = lastRun.get(step.id);
     // The live one waiting for a second person (an expired or replaced one beside it says nothing now).
@@ -115,7 +118,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           ? `${t('연락처', 'Contacts')}${priority}: ${contacts.map((c) => [c.name, c.phone ? `☎ ${c.phone}` : '', c.email ? `✉ ${c.email}` : ''].filter(Boolean).join(' ')).join('; ')}`
           : t(`연락처 목록에 ${step.doc.contact.role} 역할이 없습니다 — config/contacts.yaml에 추가하세요`, `nobody on the contact list holds ${step.doc.contact.role} — add them to config/contacts.yaml`),
       );
-    } else if (step.procedure.length && detail === 'full') details.push(...step.procedure.map((p) => `$ ${p}`));
+    } else if (step.procedure.length && detail === 'full') details.push(typeTexts.procedures.get(step) ?? procedureText(step));
     if (run?.summary) details.push(run.summary);
     if (approval?.status === 'pending') {
       details.push(t(`1차 승인: ${approval.firstBy} — 다른 사람의 2차 승인 필요`, `approved by ${approval.firstBy} — needs a second, different person`));
@@ -125,9 +128,8 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           : t('계획 없이 승인됨 (에이전트 오프라인): 계획을 보고 다시 승인해야 합니다', 'approved without a plan (agent offline): it must be approved again on its plan'),
       );
     }
-    const flags = [step.destructive ? t('파괴적·2인 승인', 'destructive, two people') : '', step.mutates ? step.approvers.join('/') : ''].filter(Boolean).join(', ');
     return {
-      text: `${numbers.get(step.id)}. ${step.id} — ${step.title[lang]}${flags ? ` (${flags})` : ''}`,
+      text: typeTexts.lines.get(step) ?? stepLine(step, numbers, lang),
       mark,
       detail: details.join('\n') || undefined,
       action: open ? stepAction(incident.id, step, lang) : undefined,
@@ -149,7 +151,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
     const fitting = stage.steps.filter(fits);
     others.push(...stage.steps.filter((s) => !fits(s)));
     const items = fitting.length ? fitting.map((s) => stepItem(s, 'recovery')) : [{ text: t('(이 호스트의 실행 방식에 맞는 단계 없음 — 아래 "다른 단계")', '(no step fits how this host runs the service — see "Other steps" below)') }];
-    view.blocks.push({ type: 'list', title: t(`복구 단계 ${stage.stage}: ${stage.title.ko}`, `Recovery stage ${stage.stage}: ${stage.title.en}`), items });
+    view.blocks.push({ type: 'list', title: typeTexts.stageTitles.get(stage) ?? stageTitle(stage, lang), items });
   }
   if (detail === 'full') {
     others.push(...type.rollback.filter((s) => !fits(s)), ...type.temporary.filter((s) => !fits(s)));
@@ -161,15 +163,16 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
     if (others.length && deployment) {
       view.blocks.push({ type: 'list', title: t(`다른 단계 (${deploymentName[deployment]}에는 맞지 않음)`, `Other steps (not for ${deploymentName[deployment]})`), items: others.map((s) => stepItem(s, 'recovery')) });
     }
-    const listTitles = { immediate: t('장애 발생 시 즉시 체크', 'Immediately'), during: t('복구 진행 중', 'During recovery'), after: t('복구 완료 후', 'After recovery') };
     for (const list of ['immediate', 'during', 'after'] as const) {
       view.blocks.push({
         type: 'list',
-        title: `${t('체크리스트', 'Checklist')}: ${listTitles[list]}`,
+        title: checklistTexts.titles[list],
         items: pack.checklists[list].map((item) => {
           const tick = snap.ticks.find((x) => x.itemId === item.id);
+          const text = checklistItemText(item, incident, lang, snap.timeline);
           return {
-            text: `${checklistNumbers.get(item.id)}. ${item.id} — ${checklistItemText(item, incident, lang, snap.timeline)}`,
+            // The pack's line unless a drill's report item says something else.
+            text: (text === item.text[lang] && checklistTexts.lines.get(item)) || `${checklistNumbers.get(item.id)}. ${item.id} — ${text}`,
             mark: tick ? 'done' : 'todo',
             detail: tick ? `${tick.doneBy}, ${formatTime(tick.doneAt, pack.timeZone)}` : undefined,
             action: !tick && open ? { label: t('완료', 'Done'), command: `/incident check ${incident.id} ${item.id}` } : undefined,
@@ -203,9 +206,9 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
  * confirm dialog holds that plan), so nobody approves a shell line blind; `run` otherwise.
  */
 export function stepAction(incidentId: string, step: Step, lang: Lang): ViewAction {
-  const t = translator(lang);
-  if (!step.mutates) return { label: step.action === 'manual' ? t(`완료: ${step.id}`, `Done: ${step.id}`) : t(`실행: ${step.id}`, `Run ${step.id}`), command: `/incident run ${incidentId} ${step.id}` };
-  return { label: t(`승인: ${step.id}…`, `Approve ${step.id}…`), command: `/incident plan ${incidentId} ${step.id}`, style: step.destructive ? 'danger' : 'primary' };
+  const label = stepActionLabel(step, lang);
+  if (!step.mutates) return { label, command: `/incident run ${incidentId} ${step.id}` };
+  return { label, command: `/incident plan ${incidentId} ${step.id}`, style: step.destructive ? 'danger' : 'primary' };
 }
 
 /**
