@@ -62,20 +62,32 @@ export class KyselyStore implements Store {
     try {
       if (this.dialect !== 'sqlite') return await this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
       return await this.db.connection().execute(async (conn) => {
-        await conn.executeQuery(BEGIN_IMMEDIATE);
+        await this.control(conn, BEGIN_IMMEDIATE);
         try {
           const result = await fn(new KyselyStore(conn, 'sqlite', true));
-          await conn.executeQuery(COMMIT);
+          await this.control(conn, COMMIT);
           this.committed();
           return result;
         } catch (err) {
-          await conn.executeQuery(ROLLBACK).catch(() => undefined);
+          try {
+            await this.control(conn, ROLLBACK);
+          } catch {
+            // the transaction may already be gone (SQLite rolls back on some errors itself)
+          }
           throw err;
         }
       });
     } catch (err) {
       throw storeErrorOf(err);
     }
+  }
+
+  /**
+   * Runs BEGIN IMMEDIATE, COMMIT or ROLLBACK of a SQLite write transaction on `conn`, the
+   * connection the transaction holds (Kysely's lock on it is held meanwhile).
+   */
+  protected async control(conn: Kysely<Database>, query: CompiledQuery): Promise<void> {
+    await conn.executeQuery(query);
   }
 
   /** Called after each write transaction this store committed on SQLite (the SQLite store checkpoints its WAL). */

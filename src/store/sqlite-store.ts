@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type CompiledQuery, type SqliteDatabase } from 'kysely';
 import { StoreCorruptError, StoreUnavailableError } from '../errors/drbot-error.js';
 import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
 import { migrateToLatest } from './migrations.js';
@@ -85,6 +85,8 @@ function walSize(file: string): number {
 /** The embedded default store: one SQLite file (WAL) under DATA_DIR, or `:memory:`. */
 export class SqliteStore extends KyselyStore {
   private commits = 0;
+  /** BEGIN IMMEDIATE, COMMIT and ROLLBACK, prepared once. */
+  private readonly controls = new Map<string, BetterSqlite3.Statement>();
   /** The writer already waited for the worker since the WAL passed its bound. */
   private waitedPastLimit = false;
 
@@ -96,6 +98,17 @@ export class SqliteStore extends KyselyStore {
     readonly checkpointer: WalCheckpointer | undefined,
   ) {
     super(db, 'sqlite');
+  }
+
+  /**
+   * The transaction's BEGIN IMMEDIATE/COMMIT/ROLLBACK straight on better-sqlite3: SQLite has one
+   * connection, which the transaction holds. Through Kysely's executor these two statements were
+   * ~half the cost of a write transaction's own bookkeeping (~25 µs vs ~12 µs CPU per empty one).
+   */
+  protected override async control(_conn: Kysely<Database>, query: CompiledQuery): Promise<void> {
+    let stmt = this.controls.get(query.sql);
+    if (!stmt) this.controls.set(query.sql, (stmt = this.sqlite.prepare(query.sql)));
+    stmt.run();
   }
 
   protected override committed(): void {
