@@ -95,11 +95,19 @@ export class ActionExecutor {
     });
     let result = run.result;
     if (run.late) this.recordLate(request, run.late, result, log);
-    try {
-      await this.ledger.finish(request.requestId, this.tools.now(), result);
-    } catch (err) {
-      log?.error({ err }, 'could not record the result in the ledger');
-      if (mutates) result = { ...result, summary: `${result.summary} (not recorded in the agent's ledger: ${(err as Error).message}; after a restart of the agent this request reads as unknown)` };
+    const finished = this.ledger.finish(request.requestId, this.tools.now(), result);
+    if (mutates) {
+      try {
+        await finished;
+      } catch (err) {
+        log?.error({ err }, 'could not record the result in the ledger');
+        result = { ...result, summary: `${result.summary} (not recorded in the agent's ledger: ${(err as Error).message}; after a restart of the agent this request reads as unknown)` };
+      }
+    } else {
+      // A probe's result is the same whether its end line is on disk yet or never gets there (a failed
+      // write is only logged), so it goes out without waiting for the fsync: in a bundle each probe
+      // would otherwise wait for the flushes of the others' lines too.
+      finished.catch((err: unknown) => log?.error({ err }, 'could not record the result in the ledger'));
     }
     log?.info({ status: result.status, refused: result.refused }, 'request finished');
     return result;

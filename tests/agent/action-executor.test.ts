@@ -126,6 +126,39 @@ describe('ActionExecutor with a ledger it cannot write', () => {
   });
 });
 
+describe('ActionExecutor and the ledger\'s disk flushes', () => {
+  it('sends a probe\'s result without waiting for its ledger lines to be fsynced; a host change waits for its start line', async () => {
+    host = anAgentConfig().file('backup/a.accdb', 'backup').file('db/routing.accdb', 'live').file('logs/backend.log', 'line\n');
+    const config = host.build();
+    // a disk whose flushes complete only when the test says so
+    const held: (() => void)[] = [];
+    const fsync = (_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => held.push(() => cb(null));
+    const release = async () => {
+      while (held.length) held.shift()!();
+      await new Promise((r) => setImmediate(r));
+    };
+    const ledger = new RequestLedger(config.stateDir, { fs: { ...nodeFs, fsync } as unknown as LedgerFs });
+    ledgers.push(ledger);
+    const ex = new ActionExecutor(config, createHostTools(config), ledger);
+
+    expect(await ex.execute(aRequest('log_tail', { log: 'backend' }, { requestId: 'probe-1' }))).toMatchObject({ status: 'ok', output: 'line' });
+    expect(held.length).toBeGreaterThan(0); // its lines are still being flushed
+    expect(ex.status('probe-1')).toMatchObject({ state: 'done' });
+
+    let restored = false;
+    const change = ex.execute(aRequest('restore_file', { file: 'access_db', from: 'latest' }, { approvalId: 'apr-1' })).then((r) => ((restored = true), r));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(restored).toBe(false);
+    expect(readFileSync(host.path('db/routing.accdb'), 'utf8')).toBe('live'); // not run before its start line is on disk
+    const flushing = (async () => {
+      while (!restored) await release();
+    })();
+    expect(await change).toMatchObject({ status: 'ok' });
+    await flushing;
+    await release();
+  });
+});
+
 describe('ActionExecutor runs', () => {
   it('reads the end of a configured log and flags error lines', async () => {
     host = anAgentConfig().file('logs/backend.log', Array.from({ length: 300 }, (_, i) => (i === 299 ? 'ERROR model failed' : `line ${i}`)).join('\n') + '\n');
