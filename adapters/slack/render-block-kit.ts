@@ -86,10 +86,16 @@ function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {
       return out;
     }
     case 'list': {
-      const lines = block.items.map(listLine);
-      const text = (block.title ? `*${slackMrkdwn(block.title)}*\n` : '') + lines.join('\n');
-      const actions = block.items.map((i) => i.action).filter((a): a is ViewAction => a !== undefined);
-      return [...chunk(text, BLOCK_KIT_LIMITS.text).map(section), ...actionBlocks(actions, counter)];
+      // One pass over the items (a card is a dozen lists on every render).
+      let text = block.title ? `*${slackMrkdwn(block.title)}*\n` : '';
+      const actions: ViewAction[] = [];
+      block.items.forEach((item, i) => {
+        text += i ? `\n${listLine(item)}` : listLine(item);
+        if (item.action !== undefined) actions.push(item.action);
+      });
+      const out = chunk(text, BLOCK_KIT_LIMITS.text).map(section);
+      if (actions.length) out.push(...actionBlocks(actions, counter));
+      return out;
     }
     case 'code':
       return chunk(slackCode(block.text), BLOCK_KIT_LIMITS.text - 6).map((c) => section('```' + c.replace(/^`|`$/g, 'ˋ') + '```'));
@@ -136,12 +142,12 @@ function listLine(item: ListItem): string {
 const detailLines = rememberingAnswers((detail) => detail.split('\n').map((l) => `      _${slackMrkdwn(l)}_`).join('\n'));
 
 function actionBlocks(actions: ViewAction[], counter: { n: number }): SlackBlock[] {
-  const fitting = actions.filter((a) => a.command.length <= BLOCK_KIT_LIMITS.buttonValue);
-  const buttons = fitting.map((a) => button(a, counter));
+  const buttons: SlackBlock[] = [];
   const out: SlackBlock[] = [];
-  // A command too long for a button's value is not dropped silently: the message says what to type.
-  for (const a of actions.filter((x) => !fitting.includes(x))) {
-    out.push(section(clipMrkdwn(`${slackMrkdwn(a.label)}: ${slackMrkdwn(a.command)}`, BLOCK_KIT_LIMITS.text)));
+  for (const a of actions) {
+    if (a.command.length <= BLOCK_KIT_LIMITS.buttonValue) buttons.push(button(a, counter));
+    // A command too long for a button's value is not dropped silently: the message says what to type.
+    else out.push(section(clipMrkdwn(`${slackMrkdwn(a.label)}: ${slackMrkdwn(a.command)}`, BLOCK_KIT_LIMITS.text)));
   }
   for (let i = 0; i < buttons.length; i += BLOCK_KIT_LIMITS.elementsPerActions) {
     out.push({ type: 'actions', elements: buttons.slice(i, i + BLOCK_KIT_LIMITS.elementsPerActions) });

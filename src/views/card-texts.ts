@@ -7,7 +7,7 @@
  */
 import type { Lang } from '../i18n/lang.js';
 import { translator } from '../i18n/lang.js';
-import { allSteps } from '../runbook/find-step.js';
+import { allSteps, backupRestoreStep } from '../runbook/find-step.js';
 import type { ChecklistItem, FaultType, RunbookPack, Step } from '../runbook/pack-schema.js';
 
 /** The fixed texts of one fault type in one language. */
@@ -102,4 +102,31 @@ export function stepActionLabel(step: Step, lang: Lang): string {
     actionLabels[lang].set(step, label);
   }
   return label;
+}
+
+/** The steps of a fault type that a card looks for on every render. */
+export interface TypeSteps {
+  /** The steps that switch read-only mode, by id (temporary measures, stages, rollback; a later one wins an id). */
+  readOnly: Map<string, Step>;
+  /** The first temporary or stage step that switches read-only mode off. */
+  readOnlyOff?: Step;
+  /** The step that restores a backup (see `backupRestoreStep`). */
+  backupRestore?: Step;
+}
+
+const typeSteps = new WeakMap<FaultType, TypeSteps>();
+
+/** The steps of `type` a card looks for, found on first use. */
+export function stepsOfType(type: FaultType): TypeSteps {
+  let steps = typeSteps.get(type);
+  if (!steps) {
+    const stageSteps = type.stages.flatMap((st) => st.steps);
+    steps = {
+      readOnly: new Map([...type.temporary, ...stageSteps, ...type.rollback].filter((st) => st.action === 'set_read_only_mode').map((st) => [st.id, st])),
+      readOnlyOff: [...type.temporary, ...stageSteps].find((st) => st.action === 'set_read_only_mode' && st.params.enabled === false),
+      backupRestore: backupRestoreStep(type),
+    };
+    typeSteps.set(type, steps);
+  }
+  return steps;
 }

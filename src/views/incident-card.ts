@@ -7,11 +7,10 @@ import type { IncidentSnapshot } from '../incident/incident-snapshot.js';
 import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import { checklistItemText, drillTag } from '../incident/drill.js';
-import { backupRestoreStep } from '../runbook/find-step.js';
 import { rpoVerdict } from '../agent/actions/rpo-age.js';
 import type { RunbookPack, Step } from '../runbook/pack-schema.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
-import { procedureText, stageTitle, stepActionLabel, stepLine, textsOfChecklists, textsOfType } from './card-texts.js';
+import { procedureText, stageTitle, stepActionLabel, stepLine, stepsOfType, textsOfChecklists, textsOfType } from './card-texts.js';
 import type { Deployment } from '../agentlink/agent-protocol.js';
 
 const SCOPE: Record<string, { ko: string; en: string }> = {
@@ -90,7 +89,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   if (backup && open) fields.push({ label: t('최신 백업', 'Newest backup'), value: backup });
   const readOnly = readOnlySince(snap, type);
   if (readOnly !== undefined) {
-    const off = [...type.temporary, ...type.stages.flatMap((st) => st.steps)].find((st) => st.action === 'set_read_only_mode' && st.params.enabled === false);
+    const off = stepsOfType(type).readOnlyOff;
     fields.push({
       label: t('읽기 전용 모드', 'Read-only mode'),
       value: t(`⚠️ 켜짐 (${formatTime(readOnly, pack.timeZone)}부터, 저장 불가)${off ? ` — 해제: /incident approve ${incident.id} ${off.id}` : ''}`, `⚠️ ON since ${formatTime(readOnly, pack.timeZone)} (nothing is saved)${off ? ` — switch it off: /incident approve ${incident.id} ${off.id}` : ''}`),
@@ -216,7 +215,7 @@ export function stepAction(incidentId: string, step: Step, lang: Lang): ViewActi
  * successful `set_read_only_mode` step set `enabled: true`. Undefined when it is off or was never touched.
  */
 export function readOnlySince(snap: Pick<IncidentSnapshot, 'timeline'>, type: IncidentSnapshot['type']): number | undefined {
-  const steps = new Map([...type.temporary, ...type.stages.flatMap((st) => st.steps), ...type.rollback].filter((st) => st.action === 'set_read_only_mode').map((st) => [st.id, st]));
+  const steps = stepsOfType(type).readOnly;
   // The timeline's order is the order the runs ended in (two in the same millisecond included).
   const last = snap.timeline.filter((e) => e.kind === 'step' && e.data?.status === 'ok' && steps.has(String(e.data?.step))).at(-1);
   return last && steps.get(String(last.data!.step))!.params.enabled === true ? last.at : undefined;
@@ -229,7 +228,7 @@ export function readOnlySince(snap: Pick<IncidentSnapshot, 'timeline'>, type: In
  * or when someone planned it). Unknown, saying why, when no plan has named it. Undefined for other types.
  */
 export function newestBackupText(snap: Pick<IncidentSnapshot, 'type' | 'timeline' | 'agent' | 'now'>, pack: Pick<RunbookPack, 'rpo'>, lang: Lang): string | undefined {
-  const step = backupRestoreStep(snap.type);
+  const step = stepsOfType(snap.type).backupRestore;
   if (!step) return undefined;
   const t = translator(lang);
   const plan = snap.timeline.filter((e) => e.kind === 'plan' && e.data?.step === step.id).at(-1);
