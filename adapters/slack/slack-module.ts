@@ -18,7 +18,7 @@ import { checkBotToken } from './check-bot-token.js';
 import { COMMAND_BACKLOG, COMMAND_CONCURRENCY, CommandQueue } from '../../src/app/command-queue.js';
 import { SlackNoticeChannel, SlackOpsChannel } from './slack-channel-posts.js';
 import { registerSlackListeners, type ListenerHooks } from './register-slack-listeners.js';
-import { slashCommandEndpoint } from './slash-command-endpoint.js';
+import { takeSlashCommandRequest } from './slash-command-endpoint.js';
 import { ResponseUrlPoster } from './response-url.js';
 import { SlackConversation } from './slack-conversation.js';
 import { SlackDelivery, type ReportSource } from './slack-delivery.js';
@@ -105,11 +105,13 @@ export class SlackModule implements DrbotModule {
       receiver = this.socketReceiver;
     } else {
       const express = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
-      // Mounted before any JSON parser: Bolt verifies the signature over the raw body. The ledger
-      // before it refuses a signed request seen before (a replay) on any replica.
-      http.app.use(ledger.middleware(settings.signingSecret!));
-      // Slash commands the ledger verified are acked and queued here; the rest goes to Bolt.
-      http.app.use(slashCommandEndpoint(hooks));
+      const secret = settings.signingSecret!;
+      // Every POST to /slack/events, ahead of express: the ledger reads the raw body (Bolt verifies
+      // the signature over it) and refuses a signed request seen before (a replay) on any replica;
+      // slash commands it verified are acked and queued here, the rest goes on to Bolt.
+      http.direct('POST', '/slack/events', (req, res, toExpress) => ledger.take(secret, req, res, () => takeSlashCommandRequest(hooks, req, res) || toExpress()));
+      // Whatever reaches Bolt another way is checked by the ledger all the same.
+      http.app.use(ledger.middleware(secret));
       http.app.use(express.router);
       receiver = express;
     }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { SeenRequestRepository } from '../../src/store/seen-request-repository.js';
@@ -6,7 +7,7 @@ import { isStoreUnavailable } from '../../src/store/store-error.js';
 import type { Lang } from '../../src/i18n/lang.js';
 
 /** A request the ledger read: its raw body, and `slackSigned` when its signature is valid, fresh and first seen. */
-export type LedgerRequest = Request & { rawBody?: Buffer; slackSigned?: boolean };
+export type LedgerRequest = IncomingMessage & { rawBody?: Buffer; slackSigned?: boolean };
 
 /** Slack refuses to sign-check a request older than this; a replay is refused as long as Bolt would accept it. */
 const SIGNATURE_WINDOW_MS = 5 * 60_000;
@@ -41,25 +42,20 @@ export class SlackRequestLedger {
   }
 
   /**
-   * Express middleware for `/slack/events`, mounted before Bolt: reads the body (as Bolt would,
-   * and hands it on as `rawBody`), and when the signature is valid records it; a signed request seen
-   * before is answered 401 and never reaches Bolt. Unsigned or wrongly signed requests go on to Bolt,
-   * which refuses them, so nothing unverified is written.
+   * Reads a request to `/slack/events` (as Bolt would, and hands the body on as `rawBody`), and
+   * when its signature is valid records it: a signed request seen before is answered 401 and goes
+   * no further; a first one is marked `slackSigned` and goes on to `next`. Unsigned or wrongly
+   * signed requests go on unmarked to Bolt, which refuses them, so nothing unverified is written.
+   * Served ahead of express (HttpServer.direct); `middleware` covers what reaches express.
    */
-  middleware(signingSecret: string, path = '/slack/events'): RequestHandler {
-    return (req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'POST' || req.path !== path) return next();
-      void this.check(signingSecret, req, res, next).catch(next);
-    };
-  }
-
-  private async check(signingSecret: string, req: Request, res: Response, next: NextFunction): Promise<void> {
+  async take(signingSecret: string, req: LedgerRequest, res: ServerResponse, next: () => void): Promise<void> {
     const body = await readBody(req);
-    if (body === undefined) {
-      res.status(413).end();
+    if (body === 'gone') return;
+    if (body === 'too large') {
+      res.writeHead(413).end();
       return;
     }
-    (req as LedgerRequest).rawBody = body;
+    req.rawBody = body;
     const timestamp = header(req, 'x-slack-request-timestamp');
     const signature = header(req, 'x-slack-signature');
     if (!timestamp || !signature || !validSignature(signingSecret, timestamp, body, signature)) return next();
@@ -76,11 +72,23 @@ export class SlackRequestLedger {
       return;
     }
     if (first) {
-      (req as LedgerRequest).slackSigned = true;
+      req.slackSigned = true;
       return next();
     }
-    this.log.warn({ path: req.path, signedAt: new Date(signedAt).toISOString() }, 'replayed Slack request refused: this timestamp and signature were already taken');
-    res.status(401).end();
+    this.log.warn({ signedAt: new Date(signedAt).toISOString() }, 'replayed Slack request refused: this timestamp and signature were already taken');
+    res.writeHead(401).end();
+  }
+
+  /**
+   * The same check as express middleware, for a request to `path` that reaches express without
+   * having been taken ahead of it: whatever way a request gets to Bolt, the ledger has seen it.
+   */
+  middleware(signingSecret: string, path = '/slack/events'): RequestHandler {
+    const wanted = path.toLowerCase();
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'POST' || (req as LedgerRequest).rawBody !== undefined || req.path.toLowerCase().replace(/(.)\/$/, '$1') !== wanted) return next();
+      void this.take(signingSecret, req, res, next).catch(next);
+    };
   }
 
   /**
@@ -89,7 +97,7 @@ export class SlackRequestLedger {
    * who typed it); anything else gets 503, so Slack retries an event later (it may reach a replica
    * whose store answers, and is de-duplicated there).
    */
-  private storeDown(body: Buffer, res: Response, err: unknown): void {
+  private storeDown(body: Buffer, res: ServerResponse, err: unknown): void {
     this.log.warn({ err: (err as Error).message }, 'Slack request not taken: the store does not answer');
     const form = new URLSearchParams(body.toString('utf8'));
     if (form.has('command') && !form.has('payload')) {
@@ -97,10 +105,11 @@ export class SlackRequestLedger {
         this.lang === 'ko'
           ? '저장소(데이터베이스)가 지금 응답하지 않습니다. 아무것도 바뀌지 않았습니다. drbot이 다시 연결을 시도하니 잠시 후 다시 실행하세요.'
           : 'The store (database) does not answer right now; nothing was changed. drbot keeps retrying the connection: run the command again in a moment.';
-      res.status(200).json({ response_type: 'ephemeral', text });
+      const answer = JSON.stringify({ response_type: 'ephemeral', text });
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer) }).end(answer);
       return;
     }
-    res.status(503).set('retry-after', '5').end();
+    res.writeHead(503, { 'retry-after': '5' }).end();
   }
 
   private async prune(now: number): Promise<void> {
@@ -110,7 +119,7 @@ export class SlackRequestLedger {
   }
 }
 
-function header(req: Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' && v.length <= 200 ? v : undefined;
 }
@@ -123,17 +132,26 @@ function validSignature(secret: string, timestamp: string, body: Buffer, signatu
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The whole body, or undefined when it is larger than Bolt would read. */
-async function readBody(req: Request): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+/** The whole body; 'too large' as soon as it is larger than Bolt would read (the rest is drained); 'gone' when the client left first. */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too large' | 'gone'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
       req.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+      resolve('too large');
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', () => resolve('gone'));
+    req.once('close', () => {
+      if (!req.complete) resolve('gone');
+    });
+  });
 }

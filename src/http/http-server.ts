@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
@@ -54,12 +54,28 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; critical: boolean; detail?: string } & Record<string, unknown>>;
 }
 
+/**
+ * Serves one request on a direct route: answers it, or hands it on to `app` (express) with `toExpress`.
+ * A rejection is logged and answered 500 (or the connection closed when the answer had begun).
+ */
+export type DirectHandler = (req: IncomingMessage, res: ServerResponse, toExpress: () => void) => void | Promise<void>;
+
+/** The key a direct route is found by: express matches paths case-insensitively and with or without a trailing slash, and so do direct routes. */
+function routeKey(method: string | undefined, url: string | undefined): string {
+  let path = url ?? '';
+  const query = path.indexOf('?');
+  if (query >= 0) path = path.slice(0, query);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return `${method ?? ''} ${path.toLowerCase()}`;
+}
+
 /** drbot's one HTTP server: platform adapters and the agent link mount their routes on `app` and `server`. */
 export class HttpServer {
   readonly app: Express;
   readonly server: Server;
   private readonly checks: HealthCheck[] = [];
   private readonly upgrades = new Map<string, UpgradeHandler>();
+  private readonly directRoutes = new Map<string, DirectHandler>();
   private listening = false;
 
   /** True when the server speaks HTTPS (and so `wss://` for agents). */
@@ -75,7 +91,8 @@ export class HttpServer {
     this.app = express();
     this.app.disable('x-powered-by');
     this.tls = tls !== undefined;
-    this.server = tls ? createTlsServer({ ...serverOptions(limits), cert: tls.cert, key: tls.key }, this.app) : createServer(serverOptions(limits), this.app);
+    const serve = (req: IncomingMessage, res: ServerResponse) => this.serve(req, res);
+    this.server = tls ? createTlsServer({ ...serverOptions(limits), cert: tls.cert, key: tls.key }, serve) : createServer(serverOptions(limits), serve);
     this.server.maxConnections = limits.maxConnections;
     this.server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
     this.server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
@@ -86,6 +103,34 @@ export class HttpServer {
       const report = await this.health();
       res.status(report.status === 'unhealthy' ? 503 : 200).json(report);
     });
+  }
+
+  /**
+   * Serves `method` `path` ahead of express: a platform's webhook, which takes every request a
+   * platform sends, skips express's routing (about 130 µs of the main thread per request here,
+   * against 70 µs for the HTTP request itself) and hands on to `app` only what it does not serve.
+   */
+  direct(method: string, path: string, handler: DirectHandler): void {
+    this.directRoutes.set(routeKey(method, path), handler);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const handler = this.directRoutes.size ? this.directRoutes.get(routeKey(req.method, req.url)) : undefined;
+    if (!handler) {
+      void this.app(req, res);
+      return;
+    }
+    const failed = (err: unknown) => {
+      this.log.error({ err }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
+      else res.destroy();
+    };
+    try {
+      const done = handler(req, res, () => void this.app(req, res));
+      if (done) done.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   }
 
   /** Serves HTTP upgrade requests (WebSockets) on exactly `path`; upgrades to any other path are refused. */

@@ -47,6 +47,29 @@ describe('a replayed signed Slack request', () => {
   });
 });
 
+describe('a signed Slack request at a spelling of /slack/events that express would also route to Bolt', () => {
+  it('goes through the ledger all the same: a trailing slash, other letter case or a query string does not let a replay through', async () => {
+    const h = await startSlackHarness();
+    harnesses.push(h);
+    const id = await openIncident(h);
+    const body = new URLSearchParams(slashCommandPayload(h.fake, `note ${id} spelled differently`, SLACK_USERS.kim)).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const send = async (path: string) =>
+      (
+        await fetch(`${h.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body) },
+          body,
+        })
+      ).status;
+    expect(await send('/slack/events/')).toBe(200);
+    await h.settle();
+    for (const path of ['/SLACK/Events', '/slack/events?again=1', '/slack/events', '/Slack/Events/']) expect(await send(path)).toBe(401);
+    await h.settle();
+    expect(await notes(h, id, 'spelled differently')).toBe(1);
+  });
+});
+
 describe('a signed Slack request while the store does not answer', () => {
   it('is answered "store unavailable" (a slash command) or 503 (an event, so Slack retries it), and nothing is written', async () => {
     const h = await startSlackHarness();
