@@ -21,8 +21,12 @@ export interface ListeningSocket {
 // so those two are read in the threadpool, in parallel, leaving the event loop to the other probes.
 const PROC_BUF = Buffer.allocUnsafe(1 << 18);
 
-/** Reads a /proc file whole (empty string when it vanished). */
-function readProc(path: string): string {
+/**
+ * Reads a `/proc/<pid>/cmdline` whole (empty string when it vanished). The kernel fills each read of
+ * it up to the end of the arguments, so a read shorter than the buffer is the last one: no second
+ * read only to see the end (one syscall fewer per process; the scan is most of process_running).
+ */
+function readCmdline(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -33,8 +37,8 @@ function readProc(path: string): string {
     const parts: string[] = [];
     for (;;) {
       const n = readSync(fd, PROC_BUF, 0, PROC_BUF.length, null);
-      if (n === 0) break;
       parts.push(PROC_BUF.toString('utf8', 0, n));
+      if (n < PROC_BUF.length) break;
     }
     return parts.join('');
   } catch {
@@ -72,7 +76,7 @@ export async function listProcesses(procRoot: string): Promise<ProcessInfo[]> {
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     // empty when it exited while we looked (or is a kernel thread)
-    const argv = readProc(join(procRoot, entry, 'cmdline')).split('\0').filter((a) => a.length > 0);
+    const argv = readCmdline(join(procRoot, entry, 'cmdline')).split('\0').filter((a) => a.length > 0);
     if (argv.length) out.push({ pid: Number(entry), argv });
   }
   return out;
