@@ -53,7 +53,7 @@ export class KyselyStore implements Store {
     this.reportFiles = new ReportFileRepository(db);
     this.manualChecks = new ManualCheckRepository(db);
     this.history = new HistoryRepository(db);
-    this.seenRequests = new SeenRequestRepository(db, !inTransaction);
+    this.seenRequests = new SeenRequestRepository(db, dialect, !inTransaction);
     this.leases = new LeaseRepository(db);
   }
 

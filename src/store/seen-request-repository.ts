@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from './migrations.js';
+import { ReusableRowsQuery } from './reusable-query.js';
 import type { Database } from './schema.js';
 
 /** One `firstSight` waiting for the statement its turn's sightings share. */
@@ -12,6 +14,15 @@ interface Sighting {
 
 /** Rows per upsert statement, well inside SQLite's and PostgreSQL's bind-parameter limits. */
 const MAX_ROWS = 500;
+
+/** The upsert of a batch of sightings, compiled once per batch size (building it cost more than running it). */
+const RECORD = new ReusableRowsQuery<{ keys: readonly string[]; expiresAt: readonly number[]; now: number }, { key: string }>((db, v, n) =>
+  db
+    .insertInto('seen_requests')
+    .values(Array.from({ length: n }, (_, i) => ({ key: v('keys', i), expires_at: v('expiresAt', i) })))
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ expires_at: eb.ref('excluded.expires_at') })).where('seen_requests.expires_at', '<=', v('now')))
+    .returning('key'),
+);
 
 /**
  * Requests and events already taken (a platform's retries, a replayed signed request), kept in
@@ -28,6 +39,7 @@ export class SeenRequestRepository {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
     /** Gather the sightings of a turn into one statement (the store's own repository; never inside a transaction). */
     private readonly groupCommit = false,
   ) {}
@@ -83,12 +95,7 @@ export class SeenRequestRepository {
       if (!rows.has(e.key)) rows.set(e.key, e.expiresAt);
       now = Math.min(now, e.now);
     }
-    const taken = await this.db
-      .insertInto('seen_requests')
-      .values([...rows].map(([key, expires_at]) => ({ key, expires_at })))
-      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ expires_at: eb.ref('excluded.expires_at') })).where('seen_requests.expires_at', '<=', now))
-      .returning('key')
-      .execute();
+    const { rows: taken } = await RECORD.run(this.db, this.dialect, rows.size, { keys: [...rows.keys()], expiresAt: [...rows.values()], now });
     return new Set(taken.map((r) => r.key));
   }
 }
