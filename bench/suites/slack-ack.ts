@@ -31,7 +31,7 @@ interface LoadResult {
 /** Signed `/incident status` slash commands at concurrency 50 into drbot's Slack endpoint and into a bare Bolt app that only acks. */
 export const slackAck: BenchSuite = {
   name: 'slack-ack',
-  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY} from a worker thread (node:http, kept-alive connections), loopback: drbot's Bolt endpoint vs a bare Bolt app that only acks`,
+  description: `${REQUESTS} signed "/incident status" requests at concurrency ${CONCURRENCY} from a worker thread (node:http, kept-alive connections), loopback: drbot's Slack endpoint (answering in the ack when the answer is ready within the ack budget) vs a bare Bolt app that only acks`,
   async run(): Promise<BenchRow[]> {
     const fake = await new SlackFakeApi().start();
     const bare = await startBareBolt(fake.url);
@@ -61,13 +61,14 @@ export const slackAck: BenchSuite = {
       if (answered < REQUESTS / 2) throw new Error(`only ${answered} of ${REQUESTS / 2} answers reached Slack`);
       return [
         { metric: 'bare Bolt: acks per second', value: b.throughput, unit: 'req/s' },
-        { metric: 'drbot: acks per second', value: d.throughput, unit: 'req/s' },
+        { metric: 'drbot: acks per second (the answer in the ack when ready in time)', value: d.throughput, unit: 'req/s' },
         { metric: 'drbot / bare throughput', value: ratio, unit: 'ratio', goal: '>= 0.9', pass: ratio >= 0.9 },
         { metric: 'bare Bolt: ack p50', value: b.p50, unit: 'ms' },
         { metric: 'drbot: ack p50', value: d.p50, unit: 'ms' },
         { metric: 'bare Bolt: ack p99', value: b.p99, unit: 'ms' },
         { metric: 'drbot: ack p99', value: d.p99, unit: 'ms', goal: '< 50', pass: d.p99 < 50 },
-        { metric: 'drbot: answers posted per second, end to end', value: e2eRate, unit: 'req/s' },
+        { metric: 'drbot: answers reaching Slack per second (in acks or at response_url), end to end', value: e2eRate, unit: 'req/s' },
+        { metric: 'drbot: answers that rode in their ack', value: d2.answeredInAck / (REQUESTS / 2), unit: 'share' },
         { metric: 'drbot end-to-end rate / bare ack rate', value: e2eRatio, unit: 'ratio', goal: '>= 0.8', pass: e2eRatio >= 0.8 },
         { metric: 'drbot: answers still to send after the last ack', value: settleMs, unit: 'ms', goal: '< 100', pass: settleMs < 100 },
       ];
