@@ -59,7 +59,7 @@ export function scrubSecrets(secrets: readonly string[]): (text: string) => stri
   };
 }
 
-/** How many texts found clean a remembering text function keeps, and the longest it keeps. */
+/** How many texts a remembering text function keeps (found clean, or with their answers), and the longest it keeps. */
 const CLEAN_ENTRIES = 2_000;
 const CLEAN_MAX_LENGTH = 512;
 
