@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { routePath, sendJson } from '../../src/http/http-server.js';
 import type { Logger } from '../../src/logging/create-logger.js';
 import type { SeenRequestRepository } from '../../src/store/seen-request-repository.js';
 import { isStoreUnavailable } from '../../src/store/store-error.js';
@@ -84,9 +85,9 @@ export class SlackRequestLedger {
    * having been taken ahead of it: whatever way a request gets to Bolt, the ledger has seen it.
    */
   middleware(signingSecret: string, path = '/slack/events'): RequestHandler {
-    const wanted = path.toLowerCase();
+    const wanted = routePath(path);
     return (req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'POST' || (req as LedgerRequest).rawBody !== undefined || req.path.toLowerCase().replace(/(.)\/$/, '$1') !== wanted) return next();
+      if (req.method !== 'POST' || (req as LedgerRequest).rawBody !== undefined || routePath(req.path) !== wanted) return next();
       void this.take(signingSecret, req, res, next).catch(next);
     };
   }
@@ -105,8 +106,7 @@ export class SlackRequestLedger {
         this.lang === 'ko'
           ? '저장소(데이터베이스)가 지금 응답하지 않습니다. 아무것도 바뀌지 않았습니다. drbot이 다시 연결을 시도하니 잠시 후 다시 실행하세요.'
           : 'The store (database) does not answer right now; nothing was changed. drbot keeps retrying the connection: run the command again in a moment.';
-      const answer = JSON.stringify({ response_type: 'ephemeral', text });
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer) }).end(answer);
+      sendJson(res, 200, { response_type: 'ephemeral', text });
       return;
     }
     res.writeHead(503, { 'retry-after': '5' }).end();

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '../../src/http/http-server.js';
 import { takeSlashCommand, type ListenerHooks } from './register-slack-listeners.js';
 import type { LedgerRequest } from './slack-request-ledger.js';
 
@@ -36,8 +37,7 @@ export function takeSlashCommandRequest(hooks: ListenerHooks, req: LedgerRequest
         res.writeHead(200, { 'content-length': '0' }).end();
         return true;
       }
-      const body = JSON.stringify(answer);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+      sendJson(res, 200, answer);
       return true;
     },
   );

@@ -60,14 +60,24 @@ export interface HealthReport {
  */
 export type DirectHandler = (req: IncomingMessage, res: ServerResponse, toExpress: () => void) => void | Promise<void>;
 
-/** The key a direct route is found by: express matches paths case-insensitively and with or without a trailing slash, and so do direct routes. */
-function routeKey(method: string | undefined, url: string | undefined): string {
-  let path = url ?? '';
-  const query = path.indexOf('?');
-  if (query >= 0) path = path.slice(0, query);
+/**
+ * A request path as express routes it (letter case and one trailing slash do not count, the query
+ * is not part of it): direct routes, and checks that must see every request a route would get, compare these.
+ */
+export function routePath(url: string): string {
+  const query = url.indexOf('?');
+  let path = query >= 0 ? url.slice(0, query) : url;
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  return `${method ?? ''} ${path.toLowerCase()}`;
+  return path.toLowerCase();
 }
+
+/** Answers `status` with `value` as JSON. */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+const routeKey = (method: string | undefined, url: string | undefined) => `${method ?? ''} ${routePath(url ?? '')}`;
 
 /** drbot's one HTTP server: platform adapters and the agent link mount their routes on `app` and `server`. */
 export class HttpServer {
@@ -122,7 +132,7 @@ export class HttpServer {
     }
     const failed = (err: unknown) => {
       this.log.error({ err }, 'http handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     };
     try {
