@@ -85,6 +85,8 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     expect((await store.incidents.list(['open'])).map((i) => i.seq)).toEqual([3, 1]);
     expect((await store.incidents.list(['resolved', 'cancelled'])).map((i) => i.seq)).toEqual([4, 2]);
     expect((await store.incidents.list([], 2)).map((i) => i.seq)).toEqual([4, 3]);
+    expect((await store.incidents.list(['open'], 1)).map((i) => i.seq)).toEqual([3]);
+    expect((await store.incidents.list(['open', 'resolved'], 2)).map((i) => i.seq)).toEqual([3, 2]);
     expect(await store.incidents.count()).toBe(4);
   });
 
