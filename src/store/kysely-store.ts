@@ -64,6 +64,7 @@ export class KyselyStore implements Store {
       return await this.db.connection().execute(async (conn) => {
         await this.control(conn, BEGIN_IMMEDIATE);
         try {
+          this.holding(conn);
           const result = await fn(new KyselyStore(conn, 'sqlite', true));
           await this.control(conn, COMMIT);
           this.committed();
@@ -89,6 +90,9 @@ export class KyselyStore implements Store {
   protected async control(conn: Kysely<Database>, query: CompiledQuery): Promise<void> {
     await conn.executeQuery(query);
   }
+
+  /** Called with the handle of each SQLite write transaction once it began, before its work runs on it. */
+  protected holding(_conn: Kysely<Database>): void {}
 
   /** Called after each write transaction this store committed on SQLite (the SQLite store checkpoints its WAL). */
   protected committed(): void {}

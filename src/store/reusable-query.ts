@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -14,6 +14,25 @@ type Param = { readonly path: readonly (string | number)[] } | { readonly consta
 interface Compiled {
   readonly template: CompiledQuery;
   readonly params: readonly Param[];
+}
+
+/**
+ * Runs a compiled query at once on the connection a SQLite write transaction holds, as Kysely's
+ * SQLite driver would (same statement, same result), without Kysely's executor: its chain of
+ * promises, connection provider and result plugins cost more than SQLite takes for most of these
+ * statements.
+ */
+export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+
+/** The transaction handles (Kysely on the held connection) whose reusable queries run directly. */
+const directOn = new WeakMap<Kysely<Database>, DirectExecutor>();
+
+/**
+ * Reusable queries run on `db` go straight to `execute`. Only for the handle of a SQLite write
+ * transaction: it holds the only connection for its whole life, so nothing else runs in between.
+ */
+export function runDirectly(db: Kysely<Database>, execute: DirectExecutor): void {
+  directOn.set(db, execute);
 }
 
 /**
@@ -39,18 +58,29 @@ export class ReusableQuery<V extends object, R = unknown> {
 
   /** The compiled query with `values` as its parameters, for `db.executeQuery`. */
   bind(db: Kysely<Database>, dialect: Dialect, values: V): CompiledQuery<R> {
+    const c = this.compiledFor(db, dialect);
+    return { ...c.template, parameters: parametersOf(c, values) } as CompiledQuery<R>;
+  }
+
+  /** Runs the query with `values` on `db` (a store's handle or its transaction's). */
+  run(db: Kysely<Database>, dialect: Dialect, values: V): Promise<{ rows: R[]; numAffectedRows?: bigint }> {
+    const direct = directOn.get(db);
+    if (!direct) return db.executeQuery(this.bind(db, dialect, values));
+    try {
+      const c = this.compiledFor(db, dialect);
+      return Promise.resolve(direct(c.template.sql, parametersOf(c, values)) as QueryResult<R>);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private compiledFor(db: Kysely<Database>, dialect: Dialect): Compiled {
     let c = this.compiled.get(dialect);
     if (!c) {
       c = compile(this.build(db, slot));
       this.compiled.set(dialect, c);
     }
-    const parameters = c.params.map((p) => ('constant' in p ? p.constant : resolve(values, p.path)));
-    return { ...c.template, parameters } as CompiledQuery<R>;
-  }
-
-  /** Runs the query with `values` on `db` (a store's handle or its transaction's). */
-  run(db: Kysely<Database>, dialect: Dialect, values: V): Promise<{ rows: R[]; numAffectedRows?: bigint }> {
-    return db.executeQuery(this.bind(db, dialect, values));
+    return c;
   }
 }
 
@@ -86,6 +116,10 @@ function compile(query: Compilable): Compiled {
     return { path: m[2] === undefined ? [m[1]!] : [m[1]!, Number(m[2])] };
   });
   return { template, params };
+}
+
+function parametersOf(c: Compiled, values: object): unknown[] {
+  return c.params.map((p) => ('constant' in p ? p.constant : resolve(values, p.path)));
 }
 
 function resolve(values: object, path: readonly (string | number)[]): unknown {

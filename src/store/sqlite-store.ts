@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrations.js';
 import { nativeModuleError } from './native-module-error.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { runDirectly, type DirectExecutor } from './reusable-query.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
@@ -94,6 +95,8 @@ export class SqliteStore extends KyselyStore {
     db: Kysely<Database>,
     readonly file: string,
     readonly sqlite: BetterSqlite3.Database,
+    /** The statements Kysely's driver prepares (preparedOnce), which a transaction's reusable queries share. */
+    private readonly statements: SqliteDatabase,
     /** Absent for `:memory:`, which has no WAL. */
     readonly checkpointer: WalCheckpointer | undefined,
   ) {
@@ -109,6 +112,22 @@ export class SqliteStore extends KyselyStore {
     let stmt = this.controls.get(query.sql);
     if (!stmt) this.controls.set(query.sql, (stmt = this.sqlite.prepare(query.sql)));
     stmt.run();
+  }
+
+  /**
+   * A write transaction's reusable queries (src/store/reusable-query.ts) run straight on
+   * better-sqlite3, as Kysely's SQLite driver runs them (SqliteConnection.executeQuery): the
+   * transaction holds the only connection, so nothing else runs in between.
+   */
+  private readonly direct: DirectExecutor = (sql, parameters) => {
+    const stmt = this.statements.prepare(sql) as unknown as BetterSqlite3.Statement;
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  };
+
+  protected override holding(conn: Kysely<Database>): void {
+    runDirectly(conn, this.direct);
   }
 
   protected override committed(): void {
@@ -166,6 +185,6 @@ export class SqliteStore extends KyselyStore {
     await migrateToLatest(db, 'sqlite');
     // What the migrations prepared served them only.
     database.clear();
-    return new SqliteStore(db, file, sqlite, file === ':memory:' ? undefined : new WalCheckpointer(file));
+    return new SqliteStore(db, file, sqlite, database, file === ':memory:' ? undefined : new WalCheckpointer(file));
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { UniqueViolationError } from '../../src/errors/drbot-error.js';
 import { ReusableQuery, ReusableRowsQuery } from '../../src/store/reusable-query.js';
 import type { Store } from '../../src/store/store.js';
 import { storeBackends } from './store-backends.js';
@@ -79,5 +80,50 @@ describe.each(engines())('ReusableQuery on $name', (engine) => {
     );
     expect(() => insert.bind(db, engine.name, { id: 'A' })).toThrow(/no value for text/);
     expect(await db.selectFrom('timeline').select('id').execute()).toEqual([]);
+  });
+});
+
+describe.each(storeBackends())('ReusableQuery inside a write transaction on $name', (backend) => {
+  afterAll(() => backend.dispose());
+
+  const insert = new ReusableQuery<{ id: string; text: string }, { id: number | string | bigint }>((d, v) =>
+    d.insertInto('timeline').values({ incident_id: v('id'), at: 1, actor: 'Kim', kind: 'note', text: v('text'), data: '{}' }).returning('id'),
+  );
+  const rename = new ReusableQuery<{ id: string; text: string }>((d, v) => d.updateTable('timeline').set({ text: v('text') }).where('incident_id', '=', v('id')));
+  const texts = new ReusableQuery<{ id: string }, { text: string }>((d, v) => d.selectFrom('timeline').select('text').where('incident_id', '=', v('id')).orderBy('id'));
+  const tick = new ReusableQuery<{ item: string }>((d, v) => d.insertInto('checklist').values({ incident_id: 'A', item_id: v('item'), done_by: 'Kim', done_at: 1 }));
+  const handle = (s: Store) => (s as unknown as { db: Db }).db;
+
+  it('answers as it does outside one: rows, returned rows, affected rows and insert id', async () => {
+    const store = await backend.open();
+    const outside = handle(store);
+    const before = await insert.run(outside, backend.name, { id: 'A', text: 'one' });
+    const seen = await store.writeTransaction(async (tx) => {
+      const db = handle(tx);
+      const inserted = await insert.run(db, backend.name, { id: 'A', text: 'two' });
+      const renamed = await rename.run(db, backend.name, { id: 'A', text: 'same' });
+      const read = await texts.run(db, backend.name, { id: 'A' });
+      const ticked = (await tick.run(db, backend.name, { item: 'x' })) as { numAffectedRows?: bigint; insertId?: bigint };
+      return { inserted, renamed, read, ticked };
+    });
+    expect(Number(seen.inserted.rows[0]!.id)).toBe(Number(before.rows[0]!.id) + 1);
+    expect(seen.renamed.numAffectedRows).toBe(2n);
+    expect(seen.read.rows).toEqual([{ text: 'same' }, { text: 'same' }]);
+    expect(seen.ticked.numAffectedRows).toBe(1n);
+    if (backend.name === 'sqlite') expect(typeof seen.ticked.insertId).toBe('bigint');
+    expect((await texts.run(outside, backend.name, { id: 'A' })).rows).toEqual([{ text: 'same' }, { text: 'same' }]);
+  });
+
+  it('fails the transaction on a failing statement, which then leaves nothing behind', async () => {
+    const store = await backend.open();
+    await expect(
+      store.writeTransaction(async (tx) => {
+        await insert.run(handle(tx), backend.name, { id: 'B', text: 'gone' });
+        await tick.run(handle(tx), backend.name, { item: 'y' });
+        await tick.run(handle(tx), backend.name, { item: 'y' });
+      }),
+    ).rejects.toBeInstanceOf(UniqueViolationError);
+    expect((await texts.run(handle(store), backend.name, { id: 'B' })).rows).toEqual([]);
+    expect(await store.tableRows('checklist')).toEqual([]);
   });
 });
