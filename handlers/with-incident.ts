@@ -14,8 +14,8 @@ export async function withIncident(ctx: ServiceContext, id: string | undefined, 
 
 /**
  * The incident's card, built only if an adapter shows it: from `committed` when the command has the
- * incident as it just committed it (and from `records` when it has those too, as an open does),
- * else read from the store then, so it shows what was committed.
+ * incident as it just committed or read it (and from `records` when it has those too, as an open
+ * or a status does), else read from the store then, so it shows what was committed.
  */
 export function lazyCard(ctx: ServiceContext, incidentId: string, detail: CardDetail = 'full', committed?: Incident, records?: IncidentRecords): LazyView {
   return lazyView(`incident:${incidentId}`, async () => {

@@ -4,6 +4,7 @@ import { UniqueViolationError } from '../errors/drbot-error.js';
 import { dayKey } from '../i18n/format-time.js';
 import type { FaultType, Role } from '../runbook/pack-schema.js';
 import { allChecklistItems } from '../runbook/checklist-items.js';
+import type { IncidentWithRecords } from '../store/incident-repository.js';
 import type { Store } from '../store/store.js';
 import { canTransition, type ImpactScope, type Incident, type IncidentStatus, type TimelineEntry, type TimelineKind } from './incident.js';
 import { originOf, type IncidentChange } from './incident-events.js';
@@ -130,6 +131,27 @@ export class IncidentService {
       `열린 인시던트가 여러 개입니다. ID를 지정하세요: ${open.map((i) => i.id).join(', ')}`,
       `Several incidents are open; give an id: ${open.map((i) => i.id).join(', ')}`,
     );
+  }
+
+  /**
+   * `target`, with the incident's records read in the same statement (what a card shows): one
+   * statement for the common cases (the only open incident, a typed id that exists). The refusals
+   * (none or several open, a bad or unknown id) are target()'s own, read again by it.
+   */
+  async targetWithRecords(idToken: string | undefined): Promise<Outcome<IncidentWithRecords>> {
+    const incidents = this.core.store.incidents;
+    if (!idToken) {
+      const open = await incidents.listWithRecords('open', 2);
+      if (open.length === 1) return ok(open[0]!);
+    } else {
+      const id = normaliseIncidentId(idToken);
+      const hit = id ? await incidents.getWithRecords(id) : undefined;
+      if (hit) return ok(hit);
+    }
+    // None or several open, or no such id: target() says which (reading again, so it sees any change since).
+    const found = await this.target(idToken);
+    if (!found.ok) return found;
+    return ok({ incident: found.value, records: await incidents.records(found.value.id) });
   }
 
   /** Records who is on it; the ladder keeps climbing (the procedure escalates by incident age). */

@@ -1,5 +1,5 @@
 import type { ApprovedPlan } from '../incident/step-plan.js';
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type {
   Approval,
   ApprovalStatus,
@@ -15,7 +15,7 @@ import type {
 import type { Dialect } from './migrations.js';
 import type { DrillPlan } from '../incident/drill.js';
 import type { ApprovalsTable, ChecklistTable, Database, IncidentsTable, StepRunsTable, TimelineTable } from './schema.js';
-import { ReusableQuery, ReusableRowsQuery } from './reusable-query.js';
+import { ReusableQuery, ReusableRowsQuery, type ValueSlot } from './reusable-query.js';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const num = (v: number | string | bigint): number => Number(v);
@@ -220,31 +220,77 @@ const APPROVAL_FIELDS = ['id', 'incident_id', 'step_id', 'first_by', 'first_at',
 const RUN_FIELDS = ['request_id', 'incident_id', 'step_id', 'approval_id', 'action', 'requested_by', 'started_at', 'finished_at', 'status', 'summary', 'output'] as const;
 const TIMELINE_FIELDS = ['id', 'incident_id', 'at', 'actor', 'kind', 'text', 'data'] as const;
 
+/** An incident's four record lists, each a JSON array (the columns `records()` and the *WithRecords reads select). */
+interface RecordColumns {
+  ticks: unknown;
+  approvals: unknown;
+  runs: unknown;
+  timeline: unknown;
+}
+
 /**
- * An incident's four record lists in one query (one round trip instead of four): each a JSON array
- * of row objects, aggregated in the order of checklist(), approvals(), stepRuns() and timeline().
+ * An incident's four record lists as four columns: each a JSON array of row objects, aggregated in
+ * the order of checklist(), approvals(), stepRuns() and timeline(). `id` is the incident's id: a
+ * parameter, or the column of an incident row the query reads.
  */
-function recordsQuery(dialect: Dialect) {
+function recordColumns(dialect: Dialect, id: unknown) {
   const object = (fields: readonly string[]) =>
     sql.raw(`${dialect === 'postgres' ? 'json_build_object' : 'json_object'}(${fields.map((f) => `'${f}', "${f}"`).join(', ')})`);
-  const list = (fields: readonly string[], table: string, order: string, id: unknown) =>
+  const list = (fields: readonly string[], table: string, order: string) =>
     dialect === 'postgres'
       ? sql`(select coalesce(json_agg(${object(fields)} order by ${sql.raw(order)}), '[]'::json) from ${sql.table(table)} where incident_id = ${id})`
       : sql`(select json_group_array(${object(fields)} order by ${sql.raw(order)}) from ${sql.table(table)} where incident_id = ${id})`;
-  return new ReusableQuery<{ id: string }, { ticks: unknown; approvals: unknown; runs: unknown; timeline: unknown }>(
-    (db, v) => {
-      const query = sql<{ ticks: unknown; approvals: unknown; runs: unknown; timeline: unknown }>`select ${list(TICK_FIELDS, 'checklist', 'done_at, item_id', v('id'))} as ticks,
-        ${list(APPROVAL_FIELDS, 'approvals', 'first_at, id', v('id'))} as approvals,
-        ${list(RUN_FIELDS, 'step_runs', 'started_at, request_id', v('id'))} as runs,
-        ${list(TIMELINE_FIELDS, 'timeline', 'id', v('id'))} as timeline`;
-      return { compile: () => query.compile(db) };
-    },
-  );
+  return sql`${list(TICK_FIELDS, 'checklist', 'done_at, item_id')} as ticks,
+        ${list(APPROVAL_FIELDS, 'approvals', 'first_at, id')} as approvals,
+        ${list(RUN_FIELDS, 'step_runs', 'started_at, request_id')} as runs,
+        ${list(TIMELINE_FIELDS, 'timeline', 'id')} as timeline`;
 }
-const RECORDS = { sqlite: recordsQuery('sqlite'), postgres: recordsQuery('postgres') } as const;
+
+/** A ReusableQuery of raw SQL made per dialect. */
+function rawQuery<V extends object, R>(make: (dialect: Dialect, v: ValueSlot) => RawBuilder<R>) {
+  const byDialect = (dialect: Dialect) => new ReusableQuery<V, R>((db, v) => {
+    const query = make(dialect, v);
+    return { compile: () => query.compile(db) };
+  });
+  return { sqlite: byDialect('sqlite'), postgres: byDialect('postgres') } as const;
+}
+
+/** An incident's four record lists in one query (one round trip instead of four). */
+const RECORDS = rawQuery<{ id: string }, RecordColumns>((dialect, v) => sql<RecordColumns>`select ${recordColumns(dialect, v('id'))}`);
+
+/**
+ * Incidents with their records, in one statement: the incident rows (taken first, limited, in the
+ * derived table `i`) and the record lists of each. What `/incident status` reads.
+ */
+const WITH_RECORDS = {
+  byId: rawQuery<{ id: string }, Selectable<IncidentsTable> & RecordColumns>(
+    (dialect, v) => sql`select i.*, ${recordColumns(dialect, sql.ref('i.id'))} from (select * from incidents where id = ${v('id')}) as i`,
+  ),
+  inStatus: rawQuery<{ status: IncidentStatus; limit: number }, Selectable<IncidentsTable> & RecordColumns>(
+    (dialect, v) =>
+      sql`select i.*, ${recordColumns(dialect, sql.ref('i.id'))}
+        from (select * from incidents where status = ${v('status')} order by opened_at desc, id desc limit ${boundLimit(v('limit'))}) as i
+        order by i.opened_at desc, i.id desc`,
+  ),
+};
 
 /** A JSON aggregate as the driver returns it: text from SQLite, parsed already by pg. */
 const jsonRows = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v ?? []) as T[]));
+
+function toRecords(r: RecordColumns): IncidentRecordRows {
+  return {
+    ticks: jsonRows<Selectable<ChecklistTable>>(r.ticks).map(toTick),
+    approvals: jsonRows<Selectable<ApprovalsTable>>(r.approvals).map(toApproval),
+    runs: jsonRows<Selectable<StepRunsTable>>(r.runs).map(toStepRun),
+    timeline: jsonRows<Selectable<TimelineTable>>(r.timeline).map(toTimeline),
+  };
+}
+
+/** An incident and its records as one statement read them. */
+export interface IncidentWithRecords {
+  incident: Incident;
+  records: IncidentRecordRows;
+}
 
 /** Incidents, their timeline, checklist ticks, approvals and step runs. */
 export class IncidentRepository {
@@ -391,13 +437,19 @@ export class IncidentRepository {
   /** An incident's ticks, approvals, step runs and timeline, in one query (what a card or report reads besides the incident). */
   async records(incidentId: string): Promise<IncidentRecordRows> {
     const { rows } = await RECORDS[this.dialect].run(this.db, this.dialect, { id: incidentId });
-    const r = rows[0]!;
-    return {
-      ticks: jsonRows<Selectable<ChecklistTable>>(r.ticks).map(toTick),
-      approvals: jsonRows<Selectable<ApprovalsTable>>(r.approvals).map(toApproval),
-      runs: jsonRows<Selectable<StepRunsTable>>(r.runs).map(toStepRun),
-      timeline: jsonRows<Selectable<TimelineTable>>(r.timeline).map(toTimeline),
-    };
+    return toRecords(rows[0]!);
+  }
+
+  /** The incident with this id and its records, read in one statement (one snapshot of both). */
+  async getWithRecords(id: string): Promise<IncidentWithRecords | undefined> {
+    const row = (await WITH_RECORDS.byId[this.dialect].run(this.db, this.dialect, { id })).rows[0];
+    return row ? { incident: toIncident(row), records: toRecords(row) } : undefined;
+  }
+
+  /** The newest incidents in `status` (at most `limit`), newest first, each with its records, in one statement. */
+  async listWithRecords(status: IncidentStatus, limit: number): Promise<IncidentWithRecords[]> {
+    const { rows } = await WITH_RECORDS.inStatus[this.dialect].run(this.db, this.dialect, { status, limit });
+    return rows.map((row) => ({ incident: toIncident(row), records: toRecords(row) }));
   }
 
   /** Inserts an approval. */

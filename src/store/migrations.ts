@@ -278,6 +278,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('deliveries').addColumn('timer', 'text', (c) => c.notNull().defaultTo('')).execute();
       },
     },
+    '0009-incidents-by-status-newest-first': {
+      // The incident list reads incidents of some states newest first (every `/incident status`
+      // without an id looks up the open one): with that order in the index the database reads the
+      // rows in order instead of sorting them. It replaces incidents_status, its prefix, so an
+      // incident still writes one index entry for its state.
+      async up(db: AnyDb) {
+        await db.schema.createIndex('incidents_status_opened').on('incidents').columns(['status', 'opened_at', 'id']).execute();
+        await db.schema.dropIndex('incidents_status').execute();
+      },
+    },
   };
 }
 

@@ -16,8 +16,13 @@ const INC = anIncidentId(1);
  * A database drbot kept pages in before migration 0008 recorded which timer reserved each: the
  * deliveries table without its `timer` column, 0008 not in the migration bookkeeping (so the next
  * start runs it), and a level-0 page still pending (its drbot was killed mid-send) beside a sent one.
+ * The later migrations are undone first (such a database had none of them).
  */
 const BEFORE_0008 = [
+  // 0009: the incidents' status index as 0001 made it
+  'drop index incidents_status_opened',
+  'create index incidents_status on incidents (status)',
+  "delete from kysely_migration where name = '0009-incidents-by-status-newest-first'",
   'alter table deliveries drop column timer',
   "delete from kysely_migration where name = '0008-delivery-timer'",
   `insert into deliveries (incident_id, level, person, channel, status, detail, at) values

@@ -186,6 +186,13 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     expect(records.runs[0]!.output).toBe('line 1\nline 2\t{"json": true}');
     expect(records.timeline.map((e) => [e.text, e.data])).toEqual([['메모 "quoted"', { n: 1, nested: { list: [1, 'two', null] } }], ['paged', {}]]);
     expect(records.timeline[0]!.id).toEqual(expect.any(Number));
+    // The incident with its records in one statement: by id, and the newest open ones.
+    expect(await store.incidents.getWithRecords(a.id)).toEqual({ incident: await store.incidents.get(a.id), records });
+    expect(await store.incidents.getWithRecords(other.id)).toEqual({ incident: await store.incidents.get(other.id), records: await store.incidents.records(other.id) });
+    expect(await store.incidents.getWithRecords('INC-20991231-001')).toBeUndefined();
+    expect(await store.incidents.listWithRecords('open', 1)).toEqual([{ incident: await store.incidents.get(other.id), records: await store.incidents.records(other.id) }]);
+    expect((await store.incidents.listWithRecords('open', 2)).map((x) => x.incident.id)).toEqual((await store.incidents.list(['open'], 2)).map((i) => i.id));
+    expect(await store.incidents.listWithRecords('resolved', 2)).toEqual([]);
   });
 
   it('stores approvals, updates them, and lets only one run use an approval', async () => {
