@@ -229,9 +229,13 @@ interface RecordColumns {
 }
 
 /**
- * An incident's four record lists as four columns: each a JSON array of row objects, aggregated in
- * the order of checklist(), approvals(), stepRuns() and timeline(). `id` is the incident's id: a
- * parameter, or the column of an incident row the query reads.
+ * An incident's four record lists as four columns: each a JSON array of row objects. `id` is the
+ * incident's id: a parameter, or the column of an incident row the query reads.
+ *
+ * PostgreSQL aggregates them in the order of checklist(), approvals(), stepRuns() and timeline()
+ * (its collation orders the text tie-breakers). SQLite aggregates them as they come and toRecords()
+ * sorts them by the same keys in SQLite's own BINARY order: an ordered aggregate costs SQLite a
+ * sorter per list, about half of this statement (raw, one open incident: 11-13 us ordered vs 6-7 us).
  */
 function recordColumns(dialect: Dialect, id: unknown) {
   const object = (fields: readonly string[]) =>
@@ -239,7 +243,7 @@ function recordColumns(dialect: Dialect, id: unknown) {
   const list = (fields: readonly string[], table: string, order: string) =>
     dialect === 'postgres'
       ? sql`(select coalesce(json_agg(${object(fields)} order by ${sql.raw(order)}), '[]'::json) from ${sql.table(table)} where incident_id = ${id})`
-      : sql`(select json_group_array(${object(fields)} order by ${sql.raw(order)}) from ${sql.table(table)} where incident_id = ${id})`;
+      : sql`(select json_group_array(${object(fields)}) from ${sql.table(table)} where incident_id = ${id})`;
   return sql`${list(TICK_FIELDS, 'checklist', 'done_at, item_id')} as ticks,
         ${list(APPROVAL_FIELDS, 'approvals', 'first_at, id')} as approvals,
         ${list(RUN_FIELDS, 'step_runs', 'started_at, request_id')} as runs,
@@ -277,13 +281,37 @@ const WITH_RECORDS = {
 /** A JSON aggregate as the driver returns it: text from SQLite, parsed already by pg. */
 const jsonRows = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v ?? []) as T[]));
 
-function toRecords(r: RecordColumns): IncidentRecordRows {
-  return {
+/** A UTF-16 code unit's rank in code point order: a surrogate (half of a character past U+FFFF) after U+E000-U+FFFF. */
+const codePointRank = (unit: number): number => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
+
+/** SQLite's BINARY order of two texts (their UTF-8 bytes, i.e. code point order; JS's `<` differs past U+FFFF). */
+export function binaryOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** The record lists in the order their own methods list them; SQLite's come unordered (recordColumns). */
+function toRecords(r: RecordColumns, dialect: Dialect): IncidentRecordRows {
+  const records = {
     ticks: jsonRows<Selectable<ChecklistTable>>(r.ticks).map(toTick),
     approvals: jsonRows<Selectable<ApprovalsTable>>(r.approvals).map(toApproval),
     runs: jsonRows<Selectable<StepRunsTable>>(r.runs).map(toStepRun),
     timeline: jsonRows<Selectable<TimelineTable>>(r.timeline).map(toTimeline),
   };
+  if (dialect === 'sqlite') {
+    // order by done_at, item_id / first_at, id / started_at, request_id / id: each a unique key of its list
+    if (records.ticks.length > 1) records.ticks.sort((a, b) => a.doneAt - b.doneAt || binaryOrder(a.itemId, b.itemId));
+    if (records.approvals.length > 1) records.approvals.sort((a, b) => a.firstAt - b.firstAt || binaryOrder(a.id, b.id));
+    if (records.runs.length > 1) records.runs.sort((a, b) => a.startedAt - b.startedAt || binaryOrder(a.requestId, b.requestId));
+    if (records.timeline.length > 1) records.timeline.sort((a, b) => a.id! - b.id!);
+  }
+  return records;
 }
 
 /** An incident and its records as one statement read them. */
@@ -437,19 +465,19 @@ export class IncidentRepository {
   /** An incident's ticks, approvals, step runs and timeline, in one query (what a card or report reads besides the incident). */
   async records(incidentId: string): Promise<IncidentRecordRows> {
     const { rows } = await RECORDS[this.dialect].run(this.db, this.dialect, { id: incidentId });
-    return toRecords(rows[0]!);
+    return toRecords(rows[0]!, this.dialect);
   }
 
   /** The incident with this id and its records, read in one statement (one snapshot of both). */
   async getWithRecords(id: string): Promise<IncidentWithRecords | undefined> {
     const row = (await WITH_RECORDS.byId[this.dialect].run(this.db, this.dialect, { id })).rows[0];
-    return row ? { incident: toIncident(row), records: toRecords(row) } : undefined;
+    return row ? { incident: toIncident(row), records: toRecords(row, this.dialect) } : undefined;
   }
 
   /** The newest incidents in `status` (at most `limit`), newest first, each with its records, in one statement. */
   async listWithRecords(status: IncidentStatus, limit: number): Promise<IncidentWithRecords[]> {
     const { rows } = await WITH_RECORDS.inStatus[this.dialect].run(this.db, this.dialect, { status, limit });
-    return rows.map((row) => ({ incident: toIncident(row), records: toRecords(row) }));
+    return rows.map((row) => ({ incident: toIncident(row), records: toRecords(row, this.dialect) }));
   }
 
   /** Inserts an approval. */

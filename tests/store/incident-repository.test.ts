@@ -195,6 +195,24 @@ describe.each(storeBackends())('IncidentRepository on $name', (backend) => {
     expect(await store.incidents.listWithRecords('resolved', 2)).toEqual([]);
   });
 
+  it('lists records with the same time in their tie-breaker\'s order, also for text past U+FFFF (as the database orders them)', async () => {
+    await fresh();
+    const a = anIncident().seq(1).build();
+    await store.incidents.insert(a);
+    // U+FF01 comes before U+1F600 in code point order (SQLite's), after it in UTF-16 units (JS's <)
+    await store.incidents.tickMany(a.id, ['item-\u{1F600}', 'item-\uFF01', 'item-Z', 'item-a', 'item-é'], 'Kim DevOps', TUESDAY_10_KST);
+    await store.incidents.insertStepRun(aStepRun().id('req-\u{1F600}').of(a.id, 'check-logs').at(TUESDAY_10_KST).build());
+    await store.incidents.insertStepRun(aStepRun().id('req-\uFF01').of(a.id, 'check-logs').at(TUESDAY_10_KST).build());
+    await store.incidents.insertApproval(anApproval().id('apr-\u{1F600}').of(a.id, 'restore-db').at(TUESDAY_10_KST).build());
+    await store.incidents.insertApproval(anApproval().id('apr-\uFF01').of(a.id, 'restart-predictor').at(TUESDAY_10_KST).build());
+    const records = await store.incidents.records(a.id);
+    expect(records.ticks).toEqual(await store.incidents.checklist(a.id));
+    expect(records.runs).toEqual(await store.incidents.stepRuns(a.id));
+    expect(records.approvals).toEqual(await store.incidents.approvals(a.id));
+    expect((await store.incidents.getWithRecords(a.id))?.records).toEqual(records);
+    if (backend.name === 'sqlite') expect(records.ticks.map((t) => t.itemId)).toEqual(['item-Z', 'item-a', 'item-é', 'item-\uFF01', 'item-\u{1F600}']);
+  });
+
   it('stores approvals, updates them, and lets only one run use an approval', async () => {
     await fresh();
     const a = anIncident().seq(1).build();
