@@ -288,6 +288,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('incidents_status').execute();
       },
     },
+    '0010-partial-indexes': {
+      // Two indexes held an entry for every row though their queries only look for rows with a
+      // value: live claims by lease end (claimed_until is set only while a timer is claimed) and
+      // recovered incidents by type (resolved_at). As partial indexes, the eight timers and the row
+      // of an `/incident open` no longer write into them: two of the ~25 pages each open commits
+      // to the WAL. The queries that use them name the condition (`claimed_until is not null`,
+      // `resolved_at is not null`), so SQLite and PostgreSQL can still use them.
+      async up(db: AnyDb) {
+        await db.schema.dropIndex('timers_claimed_until').execute();
+        await db.schema.createIndex('timers_claimed_until').on('timers').column('claimed_until').where(sql<boolean>`claimed_until is not null`).execute();
+        await db.schema.dropIndex('incidents_type_resolved').execute();
+        await db.schema
+          .createIndex('incidents_type_resolved')
+          .on('incidents')
+          .columns(['type', 'resolved_at'])
+          .where(sql<boolean>`resolved_at is not null`)
+          .execute();
+      },
+    },
   };
 }
 

@@ -19,6 +19,12 @@ const INC = anIncidentId(1);
  * The later migrations are undone first (such a database had none of them).
  */
 const BEFORE_0008 = [
+  // 0010: the two indexes over every row, as 0001 and 0003 made them
+  'drop index timers_claimed_until',
+  'create index timers_claimed_until on timers (claimed_until)',
+  'drop index incidents_type_resolved',
+  'create index incidents_type_resolved on incidents (type, resolved_at)',
+  "delete from kysely_migration where name = '0010-partial-indexes'",
   // 0009: the incidents' status index as 0001 made it
   'drop index incidents_status_opened',
   'create index incidents_status on incidents (status)',
