@@ -26,6 +26,13 @@ describe('/incident status', () => {
     expect(text).toMatch(/Escalation\s*: 0\. .*Kim DevOps, Park DevOps/);
   });
 
+  it('names the person assigned to the rung\'s role first among its holders, the others in list order', async () => {
+    await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toMatch(/Escalation\s*: 0\. .*Kim DevOps, Park DevOps/);
+    await core.router.dispatch('/incident assign devops Park DevOps', core.as('Kim DevOps'));
+    expect(await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')))).toMatch(/Escalation\s*: 0\. .*Park DevOps, Kim DevOps/);
+  });
+
   it('says the goal is missed after 4 h and the limit is exceeded after 8 h', async () => {
     await core.router.dispatch('/incident open type1', core.as('Kim DevOps'));
     await core.clock.advance(5 * 3_600_000);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { ContactDirectory } from '../../src/contacts/contact-directory.js';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { incidentCard } from '../../src/views/incident-card.js';
 import { renderText } from '../../src/views/render-text.js';
@@ -37,5 +38,17 @@ describe('"contact the IT team" names the IT contacts', () => {
     await core.router.dispatch('/incident open type3', core.as('Kim DevOps'));
     const text = await replyText(await core.router.dispatch('/incident status', core.as('Kim DevOps')));
     expect(text).toContain('Contacts (priority urgent): Choi Network ☎ 010-1234-5678 ✉ helpdesk@example.com; Han Helpdesk ☎ 02-555-0100');
+  });
+
+  it('a contact directory of its own names its own people with the same pack (nothing made from one list serves another)', async () => {
+    core = await buildTestRuntime({ lang: 'en', contacts: contacts as never });
+    const id = (await core.router.dispatch('/incident open type3', core.as('Kim DevOps'))).incidentId!;
+    const incident = (await core.store.incidents.get(id))!;
+    const card = async (c: TestRuntime) => renderText(incidentCard(await loadIncidentSnapshot(c, incident), c.pack, 'en', 'full'));
+    expect(await card(core)).toContain('Contacts (priority urgent): Choi Network ☎ 010-1234-5678');
+    const others = { ...contacts, contacts: [contacts.contacts[0]!, { name: 'Seo Support', roles: ['it_support' as const], phone: '02-555-0199', available: 'always' as const }, contacts.contacts[3]!] };
+    const text = await card({ ...core, contacts: new ContactDirectory(others as never, 'Asia/Seoul') } as TestRuntime);
+    expect(text).toContain('Contacts (priority urgent): Seo Support ☎ 02-555-0199');
+    expect(text).not.toContain('Choi Network');
   });
 });
