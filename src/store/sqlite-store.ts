@@ -185,6 +185,8 @@ export class SqliteStore extends KyselyStore {
     await migrateToLatest(db, 'sqlite');
     // What the migrations prepared served them only.
     database.clear();
-    return new SqliteStore(db, file, sqlite, database, file === ':memory:' ? undefined : new WalCheckpointer(file));
+    const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(file);
+    checkpointer?.startWorker();
+    return new SqliteStore(db, file, sqlite, database, checkpointer);
   }
 }
