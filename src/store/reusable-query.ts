@@ -17,19 +17,21 @@ interface Compiled {
 }
 
 /**
- * Runs a compiled query at once on the connection a SQLite write transaction holds, as Kysely's
- * SQLite driver would (same statement, same result), without Kysely's executor: its chain of
- * promises, connection provider and result plugins cost more than SQLite takes for most of these
- * statements.
+ * Runs a compiled query at once on SQLite's connection, as Kysely's SQLite driver would (same
+ * statement, same result), without Kysely's executor: its chain of promises, connection provider
+ * and result plugins cost more than SQLite takes for most of these statements. Undefined when the
+ * query cannot run at once; it then goes through Kysely as any other.
  */
-export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown> | undefined;
 
-/** The transaction handles (Kysely on the held connection) whose reusable queries run directly. */
+/** The handles whose reusable queries run directly (when their executor can). */
 const directOn = new WeakMap<Kysely<Database>, DirectExecutor>();
 
 /**
- * Reusable queries run on `db` go straight to `execute`. Only for the handle of a SQLite write
- * transaction: it holds the only connection for its whole life, so nothing else runs in between.
+ * Reusable queries run on `db` go straight to `execute`: for the handle of a SQLite write
+ * transaction (it holds the only connection for its whole life, so nothing else runs in between),
+ * and for the SQLite store's own handle, whose executor takes only reads made while no
+ * transaction is open on the connection (src/store/sqlite-store.ts).
  */
 export function runDirectly(db: Kysely<Database>, execute: DirectExecutor): void {
   directOn.set(db, execute);
@@ -68,7 +70,10 @@ export class ReusableQuery<V extends object, R = unknown> {
     if (!direct) return db.executeQuery(this.bind(db, dialect, values));
     try {
       const c = this.compiledFor(db, dialect);
-      return Promise.resolve(direct(c.template.sql, parametersOf(c, values)) as QueryResult<R>);
+      const parameters = parametersOf(c, values);
+      const result = direct(c.template.sql, parameters);
+      if (result) return Promise.resolve(result as QueryResult<R>);
+      return db.executeQuery({ ...c.template, parameters } as CompiledQuery<R>);
     } catch (err) {
       return Promise.reject(err);
     }

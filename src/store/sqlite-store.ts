@@ -101,6 +101,7 @@ export class SqliteStore extends KyselyStore {
     readonly checkpointer: WalCheckpointer | undefined,
   ) {
     super(db, 'sqlite');
+    runDirectly(db, this.directRead);
   }
 
   /**
@@ -124,6 +125,20 @@ export class SqliteStore extends KyselyStore {
     if (stmt.reader) return { rows: stmt.all(parameters) };
     const { changes, lastInsertRowid } = stmt.run(parameters);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  };
+
+  /**
+   * The store's own reusable reads (the incident, its records, the open list a status reads) run
+   * straight on better-sqlite3 too, while no transaction is open on the connection: SQLite then
+   * reads what is committed, as through Kysely, and nothing runs in between (better-sqlite3 is
+   * synchronous). While a write transaction is open (between its statements) they go through
+   * Kysely, which waits for the transaction to end, so no read sees what is not committed. Writes
+   * outside a transaction go through Kysely as before.
+   */
+  private readonly directRead: DirectExecutor = (sql, parameters) => {
+    if (this.sqlite.inTransaction) return undefined;
+    const stmt = this.statements.prepare(sql) as unknown as BetterSqlite3.Statement;
+    return stmt.reader ? { rows: stmt.all(parameters) } : undefined;
   };
 
   protected override holding(conn: Kysely<Database>): void {
