@@ -19,6 +19,8 @@ const INC = anIncidentId(1);
  * The later migrations are undone first (such a database had none of them).
  */
 const BEFORE_0008 = [
+  // 0011 (SQLite: the checklist rebuilt WITHOUT ROWID) is safe to run again
+  "delete from kysely_migration where name = '0011-checklist-without-rowid'",
   // 0010: the two indexes over every row, as 0001 and 0003 made them
   'drop index timers_claimed_until',
   'create index timers_claimed_until on timers (claimed_until)',

@@ -11,6 +11,8 @@ import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
 
 /** A database from before migration 0010: the two indexes over every row, and 0010 not yet run. */
 const BEFORE_0010 = [
+  // 0011 (SQLite: the checklist rebuilt WITHOUT ROWID) is safe to run again
+  "delete from kysely_migration where name = '0011-checklist-without-rowid'",
   'drop index timers_claimed_until',
   'create index timers_claimed_until on timers (claimed_until)',
   'drop index incidents_type_resolved',
