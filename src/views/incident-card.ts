@@ -8,7 +8,8 @@ import type { StepRun } from '../incident/incident.js';
 import { rtoState } from '../incident/rto-clock.js';
 import { checklistItemText, drillTag } from '../incident/drill.js';
 import { rpoVerdict } from '../agent/actions/rpo-age.js';
-import type { RunbookPack, Step } from '../runbook/pack-schema.js';
+import type { FaultType, RunbookPack, Step } from '../runbook/pack-schema.js';
+import { BoundedMemo, deepFreeze } from './frozen-memo.js';
 import type { ListItem, Mark, View, ViewAction } from './view.js';
 import { procedureText, stageTitle, stepActionLabel, stepLine, stepsOfType, textsOfChecklists, textsOfType } from './card-texts.js';
 import type { Deployment } from '../agentlink/agent-protocol.js';
@@ -40,11 +41,65 @@ export function stepFits(step: Step, deployment: Deployment | undefined): boolea
 /** What the card shows: the full runbook (console, `status`) or the compact live card (chat platforms). */
 export type CardDetail = 'full' | 'compact';
 
-/** Builds the incident card: status, RTO clock, ladder, checklists, diagnostics, recovery steps and their commands. */
+/** Cards kept per pack and fault type, by everything else they are made of (`cardKey`). */
+const CARDS_KEPT = 32;
+/** A snapshot whose key is longer than this (a very long timeline) is built every time, not kept. */
+const CARD_KEY_MAX = 256 * 1024;
+const keptCards = new WeakMap<RunbookPack, WeakMap<FaultType, BoundedMemo<View>>>();
+
+/**
+ * Builds the incident card: status, RTO clock, ladder, checklists, diagnostics, recovery steps and
+ * their commands. The card is a pure function of the snapshot (its clock only through the RTO and
+ * backup-age texts), the pack, the language and the detail, so the same card is not built twice:
+ * one `status` after another, and every adapter refreshing its card after one change, get the
+ * card built for the first, frozen (shared; nobody can change it for the others). The snapshot is
+ * still read from the store each time; only identical contents share a card.
+ */
 export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: Lang, detail: CardDetail = 'full'): View {
+  const clock = clockTexts(snap, pack, lang);
+  const key = cardKey(snap, lang, detail, clock);
+  if (key.length > CARD_KEY_MAX) return deepFreeze(buildCard(snap, pack, lang, detail, clock));
+  let ofPack = keptCards.get(pack);
+  if (!ofPack) keptCards.set(pack, (ofPack = new WeakMap()));
+  let kept = ofPack.get(snap.type);
+  if (!kept) ofPack.set(snap.type, (kept = new BoundedMemo(CARDS_KEPT)));
+  let card = kept.get(key);
+  if (!card) kept.set(key, (card = deepFreeze(buildCard(snap, pack, lang, detail, clock))));
+  return card;
+}
+
+/** What the card shows of the time now: the RTO clock and the newest backup's age. */
+interface ClockTexts {
+  rto: string;
+  backup?: string;
+}
+
+/**
+ * Everything a card is made of besides the pack and the fault type (which key the memo itself):
+ * the snapshot's contents with `now` replaced by the texts it shows of it.
+ */
+function cardKey(snap: IncidentSnapshot, lang: Lang, detail: CardDetail, clock: ClockTexts): string {
+  const { incident, ticks, approvals, runs, timeline, agent, rung, holders, stepContacts, history } = snap;
+  return JSON.stringify([lang, detail, clock.rto, clock.backup, incident, ticks, approvals, runs, timeline, agent, rung, holders, stepContacts, history]);
+}
+
+function clockTexts(snap: IncidentSnapshot, pack: RunbookPack, lang: Lang): ClockTexts {
+  const t = translator(lang);
+  const rto = rtoState(snap.incident, pack, snap.now);
+  const text =
+    `${t('경과', 'elapsed')} ${formatDuration(rto.elapsedMs, lang)} · ` +
+    (rto.leftToGoalMs > 0
+      ? t(`목표까지 ${formatDuration(rto.leftToGoalMs, lang)}`, `${formatDuration(rto.leftToGoalMs, lang)} left to the goal`)
+      : rto.leftToLimitMs > 0
+        ? t(`목표 초과, 허용 한도까지 ${formatDuration(rto.leftToLimitMs, lang)}`, `goal missed, ${formatDuration(rto.leftToLimitMs, lang)} left to the limit`)
+        : t('허용 한도(8시간) 초과', 'limit exceeded')) +
+    (rto.stopped ? t(' (정지)', ' (stopped)') : '');
+  return { rto: text, backup: newestBackupText(snap, pack, lang) };
+}
+
+function buildCard(snap: IncidentSnapshot, pack: RunbookPack, lang: Lang, detail: CardDetail, clock: ClockTexts): View {
   const { incident, type } = snap;
   const t = translator(lang);
-  const rto = rtoState(incident, pack, snap.now);
   const lastRun = latestRuns(snap.runs);
   const deployment = snap.agent.deployment;
   const fits = (step: Step) => stepFits(step, deployment);
@@ -55,14 +110,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
   const allItems = checklistTexts.items;
   const open = incident.status === 'open';
 
-  const rtoText =
-    `${t('경과', 'elapsed')} ${formatDuration(rto.elapsedMs, lang)} · ` +
-    (rto.leftToGoalMs > 0
-      ? t(`목표까지 ${formatDuration(rto.leftToGoalMs, lang)}`, `${formatDuration(rto.leftToGoalMs, lang)} left to the goal`)
-      : rto.leftToLimitMs > 0
-        ? t(`목표 초과, 허용 한도까지 ${formatDuration(rto.leftToLimitMs, lang)}`, `goal missed, ${formatDuration(rto.leftToLimitMs, lang)} left to the limit`)
-        : t('허용 한도(8시간) 초과', 'limit exceeded')) +
-    (rto.stopped ? t(' (정지)', ' (stopped)') : '');
+  const rtoText = clock.rto;
 
   const fields = [
     { label: t('상태', 'Status'), value: STATUS[incident.status]![lang] },
@@ -85,7 +133,7 @@ export function incidentCard(snap: IncidentSnapshot, pack: RunbookPack, lang: La
           ),
     },
   ];
-  const backup = newestBackupText(snap, pack, lang);
+  const backup = clock.backup;
   if (backup && open) fields.push({ label: t('최신 백업', 'Newest backup'), value: backup });
   const readOnly = readOnlySince(snap, type);
   if (readOnly !== undefined) {
