@@ -3,7 +3,8 @@ import type { Block, ChoicesBlock, ListItem, View, ViewAction } from '../../src/
 import { MARK_SIGNS } from '../../src/views/render-text.js';
 import { TRUNCATED, truncate } from '../../src/markup/clean-text.js';
 import { slackCode, slackMrkdwn, slackPlain } from '../../src/markup/slack.js';
-import { rememberingAnswers } from '../../src/logging/scrub-secrets.js';
+import { rememberingAnswers, scrubberGeneration } from '../../src/logging/scrub-secrets.js';
+import { deepFreeze } from '../../src/views/frozen-memo.js';
 
 /** Block Kit limits this renderer keeps to (Slack rejects the whole message otherwise). */
 export const BLOCK_KIT_LIMITS = {
@@ -53,20 +54,75 @@ export function clipMrkdwn(text: string, max: number): string {
  * with a visible "…truncated" marker (and a note pointing to `/incident status`), never silently.
  */
 export function renderBlockKit(views: View[], extra: SlackBlock[] = []): SlackMessage {
-  const counter = { n: 0 };
-  const blocks: SlackBlock[] = [];
-  views.forEach((view, i) => {
-    if (i > 0) blocks.push({ type: 'divider' });
-    if (view.header) {
-      blocks.push({ type: 'header', text: plain(`${view.header.emoji ? view.header.emoji + ' ' : ''}${slackPlain(view.header.title)}`, BLOCK_KIT_LIMITS.header) });
-    }
-    for (const block of view.blocks) blocks.push(...renderBlock(block, counter));
-  });
+  const alone = views.length === 1 && Object.isFrozen(views[0]) ? renderedAlone(views[0]!) : undefined;
+  const blocks: SlackBlock[] = alone ? [...alone.blocks] : [];
+  if (!alone) {
+    const counter = { n: 0 };
+    views.forEach((view, i) => {
+      if (i > 0) blocks.push({ type: 'divider' });
+      blocks.push(...viewBlocks(view, counter));
+    });
+  }
   blocks.push(...extra);
   const limit = BLOCK_KIT_LIMITS.blocks;
   const fitted = blocks.length <= limit ? blocks : [...blocks.slice(0, limit - 1), section(`${TRUNCATED} (\`/incident status\`)`)];
-  const text = clipMrkdwn(slackMrkdwn(views.map((v) => v.summary).join('\n')) || ' ', BLOCK_KIT_LIMITS.text);
+  const text = alone?.text ?? summaryText(views);
   return { blocks: fitted, text };
+}
+
+/** A frozen view's blocks and fallback text as the only view of a message, and the scrubber generation they were escaped under. */
+const renderedViews = new WeakMap<View, { generation: number; blocks: readonly SlackBlock[]; text: string }>();
+
+/**
+ * A frozen view (one shared by everyone who asks for it, as incident cards are: src/views/incident-card.ts)
+ * rendered once while no secret value was added since, its blocks frozen in turn. A caller gets
+ * its own array of them (answers add lines to theirs).
+ */
+function renderedAlone(view: View): { blocks: readonly SlackBlock[]; text: string } {
+  const generation = scrubberGeneration();
+  const kept = renderedViews.get(view);
+  if (kept?.generation === generation) return kept;
+  const rendered = { generation, blocks: deepFreeze(viewBlocks(view, { n: 0 })), text: summaryText([view]) };
+  renderedViews.set(view, rendered);
+  return rendered;
+}
+
+function viewBlocks(view: View, counter: { n: number }): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  if (view.header) {
+    blocks.push({ type: 'header', text: plain(`${view.header.emoji ? view.header.emoji + ' ' : ''}${slackPlain(view.header.title)}`, BLOCK_KIT_LIMITS.header) });
+  }
+  for (const block of view.blocks) blocks.push(...renderBlock(block, counter));
+  return blocks;
+}
+
+function summaryText(views: View[]): string {
+  return clipMrkdwn(slackMrkdwn(views.map((v) => v.summary).join('\n')) || ' ', BLOCK_KIT_LIMITS.text);
+}
+
+/** The JSON of frozen blocks (rendered once, shared: `renderedAlone`), made once each. */
+const blockJson = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(message)` for a message with Block Kit `blocks` (an ack's or a response_url's
+ * body), the same text, with each frozen block's JSON made once: a card's blocks are the same
+ * objects on every `status` until the incident changes, and their JSON is most of the answer.
+ */
+export function messageJson(message: object): string {
+  let out = '';
+  for (const [key, value] of Object.entries(message)) {
+    const json = key === 'blocks' && Array.isArray(value) ? `[${value.map(jsonOfBlock).join(',')}]` : JSON.stringify(value);
+    // As JSON.stringify does: a key whose value has no JSON (undefined, a function) is left out.
+    if (json !== undefined) out += `${out ? ',' : '{'}${JSON.stringify(key)}:${json}`;
+  }
+  return out ? `${out}}` : '{}';
+}
+
+function jsonOfBlock(block: unknown): string {
+  if (block === null || typeof block !== 'object' || !Object.isFrozen(block)) return JSON.stringify(block) ?? 'null';
+  let json = blockJson.get(block);
+  if (json === undefined) blockJson.set(block, (json = JSON.stringify(block)));
+  return json;
 }
 
 function renderBlock(block: Block, counter: { n: number }): SlackBlock[] {

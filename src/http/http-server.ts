@@ -72,8 +72,8 @@ export function routePath(url: string): string {
 }
 
 /** Answers `status` with `value` as JSON. */
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
+export function sendJson<T>(res: ServerResponse, status: number, value: T, toJson: (value: T) => string = JSON.stringify): void {
+  const body = toJson(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 

@@ -113,6 +113,11 @@ export function rememberingAnswers(fn: (text: string) => string): (text: string)
   };
 }
 
+/** Changes whenever secret values are added: what was escaped (and scrubbed) under an older one may carry a secret it did not know. */
+export function scrubberGeneration(): number {
+  return scrubberVersion;
+}
+
 /**
  * Adds secret values (drbot's tokens and passwords from its environment) to the process-wide
  * scrubber that every escaper in src/markup runs first, so nothing drbot posts or writes carries
