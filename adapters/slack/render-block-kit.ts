@@ -67,22 +67,29 @@ export function renderBlockKit(views: View[], extra: SlackBlock[] = []): SlackMe
   const limit = BLOCK_KIT_LIMITS.blocks;
   const fitted = blocks.length <= limit ? blocks : [...blocks.slice(0, limit - 1), section(`${TRUNCATED} (\`/incident status\`)`)];
   const text = alone?.text ?? summaryText(views);
+  if (alone && fitted.length === alone.blocks.length) listedFrom.set(fitted, alone);
   return { blocks: fitted, text };
 }
 
-/** A frozen view's blocks and fallback text as the only view of a message, and the scrubber generation they were escaped under. */
-const renderedViews = new WeakMap<View, { generation: number; blocks: readonly SlackBlock[]; text: string }>();
+/** A frozen view's blocks and fallback text as the only view of a message, the scrubber generation they were escaped under, and their JSON once made. */
+interface Rendered {
+  generation: number;
+  blocks: readonly SlackBlock[];
+  text: string;
+  json?: Buffer;
+}
+const renderedViews = new WeakMap<View, Rendered>();
 
 /**
  * A frozen view (one shared by everyone who asks for it, as incident cards are: src/views/incident-card.ts)
  * rendered once while no secret value was added since, its blocks frozen in turn. A caller gets
  * its own array of them (answers add lines to theirs).
  */
-function renderedAlone(view: View): { blocks: readonly SlackBlock[]; text: string } {
+function renderedAlone(view: View): Rendered {
   const generation = scrubberGeneration();
   const kept = renderedViews.get(view);
   if (kept?.generation === generation) return kept;
-  const rendered = { generation, blocks: deepFreeze(viewBlocks(view, { n: 0 })), text: summaryText([view]) };
+  const rendered: Rendered = { generation, blocks: deepFreeze(viewBlocks(view, { n: 0 })), text: summaryText([view]) };
   renderedViews.set(view, rendered);
   return rendered;
 }
@@ -103,19 +110,39 @@ function summaryText(views: View[]): string {
 /** The JSON of frozen blocks (rendered once, shared: `renderedAlone`), made once each. */
 const blockJson = new WeakMap<object, string>();
 
+/** A message's own list of a shared view's blocks (renderBlockKit), and those blocks' JSON as UTF-8, made once. */
+const listedFrom = new WeakMap<SlackBlock[], Rendered>();
+
 /**
- * `JSON.stringify(message)` for a message with Block Kit `blocks` (an ack's or a response_url's
- * body), the same text, with each frozen block's JSON made once: a card's blocks are the same
- * objects on every `status` until the incident changes, and their JSON is most of the answer.
+ * `JSON.stringify(message)` as UTF-8, for a message with Block Kit `blocks` (an ack's or a
+ * response_url's body): the same bytes, with the JSON of a shared card's blocks made once. A card's
+ * blocks are the same objects on every `status` until the incident changes, and their JSON is
+ * most of the answer; building it as one string per answer was half of what an answer allocated.
  */
-export function messageJson(message: object): string {
+export function messageBody(message: object): Buffer {
+  const parts: (string | Buffer)[] = [];
   let out = '';
   for (const [key, value] of Object.entries(message)) {
-    const json = key === 'blocks' && Array.isArray(value) ? `[${value.map(jsonOfBlock).join(',')}]` : JSON.stringify(value);
+    const kept = key === 'blocks' && Array.isArray(value) ? keptBlocksJson(value as SlackBlock[]) : undefined;
+    const json = kept ? undefined : key === 'blocks' && Array.isArray(value) ? `[${value.map(jsonOfBlock).join(',')}]` : JSON.stringify(value);
     // As JSON.stringify does: a key whose value has no JSON (undefined, a function) is left out.
-    if (json !== undefined) out += `${out ? ',' : '{'}${JSON.stringify(key)}:${json}`;
+    if (!kept && json === undefined) continue;
+    out += `${out || parts.length ? ',' : '{'}${JSON.stringify(key)}:`;
+    if (kept) {
+      parts.push(out, kept);
+      out = '';
+    } else out += json;
   }
-  return out ? `${out}}` : '{}';
+  if (!parts.length) return Buffer.from(out ? `${out}}` : '{}');
+  parts.push(`${out}}`);
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
+/** The UTF-8 JSON of `blocks` when they are still exactly a shared view's blocks as renderBlockKit listed them. */
+function keptBlocksJson(blocks: SlackBlock[]): Buffer | undefined {
+  const rendered = listedFrom.get(blocks);
+  if (!rendered || rendered.generation !== scrubberGeneration() || blocks.length !== rendered.blocks.length || blocks.some((b, i) => b !== rendered.blocks[i])) return undefined;
+  return (rendered.json ??= Buffer.from(`[${rendered.blocks.map(jsonOfBlock).join(',')}]`));
 }
 
 function jsonOfBlock(block: unknown): string {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { messageJson } from './render-block-kit.js';
+import { messageBody } from './render-block-kit.js';
 
 /** What an answer to a slash command or click says (Slack's response_url message). */
 export interface ResponseMessage {
@@ -47,7 +47,7 @@ export class ResponseUrlPoster {
       return Promise.reject(new ResponseUrlError('the response_url is not a URL'));
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new ResponseUrlError(`the response_url is not http(s) but ${url.protocol}`));
-    const body = Buffer.from(messageJson(message));
+    const body = messageBody(message);
     const request = url.protocol === 'https:' ? https.request : http.request;
     return new Promise<void>((resolve, reject) => {
       const req = request(

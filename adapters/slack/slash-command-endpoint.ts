@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../../src/http/http-server.js';
-import { messageJson } from './render-block-kit.js';
+import { messageBody } from './render-block-kit.js';
 import { takeSlashCommand, type ListenerHooks } from './register-slack-listeners.js';
 import type { LedgerRequest } from './slack-request-ledger.js';
 
@@ -38,7 +38,7 @@ export function takeSlashCommandRequest(hooks: ListenerHooks, req: LedgerRequest
         res.writeHead(200, { 'content-length': '0' }).end();
         return true;
       }
-      sendJson(res, 200, answer, messageJson);
+      sendJson(res, 200, answer, messageBody);
       return true;
     },
   );

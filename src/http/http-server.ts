@@ -72,7 +72,7 @@ export function routePath(url: string): string {
 }
 
 /** Answers `status` with `value` as JSON. */
-export function sendJson<T>(res: ServerResponse, status: number, value: T, toJson: (value: T) => string = JSON.stringify): void {
+export function sendJson<T>(res: ServerResponse, status: number, value: T, toJson: (value: T) => string | Buffer = JSON.stringify): void {
   const body = toJson(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { messageJson, renderBlockKit } from '../../adapters/slack/render-block-kit.js';
+import { messageBody, renderBlockKit } from '../../adapters/slack/render-block-kit.js';
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { addSecretValues } from '../../src/logging/scrub-secrets.js';
 import { deepFreeze } from '../../src/views/frozen-memo.js';
@@ -97,21 +97,21 @@ describe('the incident card is built once per content and shared, frozen', () =>
   });
 });
 
-describe('messageJson', () => {
+describe('messageBody', () => {
   const json = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'grapheme' }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), tie('array'), tie('object')),
     array: fc.array(tie('value'), { maxLength: 4 }),
     object: fc.dictionary(fc.string(), tie('value'), { maxKeys: 4 }),
   }));
 
-  it('is the text JSON.stringify gives, for blocks shared (frozen) or not', () => {
+  it('is the text JSON.stringify gives (as UTF-8), for blocks shared (frozen) or not', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), json.value, { maxKeys: 4 }), fc.array(fc.tuple(json.value, fc.boolean()), { maxLength: 6 }), fc.boolean(), (rest, blocks, withBlocks) => {
         const message: Record<string, unknown> = { ...rest };
         if (withBlocks) message.blocks = blocks.map(([b, frozen]) => (frozen ? deepFreeze(b) : b));
-        expect(messageJson(message)).toEqual(JSON.stringify(message));
+        expect(messageBody(message).toString('utf8')).toEqual(JSON.stringify(message));
         // Twice: the second time from the JSON kept for the frozen blocks.
-        expect(messageJson(message)).toEqual(JSON.stringify(message));
+        expect(messageBody(message).toString('utf8')).toEqual(JSON.stringify(message));
       }),
     );
   });
@@ -120,7 +120,17 @@ describe('messageJson', () => {
     const { card } = await openOne('a "quoted" <note> & ✉');
     const { blocks, text } = renderBlockKit([await card()]);
     const answer = { response_type: 'ephemeral', text, blocks, thread_ts: undefined };
-    expect(messageJson(answer)).toEqual(JSON.stringify(answer));
-    expect(messageJson(answer)).toEqual(JSON.stringify(answer));
+    expect(messageBody(answer).toString('utf8')).toEqual(JSON.stringify(answer));
+    expect(messageBody(answer).toString('utf8')).toEqual(JSON.stringify(answer));
+    // Another answer of the same card, with a line of its own (an open's answer): its own blocks' JSON.
+    const other = renderBlockKit([await card()]);
+    other.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'INC has its channel' } });
+    const withLine = { response_type: 'in_channel', replace_original: false, text: other.text, blocks: other.blocks };
+    expect(messageBody(withLine).toString('utf8')).toEqual(JSON.stringify(withLine));
+    expect(messageBody(answer).toString('utf8')).toEqual(JSON.stringify(answer));
+    // A secret value added since: the kept JSON is not used for the blocks rendered before it.
+    addSecretValues(['quoted']);
+    expect(messageBody(answer).toString('utf8')).toEqual(JSON.stringify(answer));
+    expect(messageBody({ blocks: renderBlockKit([await card()]).blocks }).toString('utf8')).not.toContain('quoted');
   });
 });
