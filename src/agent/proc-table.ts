@@ -17,8 +17,9 @@ export interface ListeningSocket {
 
 // /proc files are generated in memory by the kernel and never wait on a disk. The many tiny ones
 // (cmdline, fd links) are read synchronously: on a loaded host that is ~10× faster than a threadpool
-// round trip each. /proc/net/tcp{,6} cost the kernel milliseconds per open (it walks every socket),
-// so those two are read in the threadpool, in parallel, leaving the event loop to the other probes.
+// round trip each. Reading /proc/net/tcp{,6} can cost the kernel milliseconds (see
+// readListeningSection), so those two are read in the threadpool, in parallel, leaving the event
+// loop to the other probes.
 const PROC_BUF = Buffer.allocUnsafe(1 << 18);
 
 /**
@@ -45,28 +46,6 @@ function readCmdline(path: string): string {
     return '';
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Reads a large /proc file off the event loop (empty string when it is missing). */
-async function readProcAsync(path: string): Promise<string> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const buf = Buffer.allocUnsafe(1 << 16);
-    const parts: string[] = [];
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      parts.push(buf.toString('utf8', 0, bytesRead));
-    }
-    return parts.join('');
-  } finally {
-    await fh.close();
   }
 }
 
@@ -101,17 +80,57 @@ export function listeningSockets(procRoot: string): Promise<ListeningSocket[]> {
 }
 
 async function readListeningSockets(procRoot: string): Promise<ListeningSocket[]> {
-  const out: ListeningSocket[] = [];
-  const texts = await Promise.all(['net/tcp', 'net/tcp6'].map((f) => readProcAsync(join(procRoot, f))));
-  for (const text of texts) {
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10 || cols[3] !== '0A') continue;
-      const [addrHex, portHex] = cols[1]!.split(':');
-      out.push({ port: parseInt(portHex!, 16), address: decodeAddress(addrHex!), inode: Number(cols[9]) });
-    }
+  const sections = await Promise.all(['net/tcp', 'net/tcp6'].map((f) => readListeningSection(join(procRoot, f))));
+  return sections.flat();
+}
+
+/** TCP states in /proc/net/tcp: LISTEN, and SYN_RECV (older kernels print a listener's pending connections under it). */
+const LISTEN = '0A';
+const SYN_RECV = '03';
+/** A few lines of /proc/net/tcp{,6} per read (150-180 bytes each): the kernel makes no more lines than a read asks for. */
+const SECTION_READ_BYTES = 1024;
+
+/**
+ * The sockets in LISTEN state from one of /proc/net/tcp{,6}, read only as far as the listening
+ * section. The kernel lists listening sockets first, then walks its whole established-connection
+ * hash table (every bucket, empty or not) for the rest: reading to the end cost milliseconds
+ * of kernel time per file even with a few hundred connections (4.7 ms for /proc/net/tcp here, vs
+ * 0.1 ms to its first connection line), and most of that walk is only to find the end. Small reads
+ * stop at the first line past the listeners (a SYN_RECV line does not end it).
+ */
+async function readListeningSection(path: string): Promise<ListeningSocket[]> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return [];
   }
-  return out;
+  const out: ListeningSocket[] = [];
+  try {
+    const buf = Buffer.allocUnsafe(SECTION_READ_BYTES);
+    let rest = '';
+    let header = true;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return out;
+      const lines = (rest + buf.toString('latin1', 0, bytesRead)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        const cols = line.trim().split(/\s+/);
+        if (cols.length < 10) continue;
+        if (cols[3] === SYN_RECV) continue;
+        if (cols[3] !== LISTEN) return out;
+        const [addrHex, portHex] = cols[1]!.split(':');
+        out.push({ port: parseInt(portHex!, 16), address: decodeAddress(addrHex!), inode: Number(cols[9]) });
+      }
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Maps socket inodes to the pids holding them, by reading `/proc/<pid>/fd` links. */
