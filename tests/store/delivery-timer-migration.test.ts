@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
 import { anIncidentId } from '../support/an-incident.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
+import { migrationEngines } from './migration-engines.js';
 
 const INC = anIncidentId(1);
 
@@ -38,52 +31,14 @@ const BEFORE_0008 = [
      ('${INC}', 1, 'Lee Backend', 'slack', 'sent', 'DM', ${TUESDAY_10_KST + 1})`,
 ];
 
-interface Engine {
-  name: string;
-  /** Opens drbot's store on the engine's one database (migrating it), as a start of drbot does. */
-  open(): Promise<Store>;
-  /** Runs SQL on that database beside drbot's store. */
-  exec(store: Store, statement: string): Promise<void>;
-  dispose(): Promise<void>;
-}
-
-function sqliteFile(): Engine {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-migration-'));
-  return {
-    name: 'SQLite',
-    open: () => SqliteStore.open(join(dir, 'drbot.sqlite')),
-    exec: async (store, statement) => void (store as SqliteStore).sqlite.exec(statement),
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresSchema(url: string): Engine {
-  const schema = uniqueSchema('drbot_mig');
-  return {
-    name: 'PostgreSQL',
-    open: () => PostgresStore.open(url, { schema, max: 2 }),
-    async exec(_store, statement) {
-      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-      await client.connect();
-      try {
-        await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    },
-    dispose: () => dropSchemas(url, [schema]),
-  };
-}
-
-const engines = [sqliteFile(), ...(DATABASE_URL ? [postgresSchema(DATABASE_URL)] : [])];
-if (!DATABASE_URL) process.stderr.write('\n[store suite] delivery timer migration on PostgreSQL NOT RUN in store/delivery-timer-migration.test.ts: DATABASE_URL is unset\n');
+const engines = migrationEngines('delivery timer migration (store/delivery-timer-migration.test.ts)');
 
 describe.each(engines)('migration 0008 (the timer that reserved a page) on a $name database with pages in it', (engine) => {
   afterAll(() => engine.dispose());
 
   it('keeps every page, says no timer for the old ones, and settles an old unsent page by its level as before', async () => {
     const first = await engine.open();
-    for (const statement of BEFORE_0008) await engine.exec(first, statement);
+    for (const statement of BEFORE_0008) await engine.query(first, statement);
     await first.close();
 
     const store = await engine.open();

@@ -1,13 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { anIncidentId } from '../support/an-incident.js';
-import { DATABASE_URL, dropSchemas, uniqueSchema } from './store-backends.js';
+import { migrationEngines, type MigrationEngine } from './migration-engines.js';
 
 /** A database from before migration 0010: the two indexes over every row, and 0010 not yet run. */
 const BEFORE_0010 = [
@@ -20,50 +14,10 @@ const BEFORE_0010 = [
   "delete from kysely_migration where name = '0010-partial-indexes'",
 ];
 
-interface Engine {
-  name: string;
-  open(): Promise<Store>;
-  /** Runs SQL on that database beside drbot's store; returns its rows. */
-  query(store: Store, statement: string): Promise<Record<string, unknown>[]>;
-  dispose(): Promise<void>;
-}
-
-function sqliteFile(): Engine {
-  const dir = mkdtempSync(join(tmpdir(), 'drbot-migration-'));
-  return {
-    name: 'SQLite',
-    open: () => SqliteStore.open(join(dir, 'drbot.sqlite')),
-    query: async (store, statement) => {
-      const stmt = (store as SqliteStore).sqlite.prepare(statement);
-      return stmt.reader ? (stmt.all() as Record<string, unknown>[]) : (stmt.run(), []);
-    },
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresSchema(url: string): Engine {
-  const schema = uniqueSchema('drbot_mig');
-  return {
-    name: 'PostgreSQL',
-    open: () => PostgresStore.open(url, { schema, max: 2 }),
-    async query(_store, statement) {
-      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-      await client.connect();
-      try {
-        return (await client.query(statement)).rows as Record<string, unknown>[];
-      } finally {
-        await client.end();
-      }
-    },
-    dispose: () => dropSchemas(url, [schema]),
-  };
-}
-
-const engines = [sqliteFile(), ...(DATABASE_URL ? [postgresSchema(DATABASE_URL)] : [])];
-if (!DATABASE_URL) process.stderr.write('\n[store suite] partial index migration on PostgreSQL NOT RUN in store/partial-index-migration.test.ts: DATABASE_URL is unset\n');
+const engines = migrationEngines('partial index migration (store/partial-index-migration.test.ts)');
 
 /** The definitions of the two indexes, as the engine keeps them. */
-async function definitions(engine: Engine, store: Store): Promise<string[]> {
+async function definitions(engine: MigrationEngine, store: Store): Promise<string[]> {
   const rows =
     engine.name === 'SQLite'
       ? await engine.query(store, "select sql as def from sqlite_master where name in ('timers_claimed_until', 'incidents_type_resolved') order by name")
