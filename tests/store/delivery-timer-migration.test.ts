@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { anIncidentId } from '../support/an-incident.js';
 import { TUESDAY_10_KST } from '../support/test-runtime.js';
-import { migrationEngines } from './migration-engines.js';
+import { migrationEngines, undoMigrationsDownTo } from './migration-engines.js';
 
 const INC = anIncidentId(1);
 
@@ -12,20 +12,7 @@ const INC = anIncidentId(1);
  * The later migrations are undone first (such a database had none of them).
  */
 const BEFORE_0008 = [
-  // 0011 (SQLite: the checklist rebuilt WITHOUT ROWID) is safe to run again
-  "delete from kysely_migration where name = '0011-checklist-without-rowid'",
-  // 0010: the two indexes over every row, as 0001 and 0003 made them
-  'drop index timers_claimed_until',
-  'create index timers_claimed_until on timers (claimed_until)',
-  'drop index incidents_type_resolved',
-  'create index incidents_type_resolved on incidents (type, resolved_at)',
-  "delete from kysely_migration where name = '0010-partial-indexes'",
-  // 0009: the incidents' status index as 0001 made it
-  'drop index incidents_status_opened',
-  'create index incidents_status on incidents (status)',
-  "delete from kysely_migration where name = '0009-incidents-by-status-newest-first'",
-  'alter table deliveries drop column timer',
-  "delete from kysely_migration where name = '0008-delivery-timer'",
+  ...undoMigrationsDownTo('0008-delivery-timer'),
   `insert into deliveries (incident_id, level, person, channel, status, detail, at) values
      ('${INC}', 0, 'Kim DevOps', 'chat', 'pending', '', ${TUESDAY_10_KST}),
      ('${INC}', 1, 'Lee Backend', 'slack', 'sent', 'DM', ${TUESDAY_10_KST + 1})`,

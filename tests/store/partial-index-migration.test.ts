@@ -1,18 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/store/store.js';
 import { anIncidentId } from '../support/an-incident.js';
-import { migrationEngines, type MigrationEngine } from './migration-engines.js';
+import { migrationEngines, undoMigrationsDownTo, type MigrationEngine } from './migration-engines.js';
 
 /** A database from before migration 0010: the two indexes over every row, and 0010 not yet run. */
-const BEFORE_0010 = [
-  // 0011 (SQLite: the checklist rebuilt WITHOUT ROWID) is safe to run again
-  "delete from kysely_migration where name = '0011-checklist-without-rowid'",
-  'drop index timers_claimed_until',
-  'create index timers_claimed_until on timers (claimed_until)',
-  'drop index incidents_type_resolved',
-  'create index incidents_type_resolved on incidents (type, resolved_at)',
-  "delete from kysely_migration where name = '0010-partial-indexes'",
-];
+const BEFORE_0010 = undoMigrationsDownTo('0010-partial-indexes');
 
 const engines = migrationEngines('partial index migration (store/partial-index-migration.test.ts)');
 
