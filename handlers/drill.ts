@@ -44,7 +44,7 @@ async function start(ctx: HandlerContext<'drill'>, command: Extract<CommandOf<'d
     incidentId: incident.id,
     opened: created || (dedupeKey !== undefined && incident.dedupeKey === dedupeKey),
     views: [{ blocks: [{ type: 'text', text: line }], summary: line }],
-    card: lazyCard(ctx, incident.id, 'full', created ? incident : undefined, records),
+    card: lazyCard(ctx, incident.id, 'full', created ? { incident, records, created } : undefined),
   };
 }
 

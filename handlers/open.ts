@@ -16,6 +16,6 @@ export const open: Handler<'open'> = async (ctx) => {
     // A platform's retry of this very command opened it too: its answer is the same.
     opened: created || (dedupeKey !== undefined && incident.dedupeKey === dedupeKey),
     views: [{ blocks: [{ type: 'text', text: line }], summary: line }],
-    card: lazyCard(ctx, incident.id, 'full', created ? incident : undefined, records),
+    card: lazyCard(ctx, incident.id, 'full', created ? { incident, records, created } : undefined),
   };
 };

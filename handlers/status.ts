@@ -9,5 +9,5 @@ export const status: Handler<'status'> = async (ctx) => {
   const found = await ctx.runtime.incidents.targetWithRecords(ctx.command.id);
   if (!found.ok) return refusal(ctx, found.reason);
   const { incident, records } = found.value;
-  return { incidentId: incident.id, views: [], card: lazyCard(ctx, incident.id, 'full', incident, records) };
+  return { incidentId: incident.id, views: [], card: lazyCard(ctx, incident.id, 'full', { incident, records }) };
 };

@@ -4,7 +4,7 @@ import { messageBody, renderBlockKit } from '../../adapters/slack/render-block-k
 import { loadIncidentSnapshot } from '../../src/incident/incident-snapshot.js';
 import { addSecretValues } from '../../src/logging/scrub-secrets.js';
 import { deepFreeze } from '../../src/views/frozen-memo.js';
-import { incidentCard } from '../../src/views/incident-card.js';
+import { incidentCard, newIncidentCard } from '../../src/views/incident-card.js';
 import { renderText } from '../../src/views/render-text.js';
 import type { View } from '../../src/views/view.js';
 import { buildTestRuntime, type TestRuntime } from '../support/test-runtime.js';
@@ -54,6 +54,18 @@ describe('the incident card is built once per content and shared, frozen', () =>
     const snap = await loadIncidentSnapshot(core, (await core.store.incidents.get(id))!);
     expect(incidentCard(snap, core.pack, 'en', 'compact')).not.toBe(ticked);
     expect(renderText(incidentCard(snap, core.pack, 'ko', 'full'))).toContain('경과');
+  });
+
+  it("an open's card is built as a shared one would be, without being looked for or kept", async () => {
+    const { core, card } = await openOne();
+    const [incident] = await core.store.incidents.list(['open']);
+    const snap = await loadIncidentSnapshot(core, incident!);
+    const fresh = newIncidentCard(snap, core.pack, 'en', 'full');
+    expect(Object.isFrozen(fresh)).toBe(false);
+    const shared = await card();
+    expect(fresh).toEqual(shared);
+    expect(newIncidentCard(snap, core.pack, 'en', 'full')).not.toBe(fresh);
+    expect(await card()).toBe(shared);
   });
 
   it('nobody can change a shared card: it throws instead of changing what the next caller is shown', async () => {
