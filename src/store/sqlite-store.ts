@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type CompiledQuery, type SqliteDatabase } from 'kysely';
+import { Kysely, type CompiledQuery, type SqliteDatabase } from 'kysely';
 import { StoreCorruptError, StoreUnavailableError } from '../errors/drbot-error.js';
 import { PrivateDirectoryError, privateDirectory } from '../fs/private-directory.js';
 import { migrateToLatest } from './migrations.js';
@@ -9,6 +9,7 @@ import { nativeModuleError } from './native-module-error.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
 import { runDirectly, type DirectExecutor } from './reusable-query.js';
+import { BoundLimitSqliteDialect } from './sqlite-dialect.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
@@ -196,7 +197,7 @@ export class SqliteStore extends KyselyStore {
       );
     }
     const database = preparedOnce(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new BoundLimitSqliteDialect({ database }) });
     await migrateToLatest(db, 'sqlite');
     // What the migrations prepared served them only.
     database.clear();
