@@ -159,11 +159,14 @@ async function statusThroughput(dir: string, n: number): Promise<number> {
       const ts = Math.floor(Date.now() / 1000);
       const sig = 'v0=' + createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex');
       const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig }, body });
-      await res.text();
+      // An answer ready within the ack's budget rides in the ack (a message with blocks); later ones go to the response_url.
+      if ((await res.text()).includes('"blocks"')) answeredInAck++;
     };
+    let answeredInAck = 0;
+    const answers = () => answeredInAck + slack.replies();
     await slash(ports[0]!, 'open 1 bench status throughput');
-    await until('the open to be answered', () => slack.replies() >= 1);
-    const base = slack.replies();
+    await until('the open to be answered', () => answers() >= 1);
+    const base = answers();
     const started = performance.now();
     let next = 0;
     await Promise.all(
@@ -174,7 +177,7 @@ async function statusThroughput(dir: string, n: number): Promise<number> {
         }
       }),
     );
-    await until('every status reply', () => slack.replies() >= base + STATUS_COMMANDS, 120_000);
+    await until('every status reply', () => answers() >= base + STATUS_COMMANDS, 120_000);
     return STATUS_COMMANDS / ((performance.now() - started) / 1000);
   } finally {
     for (const c of children) c.kill('SIGTERM');
