@@ -55,6 +55,20 @@ describe('compose_service_restart waits for the service’s ready target', () =>
     expect(engine!.calls).toContain('POST /containers/c1/restart');
   });
 
+  it('says what the target last answered, not that the step ran out of time in the middle of a check', async () => {
+    // Answers 503 once, then never: every later check waits its full second, and the step's
+    // 3 s deadline falls inside one of them.
+    let asked = 0;
+    service = createServer((_req, res) => {
+      if (++asked === 1) res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
+    });
+    await new Promise<void>((r) => service!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/api/health`;
+    const r = await restart({ predictor: 'backend' }, url, 3_000);
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe(`predictor: 1 container(s) restarted and running, but ${url} did not answer ok before the timeout (no answer within 1000 ms)`);
+  });
+
   it('without a ready target, running is enough (as before)', async () => {
     const r = await restart();
     expect(r).toMatchObject({ status: 'ok', summary: 'predictor: 1 container(s) restarted and running' });

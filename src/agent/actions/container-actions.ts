@@ -189,7 +189,8 @@ export const composeServiceRestart = defineAction({
     while (!ctx.signal.aborted) {
       const health = await probeHealth(ctx, target.url, Math.min(target.timeoutMs, 2000));
       if (health.ok) return { status: 'ok', summary: `${running}; ${target.url} answers ok`, output: lines.join('\n') };
-      last = health.detail;
+      // A probe cut short by the step's own deadline says only that: the summary keeps what the target last answered.
+      if (!ctx.signal.aborted || !last) last = health.detail;
       await new Promise((r) => setTimeout(r, 200));
     }
     return { status: 'fail', summary: `${running}, but ${target.url} did not answer ok before the timeout (${last})`, output: lines.join('\n') };
