@@ -34,14 +34,15 @@ describe('HeartbeatModule', () => {
     http.addHealthCheck({ name: 'store', check: async () => ({ ok: storeUp }) });
     const heartbeat = new HeartbeatModule();
     const url = `http://127.0.0.1:${(monitor.address() as AddressInfo).port}/ping`;
-    await heartbeat.start({ http, runtime: { log: pino({ level: 'silent' }) }, config: { heartbeat: { url, intervalSeconds: 0.02, method: 'GET' } } } as unknown as AppContext);
+    await heartbeat.start({ http, runtime: { log: pino({ level: 'silent' }) }, config: { heartbeat: { url, intervalSeconds: 0.2, method: 'GET' } } } as unknown as AppContext);
     cleanups.push(() => heartbeat.stop());
     await heartbeat.ready();
     const check = async () => (await http.health()).checks.heartbeat!;
 
     await until('two beats', () => beats >= 2);
     storeUp = false;
-    await until('a skipped beat', async () => (await check()).ok === false);
+    // A beat can also fail by itself on a loaded machine (its answer is awaited one interval); the subject here is the skip.
+    await until('a skipped beat', async () => (await check()).detail?.includes('skipped: drbot is unhealthy (store)') === true);
     const skippedAt = (await check()).lastFailureAt;
     const atFailure = beats;
     expect((await check()).detail).toContain('skipped: drbot is unhealthy (store)');
